@@ -1,0 +1,295 @@
+package analyzer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+	"github.com/kafkadiag/kafkadiag/analyzer/input"
+)
+
+// Options steer one analysis.
+type Options struct {
+	// Zone is the zone for log times printed without one; nil means UTC.
+	Zone *time.Location
+	// Stdin is read for the path "-".
+	Stdin io.Reader
+	// Progress, when set, is called as each input starts.
+	Progress func(path string)
+}
+
+// Result is an analysed incident and its findings, most likely cause first.
+type Result struct {
+	Incident *Incident
+	Findings []Finding
+}
+
+// ErrNoInput means no path yielded anything a parser could read.
+var ErrNoInput = errors.New("no readable input")
+
+// Analyze walks paths, parses every artifact with the first parser that
+// recognises it, builds the incident, and runs the rules over it.
+// It fails only when nothing at all could be read (ErrNoInput) or ctx ends;
+// unreadable inputs are listed in Incident.Inputs with the reason.
+func Analyze(ctx context.Context, paths []string, opts Options, parsers []Parser, rules []Rule) (*Result, error) {
+	inc, err := Collect(ctx, paths, opts, parsers)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Incident: inc, Findings: Evaluate(inc, rules)}, nil
+}
+
+// Collect is Analyze without the rules: the incident alone.
+func Collect(ctx context.Context, paths []string, opts Options, parsers []Parser) (*Incident, error) {
+	zone := opts.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	inc := &Incident{Zone: zone}
+	c := &collector{inc: inc}
+	w := input.New(paths, opts.Stdin)
+	defer w.Close()
+	read := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		it, err := w.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if opts.Progress != nil {
+			opts.Progress(it.Path)
+		}
+		st := parseItem(ctx, it, zone, parsers, c)
+		if st.Skipped == "" {
+			read++
+		}
+		inc.Inputs = append(inc.Inputs, st)
+	}
+	if read == 0 {
+		return inc, ErrNoInput
+	}
+	finish(inc)
+	return inc, nil
+}
+
+// parseItem hands one artifact to the first parser that sniffs it.
+func parseItem(ctx context.Context, it *input.Item, zone *time.Location, parsers []Parser, c *collector) InputStat {
+	st := InputStat{Path: it.Path, Host: it.Host, Skipped: it.Skip}
+	if it.Skip != "" {
+		return st
+	}
+	head, _ := it.R.Peek(SniffLen)
+	var p Parser
+	for _, cand := range parsers {
+		if cand.Sniff(head) {
+			p = cand
+			break
+		}
+	}
+	if p == nil {
+		st.Skipped = "unknown format: " + describeHead(head)
+		return st
+	}
+	st.Format = p.Format()
+	c.host = it.Host
+	src := &Source{Path: it.Path, Host: it.Host, R: it.R, Zone: zone}
+	ps, err := p.Parse(ctx, src, c)
+	st.Layout, st.Packets, st.Events, st.Lines, st.Unparsed = ps.Layout, ps.Packets, ps.Events, ps.Lines, ps.Unparsed
+	st.Problems = ps.Problems
+	if ps.Host != "" {
+		st.Host = ps.Host
+	}
+	if err != nil {
+		st.Problems = append(st.Problems, err.Error())
+		if ps.Packets == 0 && ps.Events == 0 && ps.Lines == 0 {
+			st.Skipped = err.Error()
+		}
+	}
+	return st
+}
+
+// describeHead says in a few words what an unrecognised input starts with.
+func describeHead(head []byte) string {
+	if len(head) == 0 {
+		return "empty"
+	}
+	bin := 0
+	for _, b := range head {
+		if b == 0 || (b < 0x20 && b != '\n' && b != '\r' && b != '\t') {
+			bin++
+		}
+	}
+	if bin*10 > len(head) {
+		n := min(len(head), 4)
+		return fmt.Sprintf("binary data starting % x", head[:n])
+	}
+	line := string(head)
+	if i := strings.IndexAny(line, "\r\n"); i >= 0 {
+		line = line[:i]
+	}
+	if len(line) > 60 {
+		line = line[:60] + "…"
+	}
+	return fmt.Sprintf("text in no known log layout (first line %q)", line)
+}
+
+// Evaluate runs every rule and orders the findings most likely first:
+// higher confidence, then higher severity, then cause ID for a stable order.
+func Evaluate(inc *Incident, rules []Rule) []Finding {
+	var out []Finding
+	for _, r := range rules {
+		out = append(out, r.Evaluate(inc)...)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Confidence != b.Confidence {
+			return a.Confidence > b.Confidence
+		}
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		return a.Cause < b.Cause
+	})
+	return out
+}
+
+// collector is the Sink that builds an Incident.
+type collector struct {
+	inc  *Incident
+	host string // host of the input being parsed
+}
+
+func (c *collector) Event(e Event) {
+	if e.Host == "" {
+		e.Host = c.host
+	}
+	if len(e.Text) > MaxTextLen {
+		e.Text = e.Text[:MaxTextLen]
+	}
+	c.inc.Events = append(c.inc.Events, e)
+}
+func (c *collector) Flow(f *flow.Flow) { c.inc.Flows = append(c.inc.Flows, f) }
+func (c *collector) ARP(a CapturedARP) { c.inc.ARP = append(c.inc.ARP, a) }
+func (c *collector) Node(n Node)       { c.inc.Nodes = append(c.inc.Nodes, n) }
+func (c *collector) Config(cf Config)  { c.inc.Configs = append(c.inc.Configs, cf) }
+
+// finish fills guessed years, sorts everything and folds duplicate nodes.
+func finish(inc *Incident) {
+	fillYears(inc)
+	if inc.Zone == time.UTC {
+		for _, e := range inc.Events {
+			if !e.Time.IsZero() && e.Program != "librdkafka" {
+				inc.Notes = append(inc.Notes, "log times printed without a zone were read as UTC (set --tz to change)")
+				break
+			}
+		}
+	} else {
+		inc.Notes = append(inc.Notes, "log times printed without a zone were read as "+inc.Zone.String())
+	}
+	sort.SliceStable(inc.Events, func(i, j int) bool {
+		a, b := &inc.Events[i], &inc.Events[j]
+		if !a.Time.Equal(b.Time) {
+			return a.Time.Before(b.Time)
+		}
+		if a.Source.Path != b.Source.Path {
+			return a.Source.Path < b.Source.Path
+		}
+		return a.Source.Line < b.Source.Line
+	})
+	sort.SliceStable(inc.Flows, func(i, j int) bool {
+		a, b := inc.Flows[i], inc.Flows[j]
+		if !a.Start.Equal(b.Start) {
+			return a.Start.Before(b.Start)
+		}
+		if a.Capture != b.Capture {
+			return a.Capture < b.Capture
+		}
+		return a.FirstFrame < b.FirstFrame
+	})
+	inc.Nodes = foldNodes(inc.Nodes)
+	sort.SliceStable(inc.Configs, func(i, j int) bool {
+		a, b := inc.Configs[i], inc.Configs[j]
+		if a.Source.Path != b.Source.Path {
+			return a.Source.Path < b.Source.Path
+		}
+		return a.Source.Line < b.Source.Line
+	})
+}
+
+// foldNodes keeps one record per (id, host, addr), the first one seen, in
+// id order.
+func foldNodes(nodes []Node) []Node {
+	type key struct{ id, host, addr string }
+	seen := map[key]bool{}
+	var out []Node
+	for _, n := range nodes {
+		k := key{n.ID, n.Host, n.Addr.String()}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, n)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].ID != out[j].ID {
+			return out[i].ID < out[j].ID
+		}
+		if out[i].Host != out[j].Host {
+			return out[i].Host < out[j].Host
+		}
+		return out[i].Addr.String() < out[j].Addr.String()
+	})
+	return out
+}
+
+// fillYears gives events from layouts without a year (journal "short") the
+// year the other inputs point to: the capture or dated logs of the same
+// incident. Without any, the year is left at the parser's guess.
+func fillYears(inc *Incident) {
+	var ref time.Time
+	for _, e := range inc.Events {
+		if !e.NoYear && !e.Time.IsZero() {
+			ref = e.Time
+			break
+		}
+	}
+	if ref.IsZero() {
+		for _, f := range inc.Flows {
+			ref = f.Start
+			break
+		}
+	}
+	if ref.IsZero() {
+		return
+	}
+	changed := false
+	for i := range inc.Events {
+		e := &inc.Events[i]
+		if !e.NoYear {
+			continue
+		}
+		t := e.Time
+		guess := time.Date(ref.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+		// A December line next to January evidence belongs to the year before.
+		if guess.Sub(ref) > 180*24*time.Hour {
+			guess = guess.AddDate(-1, 0, 0)
+		} else if ref.Sub(guess) > 180*24*time.Hour {
+			guess = guess.AddDate(1, 0, 0)
+		}
+		e.Time, e.NoYear, e.TimeGuessed = guess, false, true
+		changed = true
+	}
+	if changed {
+		inc.Notes = append(inc.Notes, fmt.Sprintf("journal lines carry no year; %d was inferred from the other inputs", ref.Year()))
+	}
+}

@@ -1,0 +1,67 @@
+package analyzer
+
+import (
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// Incident is everything the parsers learned from one set of inputs: the
+// one model every rule reads. Analyze sorts every slice, so rules see the
+// same order for the same inputs.
+type Incident struct {
+	Inputs []InputStat
+	// Events is the timeline, sorted by time, then source path and line.
+	Events []Event
+	// Flows are sorted by start time, then capture path and first frame.
+	Flows []*flow.Flow
+	// ARP is every ARP packet seen, per capture, in capture order.
+	ARP     []CapturedARP
+	Nodes   []Node
+	Configs []Config
+	// Zone is the zone assumed for log times that carried none.
+	Zone *time.Location
+	// Notes are assumptions the analysis made that a reader must know
+	// ("times without a zone read as UTC", "year 2024 inferred for
+	// journal lines").
+	Notes []string
+}
+
+// CapturedARP is an ARP packet and the capture it came from.
+type CapturedARP struct {
+	Capture string
+	flow.ARP
+}
+
+// InputStat is one input as the report lists it.
+type InputStat struct {
+	Path   string
+	Format string // parser format, "" when skipped
+	Host   string
+	// Layout is the sub-format the parser chose ("log4j", "logback",
+	// "journal-export", "pcapng/SLL2"), so a reader can check it.
+	Layout   string
+	Packets  int
+	Events   int
+	Lines    int
+	Unparsed int // lines or frames not understood
+	// Skipped is the reason the input was not analysed ("" when read).
+	Skipped string
+	// Problems are errors that stopped reading part-way or damaged records,
+	// each naming the position ("frame 1234: ...").
+	Problems []string
+}
+
+// EventsOf returns the events of the given kinds, in timeline order.
+func (in *Incident) EventsOf(kinds ...EventKind) []*Event {
+	var out []*Event
+	for i := range in.Events {
+		for _, k := range kinds {
+			if in.Events[i].Kind == k {
+				out = append(out, &in.Events[i])
+				break
+			}
+		}
+	}
+	return out
+}

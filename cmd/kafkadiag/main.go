@@ -1,0 +1,98 @@
+// Command kafkadiag reads Kafka client and broker logs, journal exports and
+// packet captures offline and says why connections broke.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/alecthomas/kong"
+)
+
+// Exit codes of the CLI contract (DESIGN.md).
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+)
+
+// exitError carries an exit code through kong.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+func (e *exitError) ExitCode() int { return e.code }
+
+func usageErr(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// CLI is the whole command line.
+type CLI struct {
+	Analyze AnalyzeCmd `cmd:"" help:"Diagnose why Kafka connections failed, from logs, journals and captures."`
+	Flows   FlowsCmd   `cmd:"" help:"List the TCP flows replayed from captures."`
+	Batch   BatchCmd   `cmd:"" help:"Analyse many incidents (bundles or folders) at once and summarise."`
+	Rules   RulesCmd   `cmd:"" help:"List the rules or explain one."`
+	Version VersionCmd `cmd:"" help:"Print the version."`
+}
+
+// env is what commands get besides their flags: the streams, so tests run
+// the CLI in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// stderrTTY is set when stderr is a terminal: progress goes there only then.
+	stderrTTY bool
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr)}))
+}
+
+// run parses args and runs the chosen command, returning the exit code.
+func run(args []string, e *env) int {
+	var cli CLI
+	code := -1
+	parser, err := kong.New(&cli,
+		kong.Name("kafkadiag"),
+		kong.Description("kafkadiag explains broken Kafka connections from the artifacts an incident leaves: client and broker logs, journal exports, packet captures and support bundles. It works offline."),
+		kong.UsageOnError(),
+		kong.Writers(e.stdout, e.stderr),
+		kong.Exit(func(c int) { code = c }),
+		kong.Bind(e),
+	)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "kafkadiag:", err)
+		return exitUsage
+	}
+	ctx, err := parser.Parse(args)
+	if code >= 0 { // --help and friends
+		return code
+	}
+	if err != nil {
+		fmt.Fprintln(e.stderr, "kafkadiag:", err)
+		return exitUsage
+	}
+	if err := ctx.Run(); err != nil {
+		var xe *exitError
+		if errors.As(err, &xe) {
+			if xe.err != nil && xe.code != exitFindings {
+				fmt.Fprintln(e.stderr, "kafkadiag:", xe.err)
+			}
+			return xe.code
+		}
+		fmt.Fprintln(e.stderr, "kafkadiag:", err)
+		return exitUsage
+	}
+	return exitOK
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
