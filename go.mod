@@ -1,5 +1,8 @@
 module github.com/kafkadiag/kafkadiag
 
-go 1.25.0
+go 1.26.0
 
-require github.com/alecthomas/kong v1.17.0
+require (
+	github.com/alecthomas/kong v1.17.0
+	golang.org/x/crypto v0.58.0
+)
