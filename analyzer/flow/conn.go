@@ -73,7 +73,6 @@ type side struct {
 	nonSYN   bool // a packet without SYN was sent
 	minTTL   uint8
 	maxTTL   uint8
-	lastTTL  uint8
 	isn      uint32
 	// lastSYN, lastFIN and lastRST are the sequence numbers Zeek compares to
 	// decide whether a repeated S/H, F or R letter is recorded again.
