@@ -192,8 +192,9 @@ func (c *conn) clock(p *Packet) {
 func (c *conn) trackSeq(p *Packet, d int) {
 	s := &c.sides[d]
 	if p.Has(SYN) {
-		s.nextSeq, s.seqValid = p.Seq+1+uint32(p.PayloadLen), true
-		s.bytes += int64(p.PayloadLen)
+		n := max(p.PayloadLen, 0) // TCP Fast Open carries data on the SYN
+		s.nextSeq, s.seqValid = p.Seq+1+uint32(n), true
+		s.bytes += int64(n)
 		return
 	}
 	if p.PayloadLen <= 0 {

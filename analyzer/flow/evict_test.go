@@ -176,3 +176,29 @@ func TestSegments(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestOriginator(t *testing.T) {
+	tests := []struct {
+		name       string
+		cli, srv   string
+		first      step
+		wantOrig   string
+		wantFlipTo string // history's first letter
+	}{
+		{"SYN sender", "198.18.0.10:9092", "198.18.0.20:40000", step{by: 'c', flags: flow.SYN}, "198.18.0.10:9092", "S"},
+		{"SYN-ACK receiver", "198.18.0.10:40000", "198.18.0.20:9092", step{by: 's', flags: sa}, "198.18.0.10:40000", "^"},
+		{"mid-stream, low ephemeral port to Kafka", "198.18.0.10:2000", "198.18.0.20:9092", step{by: 's', flags: pa, n: 5}, "198.18.0.10:2000", "^"},
+		{"mid-stream, higher port originates", "198.18.0.10:50000", "198.18.0.20:12345", step{by: 's', flags: ack}, "198.18.0.10:50000", "^"},
+		{"mid-stream, same port: first sender", "198.18.0.10:7000", "198.18.0.20:7000", step{by: 's', flags: ack}, "198.18.0.20:7000", "A"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newScript()
+			s.from, s.to = netip.MustParseAddrPort(tc.cli), netip.MustParseAddrPort(tc.srv)
+			f := replay(flow.Options{}, s.packets(tc.first))[0]
+			if got := []string{f.Orig.String(), f.History[:1]}; !cmp.Equal(got, []string{tc.wantOrig, tc.wantFlipTo}) {
+				t.Errorf("orig, history = %q, want %q %q", got, tc.wantOrig, tc.wantFlipTo)
+			}
+		})
+	}
+}

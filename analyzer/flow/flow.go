@@ -9,8 +9,10 @@ import (
 // Flow is one replayed TCP connection as seen from one capture.
 //
 // The originator is decided as Zeek does: the sender of the first SYN without
-// ACK; without one, the side with the higher port (clients use ephemeral
-// ports); the first packet's sender breaks ties.
+// ACK (or the receiver of a first SYN-ACK); without one, the side not on a
+// well-known server port (below 1024, Kafka's and ZooKeeper's defaults), else
+// the side with the higher port (clients use ephemeral ports); the first
+// packet's sender breaks ties.
 type Flow struct {
 	// UID is stable for the same capture bytes: derived from the capture
 	// path, the 5-tuple and the first frame, never from a random source.
