@@ -193,8 +193,10 @@ func (c *conn) trackSeq(p *Packet, d int) {
 	s := &c.sides[d]
 	if p.Has(SYN) {
 		n := max(p.PayloadLen, 0) // TCP Fast Open carries data on the SYN
-		s.nextSeq, s.seqValid = p.Seq+1+uint32(n), true
-		s.bytes += int64(n)
+		if end := p.Seq + 1 + uint32(n); !s.seqValid || seqLT(s.nextSeq, end) {
+			s.nextSeq, s.seqValid = end, true
+			s.bytes += int64(n)
+		}
 		return
 	}
 	if p.PayloadLen <= 0 {

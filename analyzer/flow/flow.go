@@ -31,7 +31,9 @@ type Flow struct {
 	History string
 
 	// OrigBytes and RespBytes count TCP payload bytes as the IP headers claim
-	// them, so snaplen-cut captures still count what was sent.
+	// them, so snaplen-cut captures still count what was sent. Each sequence
+	// range counts once: retransmitted bytes are not counted again, and
+	// bytes the capture never saw (a gap in sequence) are not counted.
 	OrigBytes, RespBytes int64
 	OrigPkts, RespPkts   int
 
@@ -51,7 +53,9 @@ type Flow struct {
 
 	// MaxIdle is the longest silence between two packets of the flow.
 	// IdleBeforeEnd is the silence right before the first RST or FIN (zero
-	// when the flow ended neither way).
+	// when the flow ended neither way): the longer of the gaps before that
+	// packet and before the one preceding it, so an RST that answers the
+	// first request after a long silence reports that silence.
 	MaxIdle       time.Duration
 	IdleBeforeEnd time.Duration
 

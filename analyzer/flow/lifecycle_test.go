@@ -140,3 +140,35 @@ func TestEndLinger(t *testing.T) {
 		t.Errorf("Live() = %d, want 1", tbl.Live())
 	}
 }
+
+// TestHandshakeTimes: every SYN and SYN-ACK counts, their times are kept up
+// to MaxHandshakeTimes, and retransmissions keep the first frames and ISNs.
+func TestHandshakeTimes(t *testing.T) {
+	steps := []step{{by: 'c', flags: flow.SYN}}
+	var want []time.Time
+	want = append(want, t0)
+	for i := 1; i < 20; i++ {
+		at := time.Duration(i) * time.Second
+		steps = append(steps, step{by: 'c', at: at, flags: flow.SYN, seq: u32(clientISN)})
+		if len(want) < flow.MaxHandshakeTimes {
+			want = append(want, t0.Add(at))
+		}
+	}
+	steps = append(steps,
+		step{by: 's', at: 30 * time.Second, flags: sa},
+		step{by: 's', at: 31 * time.Second, flags: sa, seq: u32(serverISN)},
+	)
+	f := replay(flow.Options{}, newScript().packets(steps...))[0]
+	type hs struct {
+		SYNs, SynAcks         int
+		SynTimes, SynAckTimes []time.Time
+		SynFrame, SynAckFrame int
+		OrigISN, RespISN      uint32
+		History               string
+	}
+	got := hs{f.SYNs, f.SynAcks, f.SynTimes, f.SynAckTimes, f.SynFrame, f.SynAckFrame, f.OrigISN, f.RespISN, f.History}
+	wantHS := hs{20, 2, want, []time.Time{t0.Add(30 * time.Second), t0.Add(31 * time.Second)}, 1, 21, clientISN, serverISN, "Sh"}
+	if diff := cmp.Diff(wantHS, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
