@@ -7,4 +7,4 @@ require (
 	golang.org/x/crypto v0.58.0
 )
 
-require github.com/google/go-cmp v0.7.0 // indirect
+require github.com/google/go-cmp v0.7.0
