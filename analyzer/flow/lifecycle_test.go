@@ -172,3 +172,19 @@ func TestHandshakeTimes(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestDegeneratePackets: a zero Packet, a nil one and a nil emit callback
+// must not panic; the zero packet still makes a flow.
+func TestDegeneratePackets(t *testing.T) {
+	tbl := flow.NewTable("c.pcap", nil, flow.Options{})
+	tbl.Add(nil)
+	tbl.Add(&flow.Packet{})
+	tbl.Add(&flow.Packet{PayloadLen: -5, Flags: flow.SYN | flow.FIN | flow.RST})
+	if tbl.Live() != 1 {
+		t.Errorf("Live() = %d, want 1", tbl.Live())
+	}
+	tbl.Flush()
+	if tbl.Live() != 0 {
+		t.Errorf("Live() = %d after Flush", tbl.Live())
+	}
+}

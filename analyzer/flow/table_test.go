@@ -75,6 +75,15 @@ func TestConnState(t *testing.T) {
 		steps: []step{{by: 'c', flags: flow.SYN}, {by: 's', at: 100 * time.Microsecond, flags: ra}},
 		want:  summary{Orig: c, State: "REJ", History: "Sr", OrigPkts: 1, RespPkts: 1, SYNs: 1, RSTBy: "resp"},
 	}, {
+		name: "REJ retried on the same port with the same ISN stays one flow",
+		steps: []step{
+			{by: 'c', flags: flow.SYN},
+			{by: 's', at: 100 * time.Microsecond, flags: ra},
+			{by: 'c', at: 500 * time.Millisecond, flags: flow.SYN, seq: u32(clientISN)},
+			{by: 's', at: 500*time.Millisecond + 100*time.Microsecond, flags: ra},
+		},
+		want: summary{Orig: c, State: "REJ", History: "Sr", OrigPkts: 2, RespPkts: 2, SYNs: 2, RSTBy: "resp"},
+	}, {
 		name: "S2 originator closed, responder silent",
 		steps: join(handshake(), []step{
 			{by: 'c', at: 3 * time.Millisecond, flags: fa},
