@@ -3,6 +3,8 @@ package flow_test
 import (
 	"encoding/binary"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,6 +18,11 @@ func FuzzClassifyPayload(f *testing.F) {
 	f.Add(metadataV1())
 	f.Add([]byte{0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x30})
 	f.Add([]byte("GET / HTTP/1.1\r\n"))
+	for _, name := range []string{"kcat_apiversions.bin", "kcat_clienthello.bin"} {
+		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p := flow.ClassifyPayload(b)
 		if len(p.Head) > 16 {

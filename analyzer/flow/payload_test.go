@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"math/rand/v2"
 	"net"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -143,5 +145,34 @@ func TestNoiseIsNotKafka(t *testing.T) {
 		if p := flow.ClassifyPayload(buf); p.Class == flow.PayloadKafkaRequest {
 			t.Fatalf("noise %d classified as Kafka: % x", i, buf)
 		}
+	}
+}
+
+// TestClassifyRecordedPayloads classifies first payloads recorded from kcat
+// 1.7 / librdkafka 2.0.2 against a listener on loopback: the plaintext
+// ApiVersions request and the OpenSSL ClientHello (IP address: no SNI).
+func TestClassifyRecordedPayloads(t *testing.T) {
+	tests := []struct {
+		file  string
+		class string
+		tls   *flow.TLSRecord
+		kafka *flow.KafkaRequest
+	}{
+		{"kcat_apiversions.bin", flow.PayloadKafkaRequest, nil,
+			&flow.KafkaRequest{Size: 36, APIKey: 18, APIVersion: 3, CorrelationID: 1, ClientID: "rdkafka"}},
+		{"kcat_clienthello.bin", flow.PayloadTLSClientHello,
+			&flow.TLSRecord{ContentType: 22, Version: 0x0301, HandshakeType: 1, OfferedVersions: []uint16{0x0304, 0x0303, 0x0302, 0x0301}}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("testdata", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := flow.ClassifyPayload(b)
+			if diff := cmp.Diff([]any{tc.class, tc.tls, tc.kafka}, []any{p.Class, p.TLS, p.Kafka}); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
 }

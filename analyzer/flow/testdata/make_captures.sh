@@ -91,3 +91,20 @@ except OSError as e:
     print("client:", e)
 '
 record server_rst "$plain_client" "$abort_server"
+
+# kcat_apiversions.bin / kcat_clienthello.bin: the first bytes kcat
+# (librdkafka) sends to a listener, plaintext and with security.protocol=ssl.
+grab='
+import socket, sys
+s = socket.create_server(("127.0.0.1", 9092)); s.settimeout(10)
+c, _ = s.accept(); c.settimeout(5)
+open(sys.argv[1], "wb").write(c.recv(4096))
+'
+for mode in apiversions clienthello; do
+	ip netns exec kdflow_c timeout 15 python3 -c "$grab" "$out/kcat_$mode.bin" &
+	sleep 0.5
+	tls=""
+	[ "$mode" = clienthello ] && tls="-X security.protocol=ssl"
+	ip netns exec kdflow_c timeout 8 kcat -b 127.0.0.1:9092 -L $tls >/dev/null 2>&1 || true
+	wait
+done
