@@ -131,3 +131,30 @@ func TestRealCaptures(t *testing.T) {
 		})
 	}
 }
+
+// TestRealStaleARP replays a broker-side capture in which the broker's
+// neighbour entry for the client is stale: SYN-ACKs leave for a dead MAC.
+func TestRealStaleARP(t *testing.T) {
+	pkts := readEthernetPcap(t, filepath.Join("testdata", "stale_arp.pcap"))
+	flows := replay(flow.Options{}, pkts)
+	if len(flows) != 1 {
+		t.Fatalf("got %d flows, want 1", len(flows))
+	}
+	f := flows[0]
+	type verdict struct {
+		State, History     string
+		HandshakeDone      bool
+		SYNs, SynAcks      int
+		OrigMAC, RespMAC   string
+		RespDstMAC         string
+		ReplyMACMismatch   bool
+		OrigPkts, RespPkts int
+	}
+	got := verdict{f.State, f.History, f.HandshakeDone, f.SYNs, f.SynAcks,
+		f.OrigMAC.String(), f.RespMAC.String(), f.RespDstMAC.String(), f.ReplyMACMismatch, f.OrigPkts, f.RespPkts}
+	want := verdict{"S1", "Sh", false, 3, 4,
+		pkts[0].SrcMAC.String(), pkts[1].SrcMAC.String(), "02:00:00:00:00:ee", true, 3, 4}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

@@ -108,3 +108,32 @@ for mode in apiversions clienthello; do
 	ip netns exec kdflow_c timeout 8 kcat -b 127.0.0.1:9092 -L $tls >/dev/null 2>&1 || true
 	wait
 done
+
+# stale_arp.pcap, captured on the broker side (the router namespace plays the
+# broker): the broker's neighbour entry for the client's IP points at a MAC
+# the client no longer has, so every SYN-ACK goes to that dead MAC and the
+# client keeps retransmitting its SYN.
+ip -n kdflow_r neigh replace 198.18.1.2 lladdr 02:00:00:00:00:ee dev kdr0 nud permanent
+ip netns exec kdflow_r timeout 15 python3 -c '
+import socket
+s = socket.create_server(("198.18.1.1", 9092)); s.settimeout(8)
+try:
+    s.accept()
+except OSError:
+    pass
+' &
+srv=$!
+sleep 0.5
+ip netns exec kdflow_r timeout 15 tcpdump -q -i kdr0 -w "$out/stale_arp.pcap" -U tcp 2>/dev/null &
+dump=$!
+sleep 1
+ip netns exec kdflow_c timeout 10 python3 -c '
+import socket
+try:
+    socket.create_connection(("198.18.1.1", 9092), timeout=3.5)
+except OSError as e:
+    print("client:", e)
+' || true
+sleep 0.5
+kill "$dump" "$srv" 2>/dev/null || true
+wait 2>/dev/null || true
