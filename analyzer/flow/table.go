@@ -48,7 +48,8 @@ type Table struct {
 }
 
 // NewTable returns a Table for the capture at path capture (used in Flow
-// UIDs and Flow.Capture). emit receives every finished flow; it owns it.
+// UIDs and Flow.Capture). emit receives every finished flow and owns it; it
+// runs inside Add and Flush and must not call back into the table.
 func NewTable(capture string, emit func(*Flow), opts Options) *Table {
 	if opts.IdleHorizon <= 0 {
 		opts.IdleHorizon = DefaultIdleHorizon
