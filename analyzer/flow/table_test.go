@@ -135,6 +135,19 @@ func TestConnState(t *testing.T) {
 		},
 		want: summary{Orig: c, State: "OTH", History: "^dA", OrigPkts: 1, RespPkts: 1, RespBytes: 100},
 	}}
+	retransmitted := handshake()
+	for i := range 11 {
+		retransmitted = append(retransmitted, step{by: 'c', at: time.Duration(i+1) * time.Second, flags: pa, n: 100, seq: u32(clientISN + 1)})
+	}
+	tests = append(tests, struct {
+		name  string
+		steps []step
+		want  summary
+	}{
+		name:  "T recorded at the 1st and 10th retransmission, bytes once",
+		steps: retransmitted,
+		want:  summary{Orig: c, State: "S1", History: "ShADTT", OrigPkts: 13, RespPkts: 1, OrigBytes: 100, HandshakeDone: true, SYNs: 1, SynAcks: 1},
+	})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := replay(flow.Options{}, newScript().packets(tc.steps...))
