@@ -92,6 +92,8 @@ func TestClassifyPayload(t *testing.T) {
 			TLS: &flow.TLSRecord{ContentType: 22, Version: 0x0301, SNI: "kafka-1.example.com", OfferedVersions: []uint16{0x0304, 0x0303}, HandshakeType: 1}}},
 		{"TLS 1.2 ClientHello", tls12, flow.Payload{Class: flow.PayloadTLSClientHello, Head: head(tls12),
 			TLS: &flow.TLSRecord{ContentType: 22, Version: 0x0301, SNI: "broker.internal", OfferedVersions: []uint16{0x0303}, HandshakeType: 1}}},
+		{"first MSS-sized segment of a large ClientHello", tls13[:min(len(tls13), 1448)], flow.Payload{Class: flow.PayloadTLSClientHello, Head: head(tls13),
+			TLS: &flow.TLSRecord{ContentType: 22, Version: 0x0301, SNI: "kafka-1.example.com", OfferedVersions: []uint16{0x0304, 0x0303}, HandshakeType: 1}}},
 		{"ClientHello cut by a 60-byte snaplen", tls13[:60], flow.Payload{Class: flow.PayloadTLSClientHello, Head: head(tls13),
 			TLS: &flow.TLSRecord{ContentType: 22, Version: 0x0301, OfferedVersions: []uint16{0x0303}, HandshakeType: 1}}},
 		{"ClientHello record header only", tls13[:5], flow.Payload{Class: flow.PayloadTLSOther, Head: tls13[:5],
