@@ -1,0 +1,95 @@
+package flow
+
+import (
+	"bytes"
+	"encoding/binary"
+)
+
+// headLen is how many leading payload bytes a Payload keeps as evidence.
+const headLen = 16
+
+// ClassifyPayload says what the first payload bytes one side sent are: a TLS
+// record (checked first, on every port: a ClientHello sent to a plaintext
+// Kafka port must not pass as a broken Kafka request), a Kafka request
+// header, "other", or "none" when b is empty. b may be cut by the snaplen;
+// the headers alone still classify. The result copies what it keeps.
+func ClassifyPayload(b []byte) Payload {
+	if len(b) == 0 {
+		return Payload{Class: PayloadNone}
+	}
+	p := Payload{Class: PayloadOther, Head: bytes.Clone(b[:min(headLen, len(b))])}
+	if rec, ok := parseTLSRecord(b); ok {
+		p.Class, p.TLS = PayloadTLSOther, rec
+		if rec.ContentType == tlsHandshake && rec.HandshakeType == tlsClientHello {
+			p.Class = PayloadTLSClientHello
+		}
+		return p
+	}
+	if req, ok := parseKafkaRequest(b); ok {
+		p.Class, p.Kafka = PayloadKafkaRequest, req
+	}
+	return p
+}
+
+// firstPayload classifies the first payload packet of one side. A packet
+// whose payload the snaplen cut away entirely is "other": something was sent,
+// nothing can say what (Flow.Truncated tells why).
+func firstPayload(p *Packet) *Payload {
+	pl := ClassifyPayload(p.Payload)
+	if pl.Class == PayloadNone {
+		pl.Class = PayloadOther
+	}
+	pl.Frame = p.Frame
+	return &pl
+}
+
+// Kafka request header bounds. A request is at least the v1 header (api key,
+// api version, correlation id, client id length: 10 bytes) and at most
+// socket.request.max.bytes' default; api keys and versions stay in the range
+// Kafka has assigned, with headroom for a few releases.
+const (
+	minKafkaRequest = 10
+	maxKafkaRequest = 100 << 20
+	maxAPIKey       = 100
+	maxAPIVersion   = 20
+	kafkaHeaderLen  = 14 // size field plus the v1 header
+)
+
+// parseKafkaRequest validates a Kafka request header (size, api_key,
+// api_version, correlation_id, nullable client_id). Every field must be in
+// range and the captured client id bytes printable, so random bytes pass
+// about once in 10^8 tries.
+func parseKafkaRequest(b []byte) (*KafkaRequest, bool) {
+	if len(b) < kafkaHeaderLen {
+		return nil, false
+	}
+	r := &KafkaRequest{
+		Size:          int32(binary.BigEndian.Uint32(b)),
+		APIKey:        int16(binary.BigEndian.Uint16(b[4:])),
+		APIVersion:    int16(binary.BigEndian.Uint16(b[6:])),
+		CorrelationID: int32(binary.BigEndian.Uint32(b[8:])),
+	}
+	idLen := int(int16(binary.BigEndian.Uint16(b[12:])))
+	switch {
+	case r.Size < minKafkaRequest || r.Size > maxKafkaRequest,
+		r.APIKey < 0 || r.APIKey > maxAPIKey,
+		r.APIVersion < 0 || r.APIVersion > maxAPIVersion,
+		r.CorrelationID < 0,
+		idLen < -1 || idLen > int(r.Size)-minKafkaRequest:
+		return nil, false
+	}
+	if idLen <= 0 {
+		return r, true
+	}
+	id := b[kafkaHeaderLen:]
+	if len(id) > idLen {
+		id = id[:idLen]
+	}
+	for _, c := range id {
+		if c < 0x20 || c > 0x7e {
+			return nil, false
+		}
+	}
+	r.ClientID = string(id)
+	return r, true
+}

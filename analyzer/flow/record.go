@@ -1,0 +1,124 @@
+package flow
+
+import (
+	"encoding/binary"
+	"hash/fnv"
+	"net"
+	"time"
+)
+
+// record builds the finished Flow from a conn's replay state.
+func (c *conn) record(capture string) *Flow {
+	o, r := &c.sides[0], &c.sides[1]
+	f := &Flow{
+		Capture:       capture,
+		Orig:          c.key.endpoint(c.origIsA),
+		Resp:          c.key.endpoint(!c.origIsA),
+		Start:         time.Unix(0, c.firstNS).UTC(),
+		End:           time.Unix(0, c.lastNS).UTC(),
+		State:         c.connState(),
+		History:       string(c.hist[:c.histLen]),
+		OrigBytes:     o.bytes,
+		RespBytes:     r.bytes,
+		OrigPkts:      int(o.pkts),
+		RespPkts:      int(r.pkts),
+		HandshakeDone: c.handshake,
+		OrigISN:       o.isn,
+		RespISN:       r.isn,
+		SYNs:          int(c.syns),
+		SynAcks:       int(c.synAcks),
+		SynFrame:      int(c.synFrame),
+		SynAckFrame:   int(c.synAckFrame),
+		MaxIdle:       time.Duration(c.maxIdle),
+		IdleBeforeEnd: time.Duration(c.idleBeforeEnd),
+		RSTBy:         roleName(c.rstBy),
+		RST:           c.rst,
+		FINBy:         roleName(c.finBy),
+		FINFrame:      int(c.finFrame),
+		ZeroWindows:   [2]int{int(o.zeroWin), int(r.zeroWin)},
+		FirstFrame:    int(c.firstFrame),
+		LastFrame:     int(c.lastFrame),
+		Truncated:     c.truncated,
+	}
+	if c.times != nil {
+		f.SynTimes, f.SynAckTimes = c.times.syn, c.times.synAck
+	}
+	for i := range c.sides {
+		f.FirstPayload[i] = Payload{Class: PayloadNone}
+		if p := c.sides[i].payload; p != nil {
+			f.FirstPayload[i] = *p
+		}
+	}
+	c.recordMACs(f)
+	f.UID = flowUID(capture, f.Orig.Addr().As16(), f.Orig.Port(), f.Resp.Addr().As16(), f.Resp.Port(), f.FirstFrame)
+	return f
+}
+
+func (c *conn) recordMACs(f *Flow) {
+	l := c.l2
+	if l == nil {
+		return
+	}
+	if l.origSrc.n > 0 {
+		f.OrigMAC = net.HardwareAddr(l.origSrc.m[0][:])
+	}
+	if l.hasRespSrc {
+		f.RespMAC = net.HardwareAddr(l.respSrc[:])
+	}
+	if l.respDst.n > 0 {
+		f.RespDstMAC = net.HardwareAddr(l.respDst.m[0][:])
+	}
+	if l.origSrc.n == 0 {
+		return
+	}
+	for i := range l.respDst.n {
+		if !l.origSrc.has(l.respDst.m[i]) {
+			f.ReplyMACMismatch = true
+		}
+	}
+}
+
+func roleName(d int8) string {
+	switch d {
+	case 0:
+		return "orig"
+	case 1:
+		return "resp"
+	}
+	return ""
+}
+
+// flowUID is "C" and 17 base62 digits of two FNV-64a hashes over the capture
+// path, the 5-tuple and the first frame: the same capture bytes always give
+// the same UID, and it looks like Zeek's.
+func flowUID(capture string, orig [16]byte, op uint16, resp [16]byte, rp uint16, frame int) string {
+	var tuple [16 + 2 + 16 + 2 + 8]byte
+	copy(tuple[:16], orig[:])
+	binary.BigEndian.PutUint16(tuple[16:], op)
+	copy(tuple[18:34], resp[:])
+	binary.BigEndian.PutUint16(tuple[34:], rp)
+	binary.BigEndian.PutUint64(tuple[36:], uint64(frame))
+	h := fnv.New64a()
+	h.Write([]byte(capture))
+	h.Write(tuple[:])
+	lo := h.Sum64()
+	h.Write([]byte{0x5a})
+	hi := h.Sum64()
+	uid := make([]byte, 0, 18)
+	uid = append(uid, 'C')
+	uid = appendBase62(uid, lo, 11)
+	uid = appendBase62(uid, hi, 6)
+	return string(uid)
+}
+
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// appendBase62 appends the n lowest base62 digits of v, least significant
+// first (fixed width keeps every UID 18 characters long).
+func appendBase62(b []byte, v uint64, n int) []byte {
+	for range n {
+		b = append(b, base62[v%62])
+		v /= 62
+	}
+	return b
+}

@@ -1,0 +1,222 @@
+package flow
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// Options tune a Table. The zero value gives the defaults.
+type Options struct {
+	// IdleHorizon: a live flow with no packet for this long (capture time)
+	// is finalised and evicted. It must exceed middlebox idle timeouts (AWS
+	// NLB 350 s, Azure 240 s, some firewalls up to an hour) so that an
+	// idle-then-reset connection stays ONE flow. Default (zero) 2 h.
+	IdleHorizon time.Duration
+	// MaxFlows bounds live flows; past it the longest-idle flow is
+	// finalised early. Default (zero) 1<<20.
+	MaxFlows int
+}
+
+// Defaults applied for zero Options fields.
+const (
+	DefaultIdleHorizon = 2 * time.Hour
+	DefaultMaxFlows    = 1 << 20
+)
+
+// EndLinger is how long, in capture time, a flow that clearly ended (an RST
+// seen, or both FINs acknowledged) stays live after its last packet, so that
+// retransmitted FINs and RSTs and late ACKs land in the same flow. Each
+// packet restarts it. A new SYN with another ISN ends it at once: the port
+// was reused for a new connection.
+const EndLinger = 2 * time.Second
+
+// Table replays packets, in capture order, into flows. It is not safe for
+// concurrent use.
+type Table struct {
+	capture string
+	emit    func(*Flow)
+	horizon int64
+	max     int
+	flows   map[flowKey]*conn
+	// active and ended are LRU lists (head = most recently touched); a
+	// flow moves to ended when it closes, where it waits EndLinger
+	// instead of IdleHorizon.
+	active, ended lru
+	clock         int64 // latest packet time seen, ns
+	started       bool  // clock is set
+}
+
+// NewTable returns a Table for the capture at path capture (used in Flow
+// UIDs and Flow.Capture). emit receives every finished flow; it owns it.
+func NewTable(capture string, emit func(*Flow), opts Options) *Table {
+	if opts.IdleHorizon <= 0 {
+		opts.IdleHorizon = DefaultIdleHorizon
+	}
+	if opts.MaxFlows <= 0 {
+		opts.MaxFlows = DefaultMaxFlows
+	}
+	return &Table{
+		capture: capture,
+		emit:    emit,
+		horizon: int64(opts.IdleHorizon),
+		max:     opts.MaxFlows,
+		flows:   make(map[flowKey]*conn),
+	}
+}
+
+// Add replays one decoded TCP segment. p's slices are only read during the
+// call; what the table keeps is copied. Flows that expire by p's time are
+// emitted first.
+func (t *Table) Add(p *Packet) {
+	if p == nil {
+		return
+	}
+	if ns := p.Time.UnixNano(); ns > t.clock || !t.started {
+		t.clock, t.started = ns, true
+	}
+	t.expire()
+	k, srcIsA := keyOf(p)
+	c := t.flows[k]
+	if c != nil && c.reusedBy(p, c.dir(srcIsA)) {
+		t.finalise(c)
+		c = nil
+	}
+	if c == nil {
+		c = t.open(k, srcIsA, p)
+	} else {
+		t.list(c).remove(c)
+	}
+	c.add(p, c.dir(srcIsA))
+	t.list(c).pushFront(c)
+}
+
+// Flush finalises every live flow, in first-frame order: call it at the end
+// of the capture.
+func (t *Table) Flush() {
+	live := make([]*conn, 0, len(t.flows))
+	for _, c := range t.flows {
+		live = append(live, c)
+	}
+	slices.SortFunc(live, func(a, b *conn) int {
+		return cmp.Or(cmp.Compare(a.firstFrame, b.firstFrame), compareKeys(&a.key, &b.key))
+	})
+	for _, c := range live {
+		t.finalise(c)
+	}
+}
+
+// Live is the number of flows not yet emitted.
+func (t *Table) Live() int { return len(t.flows) }
+
+// open starts a flow for p, making room first when the table is full.
+func (t *Table) open(k flowKey, srcIsA bool, p *Packet) *conn {
+	if len(t.flows) >= t.max {
+		t.evictOldest()
+	}
+	origIsA := originatorIsA(k, srcIsA, p)
+	c := newConn(k, origIsA, origIsA != srcIsA, p)
+	t.flows[k] = c
+	return c
+}
+
+// originatorIsA decides, from a flow's first packet, which side originated
+// it, as Zeek does: a SYN's sender; a SYN-ACK's receiver; else the side on
+// the higher port (clients use ephemeral ports); the first sender on a tie.
+func originatorIsA(k flowKey, srcIsA bool, p *Packet) bool {
+	switch {
+	case p.Has(SYN) && !p.Has(ACK):
+		return srcIsA
+	case p.Has(SYN | ACK):
+		return !srcIsA
+	case k.aPort > k.bPort:
+		return true
+	case k.aPort < k.bPort:
+		return false
+	}
+	return srcIsA
+}
+
+// reusedBy reports whether p, sent by side d, opens a new connection on this
+// flow's 5-tuple: a SYN without ACK after the flow ended, or past its
+// handshake with another ISN (Zeek's connection reuse).
+func (c *conn) reusedBy(p *Packet, d int) bool {
+	if !p.Has(SYN) || p.Has(ACK) {
+		return false
+	}
+	s, peer := &c.sides[d], &c.sides[1-d]
+	if s.hasISN && p.Seq == s.isn {
+		return false // a retransmission of this flow's SYN
+	}
+	if c.ended {
+		return true
+	}
+	if s.hasISN {
+		return peer.pkts > 0
+	}
+	return peer.pkts > 0 && s.pkts > 0
+}
+
+// expire finalises flows idle past the horizon, and ended flows past their
+// linger, oldest first.
+func (t *Table) expire() {
+	for c := t.active.tail; c != nil && t.clock-c.lastNS > t.horizon; c = t.active.tail {
+		t.finalise(c)
+	}
+	for c := t.ended.tail; c != nil && t.clock-c.lastNS > int64(EndLinger); c = t.ended.tail {
+		t.finalise(c)
+	}
+}
+
+// evictOldest finalises the flow idle the longest, preferring an ended one.
+func (t *Table) evictOldest() {
+	a, e := t.active.tail, t.ended.tail
+	switch {
+	case e != nil && (a == nil || e.lastNS <= a.lastNS):
+		t.finalise(e)
+	case a != nil:
+		t.finalise(a)
+	}
+}
+
+func (t *Table) finalise(c *conn) {
+	t.list(c).remove(c)
+	delete(t.flows, c.key)
+	if t.emit != nil {
+		t.emit(c.record(t.capture))
+	}
+}
+
+func (t *Table) list(c *conn) *lru {
+	if c.ended {
+		return &t.ended
+	}
+	return &t.active
+}
+
+// lru is an intrusive doubly linked list of conns.
+type lru struct{ head, tail *conn }
+
+func (l *lru) pushFront(c *conn) {
+	c.prev, c.next = nil, l.head
+	if l.head != nil {
+		l.head.prev = c
+	} else {
+		l.tail = c
+	}
+	l.head = c
+}
+
+func (l *lru) remove(c *conn) {
+	if c.prev != nil {
+		c.prev.next = c.next
+	} else if l.head == c {
+		l.head = c.next
+	}
+	if c.next != nil {
+		c.next.prev = c.prev
+	} else if l.tail == c {
+		l.tail = c.prev
+	}
+	c.prev, c.next = nil, nil
+}
