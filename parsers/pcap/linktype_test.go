@@ -244,4 +244,3 @@ func buildFrame(t testing.TB, l2 []gopacket.SerializableLayer, v6 bool, n int) [
 	}
 	return buf.Bytes()
 }
-
