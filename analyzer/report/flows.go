@@ -42,21 +42,21 @@ type FlowRecord struct {
 // NewFlowRecord converts a flow to its JSON record.
 func NewFlowRecord(f *flow.Flow) FlowRecord {
 	return FlowRecord{
-		TS:          json.Number(epochSeconds(f.Start)),
+		TS:          json.Number(flowEpoch(f.Start)),
 		UID:         f.UID,
 		OrigH:       f.Orig.Addr().String(),
 		OrigP:       f.Orig.Port(),
 		RespH:       f.Resp.Addr().String(),
 		RespP:       f.Resp.Port(),
-		Duration:    json.Number(seconds(f.End.Sub(f.Start))),
+		Duration:    json.Number(flowSeconds(f.End.Sub(f.Start))),
 		OrigBytes:   f.OrigBytes,
 		RespBytes:   f.RespBytes,
 		ConnState:   f.State,
 		History:     f.History,
 		OrigPkts:    f.OrigPkts,
 		RespPkts:    f.RespPkts,
-		FirstPayld:  payloadClass(f.FirstPayload[0]),
-		MaxIdleS:    json.Number(seconds(f.MaxIdle)),
+		FirstPayld:  flowPayloadClass(f.FirstPayload[0]),
+		MaxIdleS:    json.Number(flowSeconds(f.MaxIdle)),
 		RSTBy:       f.RSTBy,
 		RSTMismatch: f.RST != nil && f.RST.FingerprintMismatch,
 		FirstPacket: f.FirstFrame,
@@ -91,11 +91,19 @@ var flowColumns = []struct {
 }
 
 // WriteFlowsTable writes the flows as a text table for a person to read.
+// A capture column leads when the flows come from more than one capture.
 func WriteFlowsTable(w io.Writer, flows []*flow.Flow) error {
-	names := make([]any, len(flowColumns))
-	aligns := make(tw.Alignment, len(flowColumns))
-	for i, c := range flowColumns {
-		names[i], aligns[i] = c.name, c.align
+	multi := false
+	for _, f := range flows {
+		multi = multi || f.Capture != flows[0].Capture
+	}
+	var names []any
+	var aligns tw.Alignment
+	if multi {
+		names, aligns = append(names, "capture"), append(aligns, tw.AlignLeft)
+	}
+	for _, c := range flowColumns {
+		names, aligns = append(names, c.name), append(aligns, c.align)
 	}
 	t := tablewriter.NewTable(w,
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: aligns}),
@@ -103,7 +111,11 @@ func WriteFlowsTable(w io.Writer, flows []*flow.Flow) error {
 	)
 	t.Header(names...)
 	for _, f := range flows {
-		if err := t.Append(flowRow(f)); err != nil {
+		row := flowRow(f)
+		if multi {
+			row = append([]string{f.Capture}, row...)
+		}
+		if err := t.Append(row); err != nil {
 			return err
 		}
 	}
@@ -120,30 +132,30 @@ func flowRow(f *flow.Flow) []string {
 		f.Orig.String(), f.Resp.String(), f.State, f.History,
 		fmt.Sprintf("%d/%d", f.OrigPkts, f.RespPkts),
 		fmt.Sprintf("%d/%d", f.OrigBytes, f.RespBytes),
-		seconds(f.End.Sub(f.Start)) + "s",
-		seconds(f.MaxIdle) + "s",
-		payloadClass(f.FirstPayload[0]),
+		flowSeconds(f.End.Sub(f.Start)) + "s",
+		flowSeconds(f.MaxIdle) + "s",
+		flowPayloadClass(f.FirstPayload[0]),
 		rst,
 		fmt.Sprintf("%d-%d", f.FirstFrame, f.LastFrame),
 	}
 }
 
-// payloadClass is the class DESIGN.md names, "none" when nothing was sent.
-func payloadClass(p flow.Payload) string {
+// flowPayloadClass is the class DESIGN.md names, "none" when nothing was sent.
+func flowPayloadClass(p flow.Payload) string {
 	if p.Class == "" {
 		return flow.PayloadNone
 	}
 	return p.Class
 }
 
-// epochSeconds formats t as Zeek does: seconds since 1970 with six
+// flowEpoch formats t as Zeek does: seconds since 1970 with six
 // decimals. Integer arithmetic keeps the digits exact.
-func epochSeconds(t time.Time) string { return microsDecimal(t.UnixMicro()) }
+func flowEpoch(t time.Time) string { return flowMicros(t.UnixMicro()) }
 
-// seconds formats d as seconds with six decimals ("0.301300").
-func seconds(d time.Duration) string { return microsDecimal(d.Microseconds()) }
+// flowSeconds formats d as seconds with six decimals ("0.301300").
+func flowSeconds(d time.Duration) string { return flowMicros(d.Microseconds()) }
 
-func microsDecimal(us int64) string {
+func flowMicros(us int64) string {
 	sign := ""
 	if us < 0 {
 		sign, us = "-", -us

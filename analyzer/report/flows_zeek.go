@@ -22,7 +22,7 @@ type zeekField struct {
 var zeekUnset = func(*flow.Flow) string { return "-" }
 
 var zeekFields = []zeekField{
-	{"ts", "time", func(f *flow.Flow) string { return epochSeconds(f.Start) }},
+	{"ts", "time", func(f *flow.Flow) string { return flowEpoch(f.Start) }},
 	{"uid", "string", func(f *flow.Flow) string { return zeekString(f.UID) }},
 	{"id.orig_h", "addr", func(f *flow.Flow) string { return f.Orig.Addr().String() }},
 	{"id.orig_p", "port", func(f *flow.Flow) string { return strconv.Itoa(int(f.Orig.Port())) }},
@@ -30,7 +30,7 @@ var zeekFields = []zeekField{
 	{"id.resp_p", "port", func(f *flow.Flow) string { return strconv.Itoa(int(f.Resp.Port())) }},
 	{"proto", "enum", func(*flow.Flow) string { return "tcp" }},
 	{"service", "string", zeekUnset},
-	{"duration", "interval", func(f *flow.Flow) string { return seconds(f.End.Sub(f.Start)) }},
+	{"duration", "interval", func(f *flow.Flow) string { return flowSeconds(f.End.Sub(f.Start)) }},
 	{"orig_bytes", "count", func(f *flow.Flow) string { return strconv.FormatInt(f.OrigBytes, 10) }},
 	{"resp_bytes", "count", func(f *flow.Flow) string { return strconv.FormatInt(f.RespBytes, 10) }},
 	{"conn_state", "string", func(f *flow.Flow) string { return zeekString(f.State) }},
@@ -43,8 +43,8 @@ var zeekFields = []zeekField{
 	{"resp_pkts", "count", func(f *flow.Flow) string { return strconv.Itoa(f.RespPkts) }},
 	{"resp_ip_bytes", "count", zeekUnset},
 	{"tunnel_parents", "set[string]", zeekUnset},
-	{"first_payload", "string", func(f *flow.Flow) string { return payloadClass(f.FirstPayload[0]) }},
-	{"max_idle_s", "interval", func(f *flow.Flow) string { return seconds(f.MaxIdle) }},
+	{"first_payload", "string", func(f *flow.Flow) string { return flowPayloadClass(f.FirstPayload[0]) }},
+	{"max_idle_s", "interval", func(f *flow.Flow) string { return flowSeconds(f.MaxIdle) }},
 	{"rst_by", "string", func(f *flow.Flow) string { return zeekString(f.RSTBy) }},
 	{"rst_fingerprint_mismatch", "bool", func(f *flow.Flow) string {
 		if f.RST != nil && f.RST.FingerprintMismatch {
