@@ -94,13 +94,15 @@ func (d *decoder) decode(data []byte, lt layers.LinkType) verdict {
 	// Errors mean a header was cut short or malformed: what was decoded
 	// before it is still in d.decoded.
 	_ = p.DecodeLayers(data, &d.decoded)
-	var sawIP4, sawIP6, sawTCP, sawARP bool
+	// ip is the innermost IP version before TCP (6in4 tunnels carry two).
+	var ip int
+	var sawTCP, sawARP bool
 	for _, t := range d.decoded {
 		switch t {
 		case layers.LayerTypeIPv4:
-			sawIP4 = true
+			ip = 4
 		case layers.LayerTypeIPv6:
-			sawIP6 = true
+			ip = 6
 		case layers.LayerTypeTCP:
 			sawTCP = true
 		case layers.LayerTypeARP:
@@ -108,17 +110,17 @@ func (d *decoder) decode(data []byte, lt layers.LinkType) verdict {
 		}
 	}
 	switch {
-	case sawTCP && sawIP4:
+	case sawTCP && ip == 4:
 		d.fillTCP(first)
 		d.fillIPv4()
 		return frameTCP
-	case sawTCP && sawIP6:
+	case sawTCP && ip == 6:
 		d.fillTCP(first)
 		d.fillIPv6()
 		return frameTCP
 	case sawARP:
 		return frameARP
-	case len(d.decoded) == 0, d.wantedTCP(sawIP4, sawIP6):
+	case len(d.decoded) == 0, d.wantedTCP(ip):
 		return frameDamaged
 	}
 	return frameOther
@@ -175,9 +177,12 @@ func (d *decoder) fillIPv6() {
 
 // wantedTCP reports whether the IP header announced a TCP segment that could
 // not be decoded (cut inside the TCP header, or a bad data offset).
-func (d *decoder) wantedTCP(sawIP4, sawIP6 bool) bool {
-	if sawIP4 {
+func (d *decoder) wantedTCP(ip int) bool {
+	switch ip {
+	case 4:
 		return d.ip4.Protocol == layers.IPProtocolTCP && d.ip4.FragOffset == 0 && d.ip4.Flags&layers.IPv4MoreFragments == 0
+	case 6:
+		return d.ip6.NextHeader == layers.IPProtocolTCP
 	}
-	return sawIP6 && d.ip6.NextHeader == layers.IPProtocolTCP
+	return false
 }

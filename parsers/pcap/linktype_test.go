@@ -88,6 +88,8 @@ func TestLinkTypes(t *testing.T) {
 		{"ipv6", layers.LinkTypeIPv6, nil, true, v6},
 		{"null little-endian", layers.LinkTypeNull, []gopacket.SerializableLayer{rawLayer(binary.LittleEndian.AppendUint32(nil, 2))}, false, v4},
 		{"null ipv6 (BSD 30)", layers.LinkTypeNull, []gopacket.SerializableLayer{rawLayer(binary.LittleEndian.AppendUint32(nil, 30))}, true, v6},
+		{"6in4 tunnel: the inner addresses", layers.LinkTypeRaw, []gopacket.SerializableLayer{
+			&layers.IPv4{Version: 4, IHL: 5, TTL: 9, Protocol: layers.IPProtocolIPv6, SrcIP: net.IP{192, 0, 2, 1}, DstIP: net.IP{192, 0, 2, 2}}}, true, v6},
 		{"loop big-endian", layers.LinkTypeLoop, []gopacket.SerializableLayer{rawLayer(binary.BigEndian.AppendUint32(nil, 2))}, false, v4},
 	}
 	for _, tt := range tests {
