@@ -135,7 +135,7 @@ func TestGuardMemory(t *testing.T) {
 
 // ngBlocks returns the offsets of the blocks of type typ in a
 // little-endian pcapng file.
-func ngBlocks(t *testing.T, data []byte, typ uint32) []int {
+func ngBlocks(t testing.TB, data []byte, typ uint32) []int {
 	t.Helper()
 	var out []int
 	for off := 0; off+12 <= len(data); {

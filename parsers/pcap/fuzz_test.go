@@ -1,8 +1,6 @@
 package pcap
 
-import (
-	"testing"
-)
+import "testing"
 
 // FuzzParse feeds arbitrary bytes to the parser: it must never panic,
 // hang, or allocate far beyond the input's size.
@@ -10,6 +8,11 @@ func FuzzParse(f *testing.F) {
 	for _, name := range fixtures(f) {
 		f.Add(readFixture(f, name))
 	}
+	// Rarer pcapng blocks, so mutations start from them too.
+	ng := readFixture(f, "sf_loopback.pcapng")
+	epb := ngBlocks(f, ng, ngEPB)[0]
+	f.Add(spliceBlock(ng, epb, simpleBlock(60)))
+	f.Add(spliceBlock(ng, epb, secretsBlock(4)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if !New().Sniff(data) {
 			return
