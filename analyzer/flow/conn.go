@@ -73,7 +73,6 @@ type side struct {
 	nonSYN   bool // a packet without SYN was sent
 	minTTL   uint8
 	maxTTL   uint8
-	lastTTL  uint8
 	isn      uint32
 	// lastSYN, lastFIN and lastRST are the sequence numbers Zeek compares to
 	// decide whether a repeated S/H, F or R letter is recorded again.
@@ -193,8 +192,11 @@ func (c *conn) clock(p *Packet) {
 func (c *conn) trackSeq(p *Packet, d int) {
 	s := &c.sides[d]
 	if p.Has(SYN) {
-		s.nextSeq, s.seqValid = p.Seq+1+uint32(p.PayloadLen), true
-		s.bytes += int64(p.PayloadLen)
+		n := max(p.PayloadLen, 0) // TCP Fast Open carries data on the SYN
+		if end := p.Seq + 1 + uint32(n); !s.seqValid || seqLT(s.nextSeq, end) {
+			s.nextSeq, s.seqValid = end, true
+			s.bytes += int64(n)
+		}
 		return
 	}
 	if p.PayloadLen <= 0 {

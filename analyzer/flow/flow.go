@@ -9,8 +9,10 @@ import (
 // Flow is one replayed TCP connection as seen from one capture.
 //
 // The originator is decided as Zeek does: the sender of the first SYN without
-// ACK; without one, the side with the higher port (clients use ephemeral
-// ports); the first packet's sender breaks ties.
+// ACK (or the receiver of a first SYN-ACK); without one, the side not on a
+// well-known server port (below 1024, Kafka's and ZooKeeper's defaults), else
+// the side with the higher port (clients use ephemeral ports); the first
+// packet's sender breaks ties.
 type Flow struct {
 	// UID is stable for the same capture bytes: derived from the capture
 	// path, the 5-tuple and the first frame, never from a random source.
@@ -29,7 +31,9 @@ type Flow struct {
 	History string
 
 	// OrigBytes and RespBytes count TCP payload bytes as the IP headers claim
-	// them, so snaplen-cut captures still count what was sent.
+	// them, so snaplen-cut captures still count what was sent. Each sequence
+	// range counts once: retransmitted bytes are not counted again, and
+	// bytes the capture never saw (a gap in sequence) are not counted.
 	OrigBytes, RespBytes int64
 	OrigPkts, RespPkts   int
 
@@ -49,7 +53,9 @@ type Flow struct {
 
 	// MaxIdle is the longest silence between two packets of the flow.
 	// IdleBeforeEnd is the silence right before the first RST or FIN (zero
-	// when the flow ended neither way).
+	// when the flow ended neither way): the longer of the gaps before that
+	// packet and before the one preceding it, so an RST that answers the
+	// first request after a long silence reports that silence.
 	MaxIdle       time.Duration
 	IdleBeforeEnd time.Duration
 

@@ -14,7 +14,10 @@ import (
 type flowKey struct {
 	a, b         [16]byte // IPv4 addresses are stored IPv4-mapped
 	aPort, bPort uint16
-	v4           bool // both addresses were IPv4 (or IPv4-mapped)
+	// family is 4 when both addresses were IPv4 (or IPv4-mapped), else 6.
+	// A uint16, not a bool: the struct then has no padding and the map
+	// hashes it as one block of memory.
+	family uint16
 }
 
 // keyOf returns p's canonical key and whether p's source is the key's a side.
@@ -22,7 +25,10 @@ func keyOf(p *Packet) (flowKey, bool) {
 	src, dst := p.Src.Addr().Unmap(), p.Dst.Addr().Unmap()
 	sa, da := src.As16(), dst.As16()
 	sp, dp := p.Src.Port(), p.Dst.Port()
-	k := flowKey{v4: src.Is4() && dst.Is4()}
+	k := flowKey{family: 6}
+	if src.Is4() && dst.Is4() {
+		k.family = 4
+	}
 	if less(sa, sp, da, dp) {
 		k.a, k.aPort, k.b, k.bPort = sa, sp, da, dp
 		return k, true
@@ -47,7 +53,7 @@ func (k *flowKey) endpoint(isA bool) netip.AddrPort {
 		ip, port = k.a, k.aPort
 	}
 	addr := netip.AddrFrom16(ip)
-	if k.v4 {
+	if k.family == 4 {
 		addr = addr.Unmap()
 	}
 	return netip.AddrPortFrom(addr, port)

@@ -13,6 +13,10 @@ const headLen = 16
 // Kafka port must not pass as a broken Kafka request), a Kafka request
 // header, "other", or "none" when b is empty. b may be cut by the snaplen;
 // the headers alone still classify. The result copies what it keeps.
+//
+// The checks look at bytes only, not at who sent them: a broker's response
+// can pass as a request (its correlation id reads as api key 0 and a small
+// version), so a responder's "kafka-request" means "Kafka framing".
 func ClassifyPayload(b []byte) Payload {
 	if len(b) == 0 {
 		return Payload{Class: PayloadNone}

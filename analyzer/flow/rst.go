@@ -45,7 +45,6 @@ func (c *conn) trackFingerprint(p *Packet, s *side) {
 	if s.pkts == 1 || p.TTL > s.maxTTL {
 		s.maxTTL = p.TTL
 	}
-	s.lastTTL = p.TTL
 	if p.Has(SYN) {
 		return
 	}
@@ -70,7 +69,8 @@ func rstInfo(p *Packet, s *side, d int) *RSTInfo {
 		r.Why = fmt.Sprintf("RST TTL %d; no earlier packet from the %s to compare with", p.TTL, who)
 		return r
 	}
-	r.SenderTTL, r.SenderOptions = s.lastTTL, s.lastOpts
+	// The highest TTL is the packet that crossed the fewest hops.
+	r.SenderTTL, r.SenderOptions = s.maxTTL, s.lastOpts
 	var why strings.Builder
 	if p.TTL < s.minTTL || p.TTL > s.maxTTL {
 		r.FingerprintMismatch = true

@@ -48,7 +48,8 @@ type Table struct {
 }
 
 // NewTable returns a Table for the capture at path capture (used in Flow
-// UIDs and Flow.Capture). emit receives every finished flow; it owns it.
+// UIDs and Flow.Capture). emit receives every finished flow and owns it; it
+// runs inside Add and Flush and must not call back into the table.
 func NewTable(capture string, emit func(*Flow), opts Options) *Table {
 	if opts.IdleHorizon <= 0 {
 		opts.IdleHorizon = DefaultIdleHorizon
@@ -121,20 +122,38 @@ func (t *Table) open(k flowKey, srcIsA bool, p *Packet) *conn {
 }
 
 // originatorIsA decides, from a flow's first packet, which side originated
-// it, as Zeek does: a SYN's sender; a SYN-ACK's receiver; else the side on
-// the higher port (clients use ephemeral ports); the first sender on a tie.
+// it, as Zeek does: a SYN's sender; a SYN-ACK's receiver. Without either
+// (the capture began mid-connection) the side on a well-known server port is
+// the responder, else the side on the lower port (clients use ephemeral
+// ports); the first sender breaks a tie.
 func originatorIsA(k flowKey, srcIsA bool, p *Packet) bool {
+	aServer, bServer := likelyServerPort(k.aPort), likelyServerPort(k.bPort)
 	switch {
 	case p.Has(SYN) && !p.Has(ACK):
 		return srcIsA
 	case p.Has(SYN | ACK):
 		return !srcIsA
+	case aServer != bServer:
+		return bServer
 	case k.aPort > k.bPort:
 		return true
 	case k.aPort < k.bPort:
 		return false
 	}
 	return srcIsA
+}
+
+// likelyServerPort reports ports below 1024 and the usual Kafka, ZooKeeper
+// and Confluent listener ports: a client rarely gets one as its ephemeral
+// port, and a client on a low ephemeral port (1024-9091) must not pass for
+// the server.
+func likelyServerPort(port uint16) bool {
+	switch port {
+	case 2181, 2182, 2888, 3888, 8081, 8082, 8083, 8090, 9091, 9092, 9093, 9094, 9095, 9096, 9097,
+		9192, 9292, 19092, 29092, 39092, 49092:
+		return true
+	}
+	return port < 1024
 }
 
 // reusedBy reports whether p, sent by side d, opens a new connection on this
