@@ -246,3 +246,38 @@ func buildFrame(t testing.TB, l2 []gopacket.SerializableLayer, v6 bool, n int) [
 	}
 	return buf.Bytes()
 }
+
+// TestARPRecords checks the ARP exchange of the real veth capture: a
+// request from 198.18.0.1 for 198.18.0.2 and the reply, whose MACs are the
+// ones the TCP flows of the same capture carry.
+func TestARPRecords(t *testing.T) {
+	rec, _, err := parseBytes(t, "veth_ether.pcap", readFixture(t, "veth_ether.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.flows) == 0 || rec.flows[0].OrigMAC == nil || rec.flows[0].RespMAC == nil {
+		t.Fatalf("want flows with MACs, got %+v", rec.flows)
+	}
+	client, server := rec.flows[0].OrigMAC.String(), rec.flows[0].RespMAC.String()
+	type arpView struct {
+		Frame     int
+		Op        uint16
+		SenderMAC string
+		SenderIP  string
+		TargetIP  string
+	}
+	want := []arpView{
+		{1, 1, client, "198.18.0.1", "198.18.0.2"},
+		{2, 2, server, "198.18.0.2", "198.18.0.1"},
+	}
+	var got []arpView
+	for _, a := range rec.arps {
+		got = append(got, arpView{a.Frame, a.Operation, a.SenderMAC.String(), a.SenderIP.String(), a.TargetIP.String()})
+		if a.Capture != "veth_ether.pcap" || a.Time.IsZero() {
+			t.Errorf("ARP record without capture or time: %+v", a)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ARP (-want +got):\n%s", diff)
+	}
+}
