@@ -1,0 +1,28 @@
+// Package pcap reads packet captures — classic pcap (microsecond or
+// nanosecond, either byte order) and pcapng — and replays their TCP segments
+// into flows.
+//
+// Reading is a single streaming pass with gopacket's pcapgo readers and a
+// DecodingLayerParser whose layers are decoded in place and reused, so the
+// common path allocates nothing per packet; the flow table copies what it
+// keeps. Link types read: Ethernet (with 802.1Q VLAN tags), Linux cooked
+// capture v1 and v2 (what `tcpdump -i any` writes), raw IPv4/IPv6, and BSD
+// loopback (NULL and LOOP). pcapng files may mix them: each record's link
+// type comes from its interface.
+//
+// Frame numbers count every record from 1, as Wireshark does, so
+// `frame.number == N` finds the packet a flow points to.
+//
+// Upstream quirks handled here:
+//   - pcapgo's pcapng reader sizes a packet buffer from the captured length
+//     without checking it against the enclosing block, and keeps decryption
+//     secrets of any claimed size; ngGuard validates every block first.
+//   - pcapgo's classic reader rejects records longer than the header's
+//     snaplen ("capture length exceeds snap length"), which some writers
+//     produce; the limit is raised to MaxFrame.
+//   - Without WantMixedLinkType, pcapgo silently drops records of pcapng
+//     interfaces whose link type differs from the first one's.
+//   - With WantMixedLinkType, pcapgo boxes each record's link type into an
+//     interface value; link types above 255 (LINUX_SLL2 is 276) cost one
+//     2-byte allocation per record inside pcapgo.
+package pcap

@@ -1,0 +1,181 @@
+package pcap
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"sort"
+
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// Parser reads pcap and pcapng captures into flows and ARP records.
+type Parser struct {
+	// Flows configures the flow table; the zero value takes its defaults.
+	Flows flow.Options
+}
+
+// New returns a Parser with the flow table's defaults.
+func New() *Parser { return &Parser{} }
+
+// Format implements analyzer.Parser.
+func (*Parser) Format() string { return "pcap" }
+
+// Sniff accepts classic pcap (µs or ns, either byte order) and pcapng.
+func (*Parser) Sniff(head []byte) bool { return sniffContainer(head) != notCapture }
+
+// Parse replays every TCP segment of the capture into a flow table and
+// hands finished flows to sink.Flow and ARP packets to sink.ARP. On damage
+// it stops, flushes the flows read so far, and returns an error naming the
+// frame ("frame 12: ...").
+func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sink) (analyzer.Stats, error) {
+	cf, err := openCapture(src.R)
+	if err != nil {
+		return analyzer.Stats{}, err
+	}
+	tab := flow.NewTable(src.Path, sink.Flow, p.Flows)
+	rp := newReplay(cf)
+	err = rp.run(ctx, tab.Add, func(a *flow.ARP) {
+		sink.ARP(analyzer.CapturedARP{Capture: src.Path, ARP: *a})
+	})
+	tab.Flush()
+	return rp.stats(), err
+}
+
+// ctxCheckEvery is how many frames pass between cancellation checks.
+const ctxCheckEvery = 4096
+
+// replay is one pass over a capture's records.
+type replay struct {
+	cf  *captureFile
+	dec *decoder
+
+	frames, damaged int
+	links           []layers.LinkType // in order of first appearance
+	lastLink        layers.LinkType
+	badLinks        map[layers.LinkType]int // frames of link types not decoded
+}
+
+func newReplay(cf *captureFile) *replay {
+	return &replay{cf: cf, dec: newDecoder(), lastLink: 0xffff, badLinks: map[layers.LinkType]int{}}
+}
+
+// run reads every record, calling tcp for TCP segments (the Packet is valid
+// during the call only) and arp for ARP packets.
+func (rp *replay) run(ctx context.Context, tcp func(*flow.Packet), arp func(*flow.ARP)) error {
+	for {
+		if rp.frames%ctxCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		data, ci, err := rp.cf.rec.ZeroCopyReadPacketData()
+		if err == io.EOF {
+			return nil
+		}
+		frame := rp.frames + 1
+		if err != nil {
+			return fmt.Errorf("frame %d: %w", frame, describeReadErr(err))
+		}
+		rp.frames = frame
+		lt := rp.cf.linkOf(&ci)
+		rp.noteLink(lt)
+		switch rp.dec.decode(data, lt) {
+		case frameTCP:
+			pkt := &rp.dec.pkt
+			pkt.Frame, pkt.Time = frame, ci.Timestamp
+			tcp(pkt)
+		case frameARP:
+			if a, ok := rp.dec.arpRecord(frame); ok {
+				a.Time = ci.Timestamp
+				arp(&a)
+			}
+		case frameBadLink:
+			rp.badLinks[lt]++
+		case frameDamaged:
+			rp.damaged++
+		}
+	}
+}
+
+func (rp *replay) noteLink(lt layers.LinkType) {
+	if lt == rp.lastLink {
+		return
+	}
+	rp.lastLink = lt
+	for _, seen := range rp.links {
+		if seen == lt {
+			return
+		}
+	}
+	rp.links = append(rp.links, lt)
+}
+
+// stats reports what the pass saw, including capture-quality problems.
+func (rp *replay) stats() analyzer.Stats {
+	links := rp.links
+	if len(links) == 0 {
+		links = []layers.LinkType{rp.cf.link}
+	}
+	st := analyzer.Stats{Layout: layout(rp.cf.kind, links), Packets: rp.frames, Unparsed: rp.damaged}
+	for _, lt := range sortedLinks(rp.badLinks) {
+		st.Unparsed += rp.badLinks[lt]
+		st.Problems = append(st.Problems, fmt.Sprintf("%d frames of link type %s not decoded", rp.badLinks[lt], linkName(lt)))
+	}
+	if rp.damaged > 0 {
+		st.Problems = append(st.Problems, fmt.Sprintf("%d frames empty or cut inside their headers", rp.damaged))
+	}
+	ifaces := make([]int, 0, len(rp.cf.drops))
+	for i := range rp.cf.drops {
+		ifaces = append(ifaces, i)
+	}
+	sort.Ints(ifaces)
+	for _, i := range ifaces {
+		if n := rp.cf.drops[i]; n > 0 {
+			st.Problems = append(st.Problems, fmt.Sprintf("interface %d: the capture dropped %d packets (pcapng statistics): flows may miss packets", i, n))
+		}
+	}
+	return st
+}
+
+func sortedLinks(m map[layers.LinkType]int) []layers.LinkType {
+	out := make([]layers.LinkType, 0, len(m))
+	for lt := range m {
+		out = append(out, lt)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// describeReadErr says what a read error means for a capture file.
+func describeReadErr(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("file ends inside the record (cut short?): %w", err)
+	}
+	return err
+}
+
+// arpRecord copies the decoded ARP packet of an Ethernet/IPv4 ARP; ok is
+// false for other hardware or protocol types.
+func (d *decoder) arpRecord(frame int) (flow.ARP, bool) {
+	a := &d.arp
+	if a.AddrType != layers.LinkTypeEthernet || a.Protocol != layers.EthernetTypeIPv4 ||
+		len(a.SourceHwAddress) != 6 || len(a.SourceProtAddress) != 4 ||
+		len(a.DstHwAddress) != 6 || len(a.DstProtAddress) != 4 {
+		return flow.ARP{}, false
+	}
+	return flow.ARP{
+		Frame:     frame,
+		Operation: a.Operation,
+		SenderMAC: bytes.Clone(a.SourceHwAddress),
+		SenderIP:  netip.AddrFrom4([4]byte(a.SourceProtAddress)),
+		TargetMAC: bytes.Clone(a.DstHwAddress),
+		TargetIP:  netip.AddrFrom4([4]byte(a.DstProtAddress)),
+	}, true
+}
