@@ -1,0 +1,172 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+type scenario struct {
+	name string
+	res  func() *analyzer.Result
+	opts Options
+}
+
+func scenarios(t *testing.T) []scenario {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []scenario{
+		{"stale_arp", staleARPResult, Options{}},
+		{"idle_reset_timeline", idleResetResult, Options{Zone: berlin, Timeline: true}},
+		{"healthy", healthyResult, Options{}},
+		{"skipped_inputs", skippedResult, Options{}},
+	}
+}
+
+type writer struct {
+	ext   string
+	write func(*bytes.Buffer, *Report) error
+}
+
+var writers = []writer{
+	{"json", func(b *bytes.Buffer, r *Report) error { return WriteJSON(b, r) }},
+	{"md", func(b *bytes.Buffer, r *Report) error { return WriteMarkdown(b, r) }},
+	{"txt", func(b *bytes.Buffer, r *Report) error { return WriteText(b, r, TextOptions{}) }},
+}
+
+func TestGolden(t *testing.T) {
+	for _, sc := range scenarios(t) {
+		for _, w := range writers {
+			t.Run(sc.name+"."+w.ext, func(t *testing.T) {
+				var got bytes.Buffer
+				if err := w.write(&got, Build(sc.res(), sc.opts)); err != nil {
+					t.Fatal(err)
+				}
+				path := filepath.Join("testdata", sc.name+"."+w.ext+".golden")
+				if *update {
+					if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run go test ./analyzer/report -update)", err)
+				}
+				if diff := cmp.Diff(string(want), got.String()); diff != "" {
+					t.Errorf("%s differs (-want +got):\n%s", path, diff)
+				}
+			})
+		}
+	}
+}
+
+// TestSameBytes builds each report twice and checks the writers agree with
+// themselves: no map order or pointer leaks into the output.
+func TestSameBytes(t *testing.T) {
+	for _, sc := range scenarios(t) {
+		for _, w := range writers {
+			var a, b bytes.Buffer
+			for _, buf := range []*bytes.Buffer{&a, &b} {
+				if err := w.write(buf, Build(sc.res(), sc.opts)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !bytes.Equal(a.Bytes(), b.Bytes()) {
+				t.Errorf("%s.%s: two runs gave different bytes", sc.name, w.ext)
+			}
+		}
+	}
+}
+
+func TestPrimary(t *testing.T) {
+	info := analyzer.Finding{Cause: analyzer.BrokerRestart, Severity: analyzer.Info, Confidence: 0.9}
+	warn := analyzer.Finding{Cause: analyzer.ConnectionRefusedCause, Severity: analyzer.Warning, Confidence: 0.5}
+	tests := []struct {
+		name     string
+		findings []analyzer.Finding
+		want     string // cause of the primary, "" for none
+	}{
+		{"none", nil, ""},
+		{"only info", []analyzer.Finding{info}, ""},
+		{"warning", []analyzer.Finding{warn}, string(warn.Cause)},
+		// findings[0] leads once anything reaches warning: the analyzer's
+		// order is the contract's "most likely first".
+		{"info first, warning later", []analyzer.Finding{info, warn}, string(info.Cause)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Build(&analyzer.Result{Incident: &analyzer.Incident{}, Findings: tt.findings}, Options{})
+			got := ""
+			if p := r.Primary(); p != nil {
+				got = p.Cause
+			}
+			if got != tt.want {
+				t.Errorf("Primary() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBuildNilSafe(t *testing.T) {
+	for _, res := range []*analyzer.Result{nil, {}, {Incident: &analyzer.Incident{}}} {
+		var buf bytes.Buffer
+		r := Build(res, Options{Timeline: true})
+		for _, w := range writers {
+			buf.Reset()
+			if err := w.write(&buf, r); err != nil {
+				t.Errorf("%s: %v", w.ext, err)
+			}
+		}
+	}
+}
+
+func TestNodes(t *testing.T) {
+	r := Build(staleARPResult(), Options{})
+	want := []Node{
+		{ID: "3", Host: "kafka-3", Addr: "10.0.4.33:9092", OtherAddrs: []string{}, Findings: []int{0, 1},
+			Events: map[string]int{"connect-failed": 2}, Flows: map[string]int{"S1": 1, "SF": 1}},
+		{ID: "-1", Host: "kafka-1", Addr: "10.0.4.31:9092", OtherAddrs: []string{}, Bootstrap: true, Findings: []int{},
+			Events: map[string]int{"connected": 1}, Flows: map[string]int{}},
+	}
+	if diff := cmp.Diff(want, r.Nodes); diff != "" {
+		t.Errorf("nodes (-want +got):\n%s", diff)
+	}
+}
+
+func TestTimestampRoundTrip(t *testing.T) {
+	tests := []struct {
+		in   time.Time
+		json string
+	}{
+		{time.Time{}, `""`},
+		{time.Date(2024, 5, 2, 10, 0, 1, 0, time.UTC), `"2024-05-02T10:00:01Z"`},
+		{time.Date(2024, 5, 2, 12, 0, 1, 250_000_000, time.FixedZone("CEST", 7200)), `"2024-05-02T10:00:01.25Z"`},
+	}
+	for _, tt := range tests {
+		b, err := Timestamp{tt.in}.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != tt.json {
+			t.Errorf("MarshalJSON(%v) = %s, want %s", tt.in, b, tt.json)
+		}
+		var back Timestamp
+		if err := back.UnmarshalJSON(b); err != nil {
+			t.Fatal(err)
+		}
+		if !back.Equal(tt.in) {
+			t.Errorf("round trip of %v gave %v", tt.in, back.Time)
+		}
+	}
+}
