@@ -174,3 +174,7 @@ func plural(n int, one, many string) string {
 	}
 	return strconv.Itoa(n) + " " + many
 }
+
+// Printable is printable for callers outside the package (the CLI's
+// progress line and error messages name files from hostile archives).
+func Printable(s string) string { return printable(s) }
