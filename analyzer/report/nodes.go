@@ -35,13 +35,15 @@ type Node struct {
 
 // nodeIndex finds node view entries by id and by address while building.
 type nodeIndex struct {
-	nodes  []*Node
-	byID   map[string][]*Node
-	byAddr map[string]*Node
+	nodes []*Node
+	byID  map[string][]*Node
+	// byAddr is keyed by the address value, not its string, so the
+	// per-event lookup allocates nothing.
+	byAddr map[netip.AddrPort]*Node
 }
 
 func buildNodes(inc *analyzer.Incident, findings []Finding) []Node {
-	ix := &nodeIndex{byID: map[string][]*Node{}, byAddr: map[string]*Node{}}
+	ix := &nodeIndex{byID: map[string][]*Node{}, byAddr: map[netip.AddrPort]*Node{}}
 	for _, n := range inc.Nodes {
 		ix.learn(n.ID, n.Host, n.Addr)
 	}
@@ -74,11 +76,7 @@ func buildNodes(inc *analyzer.Incident, findings []Finding) []Node {
 // learn returns the entry for a node, creating it or adding the host and
 // address it did not know yet.
 func (ix *nodeIndex) learn(id, host string, addr netip.AddrPort) *Node {
-	a := ""
-	if addr.IsValid() {
-		a = addr.String()
-	}
-	nd := ix.find(id, host, a)
+	nd := ix.find(id, host, addr)
 	if nd == nil {
 		nd = &Node{ID: id, Bootstrap: strings.HasPrefix(id, "-"), OtherAddrs: []string{},
 			Findings: []int{}, Events: map[string]int{}, Flows: map[string]int{}}
@@ -88,12 +86,12 @@ func (ix *nodeIndex) learn(id, host string, addr netip.AddrPort) *Node {
 	if nd.Host == "" {
 		nd.Host = host
 	}
-	if a != "" && ix.byAddr[a] == nil {
-		ix.byAddr[a] = nd
+	if addr.IsValid() && ix.byAddr[addr] == nil {
+		ix.byAddr[addr] = nd
 		if nd.Addr == "" {
-			nd.Addr = a
-		} else if a != nd.Addr {
-			nd.OtherAddrs = append(nd.OtherAddrs, a)
+			nd.Addr = addr.String()
+		} else {
+			nd.OtherAddrs = append(nd.OtherAddrs, addr.String())
 		}
 	}
 	return nd
@@ -101,7 +99,7 @@ func (ix *nodeIndex) learn(id, host string, addr netip.AddrPort) *Node {
 
 // find picks the entry for an id: the broker's single entry, or for a
 // bootstrap id the entry with the same address or host.
-func (ix *nodeIndex) find(id, host, addr string) *Node {
+func (ix *nodeIndex) find(id, host string, addr netip.AddrPort) *Node {
 	cands := ix.byID[id]
 	if len(cands) == 0 {
 		return nil
@@ -109,13 +107,18 @@ func (ix *nodeIndex) find(id, host, addr string) *Node {
 	if !strings.HasPrefix(id, "-") {
 		return cands[0]
 	}
+	if addr.IsValid() {
+		if nd := ix.byAddr[addr]; nd != nil && nd.ID == id {
+			return nd
+		}
+		return nil
+	}
 	for _, nd := range cands {
-		if (addr != "" && (nd.Addr == addr || contains(nd.OtherAddrs, addr))) ||
-			(addr == "" && host != "" && nd.Host == host) {
+		if host != "" && nd.Host == host {
 			return nd
 		}
 	}
-	if addr == "" && host == "" {
+	if host == "" {
 		return cands[0]
 	}
 	return nil
@@ -124,7 +127,8 @@ func (ix *nodeIndex) find(id, host, addr string) *Node {
 // subjectNodes returns the entries a finding's subject names: by address
 // when it gives one that is known, else by id.
 func (ix *nodeIndex) subjectNodes(s Subject) []*Node {
-	if nd := ix.byAddr[s.Addr]; s.Addr != "" && nd != nil {
+	ap, _ := netip.ParseAddrPort(s.Addr)
+	if nd := ix.byAddr[ap]; ap.IsValid() && nd != nil {
 		return []*Node{nd}
 	}
 	if s.Node == "" {
@@ -133,20 +137,16 @@ func (ix *nodeIndex) subjectNodes(s Subject) []*Node {
 	if cands := ix.byID[s.Node]; len(cands) > 0 {
 		return cands
 	}
-	ap, _ := netip.ParseAddrPort(s.Addr)
 	return []*Node{ix.learn(s.Node, "", ap)}
 }
 
 func (ix *nodeIndex) countFlow(f *flow.Flow) {
-	seen := map[*Node]bool{}
-	for _, ap := range []netip.AddrPort{f.Resp, f.Orig} {
-		if !ap.IsValid() {
-			continue
-		}
-		if nd := ix.byAddr[ap.String()]; nd != nil && !seen[nd] {
-			seen[nd] = true
-			nd.Flows[flowState(f.State)]++
-		}
+	resp, orig := ix.byAddr[f.Resp], ix.byAddr[f.Orig]
+	if resp != nil {
+		resp.Flows[flowState(f.State)]++
+	}
+	if orig != nil && orig != resp {
+		orig.Flows[flowState(f.State)]++
 	}
 }
 
@@ -190,13 +190,4 @@ func nodeRank(id string) int {
 		return 1
 	}
 	return 0
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

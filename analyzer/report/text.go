@@ -6,7 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
@@ -239,16 +239,37 @@ func (t *textWriter) timeline() {
 		return
 	}
 	t.heading(fmt.Sprintf("Timeline (%s, times in %s)", plural(len(t.r.Timeline), "entry", "entries"), t.r.Display))
-	if t.err != nil {
-		return
+	// Two passes, widths first, so a timeline of millions of entries
+	// streams out aligned without being held twice in memory.
+	var wHost, wKind, wSubj, wWhere int
+	for i := range t.r.Timeline {
+		c := timelineCells(&t.r.Timeline[i])
+		wHost, wKind = max(wHost, runeLen(c[0])), max(wKind, runeLen(c[1]))
+		wSubj, wWhere = max(wSubj, runeLen(c[2])), max(wWhere, runeLen(c[3]))
 	}
-	tw := tabwriter.NewWriter(t.w, 0, 0, 2, ' ', 0)
-	for _, e := range t.r.Timeline {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", clock(e.Time, t.r.Display), dash(printable(e.Host)),
-			e.Kind, dash(printable(nodeAddr(e.Node, e.Addr))), printable(where(e.Source, e.Line, e.Packet)),
-			printable(e.Text))
+	for i := range t.r.Timeline {
+		e := &t.r.Timeline[i]
+		c := timelineCells(e)
+		t.printf("  %s  %s  %s  %s  %s  %s\n", clock(e.Time, t.r.Display), pad(c[0], wHost), pad(c[1], wKind),
+			pad(c[2], wSubj), pad(c[3], wWhere), printable(e.Text))
 	}
-	t.err = tw.Flush()
+}
+
+// timelineCells are the aligned columns of a timeline line: host, kind,
+// node/address, place.
+func timelineCells(e *TimelineEntry) [4]string {
+	return [4]string{dash(printable(e.Host)), e.Kind, dash(printable(nodeAddr(e.Node, e.Addr))),
+		printable(where(e.Source, e.Line, e.Packet))}
+}
+
+func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// pad right-pads s with spaces to n runes.
+func pad(s string, n int) string {
+	if k := n - runeLen(s); k > 0 {
+		return s + strings.Repeat(" ", k)
+	}
+	return s
 }
 
 // nodeAddr prints a timeline entry's subject: "node 3 10.0.4.33:9092".
