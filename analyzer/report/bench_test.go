@@ -13,7 +13,7 @@ import (
 
 // bigResult is an incident the size of a busy hour: 200k log events over
 // 6 brokers, 20k flows, a finding with the evidence cap reached.
-func bigResult() *analyzer.Result {
+func bigReportResult() *analyzer.Result {
 	base := time.Date(2024, 5, 2, 10, 0, 0, 0, time.UTC)
 	inc := &analyzer.Incident{Zone: time.UTC, Inputs: []analyzer.InputStat{
 		{Path: "b.tgz!client.log", Format: "kafka-log", Events: 200000, Lines: 400000},
@@ -46,7 +46,7 @@ func bigResult() *analyzer.Result {
 }
 
 func BenchmarkReport(b *testing.B) {
-	res := bigResult()
+	res := bigReportResult()
 	b.Run("Build", func(b *testing.B) {
 		for b.Loop() {
 			Build(res, Options{})
@@ -58,10 +58,10 @@ func BenchmarkReport(b *testing.B) {
 		}
 	})
 	r := Build(res, Options{Timeline: true})
-	for _, w := range writers {
+	for _, w := range reportWriters {
 		b.Run("write-"+w.ext+"+timeline", func(b *testing.B) {
 			for b.Loop() {
-				if err := writeTo(io.Discard, w.ext, r); err != nil {
+				if err := writeReportTo(io.Discard, w.ext, r); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -69,7 +69,7 @@ func BenchmarkReport(b *testing.B) {
 	}
 }
 
-func writeTo(w io.Writer, ext string, r *Report) error {
+func writeReportTo(w io.Writer, ext string, r *Report) error {
 	switch ext {
 	case "json":
 		return WriteJSON(w, r)

@@ -13,7 +13,7 @@ import (
 // The results below are built by hand in the shapes the parsers and rules
 // produce, with log lines in the exact layouts Kafka and librdkafka print.
 
-func at(s string) time.Time {
+func fixtureTime(s string) time.Time {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		panic(err)
@@ -21,9 +21,9 @@ func at(s string) time.Time {
 	return t
 }
 
-func ap(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }
+func fixtureAddr(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }
 
-func mac(s string) net.HardwareAddr {
+func fixtureMAC(s string) net.HardwareAddr {
 	m, err := net.ParseMAC(s)
 	if err != nil {
 		panic(err)
@@ -46,29 +46,29 @@ func staleARPResult() *analyzer.Result {
 			{Path: "case-4411.tgz!billing/heap.hprof", Host: "billing", Skipped: "unknown format: binary data starting 4a 41 56 41"},
 		},
 		Events: []analyzer.Event{
-			{Kind: analyzer.ConnectFailed, Time: at("2024-05-02T10:00:01.123Z"), Source: analyzer.Location{Path: clientLog, Line: 812},
-				Level: "WARN", Program: "java-client", Host: "billing", Node: "3", NodeHost: "kafka-3", Addr: ap("10.0.4.33:9092"),
+			{Kind: analyzer.ConnectFailed, Time: fixtureTime("2024-05-02T10:00:01.123Z"), Source: analyzer.Location{Path: clientLog, Line: 812},
+				Level: "WARN", Program: "java-client", Host: "billing", Node: "3", NodeHost: "kafka-3", Addr: fixtureAddr("10.0.4.33:9092"),
 				Client: "consumer-7", Group: "billing", Text: warn},
-			{Kind: analyzer.ConnectFailed, Time: at("2024-05-02T10:00:11.377Z"), Source: analyzer.Location{Path: clientLog, Line: 840},
-				Level: "WARN", Program: "java-client", Host: "billing", Node: "3", NodeHost: "kafka-3", Addr: ap("10.0.4.33:9092"),
+			{Kind: analyzer.ConnectFailed, Time: fixtureTime("2024-05-02T10:00:11.377Z"), Source: analyzer.Location{Path: clientLog, Line: 840},
+				Level: "WARN", Program: "java-client", Host: "billing", Node: "3", NodeHost: "kafka-3", Addr: fixtureAddr("10.0.4.33:9092"),
 				Client: "consumer-7", Group: "billing", Text: warn2},
-			{Kind: analyzer.Connected, Time: at("2024-05-02T09:59:58.002Z"), Source: analyzer.Location{Path: clientLog, Line: 790},
-				Level: "INFO", Program: "java-client", Host: "billing", Node: "-1", NodeHost: "kafka-1", Addr: ap("10.0.4.31:9092"),
+			{Kind: analyzer.Connected, Time: fixtureTime("2024-05-02T09:59:58.002Z"), Source: analyzer.Location{Path: clientLog, Line: 790},
+				Level: "INFO", Program: "java-client", Host: "billing", Node: "-1", NodeHost: "kafka-1", Addr: fixtureAddr("10.0.4.31:9092"),
 				Client: "consumer-7", Text: "[2024-05-02 09:59:58,002] INFO [Consumer clientId=consumer-7, groupId=billing] Completed connection to node -1. Fetching API versions. (org.apache.kafka.clients.NetworkClient)"},
 		},
 		Flows: []*flow.Flow{
-			{UID: "C1a", Capture: capPath, Orig: ap("10.0.1.17:51234"), Resp: ap("10.0.4.33:9092"),
-				Start: at("2024-05-02T10:00:00.101234Z"), End: at("2024-05-02T10:00:07.133Z"), State: "S1", History: "Shh",
+			{UID: "C1a", Capture: capPath, Orig: fixtureAddr("10.0.1.17:51234"), Resp: fixtureAddr("10.0.4.33:9092"),
+				Start: fixtureTime("2024-05-02T10:00:00.101234Z"), End: fixtureTime("2024-05-02T10:00:07.133Z"), State: "S1", History: "Shh",
 				OrigPkts: 4, RespPkts: 5, SYNs: 4, SynAcks: 5, SynFrame: 17, SynAckFrame: 18,
-				OrigMAC: mac("0a:9f:8e:7d:6c:5b"), RespDstMAC: mac("0a:1b:2c:3d:4e:5f"), ReplyMACMismatch: true,
+				OrigMAC: fixtureMAC("0a:9f:8e:7d:6c:5b"), RespDstMAC: fixtureMAC("0a:1b:2c:3d:4e:5f"), ReplyMACMismatch: true,
 				FirstFrame: 17, LastFrame: 61},
-			{UID: "C2b", Capture: capPath, Orig: ap("10.0.1.22:40110"), Resp: ap("10.0.4.33:9092"),
-				Start: at("2024-05-02T10:00:02.5Z"), End: at("2024-05-02T10:00:09.5Z"), State: "SF", History: "ShADadFf",
+			{UID: "C2b", Capture: capPath, Orig: fixtureAddr("10.0.1.22:40110"), Resp: fixtureAddr("10.0.4.33:9092"),
+				Start: fixtureTime("2024-05-02T10:00:02.5Z"), End: fixtureTime("2024-05-02T10:00:09.5Z"), State: "SF", History: "ShADadFf",
 				OrigPkts: 12, RespPkts: 10, OrigBytes: 1480, RespBytes: 22110, HandshakeDone: true, FirstFrame: 23, LastFrame: 90},
 		},
 		Nodes: []analyzer.Node{
-			{ID: "-1", Host: "kafka-1", Addr: ap("10.0.4.31:9092"), Bootstrap: true, Source: analyzer.Location{Path: clientLog, Line: 12}},
-			{ID: "3", Host: "kafka-3", Addr: ap("10.0.4.33:9092"), Source: analyzer.Location{Path: clientLog, Line: 801}},
+			{ID: "-1", Host: "kafka-1", Addr: fixtureAddr("10.0.4.31:9092"), Bootstrap: true, Source: analyzer.Location{Path: clientLog, Line: 12}},
+			{ID: "3", Host: "kafka-3", Addr: fixtureAddr("10.0.4.33:9092"), Source: analyzer.Location{Path: clientLog, Line: 801}},
 		},
 		Notes: []string{"log times printed without a zone were read as UTC (set --tz to change)"},
 	}
@@ -85,9 +85,9 @@ func staleARPResult() *analyzer.Result {
 		Explains:      []string{`2 "could not be established" warnings for node 3`},
 		DisplayFilter: "ip.addr == 10.0.1.17 && tcp.port == 9092 && tcp.flags.syn == 1",
 	}
-	arp.AddEvidence(analyzer.Evidence{Location: analyzer.Location{Path: capPath, Frame: 17}, Time: at("2024-05-02T10:00:00.101234Z"),
+	arp.AddEvidence(analyzer.Evidence{Location: analyzer.Location{Path: capPath, Frame: 17}, Time: fixtureTime("2024-05-02T10:00:00.101234Z"),
 		Text: "SYN 10.0.1.17:51234 → 10.0.4.33:9092 from 0a:9f:8e:7d:6c:5b"})
-	arp.AddEvidence(analyzer.Evidence{Location: analyzer.Location{Path: capPath, Frame: 18}, Time: at("2024-05-02T10:00:00.101301Z"),
+	arp.AddEvidence(analyzer.Evidence{Location: analyzer.Location{Path: capPath, Frame: 18}, Time: fixtureTime("2024-05-02T10:00:00.101301Z"),
 		Text: "SYN-ACK 10.0.4.33:9092 → 10.0.1.17:51234 to 0a:1b:2c:3d:4e:5f, not the SYN's source MAC"})
 	arp.AddEvidence(analyzer.EventEvidence(&inc.Events[0]))
 	unanswered := analyzer.Finding{
@@ -114,13 +114,13 @@ func idleResetResult() *analyzer.Result {
 	const javaLog = "app/app.log"
 	const capPath = "client.pcapng"
 	disc := func(ts string, line int, ms int64) analyzer.Event {
-		t := at(ts)
+		t := fixtureTime(ts)
 		return analyzer.Event{Kind: analyzer.Disconnected, Time: t, Source: analyzer.Location{Path: rdLog, Line: line},
 			Level: "INFO", Program: "librdkafka", Node: "2", NodeHost: "kafka-2", Client: "rdkafka#producer-1",
 			State: "UP", AfterMs: ms, Reason: "Disconnected",
 			Text: "%6|" + strconv.FormatInt(t.Unix(), 10) + ".201|FAIL|rdkafka#producer-1| [thrd:kafka-2:9092/2]: kafka-2:9092/2: Disconnected (after " + strconv.FormatInt(ms, 10) + "ms in state UP)"}
 	}
-	cfg := analyzer.Event{Kind: analyzer.ConfigValue, Time: at("2024-05-02T08:00:00.5Z"), TimeGuessed: true,
+	cfg := analyzer.Event{Kind: analyzer.ConfigValue, Time: fixtureTime("2024-05-02T08:00:00.5Z"), TimeGuessed: true,
 		Source: analyzer.Location{Path: javaLog, Line: 42}, Program: "java-client", Client: "audit-producer",
 		Text: "\tconnections.max.idle.ms = 540000"}
 	inc := &analyzer.Incident{
@@ -134,13 +134,13 @@ func idleResetResult() *analyzer.Result {
 			disc("2024-05-02T08:05:50.201Z", 101, 350012),
 			disc("2024-05-02T08:11:41.090Z", 133, 350009)},
 		Flows: []*flow.Flow{{
-			UID: "Cx9", Capture: capPath, Orig: ap("10.0.1.50:43122"), Resp: ap("10.0.4.32:9092"),
-			Start: at("2024-05-02T08:00:00.189Z"), End: at("2024-05-02T08:05:50.200Z"), State: "RSTR", History: "ShADadR",
+			UID: "Cx9", Capture: capPath, Orig: fixtureAddr("10.0.1.50:43122"), Resp: fixtureAddr("10.0.4.32:9092"),
+			Start: fixtureTime("2024-05-02T08:00:00.189Z"), End: fixtureTime("2024-05-02T08:05:50.200Z"), State: "RSTR", History: "ShADadR",
 			OrigPkts: 9, RespPkts: 8, OrigBytes: 2210, RespBytes: 4120, HandshakeDone: true,
 			MaxIdle: 350 * time.Second, IdleBeforeEnd: 350 * time.Second, RSTBy: "resp",
-			RST: &forgedRST, FirstFrame: 3, LastFrame: 88,
+			RST: &fixtureForgedRST, FirstFrame: 3, LastFrame: 88,
 		}},
-		Nodes: []analyzer.Node{{ID: "2", Host: "kafka-2", Addr: ap("10.0.4.32:9092"), Source: analyzer.Location{Path: rdLog, Line: 7}}},
+		Nodes: []analyzer.Node{{ID: "2", Host: "kafka-2", Addr: fixtureAddr("10.0.4.32:9092"), Source: analyzer.Location{Path: rdLog, Line: 7}}},
 		Notes: []string{"log times printed without a zone were read as Europe/Berlin"},
 	}
 	f := analyzer.Finding{
@@ -156,7 +156,7 @@ func idleResetResult() *analyzer.Result {
 		Explains:      []string{"2 librdkafka disconnects after ~350 s in state UP"},
 		DisplayFilter: "tcp.flags.reset == 1 && tcp.port == 9092",
 	}
-	f.AddEvidence(analyzer.Evidence{Location: analyzer.Location{Path: capPath, Frame: 88}, Time: at("2024-05-02T08:05:50.2Z"),
+	f.AddEvidence(analyzer.Evidence{Location: analyzer.Location{Path: capPath, Frame: 88}, Time: fixtureTime("2024-05-02T08:05:50.2Z"),
 		Text: "RST 10.0.4.32:9092 → 10.0.1.50:43122 after 5m50s of silence; TTL 64, the broker's packets had 61"})
 	f.AddEvidence(analyzer.EventEvidence(&inc.Events[1]))
 	f.AddEvidence(analyzer.EventEvidence(&inc.Events[2]))
@@ -164,7 +164,7 @@ func idleResetResult() *analyzer.Result {
 	return &analyzer.Result{Incident: inc, Findings: []analyzer.Finding{f}}
 }
 
-var forgedRST = flow.RSTInfo{Frame: 88, Time: at("2024-05-02T08:05:50.2Z"), TTL: 64, IPID: 0, SenderTTL: 61, SenderPkts: 8,
+var fixtureForgedRST = flow.RSTInfo{Frame: 88, Time: fixtureTime("2024-05-02T08:05:50.2Z"), TTL: 64, IPID: 0, SenderTTL: 61, SenderPkts: 8,
 	FingerprintMismatch: true, Why: "TTL 64, the broker's packets had 61"}
 
 // healthyResult: a capture and a client log of an uneventful hour.
@@ -175,14 +175,14 @@ func healthyResult() *analyzer.Result {
 			{Path: "ok/client.pcap", Format: "pcap", Layout: "pcap/Ethernet", Packets: 1200},
 			{Path: "ok/consumer.log", Format: "kafka-log", Layout: "log4j", Events: 2, Lines: 400},
 		},
-		Events: []analyzer.Event{{Kind: analyzer.Connected, Time: at("2024-05-02T10:00:00Z"),
-			Source: analyzer.Location{Path: "ok/consumer.log", Line: 10}, Node: "1", NodeHost: "kafka-1", Addr: ap("10.0.4.31:9092"),
+		Events: []analyzer.Event{{Kind: analyzer.Connected, Time: fixtureTime("2024-05-02T10:00:00Z"),
+			Source: analyzer.Location{Path: "ok/consumer.log", Line: 10}, Node: "1", NodeHost: "kafka-1", Addr: fixtureAddr("10.0.4.31:9092"),
 			Text: "[2024-05-02 10:00:00,000] INFO [Consumer clientId=c1, groupId=g] Completed connection to node 1. Fetching API versions. (org.apache.kafka.clients.NetworkClient)"}},
 		Flows: []*flow.Flow{
-			{UID: "Ch1", Capture: "ok/client.pcap", Orig: ap("10.0.1.5:50000"), Resp: ap("10.0.4.31:9092"),
-				Start: at("2024-05-02T10:00:00Z"), End: at("2024-05-02T10:59:00Z"), State: "SF", History: "ShADadFf", FirstFrame: 1, LastFrame: 1200},
+			{UID: "Ch1", Capture: "ok/client.pcap", Orig: fixtureAddr("10.0.1.5:50000"), Resp: fixtureAddr("10.0.4.31:9092"),
+				Start: fixtureTime("2024-05-02T10:00:00Z"), End: fixtureTime("2024-05-02T10:59:00Z"), State: "SF", History: "ShADadFf", FirstFrame: 1, LastFrame: 1200},
 		},
-		Nodes: []analyzer.Node{{ID: "1", Host: "kafka-1", Addr: ap("10.0.4.31:9092")}},
+		Nodes: []analyzer.Node{{ID: "1", Host: "kafka-1", Addr: fixtureAddr("10.0.4.31:9092")}},
 		Notes: []string{"log times printed without a zone were read as UTC (set --tz to change)"},
 	}
 	return &analyzer.Result{Incident: inc}

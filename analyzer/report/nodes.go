@@ -143,10 +143,10 @@ func (ix *nodeIndex) subjectNodes(s Subject) []*Node {
 func (ix *nodeIndex) countFlow(f *flow.Flow) {
 	resp, orig := ix.byAddr[f.Resp], ix.byAddr[f.Orig]
 	if resp != nil {
-		resp.Flows[flowState(f.State)]++
+		resp.Flows[stateOrOTH(f.State)]++
 	}
 	if orig != nil && orig != resp {
-		orig.Flows[flowState(f.State)]++
+		orig.Flows[stateOrOTH(f.State)]++
 	}
 }
 

@@ -244,14 +244,14 @@ func buildFinding(f *analyzer.Finding) Finding {
 func buildFlowSummary(inc *analyzer.Incident) FlowSummary {
 	s := FlowSummary{Total: len(inc.Flows), ByState: map[string]int{}}
 	for _, f := range inc.Flows {
-		s.ByState[flowState(f.State)]++
+		s.ByState[stateOrOTH(f.State)]++
 	}
 	return s
 }
 
-// flowState names a flow's conn_state; a flow the replay could not classify
+// stateOrOTH names a flow's conn_state; a flow the replay could not classify
 // counts as Zeek's OTH rather than under an empty key.
-func flowState(s string) string {
+func stateOrOTH(s string) string {
 	if s == "" {
 		return "OTH"
 	}

@@ -3,8 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -14,20 +12,18 @@ import (
 	"github.com/kafkadiag/kafkadiag/analyzer"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-type scenario struct {
+type reportScenario struct {
 	name string
 	res  func() *analyzer.Result
 	opts Options
 }
 
-func scenarios(t *testing.T) []scenario {
+func reportScenarios(t *testing.T) []reportScenario {
 	berlin, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return []scenario{
+	return []reportScenario{
 		{"stale_arp", staleARPResult, Options{}},
 		{"idle_reset_timeline", idleResetResult, Options{Zone: berlin, Timeline: true}},
 		{"healthy", healthyResult, Options{}},
@@ -35,48 +31,36 @@ func scenarios(t *testing.T) []scenario {
 	}
 }
 
-type writer struct {
+type reportWriter struct {
 	ext   string
 	write func(*bytes.Buffer, *Report) error
 }
 
-var writers = []writer{
+var reportWriters = []reportWriter{
 	{"json", func(b *bytes.Buffer, r *Report) error { return WriteJSON(b, r) }},
 	{"md", func(b *bytes.Buffer, r *Report) error { return WriteMarkdown(b, r) }},
 	{"txt", func(b *bytes.Buffer, r *Report) error { return WriteText(b, r, TextOptions{}) }},
 }
 
 func TestGolden(t *testing.T) {
-	for _, sc := range scenarios(t) {
-		for _, w := range writers {
+	for _, sc := range reportScenarios(t) {
+		for _, w := range reportWriters {
 			t.Run(sc.name+"."+w.ext, func(t *testing.T) {
 				var got bytes.Buffer
 				if err := w.write(&got, Build(sc.res(), sc.opts)); err != nil {
 					t.Fatal(err)
 				}
-				path := filepath.Join("testdata", sc.name+"."+w.ext+".golden")
-				if *update {
-					if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test ./analyzer/report -update)", err)
-				}
-				if diff := cmp.Diff(string(want), got.String()); diff != "" {
-					t.Errorf("%s differs (-want +got):\n%s", path, diff)
-				}
+				checkGolden(t, filepath.Join("testdata", sc.name+"."+w.ext+".golden"), got.Bytes())
 			})
 		}
 	}
 }
 
-// TestSameBytes builds each report twice and checks the writers agree with
+// TestSameBytes builds each report twice and checks the reportWriters agree with
 // themselves: no map order or pointer leaks into the output.
 func TestSameBytes(t *testing.T) {
-	for _, sc := range scenarios(t) {
-		for _, w := range writers {
+	for _, sc := range reportScenarios(t) {
+		for _, w := range reportWriters {
 			var a, b bytes.Buffer
 			for _, buf := range []*bytes.Buffer{&a, &b} {
 				if err := w.write(buf, Build(sc.res(), sc.opts)); err != nil {
@@ -123,7 +107,7 @@ func TestBuildNilSafe(t *testing.T) {
 	for _, res := range []*analyzer.Result{nil, {}, {Incident: &analyzer.Incident{}}} {
 		var buf bytes.Buffer
 		r := Build(res, Options{Timeline: true})
-		for _, w := range writers {
+		for _, w := range reportWriters {
 			buf.Reset()
 			if err := w.write(&buf, r); err != nil {
 				t.Errorf("%s: %v", w.ext, err)

@@ -30,8 +30,8 @@ type TimelineEntry struct {
 
 // Timeline entry kinds for capture facts.
 const (
-	KindFlow = "tcp-flow"
-	KindRST  = "tcp-rst"
+	TimelineFlow = "tcp-flow"
+	TimelineRST  = "tcp-rst"
 )
 
 func buildTimeline(inc *analyzer.Incident) []TimelineEntry {
@@ -72,7 +72,7 @@ func eventEntry(e *analyzer.Event) TimelineEntry {
 
 func flowEntry(f *flow.Flow, host string) TimelineEntry {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s → %s %s", f.Orig, f.Resp, flowState(f.State))
+	fmt.Fprintf(&b, "%s → %s %s", f.Orig, f.Resp, stateOrOTH(f.State))
 	if f.History != "" {
 		fmt.Fprintf(&b, " history %s", f.History)
 	}
@@ -85,7 +85,7 @@ func flowEntry(f *flow.Flow, host string) TimelineEntry {
 	}
 	return TimelineEntry{
 		Time: Timestamp{f.Start}, Source: f.Capture, Packet: f.FirstFrame,
-		Host: host, Kind: KindFlow, Addr: f.Resp.String(), Text: b.String(),
+		Host: host, Kind: TimelineFlow, Addr: f.Resp.String(), Text: b.String(),
 	}
 }
 
@@ -104,7 +104,7 @@ func rstEntry(f *flow.Flow, host string) TimelineEntry {
 	}
 	return TimelineEntry{
 		Time: Timestamp{f.RST.Time}, Source: f.Capture, Packet: f.RST.Frame,
-		Host: host, Kind: KindRST, Addr: f.Resp.String(), Text: b.String(),
+		Host: host, Kind: TimelineRST, Addr: f.Resp.String(), Text: b.String(),
 	}
 }
 
