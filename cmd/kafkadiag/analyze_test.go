@@ -229,3 +229,24 @@ func TestAnalyzeHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestAnalyzeTextFileNeverColoured(t *testing.T) {
+	dir := t.TempDir()
+	in := writeLog(t, dir, "warn.log", "2024-05-02T10:00:00Z warning 3 refused")
+	dest := filepath.Join(dir, "report.txt")
+	e, _, errb := testEnv("")
+	e.stdoutTTY = true
+	if got := run([]string{"analyze", "--output", dest, in}, e); got != exitFindings {
+		t.Fatalf("exit %d, want %d\nstderr: %s", got, exitFindings, errb)
+	}
+	b, err := os.ReadFile(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "Primary cause: Nothing listens on the broker port") {
+		t.Errorf("report lacks the verdict:\n%s", b)
+	}
+	if strings.Contains(string(b), "\x1b[") {
+		t.Errorf("file report has colour codes:\n%q", b)
+	}
+}
