@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math"
 	"sort"
 	"time"
 
@@ -71,7 +72,9 @@ type Finding struct {
 	Cause    string `json:"cause"`
 	Rule     string `json:"rule"`
 	Severity string `json:"severity"`
-	// Confidence is 0..1.
+	// Confidence is 0..1, rounded to three decimals: float noise from a
+	// rule's arithmetic (0.30000000000000004), which can differ between
+	// CPUs, never reaches the bytes.
 	Confidence  float64    `json:"confidence"`
 	Title       string     `json:"title"`
 	Summary     string     `json:"summary"`
@@ -213,7 +216,7 @@ func buildFindings(fs []analyzer.Finding) []Finding {
 func buildFinding(f *analyzer.Finding) Finding {
 	out := Finding{
 		Cause: string(f.Cause), Rule: f.Rule, Severity: f.Severity.String(),
-		Confidence: f.Confidence, Title: f.Title, Summary: f.Summary,
+		Confidence: roundConfidence(f.Confidence), Title: f.Title, Summary: f.Summary,
 		Subjects:  make([]Subject, 0, len(f.Subjects)),
 		FirstSeen: Timestamp{f.FirstSeen}, LastSeen: Timestamp{f.LastSeen},
 		Count:         f.Count,
@@ -247,6 +250,10 @@ func buildFlowSummary(inc *analyzer.Incident) FlowSummary {
 		s.ByState[stateOrOTH(f.State)]++
 	}
 	return s
+}
+
+func roundConfidence(c float64) float64 {
+	return math.Round(min(max(c, 0), 1)*1000) / 1000
 }
 
 // stateOrOTH names a flow's conn_state; a flow the replay could not classify

@@ -155,3 +155,14 @@ func TestTimestampRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestRoundConfidence(t *testing.T) {
+	tests := []struct{ in, want float64 }{
+		{0.1 + 0.2, 0.3}, {0.92, 0.92}, {0.12345, 0.123}, {0.9996, 1}, {1.7, 1}, {-0.2, 0},
+	}
+	for _, tt := range tests {
+		if got := roundConfidence(tt.in); got != tt.want {
+			t.Errorf("roundConfidence(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
