@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"time"
@@ -70,13 +71,19 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	if err != nil {
 		return usageErr("--fail-on: %v", err)
 	}
+	// Ctrl-C stops between inputs and leaves the terminal line clean.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
 	prog := &progress{w: e.stderr, on: e.stderrTTY}
-	res, err := analyzer.Analyze(context.Background(), c.Paths,
+	res, err := analyzer.Analyze(ctx, c.Paths,
 		analyzer.Options{Zone: zone, Stdin: e.stdin, Progress: prog.step},
 		e.parserList(), e.ruleList())
 	prog.done()
 	if errors.Is(err, analyzer.ErrNoInput) {
 		return noInputErr(res, c.Paths)
+	}
+	if errors.Is(err, context.Canceled) {
+		return &exitError{code: exitUsage, err: errors.New("interrupted; no report written")}
 	}
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
