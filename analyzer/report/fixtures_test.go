@@ -197,6 +197,8 @@ func skippedResult() *analyzer.Result {
 			{Path: "bundle.zip!secret/keystore.jks", Skipped: "permission denied"},
 			{Path: "bundle.zip!capture/eth0.pcapng", Format: "pcap", Layout: "pcapng/Ethernet", Packets: 310, Unparsed: 1,
 				Problems: []string{"frame 311: unexpected EOF (capture cut short)"}},
+			{Path: "bundle.zip!logs/app.log", Format: "kafka-log", Layout: "log4j", Events: 0, Lines: 3, Unparsed: 3,
+				Problems: []string{"line 2: level \"\x1b[31mERROR\x1b[0m\" is not a log level", "line 3: \u202eexe.txt"}},
 			{Path: "bundle.zip!notes|draft`1`.txt", Skipped: "unknown format: text in no known log layout (first line \"call | me `now`\")"},
 		},
 	}
