@@ -35,9 +35,14 @@ var ErrNoInput = errors.New("no readable input")
 // Analyze walks paths, parses every artifact with the first parser that
 // recognises it, builds the incident, and runs the rules over it.
 // It fails only when nothing at all could be read (ErrNoInput) or ctx ends;
-// unreadable inputs are listed in Incident.Inputs with the reason.
+// unreadable inputs are listed in Incident.Inputs with the reason. With
+// ErrNoInput the Result is still returned, without findings, so the caller
+// can say what was skipped and why.
 func Analyze(ctx context.Context, paths []string, opts Options, parsers []Parser, rules []Rule) (*Result, error) {
 	inc, err := Collect(ctx, paths, opts, parsers)
+	if errors.Is(err, ErrNoInput) {
+		return &Result{Incident: inc}, err
+	}
 	if err != nil {
 		return nil, err
 	}

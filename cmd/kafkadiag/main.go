@@ -9,6 +9,10 @@ import (
 	"os"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers"
+	"github.com/kafkadiag/kafkadiag/rules"
 )
 
 // Exit codes of the CLI contract (DESIGN.md).
@@ -48,10 +52,47 @@ type env struct {
 	stdout, stderr io.Writer
 	// stderrTTY is set when stderr is a terminal: progress goes there only then.
 	stderrTTY bool
+	// stdoutTTY is set when stdout is a terminal: text reports are coloured
+	// only then (and only when NO_COLOR is unset).
+	stdoutTTY bool
+	// getenv reads the environment; nil reads nothing.
+	getenv func(string) string
+	// rules and parsers give the lists Analyze runs; nil means the built-in
+	// rules.All() and parsers.All(). Tests inject their own.
+	rules   func() []analyzer.Rule
+	parsers func() []analyzer.Parser
+}
+
+// ruleList returns the rules the commands run.
+func (e *env) ruleList() []analyzer.Rule {
+	if e.rules != nil {
+		return e.rules()
+	}
+	return rules.All()
+}
+
+// parserList returns the parsers the commands run.
+func (e *env) parserList() []analyzer.Parser {
+	if e.parsers != nil {
+		return e.parsers()
+	}
+	return parsers.All()
+}
+
+// env returns an environment variable, "" when unset or not readable.
+func (e *env) env(key string) string {
+	if e.getenv == nil {
+		return ""
+	}
+	return e.getenv(key)
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr)}))
+	os.Exit(run(os.Args[1:], &env{
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
+		stderrTTY: isTerminal(os.Stderr), stdoutTTY: isTerminal(os.Stdout),
+		getenv: os.Getenv,
+	}))
 }
 
 // run parses args and runs the chosen command, returning the exit code.
