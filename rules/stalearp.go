@@ -24,8 +24,8 @@ var staleARPMeta = analyzer.RuleMeta{
 	Title:    "Broker replies go to a stale MAC address (stale ARP entry)",
 	Severity: analyzer.Critical,
 	LooksFor: "Failed handshakes whose SYN-ACK is addressed to a MAC other than the SYN's source MAC; ARP history showing the client IP at two MACs.",
-	Needs:  "A capture with Ethernet headers on the broker side (or on the segment).",
-	Avoids: "Routed traffic (the router's MAC on both directions matches) and completed handshakes.",
+	Needs:    "A capture with Ethernet headers on the broker side (or on the segment).",
+	Avoids:   "Routed traffic (the router's MAC on both directions matches) and completed handshakes.",
 	Fix: []string{
 		"Flush the broker's neighbour entry for the client IP: `ip neigh flush <ip>` (or `ip neigh replace <ip> lladdr <mac> dev <dev>`).",
 		"Let neighbour GC run on the broker hosts: sysctl net.ipv4.neigh.default.gc_thresh1=0 and a shorter net.ipv4.neigh.default.gc_stale_time.",
