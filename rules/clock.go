@@ -30,7 +30,7 @@ type clockOffset struct {
 // log event matches a flow when they agree within clockMatch after shifting.
 const (
 	maxClockSkew  = 2 * time.Hour
-	clockMatch    = time.Second
+	clockMatch    = 500 * time.Millisecond
 	maxClockPairs = 400 // events and flows considered, each, to bound the work
 )
 
@@ -93,31 +93,47 @@ func estimateClockOffset(inc *analyzer.Incident) clockOffset {
 			flows = append(flows, f)
 		}
 	}
-	var proposals []time.Duration
-	for _, e := range events {
+	type proposal struct {
+		event  int
+		offset time.Duration
+	}
+	var proposals []proposal
+	var offsets []time.Duration
+	for i, e := range events {
 		for _, f := range flows {
 			if lt, ct, ok := anchorTimes(inc, e, f); ok && absDur(lt.Sub(ct)) <= maxClockSkew {
-				proposals = append(proposals, lt.Sub(ct))
+				proposals = append(proposals, proposal{i, lt.Sub(ct)})
+				offsets = append(offsets, lt.Sub(ct))
 			}
 		}
 	}
-	if len(proposals) == 0 {
+	if len(offsets) == 0 {
 		return clockOffset{}
 	}
-	sort.Slice(proposals, func(i, j int) bool { return proposals[i] < proposals[j] })
-	best, bestVotes := proposals[0], 0
-	for _, p := range proposals {
-		votes := countNear(proposals, p, clockMatch)
+	sort.Slice(offsets, func(i, j int) bool { return offsets[i] < offsets[j] })
+	best, bestVotes := offsets[0], 0
+	for _, p := range offsets {
+		votes := countNear(offsets, p, clockMatch)
 		if votes > bestVotes || votes == bestVotes && absDur(p) < absDur(best) {
 			best, bestVotes = p, votes
 		}
 	}
-	var agree []time.Duration
+	// Each event agrees through its proposal nearest to the winner.
+	nearest := map[int]time.Duration{}
 	for _, p := range proposals {
-		if absDur(p-best) <= clockMatch {
-			agree = append(agree, p)
+		d := p.offset - best
+		if absDur(d) > clockMatch {
+			continue
+		}
+		if cur, ok := nearest[p.event]; !ok || absDur(d) < absDur(cur-best) {
+			nearest[p.event] = p.offset
 		}
 	}
+	agree := make([]time.Duration, 0, len(nearest))
+	for _, off := range nearest {
+		agree = append(agree, off)
+	}
+	sort.Slice(agree, func(i, j int) bool { return agree[i] < agree[j] })
 	return clockOffset{Offset: agree[len(agree)/2], Pairs: len(agree)}
 }
 

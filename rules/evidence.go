@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"sort"
 	"strings"
@@ -123,8 +124,8 @@ func loc(l analyzer.Location) string {
 
 // seconds renders a duration as whole or tenth seconds: "350 s", "4.2 s".
 func seconds(d time.Duration) string {
-	s := d.Seconds()
-	if s >= 10 || s == float64(int64(s)) {
+	s := math.Round(d.Seconds()*10) / 10
+	if s >= 10 || s == math.Trunc(s) {
 		return fmt.Sprintf("%.0f s", s)
 	}
 	return fmt.Sprintf("%.1f s", s)

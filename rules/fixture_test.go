@@ -236,3 +236,11 @@ func findingText(f analyzer.Finding) string {
 	}
 	return strings.Join(parts, "\n")
 }
+
+// expiredBatch is the producer's batch-expiry symptom, 12 records of orders-0.
+func expiredBatch(sec float64, line int) analyzer.Event {
+	e := javaClient(analyzer.BatchExpired, sec, line,
+		"org.apache.kafka.common.errors.TimeoutException: Expiring 12 record(s) for orders-0:120001 ms has passed since batch creation")
+	e.Level, e.Count, e.TopicPartition, e.AgeMs = "ERROR", 12, "orders-0", 120001
+	return e
+}

@@ -18,6 +18,10 @@ var symptomKinds = []analyzer.EventKind{
 	analyzer.AuthTerminated,
 }
 
+// batchLag is how long after a failure its expired batches are reported:
+// delivery.timeout.ms (default 120 s) plus margin.
+const batchLag = 150 * time.Second
+
 // symptomScope says which symptoms a cause accounts for: those inside a time
 // window (log clock) and, when set, about one of the given nodes/addresses.
 type symptomScope struct {
@@ -30,7 +34,11 @@ type symptomScope struct {
 
 // covers reports whether e falls in the scope.
 func (s symptomScope) covers(inc *analyzer.Incident, e *analyzer.Event) bool {
-	if !s.From.IsZero() && e.Time.Before(s.From) || !s.To.IsZero() && e.Time.After(s.To) {
+	to := s.To
+	if e.Kind == analyzer.BatchExpired && !to.IsZero() {
+		to = to.Add(batchLag)
+	}
+	if !s.From.IsZero() && e.Time.Before(s.From) || !to.IsZero() && e.Time.After(to) {
 		return false
 	}
 	if len(s.Nodes) == 0 && len(s.Addrs) == 0 {
