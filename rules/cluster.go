@@ -56,11 +56,11 @@ type knownIdleTimeout struct {
 
 // knownIdleTimeouts are the defaults a support engineer meets most.
 var knownIdleTimeouts = []knownIdleTimeout{
-	{60 * time.Second, "AWS ALB / many firewalls (60 s)"},
+	{60 * time.Second, "AWS ALB / many firewalls"},
 	{240 * time.Second, "Azure Load Balancer / Azure NAT (4 min)"},
-	{350 * time.Second, "AWS NLB / NAT gateway / Gateway LB (350 s)"},
-	{600 * time.Second, "GCP VPC firewall / Cloud NAT established TCP (10 min)"},
-	{3600 * time.Second, "conntrack-style firewalls at 1 h"},
+	{350 * time.Second, "AWS NLB / NAT gateway / Gateway LB"},
+	{600 * time.Second, "GCP VPC firewall / Cloud NAT (10 min)"},
+	{3600 * time.Second, "stateful firewalls with a 1 h TCP timeout"},
 }
 
 // deviceTimeout estimates the device's idle timeout from the shortest idle

@@ -149,14 +149,18 @@ func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages
 	f.Summary = fmt.Sprintf("Connections were reset after sitting idle: the %s cluster at %s, so a device in the path times out idle flows after ≈%s",
 		what, describeCluster(c), seconds(device))
 	if name != "" {
-		f.Summary += " (" + name + ")"
+		f.Summary += ", the default of " + name
 	}
 	f.Summary += "."
 	if forged > 0 {
 		f.Summary += fmt.Sprintf(" %d of %d RSTs were forged by that device, not sent by the broker (%s).", forged, len(flows), firstWhy(flows))
 	}
 	settings := clientIdleSettings(inc)
-	f.Summary += fmt.Sprintf(" Kafka's own idle close (connections.max.idle.ms = %s) is later, so the device fires first.", settings[0].describe())
+	if settings[0].Ms == 0 {
+		f.Summary += fmt.Sprintf(" librdkafka never closes idle connections itself (connections.max.idle.ms = %s), so the device fires first.", settings[0].describe())
+	} else if settings[0].Ms >= device.Milliseconds() {
+		f.Summary += fmt.Sprintf(" Kafka's own idle close (connections.max.idle.ms = %s) is later, so the device fires first.", settings[0].describe())
+	}
 	if s := clock.String(); s != "" && len(flows) > 0 && len(ages) > 0 {
 		f.Summary += " Note: " + s + "."
 	}
