@@ -18,7 +18,6 @@ func disconnectedUp(sec float64, line int, ageMs int64) analyzer.Event {
 	return e
 }
 
-
 func producerIdle(ms string) analyzer.Config {
 	return analyzer.Config{Scope: "producer", Client: "producer-1", Key: "connections.max.idle.ms", Value: ms,
 		Source: analyzer.Location{Path: "client.log", Line: 12}}

@@ -70,9 +70,12 @@ func (PlaintextToTLS) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	if len(filters) > 0 {
 		f.DisplayFilter = filterOr(filters)
 	}
-	f.Summary = fmt.Sprintf("The client speaks plaintext Kafka to a TLS listener at %s: %s.", firstServer(f.Subjects), plainHow(flows, alerts, strong))
-	if len(flows) == 0 {
+	f.Summary = fmt.Sprintf("The client speaks plaintext Kafka to a TLS listener at %s: %s.", firstServer(f.Subjects, events), plainHow(flows, alerts, strong))
+	switch {
+	case len(flows) == 0:
 		f.Missing = "a capture would show the client's first bytes (a Kafka request instead of a TLS ClientHello) and the broker's TLS alert"
+	case len(kinds) == 1:
+		f.Missing = "the client's config dump (security.protocol) and the broker's \"Failed authentication … (SSL handshake failed)\" lines would confirm it"
 	}
 	f.Remediation = []string{fmt.Sprintf("Set security.protocol=SSL (or SASL_SSL) on the client%s with ssl.truststore.location / ssl.ca.location, "+
 		"or point bootstrap.servers at the broker's PLAINTEXT listener.", nowSetting(inc, "security.protocol"))}
@@ -104,7 +107,7 @@ func plainHow(flows []*flow.Flow, alerts int, strong []*analyzer.Event) string {
 			len(flows), alerts))
 	}
 	if len(strong) > 0 {
-		parts = append(parts, fmt.Sprintf("%d log lines say so (%s)", len(strong), lineGist(strong[0])))
+		parts = append(parts, fmt.Sprintf("%d log lines say so (%s)", len(strong), tlsGist(strong[0])))
 	}
 	return joinAnd(parts)
 }

@@ -221,6 +221,11 @@ func tlsSubjects(inc *analyzer.Incident, flows []*flow.Flow, events []*analyzer.
 		seen[f.Resp.String()] = analyzer.Subject{Node: nodeOfAddr(inc, f.Resp), Addr: f.Resp.String()}
 	}
 	for _, e := range events {
+		if e.Program == "java-broker" && e.Peer.IsValid() {
+			k := "peer " + e.Peer.String()
+			seen[k] = analyzer.Subject{Node: e.Node, Client: e.Peer.String()}
+			continue
+		}
 		if a := eventTarget(inc, e); a.IsValid() {
 			if _, ok := seen[a.String()]; !ok {
 				seen[a.String()] = analyzer.Subject{Node: e.Node, Addr: a.String(), Client: e.Client}
@@ -240,9 +245,9 @@ func tlsSubjects(inc *analyzer.Incident, flows []*flow.Flow, events []*analyzer.
 	return subs, filters
 }
 
-// firstServer names the first server address in the subjects, or a
-// generic phrase.
-func firstServer(subs []analyzer.Subject) string {
+// firstServer names the first server address in the subjects, else the
+// host of a broker line, else a generic phrase.
+func firstServer(subs []analyzer.Subject, events []*analyzer.Event) string {
 	for _, s := range subs {
 		if s.Addr != "" {
 			if s.Node != "" {
@@ -251,5 +256,20 @@ func firstServer(subs []analyzer.Subject) string {
 			return s.Addr
 		}
 	}
+	for _, e := range events {
+		if e.Program == "java-broker" && e.Host != "" {
+			return "the listener on " + e.Host
+		}
+	}
 	return "the broker listener"
+}
+
+// tlsGist is what an SSL line says about its cause: the exception message
+// carries the detail ("PKIX path building failed …") where the message
+// itself only says "SSL handshake failed".
+func tlsGist(e *analyzer.Event) string {
+	if e.ExceptionMsg != "" {
+		return e.ExceptionMsg
+	}
+	return lineGist(e)
 }

@@ -71,12 +71,12 @@ func (TLSHandshake) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	reason := "the handshake"
 	switch {
 	case len(strong) > 0:
-		reason = fmt.Sprintf("%q", lineGist(strong[0]))
+		reason = fmt.Sprintf("%q", tlsGist(strong[0]))
 	case alert != nil:
 		reason = "TLS alert " + alertName(alert.AlertDescription)
 	}
 	f.Summary = fmt.Sprintf("Client and broker at %s both speak TLS but the handshake fails: %s (%d failed TLS connections in the capture, %d log lines).",
-		firstServer(f.Subjects), reason, len(flows), len(events))
+		firstServer(f.Subjects, events), reason, len(flows), len(events))
 	switch {
 	case len(flows) == 0:
 		f.Missing = "a capture would show which side sent the alert and the certificate the broker presented"
