@@ -126,6 +126,11 @@ func advertisedUnreachable(inc *analyzer.Incident, boot bootstrapEntry, e *analy
 	if e.Kind == analyzer.ResolveFailed {
 		return !strings.EqualFold(host, boot.Host)
 	}
+	if a.IsValid() {
+		// The name resolved to a usable address: a failure there is
+		// connection-refused's or syn-unanswered's to explain.
+		return false
+	}
 	return isContainerishHost(host) && !strings.EqualFold(host, boot.Host) &&
 		e.Kind != analyzer.ConnectTimeout
 }

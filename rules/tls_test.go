@@ -55,7 +55,6 @@ func invalidReceive(sec float64, line int, size int64) analyzer.Event {
 	return e
 }
 
-
 func brokerSSLFailed(sec float64, line int) analyzer.Event {
 	e := brokerLine(analyzer.SSLHandshakeFailed, sec, line,
 		"[2026-03-14 10:00:10,400] INFO [SocketServer listenerType=ZK_BROKER, nodeId=1] Failed authentication with /198.18.0.2 (channelId=198.18.0.3:9093-198.18.0.2:40112-3) (SSL handshake failed) (org.apache.kafka.common.network.Selector)")
