@@ -53,6 +53,9 @@ type bootstrapEntry struct {
 	Addr netip.AddrPort
 	Line *analyzer.Event // a line showing it answered, nil if none
 	Flow *flow.Flow      // a completed flow to it, nil if none
+	// Lines is set when any log line is about a bootstrap entry (node id
+	// < 0): then the client did bootstrap from somewhere.
+	Lines bool
 }
 
 // label names the bootstrap entry: "kafka.example.com:9092".
@@ -75,6 +78,12 @@ func bootstrapOf(inc *analyzer.Incident) bootstrapEntry {
 	for _, n := range inc.Nodes {
 		if n.Bootstrap {
 			b.Host, b.Addr = n.Host, n.Addr
+			break
+		}
+	}
+	for i := range inc.Events {
+		if id, ok := nodeID(inc.Events[i].Node); ok && id < 0 {
+			b.Lines = true
 			break
 		}
 	}
@@ -117,7 +126,7 @@ func advertisedUnreachable(inc *analyzer.Incident, boot bootstrapEntry, e *analy
 		}
 	}
 	a := eventTarget(inc, e)
-	if boot.Host == "" && !boot.Addr.IsValid() && !knowsBootstrapLines(inc) {
+	if boot.Host == "" && !boot.Addr.IsValid() && !boot.Lines {
 		return false
 	}
 	if isLoopbackHost(host, a) {
@@ -133,17 +142,6 @@ func advertisedUnreachable(inc *analyzer.Incident, boot bootstrapEntry, e *analy
 	}
 	return isContainerishHost(host) && !strings.EqualFold(host, boot.Host) &&
 		e.Kind != analyzer.ConnectTimeout
-}
-
-// knowsBootstrapLines reports whether any log line is about a bootstrap
-// entry (node id < 0): then the client did bootstrap from somewhere.
-func knowsBootstrapLines(inc *analyzer.Incident) bool {
-	for i := range inc.Events {
-		if id, ok := nodeID(inc.Events[i].Node); ok && id < 0 {
-			return true
-		}
-	}
-	return false
 }
 
 func advertisedFinding(inc *analyzer.Incident, g *targetGroup, boot bootstrapEntry) analyzer.Finding {

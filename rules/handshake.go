@@ -36,10 +36,7 @@ type handshakeLoss struct {
 // unanswered with the client-side flow of the same connection, when there
 // is one; and the client-side SYN-only flows no capture saw answered.
 func handshakeLosses(inc *analyzer.Incident) (joined []handshakeLoss, clientOnly []*flow.Flow) {
-	partner := map[*flow.Flow]*flow.Flow{}
-	for _, p := range crossCapture(inc) {
-		partner[p.A], partner[p.B] = p.B, p.A
-	}
+	partner := partners(inc)
 	seen := map[*flow.Flow]bool{}
 	for _, f := range inc.Flows {
 		seen[f] = true
@@ -60,17 +57,14 @@ func handshakeLosses(inc *analyzer.Incident) (joined []handshakeLoss, clientOnly
 	return joined, clientOnly
 }
 
-// partnerOf is the flow of the same connection in another capture.
-func partnerOf(inc *analyzer.Incident, f *flow.Flow) *flow.Flow {
+// partners maps each flow to the flow of the same connection in another
+// capture.
+func partners(inc *analyzer.Incident) map[*flow.Flow]*flow.Flow {
+	m := map[*flow.Flow]*flow.Flow{}
 	for _, p := range crossCapture(inc) {
-		switch f {
-		case p.A:
-			return p.B
-		case p.B:
-			return p.A
-		}
+		m[p.A], m[p.B] = p.B, p.A
 	}
-	return nil
+	return m
 }
 
 // synText describes a client-side SYN-only flow for evidence.

@@ -112,7 +112,11 @@ func TestBrokerOverload(t *testing.T) {
 			Contains: []string{"2 with average rtt ≥ 1 s"}}},
 		{"quota, slow requests and zero windows", incident([]analyzer.Event{slow(70, 1), quota}, []*flow.Flow{zeroA, zeroB}, node1),
 			want{N: 1, Kinds: []string{"packets", "client-log", "broker-log"}, ConfMin: 0.65, ConfMax: 0.7, Missing: true, Contains: []string{"tcp.analysis.zero_window"}}},
-		{"one fast timeout", incident([]analyzer.Event{func() analyzer.Event { e := slow(70, 1); e.Text = "Disconnecting from node 1 due to request timeout."; return e }()}, nil, node1), want{N: 0}},
+		{"one fast timeout", incident([]analyzer.Event{func() analyzer.Event {
+			e := slow(70, 1)
+			e.Text = "Disconnecting from node 1 due to request timeout."
+			return e
+		}()}, nil, node1), want{N: 0}},
 		{"timeouts during a restart", restartWithTimeouts(), want{N: 0}},
 	}
 	for _, tc := range tests {

@@ -113,8 +113,9 @@ func synUnansweredFinding(inc *analyzer.Incident, g *targetGroup, clock clockOff
 // capture saw arrive without a SYN-ACK.
 func arrivedUnanswered(inc *analyzer.Incident, g *targetGroup) int {
 	n := 0
+	partner := partners(inc)
 	for _, f := range g.Flows {
-		if p := partnerOf(inc, f); p != nil && p.SynAcks == 0 {
+		if p := partner[f]; p != nil && p.SynAcks == 0 {
 			n++
 		}
 	}

@@ -116,6 +116,7 @@ func logOutages(inc *analyzer.Incident) []*outage {
 	var outs []*outage
 	var open *outage
 	lastBrokerLine := map[string]*analyzer.Event{} // source path → last line before
+	brokerLog := hasBrokerLog(inc)
 	for i := range inc.Events {
 		e := &inc.Events[i]
 		switch {
@@ -130,7 +131,7 @@ func logOutages(inc *analyzer.Incident) []*outage {
 			if open.End.IsZero() || e.Time.After(open.End) {
 				open.End = e.Time
 			}
-			if e.Kind == analyzer.BrokerStarted || !hasBrokerLog(inc) {
+			if e.Kind == analyzer.BrokerStarted || !brokerLog {
 				open = nil
 			}
 		case e.Kind == analyzer.BrokerStarting && open == nil:
@@ -212,7 +213,7 @@ func packetOutages(inc *analyzer.Incident, clock clockOffset) []*outage {
 	}
 	var outs []*outage
 	for _, srv := range servers {
-		if o := serverOutage(srv, byServer[srv]); o != nil {
+		for _, o := range serverOutages(srv, byServer[srv]) {
 			o.Start = clock.toLog(o.Start)
 			if !o.End.IsZero() {
 				o.End = clock.toLog(o.End)
@@ -223,45 +224,59 @@ func packetOutages(inc *analyzer.Incident, clock clockOffset) []*outage {
 	return outs
 }
 
-// serverOutage looks for the close burst → refused → reconnect pattern in
-// one server's flows (sorted by start).
-func serverOutage(srv netip.AddrPort, flows []*flow.Flow) *outage {
-	var closes []*flow.Flow
+// serverOutages looks for the close burst → refused → reconnect pattern in
+// one server's flows (sorted by start). Each close is visited once and
+// refusals are found by binary search, so a busy broker costs O(n log n).
+func serverOutages(srv netip.AddrPort, flows []*flow.Flow) []*outage {
+	var closes, refused []*flow.Flow
 	for _, f := range flows {
 		if f.HandshakeDone && (f.FINBy == "resp" || f.RSTBy == "resp") {
 			closes = append(closes, f)
 		}
+		if f.State == "REJ" {
+			refused = append(refused, f)
+		}
 	}
+	if len(refused) == 0 {
+		return nil
+	}
+	var outs []*outage
 	sort.SliceStable(closes, func(i, j int) bool { return closes[i].End.Before(closes[j].End) })
-	for i := range closes {
+	for i := 0; i < len(closes); {
 		j := i
 		for j+1 < len(closes) && closes[j+1].End.Sub(closes[i].End) <= burstSpan {
 			j++
 		}
 		if j-i+1 < minBurst {
+			i = j + 1
 			continue
 		}
 		burst := closes[i : j+1]
-		down := burst[len(burst)-1].End
-		o := &outage{Addr: srv, Start: burst[0].End, Closes: burst, Kinds: kindSet{kindPackets: true}}
-		for _, f := range flows {
-			if f.State == "REJ" && !f.Start.Before(burst[0].End) && f.Start.Sub(down) <= refusedWithin {
-				o.Refused = append(o.Refused, f)
-			}
+		from, down := burst[0].End, burst[len(burst)-1].End
+		k := sort.Search(len(refused), func(n int) bool { return !refused[n].Start.Before(from) })
+		var rej []*flow.Flow
+		for ; k < len(refused) && refused[k].Start.Sub(down) <= refusedWithin; k++ {
+			rej = append(rej, refused[k])
 		}
-		if len(o.Refused) == 0 {
+		if len(rej) == 0 {
+			i = j + 1
 			continue
 		}
-		lastRefused := o.Refused[len(o.Refused)-1].Start
+		o := &outage{Addr: srv, Start: from, Closes: burst, Refused: rej, Kinds: kindSet{kindPackets: true}}
+		lastRefused := rej[len(rej)-1].Start
 		for _, f := range flows {
 			if f.HandshakeDone && f.Start.After(lastRefused) {
-				o.Reconnects = append(o.Reconnects, f)
 				if o.End.IsZero() {
 					o.End = f.Start
 				}
+				if f.Start.Sub(o.End) <= outageGrace {
+					o.Reconnects = append(o.Reconnects, f)
+				}
 			}
 		}
-		return o
+		outs = append(outs, o)
+		// The next outage starts after this one's refusals.
+		i = max(j+1, sort.Search(len(closes), func(n int) bool { return closes[n].End.After(lastRefused) }))
 	}
-	return nil
+	return outs
 }
