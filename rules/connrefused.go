@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -69,7 +70,8 @@ func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (
 			vague = append(vague, e)
 		}
 	}
-	if len(g.Flows) == 0 {
+	fast := len(g.Flows) == 0 && len(refused) == 0 && fastRetries(vague)
+	if len(g.Flows) == 0 && !fast {
 		vague = nil
 	}
 	if len(g.Flows)+len(refused)+len(vague) < minRefusals {
@@ -83,8 +85,14 @@ func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (
 		kinds.addEvent(e)
 	}
 	base := 0.6
-	if len(g.Flows) > 0 {
+	switch {
+	case len(g.Flows) > 0:
 		base = 0.65
+	case fast:
+		// Java says only "could not be established"; retries at the
+		// reconnect backoff (50 ms – 1 s) mean each attempt failed at
+		// once, which a timeout (10 s and more) cannot do.
+		base = 0.45
 	}
 	f := analyzer.NewFinding(connectionRefusedMeta, agreeing(base, len(kinds)))
 	f.Kinds = kinds.list()
@@ -117,6 +125,27 @@ func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (
 	return f, true
 }
 
+// Fast retries: at least minFastRetries vague failures whose median spacing
+// is at most fastRetrySpacing (reconnect.backoff.max.ms defaults to 1 s).
+const (
+	minFastRetries   = 3
+	fastRetrySpacing = 2 * time.Second
+)
+
+// fastRetries reports whether vague connect failures repeat at the
+// reconnect backoff rather than at a connect timeout.
+func fastRetries(events []*analyzer.Event) bool {
+	if len(events) < minFastRetries {
+		return false
+	}
+	gaps := make([]time.Duration, 0, len(events)-1)
+	for i := 1; i < len(events); i++ {
+		gaps = append(gaps, events[i].Time.Sub(events[i-1].Time))
+	}
+	sort.Slice(gaps, func(i, j int) bool { return gaps[i] < gaps[j] })
+	return gaps[len(gaps)/2] <= fastRetrySpacing
+}
+
 // refusedHow says which kinds showed the refusals.
 func refusedHow(g *targetGroup, refused []*analyzer.Event) string {
 	switch {
@@ -124,6 +153,9 @@ func refusedHow(g *targetGroup, refused []*analyzer.Event) string {
 		return fmt.Sprintf(" (%d SYNs answered by RST in the capture, %d \"Connection refused\" log lines)", len(g.Flows), len(refused))
 	case len(g.Flows) > 0:
 		return fmt.Sprintf(" (%d SYNs answered at once by RST)", len(g.Flows))
+	}
+	if len(refused) == 0 {
+		return " (the Java client's \"could not be established\", retried at once each time: a timeout would take seconds)"
 	}
 	return " (\"Connection refused\" in the client log)"
 }

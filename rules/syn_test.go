@@ -48,6 +48,8 @@ func TestSynUnanswered(t *testing.T) {
 			s0Flow(clientPcap, client1+":40112", broker1, 10, 7, 5, 1111), s0Flow(brokerPcap, client1+":40112", broker1, 10.0004, 7, 8, 1111)}, node1),
 			want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.7, ConfMax: 0.8, Contains: []string{"host firewall on the broker"}}},
 		{"lost SYN-ACK is syn-ack-lost's, not this rule's", incident(nil, lostSynAck(":40112", 10, 5, 1111, true, true), node1), want{N: 0}},
+		{"timeouts next to a broker-side capture of SYN-ACKs leaving", incident([]analyzer.Event{timeoutRd(137, 30), timeoutRd(267, 31)},
+			lostSynAck(":40112", 10, 5, 1111, false, true), node1), want{N: 0}},
 		{"one SYN retransmission then success", incident(nil, []*flow.Flow{retryThenOKFlow()}, node1), want{N: 0}},
 		{"healthy", incident(nil, []*flow.Flow{sfFlow(clientPcap, client1+":40112", broker1, 1, 1)}, node1), want{N: 0}},
 	}

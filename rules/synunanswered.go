@@ -31,7 +31,13 @@ func (SynUnanswered) Meta() analyzer.RuleMeta { return synUnansweredMeta }
 
 func (SynUnanswered) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	clock := estimateClockOffset(inc)
-	_, clientOnly := handshakeLosses(inc)
+	joined, clientOnly := handshakeLosses(inc)
+	// Where a capture saw the SYN-ACKs leave, the client's timeouts are
+	// syn-ack-lost's symptoms.
+	answered := map[string]bool{}
+	for _, l := range joined {
+		answered[l.Server.Resp.String()] = true
+	}
 	t := newTargets(inc)
 	for _, f := range clientOnly {
 		t.addFlow(f)
@@ -44,6 +50,9 @@ func (SynUnanswered) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	}
 	var out []analyzer.Finding
 	for _, g := range t.list() {
+		if len(g.Flows) == 0 && g.Addr.IsValid() && answered[g.Addr.String()] {
+			continue
+		}
 		if f, ok := synUnansweredFinding(inc, g, clock); ok {
 			out = append(out, f)
 		}
