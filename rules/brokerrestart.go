@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -148,7 +147,7 @@ func outageHow(o *outage) string {
 		shown = append(shown, fmt.Sprintf("packets (%d connections closed together, %d connects refused, %d reconnects)",
 			len(o.Closes), len(o.Refused), len(o.Reconnects)))
 	}
-	return how + ", as " + strings.Join(shown, " and ") + " show"
+	return how + ", as " + joinList(shown) + " show"
 }
 
 // brokerNodeOf reads the broker id from the lifecycle lines

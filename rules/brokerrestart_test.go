@@ -64,7 +64,7 @@ func TestBrokerRestart(t *testing.T) {
 		{"packets only", restartIncident(false, false, true), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.45, ConfMax: 0.55, Missing: true,
 			Contains: []string{"3 connections closed together, 2 connects refused, 1 reconnects", "198.18.0.3:9092"}}},
 		{"all three", restartIncident(true, true, true), want{N: 1, Kinds: []string{"packets", "broker-log", "journal"}, ConfMin: 0.9, ConfMax: 0.95,
-			Contains: []string{"as the journal and the broker log and packets"}}},
+			Contains: []string{"as the journal, the broker log and packets"}}},
 		{"a lone refusal with no lifecycle is not a restart", incident([]analyzer.Event{refusedRd(10, 1), refusedRd(11, 2)}, nil, node1), want{N: 0}},
 		{"one reset during a deploy is no outage", incident(nil, []*flow.Flow{idleResetFlow(clientPcap, client1+":40112", broker1, 1, 30e9, false, 1)}, node1), want{N: 0}},
 		{"killed: started with no shutdown before it", incident([]analyzer.Event{

@@ -89,5 +89,5 @@ func describeCluster(c idleCluster) string {
 	if c.Max-c.Min < time.Second {
 		return fmt.Sprintf("%d × %s", c.N, seconds(c.Median))
 	}
-	return fmt.Sprintf("%d between %s and %s (median %s)", c.N, seconds(c.Min), seconds(c.Max), seconds(c.Median))
+	return fmt.Sprintf("%d between %s and %s, median %s", c.N, seconds(c.Min), seconds(c.Max), seconds(c.Median))
 }

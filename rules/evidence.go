@@ -181,3 +181,11 @@ func lineGist(e *analyzer.Event) string {
 func joinAnd(parts []string) string {
 	return strings.Join(parts, "; ")
 }
+
+// joinList joins phrases as prose: "a", "a and b", "a, b and c".
+func joinList(parts []string) string {
+	if len(parts) <= 1 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}

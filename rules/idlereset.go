@@ -146,7 +146,7 @@ func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages
 	if len(flows) == 0 {
 		what = "ages of the connections librdkafka saw dropped"
 	}
-	f.Summary = fmt.Sprintf("Connections were reset after sitting idle: the %s cluster at %s, so a device in the path times out idle flows after ≈%s",
+	f.Summary = fmt.Sprintf("Connections were reset after sitting idle: the %s cluster (%s), so a device in the path times out idle flows after ≈%s",
 		what, describeCluster(c), seconds(device))
 	if name != "" {
 		f.Summary += ", the default of " + name

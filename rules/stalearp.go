@@ -72,8 +72,8 @@ func staleARPFinding(inc *analyzer.Incident, flows []*flow.Flow, clock clockOffs
 	var filters []string
 	for _, fl := range flows {
 		f.AddEvidence(FlowEvidence(fl, fl.SynAckFrame, fl.Start, fmt.Sprintf(
-			"%s SYN from %s, SYN-ACK ×%d sent to %s (frame %d), no ACK",
-			flowText(fl), fl.OrigMAC, fl.SynAcks, fl.RespDstMAC, fl.SynAckFrame)))
+			"%s SYN from %s, SYN-ACK ×%d sent to %s, no ACK",
+			flowText(fl), fl.OrigMAC, fl.SynAcks, fl.RespDstMAC)))
 		if len(filters) < 5 {
 			filters = append(filters, connFilter(fl))
 		}
@@ -94,13 +94,13 @@ func staleARPFinding(inc *analyzer.Incident, flows []*flow.Flow, clock clockOffs
 	if len(history) > 0 {
 		f.Summary += " ARP history: " + describeHistory(history) + "."
 	}
-	f.DisplayFilter = filterOr(filters) + fmt.Sprintf(" || (arp.src.proto_ipv4==%s)", ip)
-	if !ip.Is4() {
-		f.DisplayFilter = filterOr(filters)
+	f.DisplayFilter = filterOr(filters)
+	if ip.Is4() {
+		f.DisplayFilter = fmt.Sprintf("(%s) || arp.src.proto_ipv4==%s", f.DisplayFilter, ip)
 	}
 	f.Remediation = append([]string{fmt.Sprintf(
 		"On %s: `ip neigh show %s` (expect %s, stale %s), then `ip neigh flush %s` or `ip neigh replace %s lladdr %s dev <dev>`.",
-		first.Resp.Addr(), ip, right, stale, ip, ip, right)}, f.Remediation...)
+		first.Resp.Addr(), ip, right, stale, ip, ip, right)}, f.Remediation[1:]...)
 	f.Explains = explain(inc, g.scope(clock, 2*time.Minute))
 	return f
 }
