@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -85,6 +86,13 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 		}
 		f.DisplayFilter = addrFilter(o.Addr) + " && (tcp.flags.fin==1 || tcp.flags.reset==1 || tcp.flags.syn==1)"
 	}
+	if sub.Node == "" {
+		sub.Node = nodeOfHost(inc, o.Host)
+	}
+	if sub == (analyzer.Subject{}) {
+		// Only the host is known; the report's addr column shows it.
+		sub.Addr = o.Host
+	}
 	f.Subjects = []analyzer.Subject{sub}
 	f.Summary = fmt.Sprintf("%s was down %s: %s.", who, outageSpan(o), outageHow(o))
 	if s := clock.String(); s != "" && o.Kinds[kindPackets] && len(kinds) > 1 {
@@ -147,7 +155,11 @@ func outageHow(o *outage) string {
 		shown = append(shown, fmt.Sprintf("packets (%d connections closed together, %d connects refused, %d reconnects)",
 			len(o.Closes), len(o.Refused), len(o.Reconnects)))
 	}
-	return how + ", as " + joinList(shown) + " show"
+	verb := " shows"
+	if len(shown) > 1 {
+		verb = " show"
+	}
+	return how + ", as " + joinList(shown) + verb
 }
 
 // brokerNodeOf reads the broker id from the lifecycle lines
@@ -156,6 +168,16 @@ func brokerNodeOf(o *outage) string {
 	for _, e := range o.Signs {
 		if e.Program == "java-broker" && e.Node != "" {
 			return e.Node
+		}
+	}
+	return ""
+}
+
+// nodeOfHost is the broker id the logs gave for a host name, "" if none.
+func nodeOfHost(inc *analyzer.Incident, host string) string {
+	for _, n := range inc.Nodes {
+		if host != "" && !n.Bootstrap && strings.EqualFold(n.Host, host) {
+			return n.ID
 		}
 	}
 	return ""

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
@@ -164,18 +165,36 @@ func addrFilter(a netip.AddrPort) string {
 }
 
 // lineGist is the shortest telling part of a log line: its reason, its
-// exception message, or the text cut to 120 bytes.
+// exception message, or the message without librdkafka's prefix, cut to
+// gistLen bytes.
 func lineGist(e *analyzer.Event) string {
 	switch {
 	case e.Reason != "":
 		return e.Reason
 	case e.ExceptionMsg != "":
 		return e.ExceptionMsg
-	case len(e.Text) > 120:
-		return e.Text[:120] + "…"
 	}
-	return e.Text
+	msg := e.Text
+	if e.Program == "librdkafka" {
+		// "%3|ts|FAC|name| [thrd:x]: broker/id: message"
+		if i := strings.LastIndex(msg, "]: "); i >= 0 {
+			msg = msg[i+3:]
+		}
+		if i := strings.Index(msg, ": "); i >= 0 && !strings.Contains(msg[:i], " ") {
+			msg = msg[i+2:]
+		}
+	}
+	if len(msg) > gistLen {
+		cut := gistLen
+		for cut > 0 && !utf8.RuneStart(msg[cut]) {
+			cut--
+		}
+		msg = msg[:cut] + "…"
+	}
+	return msg
 }
+
+const gistLen = 160
 
 // joinAnd joins phrases with "; ".
 func joinAnd(parts []string) string {

@@ -105,7 +105,7 @@ func synAckLostFinding(inc *analyzer.Incident, losses []handshakeLoss, clock clo
 		f.Missing = "a client-side capture of the same time would show whether the SYN-ACKs reach the client host"
 	}
 	if staleMAC > 0 {
-		f.Summary += fmt.Sprintf(" %d of them were addressed to a MAC the client does not use: see stale-arp-entry.", staleMAC)
+		f.Summary += fmt.Sprintf(" %d of them went to a MAC the client does not use: see stale-arp-entry.", staleMAC)
 	}
 	f.DisplayFilter = filterOr(filters)
 	f.Remediation = append([]string{fmt.Sprintf(
