@@ -63,14 +63,14 @@ func (k kindSet) list() []string {
 }
 
 // agreeing scales a single-kind confidence by how many independent kinds
-// agree: one kind keeps base (≈0.5–0.7), each further kind adds 0.12, capped
+// agree: one kind keeps base (≈0.5–0.7); two or more add 0.15 each with a
+// floor of 0.8, because independent artifacts rarely agree by chance; capped
 // at 0.95 because no offline diagnosis is certain.
 func agreeing(base float64, kinds int) float64 {
-	c := base
-	for i := 1; i < kinds; i++ {
-		c += 0.12
+	if kinds <= 1 {
+		return base
 	}
-	return min(c, 0.95)
+	return min(max(base+0.15*float64(kinds-1), 0.8), 0.95)
 }
 
 // flowText names a flow the way evidence lines do: "a:p → b:p".

@@ -148,7 +148,7 @@ func TestTLSHandshake(t *testing.T) {
 		{"server alert protocol_version", incident(nil, []*flow.Flow{helloFlow(brokerTLS, ":40112", 10, 5, alertOf(70), 5*time.Millisecond, 524)}, node1),
 			want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.6, ConfMax: 0.7, Missing: true, Contains: []string{"protocol_version (70)", "ssl.enabled.protocols"}}},
 		{"all kinds", incident([]analyzer.Event{javaPKIX(10, 70), brokerSSLFailed(10, 400)}, failed, node1),
-			want{N: 1, Kinds: []string{"packets", "client-log", "broker-log"}, ConfMin: 0.85, ConfMax: 0.9}},
+			want{N: 1, Kinds: []string{"packets", "client-log", "broker-log"}, ConfMin: 0.9, ConfMax: 0.95}},
 		{"librdkafka SAN mismatch", incident([]analyzer.Event{rdSSL(10, 5, "error:0A000086:SSL routines::certificate verify failed: broker certificate could not be verified, verify that ssl.ca.location is correctly configured")}, nil, node1),
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.6, ConfMax: 0.7, Missing: true}},
 		{"long healthy TLS connection", incident(nil, []*flow.Flow{healthy}, node1), want{N: 0}},
