@@ -167,3 +167,22 @@ func isHex(s string) bool {
 	}
 	return true
 }
+
+// capturesSeeing lists, in order, the captures other than skip that carry
+// any traffic of ip: a flow to or from it, or an ARP packet naming it. Such
+// a capture was taken where ip's packets pass, so a connection to ip that
+// it lacks never got there.
+func capturesSeeing(inc *analyzer.Incident, ip netip.Addr, skip string) []string {
+	seen := map[string]bool{}
+	for _, f := range inc.Flows {
+		if f.Capture != skip && (f.Resp.Addr() == ip || f.Orig.Addr() == ip) {
+			seen[f.Capture] = true
+		}
+	}
+	for _, a := range inc.ARP {
+		if a.Capture != skip && (a.SenderIP == ip || a.TargetIP == ip) {
+			seen[a.Capture] = true
+		}
+	}
+	return sortedKeys(seen)
+}

@@ -47,6 +47,19 @@ func TestSynUnanswered(t *testing.T) {
 		{"broker-side capture shows SYNs arriving unanswered", incident(nil, []*flow.Flow{
 			s0Flow(clientPcap, client1+":40112", broker1, 10, 7, 5, 1111), s0Flow(brokerPcap, client1+":40112", broker1, 10.0004, 7, 8, 1111)}, node1),
 			want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.7, ConfMax: 0.8, Contains: []string{"host firewall on the broker"}}},
+		{"broker-side capture sees the broker but none of these SYNs", func() *analyzer.Incident {
+			inc := incident(nil, s0, node1)
+			inc.ARP = []analyzer.CapturedARP{arpClaim(1, 0.5, brokerMAC)}
+			inc.ARP[0].SenderIP, inc.ARP[0].TargetIP = ap(broker1).Addr(), ap(client1+":1").Addr()
+			return inc
+		}(), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.7, ConfMax: 0.8,
+			Contains: []string{"broker-side.pcap, taken where 198.18.0.3's traffic passes, has none of these SYNs"}}},
+		{"an empty second capture is named", func() *analyzer.Incident {
+			inc := incident(nil, s0, node1)
+			inc.Inputs = []analyzer.InputStat{{Path: clientPcap, Format: "pcap"}, {Path: brokerPcap, Format: "pcap"}, {Path: "client.log", Format: "librdkafka"}}
+			return inc
+		}(), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.55, ConfMax: 0.65, Missing: true,
+			Contains: []string{"broker-side.pcap shows none of these connections"}}},
 		{"lost SYN-ACK is syn-ack-lost's, not this rule's", incident(nil, lostSynAck(":40112", 10, 5, 1111, true, true), node1), want{N: 0}},
 		{"timeouts next to a broker-side capture of SYN-ACKs leaving", incident([]analyzer.Event{timeoutRd(137, 30), timeoutRd(267, 31)},
 			lostSynAck(":40112", 10, 5, 1111, false, true), node1), want{N: 0}},

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -84,12 +85,13 @@ func synUnansweredFinding(inc *analyzer.Incident, g *targetGroup, clock clockOff
 		kinds.addEvent(e)
 	}
 	arrived := arrivedUnanswered(inc, g)
+	far := farCapture(inc, g)
 	base := 0.55
-	if len(g.Flows) > 0 {
-		base = 0.6
-	}
-	if arrived > 0 {
+	switch {
+	case arrived > 0 || far != "":
 		base = 0.75
+	case len(g.Flows) > 0:
+		base = 0.6
 	}
 	f := analyzer.NewFinding(synUnansweredMeta, agreeing(base, len(kinds)))
 	f.Kinds = kinds.list()
@@ -102,11 +104,21 @@ func synUnansweredFinding(inc *analyzer.Incident, g *targetGroup, clock clockOff
 	f.Subjects = []analyzer.Subject{g.subject()}
 	f.Summary = fmt.Sprintf("Connects to %s got no answer: %s. Something between the client and the broker drops the SYNs (or the replies).",
 		g.label(), synHow(g, timeouts, retries))
-	if arrived > 0 {
+	switch {
+	case arrived > 0:
 		f.Summary = fmt.Sprintf("Connects to %s got no answer: %s. The broker-side capture shows %d of these SYNs arriving and the host never answering: "+
 			"a host firewall on the broker or a full accept queue drops them.", g.label(), synHow(g, timeouts, retries), arrived)
-	} else {
+	case far != "":
+		f.Summary = fmt.Sprintf("Connects to %s got no answer: %s. %s, taken where %s's traffic passes, has none of these SYNs: "+
+			"they were dropped on the way (firewall, security group, routing), not lost on the way back.", g.label(), synHow(g, timeouts, retries), far, g.Addr.Addr())
+	default:
 		f.Missing = "a broker-side capture would show whether the SYNs reach the broker and SYN-ACKs leave it (then the reply is lost: syn-ack-lost)"
+		if len(g.Flows) > 0 {
+			if others := otherCaptures(inc, g.Flows[0].Capture); len(others) > 0 {
+				f.Missing = fmt.Sprintf("%s shows none of these connections; if it was taken on the broker host, the SYNs never reached it "+
+					"(a capture there that shows the broker's other traffic would settle it)", joinList(others))
+			}
+		}
 	}
 	if g.Addr.IsValid() {
 		f.DisplayFilter = addrFilter(g.Addr) + " && tcp.flags.syn==1"
@@ -140,4 +152,35 @@ func synHow(g *targetGroup, timeouts []*analyzer.Event, retries int) string {
 		return fmt.Sprintf("%d connections sent %d SYNs with no reply", len(g.Flows), retries)
 	}
 	return fmt.Sprintf("the client logged %d connect timeouts", len(timeouts))
+}
+
+// farCapture names a second capture that sees the server's traffic but
+// none of the group's unanswered connects; "" when there is none or the
+// group has no flows.
+func farCapture(inc *analyzer.Incident, g *targetGroup) string {
+	if len(g.Flows) == 0 || !g.Addr.IsValid() {
+		return ""
+	}
+	partner := partners(inc)
+	for _, f := range g.Flows {
+		if partner[f] != nil {
+			return ""
+		}
+	}
+	if cs := capturesSeeing(inc, g.Addr.Addr(), g.Flows[0].Capture); len(cs) > 0 {
+		return cs[0]
+	}
+	return ""
+}
+
+// otherCaptures lists capture inputs other than skip, for a Missing line
+// when none of them could be placed.
+func otherCaptures(inc *analyzer.Incident, skip string) []string {
+	var out []string
+	for _, in := range inc.Inputs {
+		if in.Path != skip && in.Skipped == "" && strings.Contains(in.Format, "pcap") {
+			out = append(out, in.Path)
+		}
+	}
+	return out
 }
