@@ -43,7 +43,7 @@ func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	ages := idleAges(inc, outs)
 	pc := largestCluster(flowGaps(resets))
 	lc := largestCluster(eventAges(ages))
-	pktOK, logOK := pc.N >= 2, lc.N >= 3
+	pktOK, logOK := pc.N >= 2 && !massReset(resets, pc), lc.N >= 3
 	if !pktOK && !logOK {
 		return nil
 	}
@@ -87,6 +87,23 @@ func idleResets(inc *analyzer.Incident, outs []*outage, clock clockOffset) []*fl
 		out = append(out, f)
 	}
 	return out
+}
+
+// massReset reports whether every reset of the cluster happened within
+// burstSpan: one event (a deploy, a failover) cutting many connections at
+// once, not a timer that fires whenever each connection next speaks.
+func massReset(resets []*flow.Flow, c idleCluster) bool {
+	var first, last time.Time
+	for _, i := range c.Members {
+		t := rstTime(resets[i])
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	return last.Sub(first) <= burstSpan
 }
 
 // idleAges are librdkafka disconnects of established connections, whose

@@ -60,6 +60,11 @@ func TestIdleReset(t *testing.T) {
 		{"resets that do not cluster", incident(nil, []*flow.Flow{
 			idleResetFlow(clientPcap, client1+":40112", broker1, 0, 40*time.Second, false, 1),
 			idleResetFlow(clientPcap, client1+":40114", broker1, 400, 300*time.Second, false, 100)}, node1), want{N: 0}},
+		{"two resets at one instant (a deploy)", incident(nil, func() []*flow.Flow {
+			a := idleResetFlow(clientPcap, client1+":40112", broker1, 0, 100*time.Second, false, 1)
+			b := idleResetFlow(clientPcap, client1+":40114", broker1, 1, 99*time.Second, false, 100)
+			return []*flow.Flow{a, b}
+		}(), node1), want{N: 0}},
 		{"two librdkafka ages are not enough", incident(logs[:2], nil, node1), want{N: 0}},
 		{"resets inside a restart window are the restart's", restartIncidentWithIdle(), want{N: 0}},
 	}
