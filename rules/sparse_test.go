@@ -2,10 +2,9 @@ package rules
 
 import (
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
 )
