@@ -1,7 +1,10 @@
 package rules
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
@@ -107,5 +110,28 @@ func TestBrokerOOMKill(t *testing.T) {
 	// The restart rule leaves OOM outages to this one.
 	if got := (BrokerRestart{}).Evaluate(incident(oom(), nil, node1)); len(got) != 0 {
 		t.Errorf("broker-restart fired on an OOM kill: %s", got[0].Summary)
+	}
+}
+
+// With the logs' clock 30 s ahead of the capture's, the restart seen in the
+// logs and the one seen on the wire are still one outage, and the refusals
+// inside it stay the restart's.
+func TestBrokerRestartAcrossClocks(t *testing.T) {
+	inc := restartIncident(true, true, true)
+	for i := range inc.Events {
+		inc.Events[i].Time = inc.Events[i].Time.Add(30e9)
+	}
+	got := (BrokerRestart{}).Evaluate(inc)
+	if len(got) != 1 {
+		t.Fatalf("%d restart findings, want 1", len(got))
+	}
+	if diff := cmp.Diff([]string{"packets", "broker-log", "journal"}, got[0].Kinds); diff != "" {
+		t.Errorf("kinds (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(got[0].Summary, "log clocks run 30 s ahead of the capture clock") {
+		t.Errorf("summary does not note the clock offset: %s", got[0].Summary)
+	}
+	if refused := (ConnectionRefused{}).Evaluate(inc); len(refused) != 0 {
+		t.Errorf("connection-refused fired inside the restart: %s", refused[0].Summary)
 	}
 }
