@@ -1,0 +1,193 @@
+package rules
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// AdvertisedListener diagnoses a broker that advertises an address its
+// clients cannot reach: bootstrap works (metadata came back), then the
+// connects to the advertised node address fail.
+type AdvertisedListener struct{}
+
+var advertisedMeta = analyzer.RuleMeta{
+	ID:       "advertised-listener-unreachable",
+	Cause:    analyzer.AdvertisedListenerUnreachable,
+	Title:    "Bootstrap works, the broker's advertised address does not",
+	Severity: analyzer.Critical,
+	LooksFor: "Failures to reach a node id ≥ 0 (an address from metadata, i.e. advertised.listeners) at localhost/127.0.0.1, " +
+		"a container-only name or a host that does not resolve, after the bootstrap entry (node id < 0) answered.",
+	Needs:  "Client logs naming the node and its address; a capture of the bootstrap flow strengthens it.",
+	Avoids: "Plain refusals to a routable address (connection-refused) and failures of the bootstrap entry itself.",
+	Fix: []string{
+		"Set the broker's advertised.listeners to a host name or IP the clients can resolve and reach.",
+		"With Docker or Kubernetes, give clients outside the network their own listener (e.g. EXTERNAL://public-name:port).",
+	},
+}
+
+func (AdvertisedListener) Meta() analyzer.RuleMeta { return advertisedMeta }
+
+func (AdvertisedListener) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
+	t := newTargets(inc)
+	boot := bootstrapOf(inc)
+	for _, e := range inc.EventsOf(analyzer.ConnectRefused, analyzer.ConnectFailed, analyzer.ConnectTimeout,
+		analyzer.ResolveFailed, analyzer.ConnectNoRoute) {
+		if advertisedUnreachable(inc, boot, e) {
+			t.addEvent(e)
+		}
+	}
+	var out []analyzer.Finding
+	for _, g := range t.list() {
+		out = append(out, advertisedFinding(inc, g, boot))
+	}
+	return out
+}
+
+// bootstrapEntry is where the client bootstrapped from.
+type bootstrapEntry struct {
+	Host string
+	Addr netip.AddrPort
+	Line *analyzer.Event // a line showing it answered, nil if none
+	Flow *flow.Flow      // a completed flow to it, nil if none
+	// Lines is set when any log line is about a bootstrap entry (node id
+	// < 0): then the client did bootstrap from somewhere.
+	Lines bool
+}
+
+// label names the bootstrap entry: "kafka.example.com:9092".
+func (b bootstrapEntry) label() string {
+	switch {
+	case b.Host != "" && b.Addr.IsValid():
+		return fmt.Sprintf("%s/%s", b.Host, b.Addr)
+	case b.Addr.IsValid():
+		return b.Addr.String()
+	case b.Host != "":
+		return b.Host
+	}
+	return "the bootstrap servers"
+}
+
+// bootstrapOf finds the bootstrap entry from nodes with ids < 0, a
+// "connected" line for one, and a completed flow to its address.
+func bootstrapOf(inc *analyzer.Incident) bootstrapEntry {
+	var b bootstrapEntry
+	for _, n := range inc.Nodes {
+		if n.Bootstrap {
+			b.Host, b.Addr = n.Host, n.Addr
+			break
+		}
+	}
+	for i := range inc.Events {
+		if id, ok := nodeID(inc.Events[i].Node); ok && id < 0 {
+			b.Lines = true
+			break
+		}
+	}
+	for _, e := range inc.EventsOf(analyzer.Connected) {
+		if id, ok := nodeID(e.Node); ok && id < 0 {
+			b.Line = e
+			if !b.Addr.IsValid() {
+				b.Addr = e.Addr
+			}
+			if b.Host == "" {
+				b.Host = e.NodeHost
+			}
+			break
+		}
+	}
+	for _, f := range inc.Flows {
+		if b.Addr.IsValid() && f.Resp == b.Addr && f.HandshakeDone && f.RespBytes > 0 {
+			b.Flow = f
+			break
+		}
+	}
+	return b
+}
+
+// advertisedUnreachable reports whether a failed connect went to an
+// advertised node (id ≥ 0) at an address this client cannot use: loopback
+// while bootstrap was elsewhere, a container-only name, or a name that did
+// not resolve.
+func advertisedUnreachable(inc *analyzer.Incident, boot bootstrapEntry, e *analyzer.Event) bool {
+	id, ok := nodeID(e.Node)
+	if !ok || id < 0 {
+		return false
+	}
+	host := e.NodeHost
+	if host == "" {
+		for _, n := range inc.Nodes {
+			if n.ID == e.Node && !n.Bootstrap {
+				host = n.Host
+			}
+		}
+	}
+	a := eventTarget(inc, e)
+	if boot.Host == "" && !boot.Addr.IsValid() && !boot.Lines {
+		return false
+	}
+	if isLoopbackHost(host, a) {
+		return !isLoopbackHost(boot.Host, boot.Addr)
+	}
+	if e.Kind == analyzer.ResolveFailed {
+		return !strings.EqualFold(host, boot.Host)
+	}
+	if a.IsValid() {
+		// The name resolved to a usable address: a failure there is
+		// connection-refused's or syn-unanswered's to explain.
+		return false
+	}
+	return isContainerishHost(host) && !strings.EqualFold(host, boot.Host) &&
+		e.Kind != analyzer.ConnectTimeout
+}
+
+func advertisedFinding(inc *analyzer.Incident, g *targetGroup, boot bootstrapEntry) analyzer.Finding {
+	kinds := g.kinds()
+	if boot.Flow != nil {
+		kinds[kindPackets] = true
+	}
+	f := analyzer.NewFinding(advertisedMeta, agreeing(0.75, len(kinds)))
+	f.Kinds = kinds.list()
+	if boot.Line != nil {
+		f.AddEvidence(analyzer.EventEvidence(boot.Line))
+	}
+	if boot.Flow != nil {
+		f.AddEvidence(FlowEvidence(boot.Flow, boot.Flow.FirstFrame, boot.Flow.Start, fmt.Sprintf(
+			"%s bootstrap connection completed (%s, %d bytes back)", flowText(boot.Flow), boot.Flow.State, boot.Flow.RespBytes)))
+		f.DisplayFilter = addrFilter(boot.Flow.Resp)
+	}
+	for _, e := range g.Events {
+		f.AddEvidence(analyzer.EventEvidence(e))
+	}
+	adv := advertisedLabel(g)
+	f.Subjects = []analyzer.Subject{g.subject()}
+	f.Summary = fmt.Sprintf("Bootstrap via %s answered, but metadata sent the client to node %s at %s and all %d attempts there failed: "+
+		"the broker advertises an address this client cannot reach.", boot.label(), g.Node, adv, len(g.Events))
+	if boot.Flow == nil {
+		f.Missing = "a client-side capture would show the bootstrap connection completing and no packet ever leaving for the advertised address"
+	}
+	f.Remediation = append([]string{fmt.Sprintf(
+		"On broker %s set advertised.listeners to an address clients resolve and reach (now %s; clients bootstrap via %s).",
+		g.Node, adv, boot.label())}, f.Remediation...)
+	f.Explains = explain(inc, symptomScope{Nodes: map[string]bool{g.Node: true}, Addrs: map[string]bool{}})
+	return f
+}
+
+// advertisedLabel names the advertised address as the log printed it.
+func advertisedLabel(g *targetGroup) string {
+	for _, e := range g.Events {
+		switch {
+		case e.NodeHost != "" && e.Addr.IsValid():
+			return fmt.Sprintf("%s/%s", e.NodeHost, e.Addr)
+		case e.NodeHost != "":
+			return e.NodeHost
+		}
+	}
+	if g.Addr.IsValid() {
+		return g.Addr.String()
+	}
+	return "an unknown address"
+}

@@ -1,0 +1,184 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+)
+
+// BrokerRestart diagnoses a broker that went away and came back (or not):
+// a clean restart, a kill, a crash. OOM kills are broker-oom-kill's. The
+// clients' disconnects and refusals during the gap are its symptoms.
+type BrokerRestart struct{}
+
+var brokerRestartMeta = analyzer.RuleMeta{
+	ID:       "broker-restart",
+	Cause:    analyzer.BrokerRestart,
+	Title:    "The broker restarted",
+	Severity: analyzer.Warning,
+	LooksFor: "systemd Stopping/Stopped/Started for the Kafka unit; broker shutting down → shut down completed → started " +
+		"(or started with no shutdown before it: killed); many flows to the broker port ending together, then REJ, then reconnects.",
+	Needs:  "The journal or the broker's server.log; packets alone give a weaker, packet-only outage.",
+	Avoids: "OOM kills (broker-oom-kill); refusals with no stop/start around them (connection-refused).",
+	Fix: []string{
+		"For planned restarts: roll brokers one at a time with controlled shutdown and give clients enough delivery.timeout.ms to ride it out.",
+		"For unplanned ones: find why the process stopped (journal around the stop, the broker log before it).",
+	},
+}
+
+func (BrokerRestart) Meta() analyzer.RuleMeta { return brokerRestartMeta }
+
+func (BrokerRestart) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
+	clock := estimateClockOffset(inc)
+	var out []analyzer.Finding
+	for _, o := range brokerOutages(inc, clock) {
+		if o.OOM {
+			continue
+		}
+		out = append(out, outageFinding(inc, brokerRestartMeta, o, clock))
+	}
+	return out
+}
+
+// outageFinding is the finding for one outage, shared by broker-restart and
+// broker-oom-kill: the lifecycle lines, the flows, the symptoms in the gap.
+func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, clock clockOffset) analyzer.Finding {
+	kinds := o.Kinds.list()
+	base := 0.7
+	if len(kinds) == 1 && kinds[0] == kindPackets {
+		base = 0.5
+	}
+	if o.OOM {
+		base = 0.75
+	}
+	f := analyzer.NewFinding(meta, agreeing(base, len(kinds)))
+	f.Kinds = kinds
+	for _, e := range o.Signs {
+		f.AddEvidence(analyzer.EventEvidence(e))
+	}
+	if len(o.Closes) > 0 {
+		c := o.Closes[0]
+		f.AddEvidence(FlowEvidence(c, c.LastFrame, c.End, fmt.Sprintf("%d connections to %s closed by the broker side within %s (first %s)",
+			len(o.Closes), o.Addr, seconds(o.Closes[len(o.Closes)-1].End.Sub(c.End)), flowText(c))))
+	}
+	if len(o.Refused) > 0 {
+		r := o.Refused[0]
+		f.AddEvidence(FlowEvidence(r, r.SynFrame, r.Start, fmt.Sprintf("%d connects to %s refused while it was down (first %s)", len(o.Refused), o.Addr, flowText(r))))
+	}
+	if len(o.Reconnects) > 0 {
+		r := o.Reconnects[0]
+		f.AddEvidence(FlowEvidence(r, r.SynFrame, r.Start, fmt.Sprintf("%s connected again", flowText(r))))
+	}
+	who := o.Host
+	if who == "" && o.Addr.IsValid() {
+		who = o.Addr.String()
+	}
+	if who == "" {
+		who = "the broker"
+	}
+	sub := analyzer.Subject{Node: brokerNodeOf(o)}
+	if o.Addr.IsValid() {
+		sub.Addr = o.Addr.String()
+		if sub.Node == "" {
+			sub.Node = nodeOfAddr(inc, o.Addr)
+		}
+		f.DisplayFilter = addrFilter(o.Addr) + " && (tcp.flags.fin==1 || tcp.flags.reset==1 || tcp.flags.syn==1)"
+	}
+	if sub.Node == "" {
+		sub.Node = nodeOfHost(inc, o.Host)
+	}
+	if sub == (analyzer.Subject{}) {
+		// Only the host is known; the report's addr column shows it.
+		sub.Addr = o.Host
+	}
+	f.Subjects = []analyzer.Subject{sub}
+	f.Summary = fmt.Sprintf("%s was down %s: %s.", who, outageSpan(o), outageHow(o))
+	if s := clock.String(); s != "" && o.Kinds[kindPackets] && len(kinds) > 1 {
+		f.Summary += " Note: " + s + "."
+	}
+	symptoms := explain(inc, symptomScope{From: o.Start.Add(-outageGrace), To: outageEnd(o)})
+	if len(symptoms) > 0 {
+		f.Summary += " The clients' disconnects and refused connects in that window follow from it; they are not separate causes."
+	}
+	f.Explains = symptoms
+	if !o.Kinds[kindJournal] && !o.Kinds[kindBrokerLog] {
+		f.Missing = "the broker's server.log or `journalctl -u kafka` would tell a clean restart from a kill"
+	}
+	return f
+}
+
+// outageEnd is the end of the symptom window: the return plus grace, or
+// open when the broker never came back in the inputs.
+func outageEnd(o *outage) time.Time {
+	if o.End.IsZero() {
+		return time.Time{}
+	}
+	return o.End.Add(outageGrace)
+}
+
+// outageSpan renders "from 10:01:02 to 10:01:40 (38 s)".
+func outageSpan(o *outage) string {
+	const layout = "2006-01-02 15:04:05.000"
+	if o.End.IsZero() {
+		return "from " + o.Start.Format(layout) + " and had not come back when the inputs end"
+	}
+	return fmt.Sprintf("from %s to %s (%s)", o.Start.Format(layout), o.End.Format(layout), seconds(o.End.Sub(o.Start)))
+}
+
+// outageHow says what kind of stop it was and what showed it.
+func outageHow(o *outage) string {
+	var how string
+	switch {
+	case o.OOM:
+		how = "the kernel's OOM killer killed the broker's JVM"
+	case o.Killed && o.Clean:
+		how = "a shutdown began but the process was killed before it finished (stop timeout)"
+	case o.Killed:
+		how = "the process was killed (SIGKILL or a crash): no shutdown sequence was logged before the next start"
+	case o.Clean:
+		how = "a clean, logged shutdown and restart"
+	case o.Kinds[kindJournal] || o.Kinds[kindBrokerLog]:
+		how = "a stop and start of the broker service"
+	default:
+		how = "seen on the wire only"
+	}
+	var shown []string
+	if o.Kinds[kindJournal] {
+		shown = append(shown, "the journal")
+	}
+	if o.Kinds[kindBrokerLog] {
+		shown = append(shown, "the broker log")
+	}
+	if o.Kinds[kindPackets] {
+		shown = append(shown, fmt.Sprintf("packets (%d connections closed together, %d connects refused, %d reconnects)",
+			len(o.Closes), len(o.Refused), len(o.Reconnects)))
+	}
+	verb := " shows"
+	if len(shown) > 1 {
+		verb = " show"
+	}
+	return how + ", as " + joinList(shown) + verb
+}
+
+// brokerNodeOf reads the broker id from the lifecycle lines
+// ("[KafkaServer id=1]"), when a parser set it.
+func brokerNodeOf(o *outage) string {
+	for _, e := range o.Signs {
+		if e.Program == "java-broker" && e.Node != "" {
+			return e.Node
+		}
+	}
+	return ""
+}
+
+// nodeOfHost is the broker id the logs gave for a host name, "" if none.
+func nodeOfHost(inc *analyzer.Incident, host string) string {
+	for _, n := range inc.Nodes {
+		if host != "" && !n.Bootstrap && strings.EqualFold(n.Host, host) {
+			return n.ID
+		}
+	}
+	return ""
+}

@@ -1,0 +1,137 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// restartIncident is a clean restart of broker 1 at t0+100 s, back at
+// +112 s, seen by the journal, the broker log and/or a client capture, with
+// the client's refusals and disconnects during the gap.
+func restartIncident(journal, brokerLog, packets bool) *analyzer.Incident {
+	events := []analyzer.Event{
+		refusedRd(105, 40), refusedRd(107, 41),
+		func() analyzer.Event {
+			e := javaClient(analyzer.NodeDisconnected, 100.3, 88, "[Producer clientId=producer-1] Node 1 disconnected.")
+			e.Node, e.Level = "1", "INFO"
+			return e
+		}(),
+	}
+	if journal {
+		events = append(events,
+			journalLine(analyzer.ServiceStopping, "systemd", 100, 301, "Mar 14 10:01:40 broker-1 systemd[1]: Stopping Apache Kafka Server..."),
+			journalLine(analyzer.ServiceStopped, "systemd", 104.5, 305, "Mar 14 10:01:44 broker-1 systemd[1]: Stopped Apache Kafka Server."),
+			journalLine(analyzer.ServiceStarted, "systemd", 106, 307, "Mar 14 10:01:46 broker-1 systemd[1]: Started Apache Kafka Server."),
+		)
+	}
+	if brokerLog {
+		events = append(events,
+			brokerLine(analyzer.BrokerStarted, 2, 10, "[2026-03-14 10:00:02,001] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)"),
+			brokerLine(analyzer.SignalReceived, 100.1, 500, "[2026-03-14 10:01:40,100] INFO Terminating process due to signal SIGTERM (org.apache.kafka.common.utils.LoggingSignalHandler)"),
+			brokerLine(analyzer.BrokerShuttingDown, 100.2, 501, "[2026-03-14 10:01:40,200] INFO [KafkaServer id=1] shutting down (kafka.server.KafkaServer)"),
+			brokerLine(analyzer.BrokerShutDown, 104, 560, "[2026-03-14 10:01:44,000] INFO [KafkaServer id=1] shut down completed (kafka.server.KafkaServer)"),
+			brokerLine(analyzer.BrokerStarting, 106.5, 561, "[2026-03-14 10:01:46,500] INFO [KafkaServer id=1] starting (kafka.server.KafkaServer)"),
+			brokerLine(analyzer.BrokerStarted, 112, 700, "[2026-03-14 10:01:52,000] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)"),
+		)
+	}
+	var flows []*flow.Flow
+	if packets {
+		for i, port := range []string{":40112", ":40114", ":40116"} {
+			f := sfFlow(clientPcap, client1+port, broker1, 1+float64(i), 1+100*i)
+			f.End, f.FINBy, f.State = at(100.25+0.05*float64(i)), "resp", "SF"
+			flows = append(flows, f)
+		}
+		flows = append(flows,
+			rejFlow(clientPcap, client1+":40120", broker1, 105, 400),
+			rejFlow(clientPcap, client1+":40122", broker1, 107, 404),
+			sfFlow(clientPcap, client1+":40124", broker1, 113, 410))
+	}
+	return incident(events, flows, node1)
+}
+
+func TestBrokerRestart(t *testing.T) {
+	tests := []struct {
+		name string
+		inc  *analyzer.Incident
+		want want
+	}{
+		{"journal only", restartIncident(true, false, false), want{N: 1, Kinds: []string{"journal"}, ConfMin: 0.65, ConfMax: 0.75, Missing: false,
+			Contains: []string{"broker-1 was down", "refused connects (node 1, state CONNECT) ×2", "not separate causes"}}},
+		{"broker log only", restartIncident(false, true, false), want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.65, ConfMax: 0.75,
+			Contains: []string{"clean, logged shutdown", "Node 1 disconnected ×1"}}},
+		{"packets only", restartIncident(false, false, true), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.45, ConfMax: 0.55, Missing: true,
+			Contains: []string{"3 connections closed together, 2 connects refused, 1 reconnects", "198.18.0.3:9092"}}},
+		{"all three", restartIncident(true, true, true), want{N: 1, Kinds: []string{"packets", "broker-log", "journal"}, ConfMin: 0.9, ConfMax: 0.95,
+			Contains: []string{"as the journal, the broker log and packets"}}},
+		{"a lone refusal with no lifecycle is not a restart", incident([]analyzer.Event{refusedRd(10, 1), refusedRd(11, 2)}, nil, node1), want{N: 0}},
+		{"one reset during a deploy is no outage", incident(nil, []*flow.Flow{idleResetFlow(clientPcap, client1+":40112", broker1, 1, 30e9, false, 1)}, node1), want{N: 0}},
+		{"killed: started with no shutdown before it", incident([]analyzer.Event{
+			brokerLine(analyzer.BrokerStarted, 2, 10, "[2026-03-14 10:00:02,001] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)"),
+			brokerLine(analyzer.ConfigValue, 90, 400, "[2026-03-14 10:01:30,000] INFO [Log partition=orders-0] Rolled new log segment (kafka.log.LocalLog)"),
+			brokerLine(analyzer.BrokerStarting, 120, 401, "[2026-03-14 10:02:00,000] INFO [KafkaServer id=1] starting (kafka.server.KafkaServer)"),
+			brokerLine(analyzer.BrokerStarted, 126, 600, "[2026-03-14 10:02:06,000] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)"),
+		}, nil, node1), want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.65, ConfMax: 0.75,
+			Contains: []string{"killed (SIGKILL or a crash)", "from 2026-03-14 10:01:30.000 to 2026-03-14 10:02:06.000"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { checkRule(t, BrokerRestart{}, tc.inc, tc.want) })
+	}
+}
+
+func TestBrokerOOMKill(t *testing.T) {
+	oom := func() []analyzer.Event {
+		k := journalLine(analyzer.OOMKill, "kernel", 200, 410,
+			"Mar 14 10:03:20 broker-1 kernel: Out of memory: Killed process 4242 (java) total-vm:9437184kB, anon-rss:6291456kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:14000kB oom_score_adj:0")
+		k.PID, k.Reason, k.Unit = 4242, "java", ""
+		p := journalLine(analyzer.ProcessKilled, "systemd", 200.1, 412, "Mar 14 10:03:20 broker-1 systemd[1]: kafka.service: Main process exited, code=killed, status=9/KILL")
+		p.Signal = "KILL"
+		fr := journalLine(analyzer.ServiceFailed, "systemd", 200.1, 413, "Mar 14 10:03:20 broker-1 systemd[1]: kafka.service: Failed with result 'oom-kill'.")
+		fr.Reason = "oom-kill"
+		st := journalLine(analyzer.ServiceStarted, "systemd", 210, 420, "Mar 14 10:03:30 broker-1 systemd[1]: Started Apache Kafka Server.")
+		return []analyzer.Event{k, p, fr, st}
+	}
+	tests := []struct {
+		name string
+		inc  *analyzer.Incident
+		want want
+	}{
+		{"journal only", incident(oom(), nil, node1), want{N: 1, Kinds: []string{"journal"}, ConfMin: 0.7, ConfMax: 0.8,
+			Contains: []string{"OOM killer", "PID 4242", "systemctl show kafka.service -p MemoryMax"}}},
+		{"a clean restart is not an OOM kill", restartIncident(true, true, false), want{N: 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { checkRule(t, BrokerOOMKill{}, tc.inc, tc.want) })
+	}
+	// The restart rule leaves OOM outages to this one.
+	if got := (BrokerRestart{}).Evaluate(incident(oom(), nil, node1)); len(got) != 0 {
+		t.Errorf("broker-restart fired on an OOM kill: %s", got[0].Summary)
+	}
+}
+
+// With the logs' clock 30 s ahead of the capture's, the restart seen in the
+// logs and the one seen on the wire are still one outage, and the refusals
+// inside it stay the restart's.
+func TestBrokerRestartAcrossClocks(t *testing.T) {
+	inc := restartIncident(true, true, true)
+	for i := range inc.Events {
+		inc.Events[i].Time = inc.Events[i].Time.Add(30e9)
+	}
+	got := (BrokerRestart{}).Evaluate(inc)
+	if len(got) != 1 {
+		t.Fatalf("%d restart findings, want 1", len(got))
+	}
+	if diff := cmp.Diff([]string{"packets", "broker-log", "journal"}, got[0].Kinds); diff != "" {
+		t.Errorf("kinds (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(got[0].Summary, "log clocks run 30 s ahead of the capture clock") {
+		t.Errorf("summary does not note the clock offset: %s", got[0].Summary)
+	}
+	if refused := (ConnectionRefused{}).Evaluate(inc); len(refused) != 0 {
+		t.Errorf("connection-refused fired inside the restart: %s", refused[0].Summary)
+	}
+}

@@ -1,0 +1,76 @@
+package rules
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+)
+
+// idleSetting is a client's connections.max.idle.ms as its config dump
+// printed it, or the default when no dump did.
+type idleSetting struct {
+	Client string // client.id; "" when unknown
+	Scope  string // "producer", "consumer", "admin", "librdkafka"
+	Ms     int64
+	// Source is where the value was printed; zero for a default.
+	Source analyzer.Location
+}
+
+// Defaults of connections.max.idle.ms (Kafka docs; librdkafka's 0 disables
+// its idle close).
+const (
+	javaClientIdleMs = 540000
+	brokerIdleMs     = 600000
+)
+
+// describe renders "540000 ms (from ProducerConfig at client.log:12)" or
+// "540000 ms (default)".
+func (s idleSetting) describe() string {
+	if s.Source.Path == "" {
+		if s.Ms == 0 {
+			return "0, librdkafka's default: disabled"
+		}
+		return fmt.Sprintf("%d, the default", s.Ms)
+	}
+	return fmt.Sprintf("%d, from the %s config at %s", s.Ms, s.Scope, loc(s.Source))
+}
+
+// who names the client for a remediation line.
+func (s idleSetting) who() string {
+	if s.Client != "" {
+		return "client " + s.Client
+	}
+	if s.Scope != "" && s.Scope != "librdkafka" {
+		return "the " + s.Scope
+	}
+	return "the clients"
+}
+
+// clientIdleSettings lists every client's connections.max.idle.ms; when no
+// dump names it, one default entry for the kind of client the logs show.
+func clientIdleSettings(inc *analyzer.Incident) []idleSetting {
+	var out []idleSetting
+	for _, c := range inc.Configs {
+		if c.Key != "connections.max.idle.ms" || c.Scope == "broker" {
+			continue
+		}
+		ms, err := strconv.ParseInt(c.Value, 10, 64)
+		if err != nil {
+			continue
+		}
+		out = append(out, idleSetting{Client: c.Client, Scope: c.Scope, Ms: ms, Source: c.Source})
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for i := range inc.Events {
+		switch inc.Events[i].Program {
+		case "librdkafka":
+			return []idleSetting{{Scope: "librdkafka", Client: inc.Events[i].Client}}
+		case "java-client":
+			return []idleSetting{{Scope: "java client", Client: inc.Events[i].Client, Ms: javaClientIdleMs}}
+		}
+	}
+	return []idleSetting{{Scope: "java client", Ms: javaClientIdleMs}}
+}

@@ -1,0 +1,161 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+)
+
+// ConnectionRefused diagnoses a port nothing listens on: SYNs answered at
+// once by RST, clients logging "Connection refused", outside any broker
+// outage.
+type ConnectionRefused struct{}
+
+var connectionRefusedMeta = analyzer.RuleMeta{
+	ID:       "connection-refused",
+	Cause:    analyzer.ConnectionRefusedCause,
+	Title:    "Connection refused: nothing listens on the broker address",
+	Severity: analyzer.Critical,
+	LooksFor: "SYNs answered at once by RST+ACK (Zeek REJ) and client lines such as librdkafka " +
+		"\"Connect to ipv4#ip:port failed: Connection refused (after 0ms in state CONNECT)\".",
+	Needs:  "A capture with REJ flows, or client logs naming refused connects; both agree best.",
+	Avoids: "Refusals inside a broker stop/start window (broker-restart) and connects to an advertised loopback or container address (advertised-listener-unreachable).",
+	Fix: []string{
+		"Check that a broker process runs and listens on the address the client dials (ss -ltnp on the broker host).",
+		"Check the port in bootstrap.servers and the broker's listeners/advertised.listeners.",
+	},
+}
+
+// minRefusals is how many refused attempts make a cause: clients retry, so
+// a real "nothing listens" repeats; one refusal is a blip.
+const minRefusals = 2
+
+func (ConnectionRefused) Meta() analyzer.RuleMeta { return connectionRefusedMeta }
+
+func (ConnectionRefused) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
+	clock := estimateClockOffset(inc)
+	outs := brokerOutages(inc, clock)
+	t := newTargets(inc)
+	for _, f := range inc.Flows {
+		if f.State == "REJ" && !inOutage(outs, clock.toLog(f.Start), f.Resp) {
+			t.addFlow(f)
+		}
+	}
+	boot := bootstrapOf(inc)
+	for _, e := range inc.EventsOf(analyzer.ConnectRefused, analyzer.ConnectFailed) {
+		if inOutage(outs, e.Time, eventTarget(inc, e)) || advertisedUnreachable(inc, boot, e) {
+			continue
+		}
+		t.addEvent(e)
+	}
+	var out []analyzer.Finding
+	for _, g := range t.list() {
+		if f, ok := refusedFinding(inc, g, clock); ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// refusedFinding builds the finding for one target. Java's "could not be
+// established" does not say why; it counts only next to REJ flows.
+func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (analyzer.Finding, bool) {
+	var refused, vague []*analyzer.Event
+	for _, e := range g.Events {
+		if e.Kind == analyzer.ConnectRefused {
+			refused = append(refused, e)
+		} else {
+			vague = append(vague, e)
+		}
+	}
+	fast := len(g.Flows) == 0 && len(refused) == 0 && fastRetries(vague)
+	if len(g.Flows) == 0 && !fast {
+		vague = nil
+	}
+	if len(g.Flows)+len(refused)+len(vague) < minRefusals {
+		return analyzer.Finding{}, false
+	}
+	kinds := kindSet{}
+	if len(g.Flows) > 0 {
+		kinds[kindPackets] = true
+	}
+	for _, e := range append(refused, vague...) {
+		kinds.addEvent(e)
+	}
+	base := 0.6
+	switch {
+	case len(g.Flows) > 0:
+		base = 0.65
+	case fast:
+		// Java says only "could not be established"; retries at the
+		// reconnect backoff (50 ms – 1 s) mean each attempt failed at
+		// once, which a timeout (10 s and more) cannot do.
+		base = 0.45
+	}
+	f := analyzer.NewFinding(connectionRefusedMeta, agreeing(base, len(kinds)))
+	f.Kinds = kinds.list()
+	for _, fl := range g.Flows {
+		f.AddEvidence(FlowEvidence(fl, fl.SynFrame, fl.Start, fmt.Sprintf(
+			"%s SYN answered by RST at once (REJ, %s)", flowText(fl), frameList([]int{fl.SynFrame, fl.LastFrame}, 2))))
+	}
+	for _, e := range append(refused, vague...) {
+		f.AddEvidence(analyzer.EventEvidence(e))
+	}
+	f.Subjects = []analyzer.Subject{g.subject()}
+	f.Summary = fmt.Sprintf("Connects to %s were refused %d time(s)%s: nothing listened there, and no broker stop/start covers the time.",
+		g.label(), len(g.Flows)+len(refused)+len(vague), refusedHow(g, refused))
+	if s := clock.String(); s != "" && kinds[kindPackets] && len(kinds) > 1 {
+		f.Summary += " Note: " + s + "."
+	}
+	switch {
+	case !kinds[kindPackets]:
+		f.Missing = "a capture on the client would show whether the host answered the SYN with RST (nothing listening) or a firewall rejected it"
+	case len(kinds) == 1:
+		f.Missing = "the client's log would name the node it tried to reach; the broker's journal would show whether the service was running"
+	}
+	if g.Addr.IsValid() {
+		f.Remediation = append([]string{fmt.Sprintf(
+			"On %s run `ss -ltnp 'sport = :%d'`: if no broker listens, start it or fix listeners; if one does, the client dials the wrong port.",
+			g.Addr.Addr(), g.Addr.Port())}, f.Remediation...)
+		f.DisplayFilter = addrFilter(g.Addr) + " && tcp.flags.reset==1"
+	}
+	f.Explains = explain(inc, g.scope(clock, 30*time.Second))
+	return f, true
+}
+
+// Fast retries: at least minFastRetries vague failures whose median spacing
+// is at most fastRetrySpacing (reconnect.backoff.max.ms defaults to 1 s).
+const (
+	minFastRetries   = 3
+	fastRetrySpacing = 2 * time.Second
+)
+
+// fastRetries reports whether vague connect failures repeat at the
+// reconnect backoff rather than at a connect timeout.
+func fastRetries(events []*analyzer.Event) bool {
+	if len(events) < minFastRetries {
+		return false
+	}
+	gaps := make([]time.Duration, 0, len(events)-1)
+	for i := 1; i < len(events); i++ {
+		gaps = append(gaps, events[i].Time.Sub(events[i-1].Time))
+	}
+	sort.Slice(gaps, func(i, j int) bool { return gaps[i] < gaps[j] })
+	return gaps[len(gaps)/2] <= fastRetrySpacing
+}
+
+// refusedHow says which kinds showed the refusals.
+func refusedHow(g *targetGroup, refused []*analyzer.Event) string {
+	switch {
+	case len(g.Flows) > 0 && len(refused) > 0:
+		return fmt.Sprintf(" (%d SYNs answered by RST in the capture, %d \"Connection refused\" log lines)", len(g.Flows), len(refused))
+	case len(g.Flows) > 0:
+		return fmt.Sprintf(" (%d SYNs answered at once by RST)", len(g.Flows))
+	}
+	if len(refused) == 0 {
+		return " (the Java client's \"could not be established\", retried at once each time: a timeout would take seconds)"
+	}
+	return " (\"Connection refused\" in the client log)"
+}

@@ -1,0 +1,56 @@
+package rules
+
+import (
+	"testing"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// javaCouldNot is the Java client's vague connect failure to node 1.
+func javaCouldNot(sec float64, line int) analyzer.Event {
+	e := javaClient(analyzer.ConnectFailed, sec, line,
+		"[Producer clientId=producer-1] Connection to node 1 (kafka-1/198.18.0.3:9092) could not be established. Node may not be available.")
+	e.Node, e.NodeHost, e.Addr = "1", "kafka-1", ap(broker1)
+	return e
+}
+
+func TestConnectionRefused(t *testing.T) {
+	rej := func() []*flow.Flow {
+		return []*flow.Flow{
+			rejFlow(clientPcap, client1+":40112", broker1, 10, 5),
+			rejFlow(clientPcap, client1+":40114", broker1, 11, 9),
+			rejFlow(clientPcap, client1+":40116", broker1, 13, 13),
+		}
+	}
+	logs := func(offset float64) []analyzer.Event {
+		return []analyzer.Event{refusedRd(10+offset, 21), refusedRd(11+offset, 22), refusedRd(13+offset, 25),
+			expiredBatch(130, 90)}
+	}
+	tests := []struct {
+		name string
+		inc  *analyzer.Incident
+		want want
+	}{
+		{"packets only", incident(nil, rej(), node1), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.6, ConfMax: 0.7, Missing: true,
+			Contains: []string{"198.18.0.3:9092", "REJ", "ss -ltnp 'sport = :9092'", "tcp.flags.reset==1"}}},
+		{"logs only", incident(logs(0), nil, node1), want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.55, ConfMax: 0.65, Missing: true,
+			Contains: []string{"node 1 (198.18.0.3:9092)", "Connection refused", "expired batches ×1 (12 records)"}}},
+		{"both agree", incident(logs(0), rej(), node1), want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.75, ConfMax: 0.85,
+			Contains: []string{"3 SYNs answered by RST", "3 \"Connection refused\" log lines"}}},
+		{"both, log clock 5 s ahead", incident(logs(5), rej(), node1), want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.75, ConfMax: 0.85,
+			Contains: []string{"log clocks run 5 s ahead of the capture clock"}}},
+		{"java vague lines join REJ flows", incident([]analyzer.Event{javaCouldNot(10, 50), javaCouldNot(11, 52)}, rej(), node1),
+			want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.75, ConfMax: 0.85}},
+		{"two java vague lines alone do not fire", incident([]analyzer.Event{javaCouldNot(10, 50), javaCouldNot(11, 52)}, nil, node1), want{N: 0}},
+		{"java vague lines retried fast", incident([]analyzer.Event{javaCouldNot(10, 50), javaCouldNot(10.05, 52), javaCouldNot(10.3, 54), javaCouldNot(11.2, 56)}, nil, node1),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true, Contains: []string{"retried at once"}}},
+		{"java vague lines at timeout pace", incident([]analyzer.Event{javaCouldNot(10, 50), javaCouldNot(40, 52), javaCouldNot(70, 54)}, nil, node1), want{N: 0}},
+		{"one refusal is a blip", incident([]analyzer.Event{refusedRd(10, 21)}, nil, node1), want{N: 0}},
+		{"healthy SF flows", incident(nil, []*flow.Flow{sfFlow(clientPcap, client1+":40112", broker1, 1, 1)}, node1), want{N: 0}},
+		{"refused inside a restart window", restartIncident(true, true, true), want{N: 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { checkRule(t, ConnectionRefused{}, tc.inc, tc.want) })
+	}
+}

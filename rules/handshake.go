@@ -1,0 +1,78 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// Handshake shapes shared by syn-unanswered, syn-ack-lost and
+// stale-arp-entry.
+
+// synOnly reports a connect that got no reply at all and was retried: the
+// client-side view of a dropped SYN or a lost SYN-ACK. One SYN alone may be
+// the capture ending; a retransmission that then succeeded is not this.
+func synOnly(f *flow.Flow) bool {
+	return f.SYNs >= 2 && f.SynAcks == 0 && f.RespPkts == 0 && !f.HandshakeDone
+}
+
+// synAckUnacked reports a handshake the server answered but the client never
+// completed: the server-side view of a lost SYN-ACK. The client re-sending
+// its SYN (same ISN, so the same flow) or the server retransmitting the
+// SYN-ACK shows the reply did not arrive.
+func synAckUnacked(f *flow.Flow) bool {
+	return f.SynAcks >= 1 && !f.HandshakeDone && (f.SYNs >= 2 || f.SynAcks >= 2)
+}
+
+// handshakeLoss is one failed connection with whatever captures saw of it.
+type handshakeLoss struct {
+	// Server is the flow from the capture that saw SYN-ACKs leave (nil when
+	// no capture did); Client the flow from a capture that saw only SYNs.
+	Server, Client *flow.Flow
+}
+
+// handshakeLosses joins the captures: a server-side flow whose SYN-ACKs went
+// unanswered with the client-side flow of the same connection, when there
+// is one; and the client-side SYN-only flows no capture saw answered.
+func handshakeLosses(inc *analyzer.Incident) (joined []handshakeLoss, clientOnly []*flow.Flow) {
+	partner := partners(inc)
+	seen := map[*flow.Flow]bool{}
+	for _, f := range inc.Flows {
+		seen[f] = true
+		switch {
+		case synAckUnacked(f):
+			l := handshakeLoss{Server: f}
+			if c := partner[f]; c != nil && c.SynAcks == 0 {
+				l.Client = c
+			}
+			joined = append(joined, l)
+		case synOnly(f):
+			if s := partner[f]; s != nil && (s.SynAcks > 0 || seen[s]) {
+				continue // reported with its server-side flow, or already
+			}
+			clientOnly = append(clientOnly, f)
+		}
+	}
+	return joined, clientOnly
+}
+
+// partners maps each flow to the flow of the same connection in another
+// capture.
+func partners(inc *analyzer.Incident) map[*flow.Flow]*flow.Flow {
+	m := map[*flow.Flow]*flow.Flow{}
+	for _, p := range crossCapture(inc) {
+		m[p.A], m[p.B] = p.B, p.A
+	}
+	return m
+}
+
+// synText describes a client-side SYN-only flow for evidence.
+func synText(f *flow.Flow) string {
+	return fmt.Sprintf("%s SYN ×%d over %s, no reply (%s)", flowText(f), f.SYNs, seconds(f.End.Sub(f.Start)), f.State)
+}
+
+// synAckText describes a server-side flow whose SYN-ACKs went unanswered.
+func synAckText(f *flow.Flow) string {
+	return fmt.Sprintf("%s SYN ×%d in, SYN-ACK ×%d out, no ACK (client ISN %d re-sent)", flowText(f), f.SYNs, f.SynAcks, f.OrigISN)
+}

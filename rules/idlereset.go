@@ -1,0 +1,262 @@
+package rules
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// IdleReset diagnoses a middlebox (load balancer, NAT, firewall) that
+// forgets idle connections: after T seconds of silence the next packet is
+// answered by a RST, often forged by the device, and the silences before
+// the resets cluster around T.
+type IdleReset struct{}
+
+var idleResetMeta = analyzer.RuleMeta{
+	ID:       "idle-reset",
+	Cause:    analyzer.IdleTimeoutReset,
+	Title:    "A device in the path drops idle connections",
+	Severity: analyzer.Warning,
+	LooksFor: "Connections that carried data, fell silent, and ended in RST, with the silences clustering at one value; " +
+		"RSTs whose TTL/flags differ from the broker's packets (forged); librdkafka \"Disconnected (after N ms in state UP)\" ages repeating.",
+	Needs:  "At least two reset connections with agreeing idle periods, or three agreeing disconnect ages in librdkafka logs.",
+	Avoids: "A single reset (a deploy, a restart) and graceful closes (FIN); resets inside a broker restart window.",
+	Fix: []string{
+		"Set the clients' connections.max.idle.ms below the device's idle timeout.",
+		"Or raise the device's idle timeout above Kafka's (client 540 s, broker 600 s), or enable TCP keepalive below it.",
+	},
+}
+
+// minIdleGap is the shortest silence treated as "idle": below it a reset
+// is about something else.
+const minIdleGap = 20 * time.Second
+
+func (IdleReset) Meta() analyzer.RuleMeta { return idleResetMeta }
+
+func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
+	clock := estimateClockOffset(inc)
+	outs := brokerOutages(inc, clock)
+	resets := idleResets(inc, outs, clock)
+	ages := idleAges(inc, outs)
+	pc := largestCluster(flowGaps(resets))
+	lc := largestCluster(eventAges(ages))
+	pktOK, logOK := pc.N >= 2 && !massReset(resets, pc), lc.N >= 3
+	if !pktOK && !logOK {
+		return nil
+	}
+	kinds := kindSet{}
+	var c idleCluster
+	var clusterFlows []*flow.Flow
+	var clusterEvents []*analyzer.Event
+	if pktOK {
+		kinds[kindPackets] = true
+		c = pc
+		for _, i := range pc.Members {
+			clusterFlows = append(clusterFlows, resets[i])
+		}
+	}
+	if logOK {
+		for _, i := range lc.Members {
+			clusterEvents = append(clusterEvents, ages[i])
+			kinds.addEvent(ages[i])
+		}
+		if !pktOK {
+			c = lc
+		}
+	}
+	return []analyzer.Finding{idleFinding(inc, c, clusterFlows, clusterEvents, kinds, clock)}
+}
+
+// idleResets are flows that carried data and ended in a RST after a
+// silence of at least minIdleGap, outside broker outages.
+func idleResets(inc *analyzer.Incident, outs []*outage, clock clockOffset) []*flow.Flow {
+	var out []*flow.Flow
+	for _, f := range inc.Flows {
+		if f.RSTBy == "" || !f.HandshakeDone || f.OrigBytes+f.RespBytes == 0 || f.IdleBeforeEnd < minIdleGap {
+			continue
+		}
+		if f.FINBy != "" && f.FINFrame > 0 && (f.RST == nil || f.FINFrame < f.RST.Frame) {
+			continue // closed gracefully first; a late RST is cleanup
+		}
+		if inOutage(outs, clock.toLog(f.End), f.Resp) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// massReset reports whether every reset of the cluster happened within
+// burstSpan: one event (a deploy, a failover) cutting many connections at
+// once, not a timer that fires whenever each connection next speaks.
+func massReset(resets []*flow.Flow, c idleCluster) bool {
+	var first, last time.Time
+	for _, i := range c.Members {
+		t := rstTime(resets[i])
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	return last.Sub(first) <= burstSpan
+}
+
+// idleAges are librdkafka disconnects of established connections, whose
+// "after N ms" is the connection's age.
+func idleAges(inc *analyzer.Incident, outs []*outage) []*analyzer.Event {
+	var out []*analyzer.Event
+	for _, e := range inc.EventsOf(analyzer.Disconnected, analyzer.ConnectionReset) {
+		if e.State == "UP" && time.Duration(e.AfterMs)*time.Millisecond >= minIdleGap && !inOutage(outs, e.Time, eventTarget(inc, e)) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func flowGaps(fs []*flow.Flow) []time.Duration {
+	out := make([]time.Duration, len(fs))
+	for i, f := range fs {
+		out[i] = f.IdleBeforeEnd
+	}
+	return out
+}
+
+func eventAges(es []*analyzer.Event) []time.Duration {
+	out := make([]time.Duration, len(es))
+	for i, e := range es {
+		out[i] = time.Duration(e.AfterMs) * time.Millisecond
+	}
+	return out
+}
+
+func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages []*analyzer.Event, kinds kindSet, clock clockOffset) analyzer.Finding {
+	forged := 0
+	for _, f := range flows {
+		if f.RST != nil && f.RST.FingerprintMismatch {
+			forged++
+		}
+	}
+	base := 0.55
+	if len(flows) > 0 {
+		base = 0.65
+		if forged > 0 {
+			base = 0.75
+		}
+	}
+	f := analyzer.NewFinding(idleResetMeta, agreeing(base, len(kinds)))
+	f.Kinds = kinds.list()
+	servers := map[string]netip.AddrPort{}
+	for _, fl := range flows {
+		servers[fl.Resp.String()] = fl.Resp
+		f.AddEvidence(FlowEvidence(fl, rstFrame(fl), rstTime(fl), resetText(fl)))
+	}
+	for _, e := range ages {
+		f.AddEvidence(analyzer.EventEvidence(e))
+	}
+	device, name := deviceTimeout(c)
+	what := "idle periods before the resets"
+	if len(flows) == 0 {
+		what = "ages of the connections librdkafka saw dropped"
+	}
+	f.Summary = fmt.Sprintf("Connections were reset after sitting idle: the %s cluster (%s), so a device in the path times out idle flows after ≈%s",
+		what, describeCluster(c), seconds(device))
+	if name != "" {
+		f.Summary += ", the default of " + name
+	}
+	f.Summary += "."
+	if forged > 0 {
+		f.Summary += fmt.Sprintf(" %d of %d RSTs were forged by that device, not sent by the broker (%s).", forged, len(flows), firstWhy(flows))
+	}
+	settings := clientIdleSettings(inc)
+	if settings[0].Ms == 0 {
+		f.Summary += fmt.Sprintf(" librdkafka never closes idle connections itself (connections.max.idle.ms = %s), so the device fires first.", settings[0].describe())
+	} else if settings[0].Ms >= device.Milliseconds() {
+		f.Summary += fmt.Sprintf(" Kafka's own idle close (connections.max.idle.ms = %s) is later, so the device fires first.", settings[0].describe())
+	}
+	if s := clock.String(); s != "" && len(flows) > 0 && len(ages) > 0 {
+		f.Summary += " Note: " + s + "."
+	}
+	if len(flows) == 0 {
+		f.Missing = "a capture at the client would show the idle gap and whether the RST came from the broker or a device in the path"
+	} else if len(ages) == 0 && !kinds[kindClientLog] {
+		f.Missing = "client logs would show which clients and nodes lost these connections"
+	}
+	f.Remediation = idleRemediation(settings, device)
+	var filters []string
+	for _, k := range sortedKeys(servers) {
+		f.Subjects = append(f.Subjects, analyzer.Subject{Node: nodeOfAddr(inc, servers[k]), Addr: k})
+		filters = append(filters, addrFilter(servers[k])+" && tcp.flags.reset==1")
+	}
+	if len(filters) > 0 {
+		f.DisplayFilter = filterOr(filters)
+	}
+	for _, s := range settings {
+		if s.Client != "" {
+			f.Subjects = append(f.Subjects, analyzer.Subject{Client: s.Client})
+		}
+	}
+	from, to := f.FirstSeen.Add(-time.Minute), f.LastSeen.Add(2*time.Minute)
+	if len(flows) > 0 {
+		from, to = clock.toLog(f.FirstSeen).Add(-time.Minute), clock.toLog(f.LastSeen).Add(2*time.Minute)
+	}
+	f.Explains = explain(inc, symptomScope{From: from, To: to})
+	return f
+}
+
+// idleRemediation names the value to set on each client.
+func idleRemediation(settings []idleSetting, device time.Duration) []string {
+	safe := safeIdleMs(device)
+	var out []string
+	for _, s := range settings {
+		if s.Ms > 0 && s.Ms < device.Milliseconds() {
+			continue // already below the device
+		}
+		out = append(out, fmt.Sprintf("Set connections.max.idle.ms=%d on %s (now %s): below the device's ≈%s.",
+			safe, s.who(), s.describe(), seconds(device)))
+	}
+	out = append(out, fmt.Sprintf("Or raise the device's idle timeout above %d s (Kafka's broker closes idle connections at %d s), "+
+		"or enable TCP keepalive with net.ipv4.tcp_keepalive_time below %s (librdkafka: socket.keepalive.enable=true).",
+		brokerIdleMs/1000+60, brokerIdleMs/1000, seconds(device)))
+	return out
+}
+
+func rstFrame(f *flow.Flow) int {
+	if f.RST != nil {
+		return f.RST.Frame
+	}
+	return f.LastFrame
+}
+
+func rstTime(f *flow.Flow) time.Time {
+	if f.RST != nil {
+		return f.RST.Time
+	}
+	return f.End
+}
+
+// resetText describes one idle reset for evidence.
+func resetText(f *flow.Flow) string {
+	by := "broker"
+	if f.RSTBy == "orig" {
+		by = "client"
+	}
+	s := fmt.Sprintf("%s idle %s, then RST from the %s side", flowText(f), seconds(f.IdleBeforeEnd), by)
+	if f.RST != nil && f.RST.FingerprintMismatch {
+		s += ", forged by a device in the path (" + f.RST.Why + ")"
+	}
+	return s
+}
+
+func firstWhy(flows []*flow.Flow) string {
+	for _, f := range flows {
+		if f.RST != nil && f.RST.FingerprintMismatch && f.RST.Why != "" {
+			return f.RST.Why
+		}
+	}
+	return "its TTL differs from the broker's packets"
+}

@@ -1,0 +1,106 @@
+package rules
+
+import (
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// disconnectedUp is librdkafka's close of an established connection.
+func disconnectedUp(sec float64, line int, ageMs int64) analyzer.Event {
+	e := rdkafka(analyzer.Disconnected, sec, line,
+		"%4|1773482750.120|FAIL|rdkafka#producer-1| [thrd:198.18.0.3:9092/1]: 198.18.0.3:9092/1: Disconnected (after "+
+			strconv.FormatInt(ageMs, 10)+"ms in state UP)")
+	e.Node, e.Addr, e.State, e.AfterMs, e.Level = "1", ap(broker1), "UP", ageMs, "WARN"
+	return e
+}
+
+func producerIdle(ms string) analyzer.Config {
+	return analyzer.Config{Scope: "producer", Client: "producer-1", Key: "connections.max.idle.ms", Value: ms,
+		Source: analyzer.Location{Path: "client.log", Line: 12}}
+}
+
+func TestIdleReset(t *testing.T) {
+	resets := func(forged bool) []*flow.Flow {
+		return []*flow.Flow{
+			idleResetFlow(clientPcap, client1+":40112", broker1, 0, 351*time.Second, forged, 1),
+			idleResetFlow(clientPcap, client1+":40114", broker1, 400, 356*time.Second, forged, 100),
+			idleResetFlow(clientPcap, client1+":40116", broker1, 800, 362*time.Second, forged, 200),
+			sfFlow(clientPcap, client1+":40118", broker1, 5, 300),
+		}
+	}
+	withConfig := incident(nil, resets(true), node1)
+	withConfig.Configs = []analyzer.Config{producerIdle("540000")}
+	logs := []analyzer.Event{disconnectedUp(371, 10, 350120), disconnectedUp(771, 11, 350090), disconnectedUp(1171, 12, 350300),
+		disconnectedUp(1300, 13, 12000)}
+	gracefulFIN := sfFlow(clientPcap, client1+":40112", broker1, 0, 1)
+	gracefulFIN.IdleBeforeEnd, gracefulFIN.MaxIdle = 360*time.Second, 360*time.Second
+	secondFIN := sfFlow(clientPcap, client1+":40114", broker1, 400, 60)
+	secondFIN.IdleBeforeEnd = 355 * time.Second
+	tests := []struct {
+		name string
+		inc  *analyzer.Incident
+		want want
+	}{
+		{"packets, forged RSTs, client config", withConfig, want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.7, ConfMax: 0.8, Missing: true,
+			Contains: []string{"3 between 351 s and 362 s", "≈350 s", "AWS NLB", "forged by a device in the path (TTL 255",
+				"Set connections.max.idle.ms=315000 on client producer-1 (now 540000, from the producer config at client.log:12)",
+				"tcp.port==9092 && ip.addr==198.18.0.3 && tcp.flags.reset==1"}}},
+		{"packets, genuine RSTs, no config: default", incident(nil, resets(false), node1), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.6, ConfMax: 0.7, Missing: true,
+			Contains: []string{"540000, the default"}}},
+		{"librdkafka ages only", incident(logs, nil, node1), want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.5, ConfMax: 0.6, Missing: true,
+			Contains: []string{"3 × 350 s", "librdkafka never closes idle connections itself"}}},
+		{"both", incident(logs, resets(true), node1), want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.85, ConfMax: 0.9,
+			Contains: []string{"disconnects (node 1, state UP) ×4"}}},
+		{"one reset (a deploy) does not fire", incident(nil, resets(true)[:1], node1), want{N: 0}},
+		{"graceful FIN closes after idle", incident(nil, []*flow.Flow{gracefulFIN, secondFIN}, node1), want{N: 0}},
+		{"resets that do not cluster", incident(nil, []*flow.Flow{
+			idleResetFlow(clientPcap, client1+":40112", broker1, 0, 40*time.Second, false, 1),
+			idleResetFlow(clientPcap, client1+":40114", broker1, 400, 300*time.Second, false, 100)}, node1), want{N: 0}},
+		{"two resets at one instant (a deploy)", incident(nil, func() []*flow.Flow {
+			a := idleResetFlow(clientPcap, client1+":40112", broker1, 0, 100*time.Second, false, 1)
+			b := idleResetFlow(clientPcap, client1+":40114", broker1, 1, 99*time.Second, false, 100)
+			return []*flow.Flow{a, b}
+		}(), node1), want{N: 0}},
+		{"two librdkafka ages are not enough", incident(logs[:2], nil, node1), want{N: 0}},
+		{"resets inside a restart window are the restart's", restartIncidentWithIdle(), want{N: 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { checkRule(t, IdleReset{}, tc.inc, tc.want) })
+	}
+}
+
+// restartIncidentWithIdle is a logged restart during which two idle
+// connections were reset by the dying broker.
+func restartIncidentWithIdle() *analyzer.Incident {
+	inc := restartIncident(true, true, false)
+	a := idleResetFlow(clientPcap, client1+":40500", broker1, 0, 80*time.Second, false, 1)
+	b := idleResetFlow(clientPcap, client1+":40502", broker1, 0.5, 80*time.Second, false, 50)
+	a.End, b.End = at(100.3), at(100.4)
+	inc.Flows = []*flow.Flow{a, b}
+	return inc
+}
+
+func TestDeviceTimeout(t *testing.T) {
+	tests := []struct {
+		gaps   []time.Duration
+		want   time.Duration
+		device string
+		safe   int64
+	}{
+		{[]time.Duration{351e9, 356e9, 362e9}, 350 * time.Second, "AWS NLB / NAT gateway / Gateway LB", 315000},
+		{[]time.Duration{241e9, 244e9}, 240 * time.Second, "Azure Load Balancer / Azure NAT (4 min)", 215000},
+		{[]time.Duration{120e9, 121e9, 125e9}, 120 * time.Second, "", 105000},
+		{[]time.Duration{601e9, 603e9}, 600 * time.Second, "GCP VPC firewall / Cloud NAT (10 min)", 540000},
+	}
+	for _, tc := range tests {
+		c := largestCluster(tc.gaps)
+		got, device := deviceTimeout(c)
+		if got != tc.want || device != tc.device || safeIdleMs(got) != tc.safe {
+			t.Errorf("gaps %v: got %v %q %d, want %v %q %d", tc.gaps, got, device, safeIdleMs(got), tc.want, tc.device, tc.safe)
+		}
+	}
+}

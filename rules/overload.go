@@ -1,0 +1,126 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// BrokerOverload diagnoses a broker (or path) too slow to answer: request
+// timeouts with round trips in seconds, connection-quota rejections,
+// receive windows at zero. Modest confidence: slowness has many causes.
+type BrokerOverload struct{}
+
+var brokerOverloadMeta = analyzer.RuleMeta{
+	ID:       "broker-overload",
+	Cause:    analyzer.BrokerOverload,
+	Title:    "The broker is overloaded",
+	Severity: analyzer.Warning,
+	LooksFor: "Broker \"Rejected connection from ip, address already has the configured maximum of N connections\"; librdkafka request timeouts " +
+		"with \"average rtt\" in seconds; many request timeouts; TCP zero windows from the broker.",
+	Needs:  "Client request-timeout lines, broker quota lines, or captures with zero windows.",
+	Avoids: "Request timeouts inside a broker outage and isolated timeouts.",
+	Fix: []string{
+		"Check broker CPU, disk and network saturation and request queue times (RequestQueueTimeMs, NetworkProcessorAvgIdlePercent).",
+		"Raise max.connections.per.ip or find the client that opens connections in a loop when quota lines appear.",
+	},
+}
+
+// Thresholds: how much slowness makes overload plausible.
+const (
+	slowRTT            = time.Second
+	minTimeouts        = 5
+	minZeroWindowFlows = 2
+)
+
+var avgRTT = regexp.MustCompile(`average rtt ([0-9.]+)ms`)
+
+func (BrokerOverload) Meta() analyzer.RuleMeta { return brokerOverloadMeta }
+
+func (BrokerOverload) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
+	clock := estimateClockOffset(inc)
+	outs := brokerOutages(inc, clock)
+	quota := inc.EventsOf(analyzer.ConnectionQuota)
+	var timeouts, slow []*analyzer.Event
+	for _, e := range inc.EventsOf(analyzer.RequestTimeout) {
+		if inOutage(outs, e.Time, eventTarget(inc, e)) {
+			continue
+		}
+		timeouts = append(timeouts, e)
+		if rtt, ok := eventRTT(e); ok && rtt >= slowRTT {
+			slow = append(slow, e)
+		}
+	}
+	var zero []*flow.Flow
+	for _, f := range inc.Flows {
+		if f.ZeroWindows[1] > 0 {
+			zero = append(zero, f)
+		}
+	}
+	signals := 0
+	if len(quota) > 0 {
+		signals++
+	}
+	if len(slow) > 0 || len(timeouts) >= minTimeouts {
+		signals++
+	}
+	if len(zero) >= minZeroWindowFlows {
+		signals++
+	}
+	if signals == 0 {
+		return nil
+	}
+	kinds := kindSet{}
+	if len(zero) >= minZeroWindowFlows {
+		kinds[kindPackets] = true
+	}
+	for _, e := range append(append([]*analyzer.Event{}, quota...), timeouts...) {
+		kinds.addEvent(e)
+	}
+	f := analyzer.NewFinding(brokerOverloadMeta, min(0.35+0.1*float64(signals)+0.05*float64(len(kinds)-1), 0.7))
+	f.Kinds = kinds.list()
+	for _, e := range quota {
+		f.AddEvidence(analyzer.EventEvidence(e))
+	}
+	for _, e := range timeouts {
+		f.AddEvidence(analyzer.EventEvidence(e))
+	}
+	for _, fl := range zero {
+		f.AddEvidence(FlowEvidence(fl, fl.FirstFrame, fl.Start, fmt.Sprintf("%s broker advertised a zero receive window %d time(s)", flowText(fl), fl.ZeroWindows[1])))
+	}
+	f.Summary = fmt.Sprintf("The broker looks overloaded: %d connection-quota rejections, %d request timeouts (%d with average rtt ≥ %s), %d connections where the broker stopped reading (zero window).",
+		len(quota), len(timeouts), len(slow), seconds(slowRTT), len(zero))
+	f.Missing = "broker metrics (request queue time, network/IO thread idle) would confirm saturation"
+	t := newTargets(inc)
+	for _, e := range timeouts {
+		t.addEvent(e)
+	}
+	for _, fl := range zero {
+		t.addFlow(fl)
+	}
+	for _, g := range t.list() {
+		f.Subjects = append(f.Subjects, g.subject())
+	}
+	if len(zero) > 0 {
+		f.DisplayFilter = "tcp.analysis.zero_window"
+	}
+	f.Explains = explain(inc, symptomScope{Kinds: []analyzer.EventKind{analyzer.RequestTimeout, analyzer.BatchExpired, analyzer.NodeDisconnected}})
+	return []analyzer.Finding{f}
+}
+
+// eventRTT reads librdkafka's "(average rtt 1234.567ms)" from a line.
+func eventRTT(e *analyzer.Event) (time.Duration, bool) {
+	m := avgRTT.FindStringSubmatch(e.Text)
+	if m == nil {
+		return 0, false
+	}
+	ms, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return 0, false
+	}
+	return time.Duration(ms * float64(time.Millisecond)), true
+}

@@ -1,0 +1,113 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// PlaintextToTLS diagnoses a plaintext client on an SSL listener: its first
+// bytes are a Kafka request, the broker answers with a TLS alert or closes.
+type PlaintextToTLS struct{}
+
+var plaintextToTLSMeta = analyzer.RuleMeta{
+	ID:       "plaintext-to-tls-listener",
+	Cause:    analyzer.PlaintextToTLSListener,
+	Title:    "A plaintext client connects to a TLS listener",
+	Severity: analyzer.Critical,
+	LooksFor: "A first client payload that is a Kafka request answered by a TLS alert or an immediate close; broker " +
+		"\"Unrecognized SSL message, plaintext connection?\"; librdkafka \"… (connecting to a SSL listener?)\".",
+	Needs:  "A capture of the connection, or a broker or librdkafka line that names plaintext; Java's \"terminated during authentication\" only agrees.",
+	Avoids: "TLS clients whose handshake fails (tls-handshake-failure) and healthy plaintext listeners that answer the request.",
+	Fix: []string{
+		"Set the client's security.protocol to SSL (or SASL_SSL) with a truststore/CA, or point it at the broker's PLAINTEXT listener.",
+	},
+}
+
+func (PlaintextToTLS) Meta() analyzer.RuleMeta { return plaintextToTLSMeta }
+
+func (PlaintextToTLS) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
+	var flows []*flow.Flow
+	alerts := 0
+	for _, f := range inc.Flows {
+		if alert, ok := plainToTLSFlow(f); ok {
+			flows = append(flows, f)
+			if alert {
+				alerts++
+			}
+		}
+	}
+	strong := tlsEvents(inc, tlsPlainOnTLS)
+	if alerts == 0 && len(flows) < 2 && len(strong) == 0 {
+		return nil
+	}
+	events := append(strong, unclearTLSEvents(inc)...)
+	kinds := kindSet{}
+	if len(flows) > 0 {
+		kinds[kindPackets] = true
+	}
+	for _, e := range events {
+		kinds.addEvent(e)
+	}
+	base := 0.55
+	switch {
+	case alerts > 0:
+		base = 0.75
+	case len(strong) > 0:
+		base = 0.7
+	}
+	f := analyzer.NewFinding(plaintextToTLSMeta, agreeing(base, len(kinds)))
+	f.Kinds = kinds.list()
+	for _, fl := range flows {
+		f.AddEvidence(FlowEvidence(fl, fl.FirstPayload[0].Frame, fl.Start, plainText(fl)))
+	}
+	for _, e := range events {
+		f.AddEvidence(analyzer.EventEvidence(e))
+	}
+	var filters []string
+	f.Subjects, filters = tlsSubjects(inc, flows, events)
+	if len(filters) > 0 {
+		f.DisplayFilter = filterOr(filters)
+	}
+	f.Summary = fmt.Sprintf("The client speaks plaintext Kafka to a TLS listener at %s: %s.", firstServer(f.Subjects, events), plainHow(flows, alerts, strong))
+	switch {
+	case len(flows) == 0:
+		f.Missing = "a capture would show the client's first bytes (a Kafka request instead of a TLS ClientHello) and the broker's TLS alert"
+	case len(kinds) == 1:
+		f.Missing = "the client's config dump (security.protocol) and the broker's \"Failed authentication … (SSL handshake failed)\" lines would confirm it"
+	}
+	f.Remediation = []string{fmt.Sprintf("Set security.protocol=SSL (or SASL_SSL) on the client%s with ssl.truststore.location / ssl.ca.location, "+
+		"or point bootstrap.servers at the broker's PLAINTEXT listener.", nowSetting(inc, "security.protocol"))}
+	f.Explains = explain(inc, symptomScope{Kinds: []analyzer.EventKind{analyzer.NodeDisconnected, analyzer.Disconnected,
+		analyzer.AuthTerminated, analyzer.BatchExpired, analyzer.ConnectFailed}})
+	return []analyzer.Finding{f}
+}
+
+// plainText describes one plaintext-to-TLS flow for evidence.
+func plainText(f *flow.Flow) string {
+	req := "a Kafka request"
+	if k := f.FirstPayload[0].Kafka; k != nil {
+		req = fmt.Sprintf("a Kafka request (api key %d v%d, client id %q)", k.APIKey, k.APIVersion, k.ClientID)
+	}
+	answer := "closed without a byte back"
+	if r := f.FirstPayload[1].TLS; r != nil && r.ContentType == 21 {
+		answer = "answered with TLS alert " + alertName(r.AlertDescription)
+	} else if r != nil {
+		answer = "answered in TLS"
+	}
+	return fmt.Sprintf("%s first bytes %s, server %s", flowText(f), req, answer)
+}
+
+// plainHow summarises what showed the mismatch.
+func plainHow(flows []*flow.Flow, alerts int, strong []*analyzer.Event) string {
+	var parts []string
+	if len(flows) > 0 {
+		parts = append(parts, fmt.Sprintf("%d connections opened with a Kafka request instead of a TLS ClientHello (%d answered by a TLS alert, the rest closed)",
+			len(flows), alerts))
+	}
+	if len(strong) > 0 {
+		parts = append(parts, fmt.Sprintf("%d log lines say so (%s)", len(strong), tlsGist(strong[0])))
+	}
+	return joinAnd(parts)
+}

@@ -1,0 +1,125 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// TLSHandshake diagnoses both sides speaking TLS but failing to agree:
+// untrusted CA, a certificate without the right SAN, protocol or cipher
+// mismatch, a missing client certificate.
+type TLSHandshake struct{}
+
+var tlsHandshakeMeta = analyzer.RuleMeta{
+	ID:       "tls-handshake-failure",
+	Cause:    analyzer.TLSHandshakeFailure,
+	Title:    "TLS handshake fails between client and broker",
+	Severity: analyzer.Critical,
+	LooksFor: "ClientHello answered in TLS (ServerHello or an alert) then a close within seconds; Java SSLHandshakeException " +
+		"(PKIX path building failed, No subject alternative names), librdkafka \"SSL handshake failed: … certificate verify failed\".",
+	Needs:  "Client or broker SSL errors that name the reason, or captures of short TLS connections that end in an alert.",
+	Avoids: "Plaintext on either side (the two listener-mismatch causes) and long-lived healthy TLS connections.",
+	Fix: []string{
+		"Make the client trust the broker's CA (ssl.truststore.location / ssl.ca.location) and issue broker certificates whose SAN matches the names clients use.",
+	},
+}
+
+func (TLSHandshake) Meta() analyzer.RuleMeta { return tlsHandshakeMeta }
+
+func (TLSHandshake) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
+	var flows []*flow.Flow
+	var alert *flow.TLSRecord
+	for _, f := range inc.Flows {
+		if a, ok := tlsFailedFlow(f); ok {
+			flows = append(flows, f)
+			if alert == nil {
+				alert = a
+			}
+		}
+	}
+	strong := tlsEvents(inc, tlsNoAgreement)
+	if len(strong) == 0 && alert == nil && len(flows) < 2 {
+		return nil
+	}
+	events := append(strong, unclearTLSEvents(inc)...)
+	kinds := kindSet{}
+	if len(flows) > 0 {
+		kinds[kindPackets] = true
+	}
+	for _, e := range events {
+		kinds.addEvent(e)
+	}
+	base := 0.5
+	if len(strong) > 0 || alert != nil {
+		base = 0.65
+	}
+	f := analyzer.NewFinding(tlsHandshakeMeta, agreeing(base, len(kinds)))
+	f.Kinds = kinds.list()
+	for _, fl := range flows {
+		f.AddEvidence(FlowEvidence(fl, fl.FirstPayload[1].Frame, fl.Start, handshakeText(fl)))
+	}
+	for _, e := range events {
+		f.AddEvidence(analyzer.EventEvidence(e))
+	}
+	var filters []string
+	f.Subjects, filters = tlsSubjects(inc, flows, events)
+	if len(filters) > 0 {
+		f.DisplayFilter = "(" + filterOr(filters) + ") && (tls.handshake || tls.alert_message)"
+	}
+	reason := "the handshake"
+	switch {
+	case len(strong) > 0:
+		reason = fmt.Sprintf("%q", tlsGist(strong[0]))
+	case alert != nil:
+		reason = "TLS alert " + alertName(alert.AlertDescription)
+	}
+	f.Summary = fmt.Sprintf("Client and broker at %s both speak TLS but the handshake fails: %s (%d failed TLS connections in the capture, %d log lines).",
+		firstServer(f.Subjects, events), reason, len(flows), len(events))
+	switch {
+	case len(flows) == 0:
+		f.Missing = "a capture would show which side sent the alert and the certificate the broker presented"
+	case len(strong) == 0:
+		f.Missing = "the client's log (PKIX / certificate verify errors) would name why the handshake failed"
+	}
+	f.Remediation = append(handshakeRemedy(inc, strong, alert), f.Remediation...)
+	f.Explains = explain(inc, symptomScope{Kinds: []analyzer.EventKind{analyzer.NodeDisconnected, analyzer.Disconnected,
+		analyzer.AuthTerminated, analyzer.BatchExpired}})
+	return []analyzer.Finding{f}
+}
+
+// handshakeRemedy picks the fix the reason points to.
+func handshakeRemedy(inc *analyzer.Incident, strong []*analyzer.Event, alert *flow.TLSRecord) []string {
+	text := ""
+	for _, e := range strong {
+		text += eventText(e) + " "
+	}
+	if alert != nil {
+		text += alertName(alert.AlertDescription)
+	}
+	switch {
+	case containsAny(text, "subject alternative", "hostname", "no name matching"):
+		return []string{"Reissue the broker certificate with a SAN for the exact name or IP clients dial (see the node addresses above); " +
+			"disabling ssl.endpoint.identification.algorithm only hides the problem" + nowSetting(inc, "ssl.endpoint.identification.algorithm") + "."}
+	case containsAny(text, "pkix", "certificate verify failed", "unknown_ca", "unable to find valid", "self signed", "self-signed"):
+		return []string{"Add the CA that signed the broker certificate to the client's truststore (ssl.truststore.location, or ssl.ca.location for librdkafka)" +
+			nowSetting(inc, "ssl.truststore.location") + "."}
+	case containsAny(text, "protocol_version", "no protocols available", "no appropriate protocol", "no cipher", "dh key too small", "handshake_failure", "insufficient_security"):
+		return []string{"Align ssl.enabled.protocols and cipher suites between client and broker (TLSv1.2/TLSv1.3)" + nowSetting(inc, "ssl.enabled.protocols") + "."}
+	case containsAny(text, "bad_certificate", "certificate_required", "certificate_unknown"):
+		return []string{"The broker requires a client certificate it trusts (ssl.client.auth=required): configure ssl.keystore.location " +
+			"(librdkafka: ssl.certificate.location / ssl.key.location) with a certificate signed by a CA the broker trusts."}
+	}
+	return nil
+}
+
+// handshakeText describes one failed TLS connection.
+func handshakeText(f *flow.Flow) string {
+	r := f.FirstPayload[1].TLS
+	if r != nil && r.ContentType == 21 {
+		return fmt.Sprintf("%s ClientHello answered by TLS alert %s", flowText(f), alertName(r.AlertDescription))
+	}
+	return fmt.Sprintf("%s ClientHello, ServerHello, then closed after %s with %d bytes exchanged",
+		flowText(f), seconds(f.End.Sub(f.Start)), f.OrigBytes+f.RespBytes)
+}

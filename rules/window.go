@@ -1,0 +1,282 @@
+package rules
+
+import (
+	"net/netip"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// An outage is a span in which a broker was down: stopped, killed or
+// restarting. broker-restart and broker-oom-kill report outages;
+// connection-refused and others stay quiet about failures inside one, since
+// the outage already explains them.
+type outage struct {
+	// Host is the broker's host as the logs name it, Addr its listener when
+	// packets showed it; either may be empty.
+	Host string
+	Addr netip.AddrPort
+	// Start is the first sign of going down, End the "started" line or the
+	// first completed handshake after it (log clock). End is zero when the
+	// inputs end before the broker came back.
+	Start, End time.Time
+	// Clean is set when the broker logged its shutdown sequence; Killed when
+	// the journal or a missing shutdown says the process was killed; OOM when
+	// the kernel or systemd blamed the OOM killer.
+	Clean, Killed, OOM bool
+	// Signs are the log lines that mark the outage, in time order.
+	Signs []*analyzer.Event
+	// Closes, Refused and Reconnects are the flows that show it on the wire.
+	Closes, Refused, Reconnects []*flow.Flow
+	Kinds                       kindSet
+}
+
+// outageGrace is how long after a broker is back its clients may still
+// report failures (reconnect backoff, metadata refresh) that belong to the
+// outage.
+const outageGrace = 30 * time.Second
+
+// covers reports whether a log-clock time falls in the outage or its grace.
+func (o *outage) covers(t time.Time) bool {
+	if t.Before(o.Start.Add(-time.Second)) {
+		return false
+	}
+	return o.End.IsZero() || !t.After(o.End.Add(outageGrace))
+}
+
+// inOutage reports whether a log-clock time falls in any outage; when addr
+// is valid and the outage's listener is known, they must match.
+func inOutage(outs []*outage, t time.Time, addr netip.AddrPort) bool {
+	for _, o := range outs {
+		if o.Addr.IsValid() && addr.IsValid() && o.Addr != addr {
+			continue
+		}
+		if o.covers(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// brokerOutages finds outages from the broker log and journal, then from
+// packets, and merges the two views of the same outage.
+func brokerOutages(inc *analyzer.Incident, clock clockOffset) []*outage {
+	outs := logOutages(inc)
+	for _, p := range packetOutages(inc, clock) {
+		if o := overlapping(outs, p); o != nil {
+			o.Addr = p.Addr
+			o.Closes, o.Refused, o.Reconnects = p.Closes, p.Refused, p.Reconnects
+			o.Kinds[kindPackets] = true
+			continue
+		}
+		outs = append(outs, p)
+	}
+	sort.SliceStable(outs, func(i, j int) bool { return outs[i].Start.Before(outs[j].Start) })
+	return outs
+}
+
+// isKafkaUnit reports whether a journal event is about a Kafka broker
+// process rather than some other service on the host.
+func isKafkaUnit(e *analyzer.Event) bool {
+	s := strings.ToLower(e.Unit + " " + e.Reason + " " + e.Text)
+	return strings.Contains(s, "kafka") || strings.Contains(s, "confluent-server") ||
+		e.Kind == analyzer.OOMKill && strings.EqualFold(e.Reason, "java")
+}
+
+// downSign and upSign classify lifecycle events.
+func downSign(e *analyzer.Event) bool {
+	switch e.Kind {
+	case analyzer.BrokerShuttingDown, analyzer.BrokerShutDown, analyzer.ControlledShutdown, analyzer.SignalReceived:
+		return e.Program == "java-broker" || e.Program == ""
+	case analyzer.ServiceStopping, analyzer.ServiceStopped, analyzer.ServiceFailed,
+		analyzer.ProcessKilled, analyzer.ProcessExited, analyzer.OOMKill:
+		return isKafkaUnit(e)
+	}
+	return false
+}
+
+func upSign(e *analyzer.Event) bool {
+	switch e.Kind {
+	case analyzer.BrokerStarted:
+		return true
+	case analyzer.ServiceStarted:
+		return isKafkaUnit(e)
+	}
+	return false
+}
+
+// logOutages walks the timeline once. A down sign opens an outage (or joins
+// the open one), an up sign closes it. A broker "started"
+// with no down sign before it, in a broker log that had earlier lines, is a
+// process that died without a word: killed.
+func logOutages(inc *analyzer.Incident) []*outage {
+	var outs []*outage
+	var open *outage
+	lastBrokerLine := map[string]*analyzer.Event{} // source path → last line before
+	brokerLog := hasBrokerLog(inc)
+	for i := range inc.Events {
+		e := &inc.Events[i]
+		switch {
+		case downSign(e):
+			if open == nil {
+				open = &outage{Host: e.Host, Start: e.Time, Kinds: kindSet{}}
+				outs = append(outs, open)
+			}
+			mark(open, e)
+		case upSign(e) && open != nil:
+			mark(open, e)
+			if open.End.IsZero() || e.Time.After(open.End) {
+				open.End = e.Time
+			}
+			if e.Kind == analyzer.BrokerStarted || !brokerLog {
+				open = nil
+			}
+		case e.Kind == analyzer.BrokerStarting && open == nil:
+			if prev := lastBrokerLine[e.Source.Path]; prev != nil {
+				open = &outage{Host: e.Host, Start: prev.Time, Killed: true, Kinds: kindSet{}}
+				outs = append(outs, open)
+				mark(open, e)
+			}
+		}
+		if e.Program == "java-broker" {
+			lastBrokerLine[e.Source.Path] = e
+		}
+	}
+	return outs
+}
+
+// hasBrokerLog reports whether any broker log is among the inputs: then its
+// "started" line, not systemd's, ends an outage.
+func hasBrokerLog(inc *analyzer.Incident) bool {
+	for i := range inc.Events {
+		if inc.Events[i].Program == "java-broker" {
+			return true
+		}
+	}
+	return false
+}
+
+// mark records a lifecycle line on an outage and updates what it says.
+func mark(o *outage, e *analyzer.Event) {
+	o.Signs = append(o.Signs, e)
+	o.Kinds.addEvent(e)
+	if o.Host == "" {
+		o.Host = e.Host
+	}
+	switch e.Kind {
+	case analyzer.BrokerShutDown, analyzer.ControlledShutdown:
+		o.Clean = true
+	case analyzer.ProcessKilled:
+		if e.Signal == "KILL" || e.Signal == "9" {
+			o.Killed = true
+		}
+	case analyzer.OOMKill:
+		o.OOM, o.Killed = true, true
+	case analyzer.ServiceFailed:
+		if strings.Contains(e.Reason, "oom") {
+			o.OOM = true
+		}
+	}
+}
+
+// overlapping returns the log outage that the packet outage p falls in.
+func overlapping(outs []*outage, p *outage) *outage {
+	for _, o := range outs {
+		if o.covers(p.Start) || p.covers(o.Start) {
+			return o
+		}
+	}
+	return nil
+}
+
+// Packet view of an outage: at least minBurst established flows to one
+// server end at its side within burstSpan, then connects to it are refused
+// (REJ) within refusedWithin, then handshakes complete again.
+const (
+	minBurst      = 2
+	burstSpan     = 2 * time.Second
+	refusedWithin = 5 * time.Minute
+)
+
+// packetOutages finds outages on the wire alone, in log-clock times.
+func packetOutages(inc *analyzer.Incident, clock clockOffset) []*outage {
+	byServer := map[netip.AddrPort][]*flow.Flow{}
+	var servers []netip.AddrPort
+	for _, f := range inc.Flows {
+		if _, ok := byServer[f.Resp]; !ok {
+			servers = append(servers, f.Resp)
+		}
+		byServer[f.Resp] = append(byServer[f.Resp], f)
+	}
+	var outs []*outage
+	for _, srv := range servers {
+		for _, o := range serverOutages(srv, byServer[srv]) {
+			o.Start = clock.toLog(o.Start)
+			if !o.End.IsZero() {
+				o.End = clock.toLog(o.End)
+			}
+			outs = append(outs, o)
+		}
+	}
+	return outs
+}
+
+// serverOutages looks for the close burst → refused → reconnect pattern in
+// one server's flows (sorted by start). Each close is visited once and
+// refusals are found by binary search, so a busy broker costs O(n log n).
+func serverOutages(srv netip.AddrPort, flows []*flow.Flow) []*outage {
+	var closes, refused []*flow.Flow
+	for _, f := range flows {
+		if f.HandshakeDone && (f.FINBy == "resp" || f.RSTBy == "resp") {
+			closes = append(closes, f)
+		}
+		if f.State == "REJ" {
+			refused = append(refused, f)
+		}
+	}
+	if len(refused) == 0 {
+		return nil
+	}
+	var outs []*outage
+	sort.SliceStable(closes, func(i, j int) bool { return closes[i].End.Before(closes[j].End) })
+	for i := 0; i < len(closes); {
+		j := i
+		for j+1 < len(closes) && closes[j+1].End.Sub(closes[i].End) <= burstSpan {
+			j++
+		}
+		if j-i+1 < minBurst {
+			i = j + 1
+			continue
+		}
+		burst := closes[i : j+1]
+		from, down := burst[0].End, burst[len(burst)-1].End
+		k := sort.Search(len(refused), func(n int) bool { return !refused[n].Start.Before(from) })
+		var rej []*flow.Flow
+		for ; k < len(refused) && refused[k].Start.Sub(down) <= refusedWithin; k++ {
+			rej = append(rej, refused[k])
+		}
+		if len(rej) == 0 {
+			i = j + 1
+			continue
+		}
+		o := &outage{Addr: srv, Start: from, Closes: burst, Refused: rej, Kinds: kindSet{kindPackets: true}}
+		lastRefused := rej[len(rej)-1].Start
+		for _, f := range flows {
+			if f.HandshakeDone && f.Start.After(lastRefused) {
+				if o.End.IsZero() {
+					o.End = f.Start
+				}
+				if f.Start.Sub(o.End) <= outageGrace {
+					o.Reconnects = append(o.Reconnects, f)
+				}
+			}
+		}
+		outs = append(outs, o)
+		// The next outage starts after this one's refusals.
+		i = max(j+1, sort.Search(len(closes), func(n int) bool { return closes[n].End.After(lastRefused) }))
+	}
+	return outs
+}
