@@ -2,4 +2,7 @@ module github.com/kafkadiag/kafkadiag
 
 go 1.25.0
 
-require github.com/alecthomas/kong v1.17.0
+require (
+	github.com/alecthomas/kong v1.17.0
+	github.com/klauspost/compress v1.20.3
+)
