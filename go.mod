@@ -4,5 +4,6 @@ go 1.25.0
 
 require (
 	github.com/alecthomas/kong v1.17.0
+	github.com/google/go-cmp v0.7.0
 	github.com/klauspost/compress v1.20.3
 )

@@ -56,7 +56,7 @@ func hostName(d string) string {
 		return ""
 	case roleDirs[l]:
 		return d
-	case versionLabel.MatchString(l) || !strings.ContainsAny(l, "0123456789-."):
+	case versionLabel.MatchString(l) || strings.HasSuffix(l, ".d") || !strings.ContainsAny(l, "0123456789-."):
 		return ""
 	}
 	for _, tok := range strings.FieldsFunc(l, isSep) {
@@ -88,6 +88,7 @@ var (
 	caseID  = regexp.MustCompile(`[-.]\d{5,}$`)
 	// trailingDate is a date, maybe with a time or a serial, ending a name.
 	trailingDate = regexp.MustCompile(`[-_.](19|20)\d\d[-_]?\d\d[-_]?\d\d([-_.T]?\d+)*$`)
+	// A name ending ".d" is a config folder ("cron.d", "conf.d").
 	// versionLabel is a dot-separated label starting with a digit, the mark
 	// of a version ("kafka_2.13-3.6.0", "confluent-7.5") rather than a
 	// host; IP addresses were accepted before.

@@ -115,7 +115,7 @@ type LimitError struct {
 func (e *LimitError) Error() string {
 	if errors.Is(e.Kind, ErrBomb) {
 		return fmt.Sprintf("%s: decompression bomb: %s → %s stopped at ratio %d:1 (limit %d:1)",
-			e.Path, byteSize(e.In), byteSize(e.Out), e.Out/max(e.In, 1), e.Limit)
+			e.Path, byteSize(e.In), byteSize(e.Out), (e.Out+e.In-1)/max(e.In, 1), e.Limit)
 	}
 	return fmt.Sprintf("%s: decompressed size limit reached: %s → %s stopped (limit %s per input)",
 		e.Path, byteSize(e.In), byteSize(e.Out), byteSize(e.Limit))
@@ -208,11 +208,17 @@ func (g *guardedReader) Read(p []byte) (int, error) {
 	if g.err != nil {
 		return 0, g.err
 	}
+	if left := g.budget.limit - g.budget.used; int64(len(p)) > left+1 {
+		p = p[:max(left+1, 1)] // read one byte past the budget to tell "exactly full" from "over"
+	}
 	n, err := g.r.Read(p)
 	g.out += int64(n)
 	g.budget.used += int64(n)
 	if lerr := g.check(); lerr != nil {
 		g.err = lerr
+		if over := g.budget.used - g.budget.limit; over > 0 {
+			n -= int(min(over, int64(n))) // hand out no byte past the budget
+		}
 		return n, lerr
 	}
 	return n, err
