@@ -96,9 +96,9 @@ func encryptEntry(t testing.TB, z []byte, name string) []byte {
 	z = bytes.Clone(z)
 	patched := 0
 	for _, sig := range []struct {
-		magic             string
+		magic            string
 		flagOff, nameLen int
-		nameOff           int
+		nameOff          int
 	}{{"PK\x03\x04", 6, 26, 30}, {"PK\x01\x02", 8, 28, 46}} {
 		for i := 0; ; {
 			j := bytes.Index(z[i:], []byte(sig.magic))

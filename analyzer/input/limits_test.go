@@ -62,10 +62,12 @@ func TestBombs(t *testing.T) {
 			{Path: "b.zip!server.log", Body: l1},
 		},
 	}, {
-		name:  "per-input budget",
-		files: func(t testing.TB) map[string][]byte { return map[string][]byte{"big.gz": gzipOf(t, bytes.Repeat([]byte(l1), 1000))} },
-		args:  []string{"big.gz"},
-		opts:  Options{MaxDecompressed: 10_000},
+		name: "per-input budget",
+		files: func(t testing.TB) map[string][]byte {
+			return map[string][]byte{"big.gz": gzipOf(t, bytes.Repeat([]byte(l1), 1000))}
+		},
+		args: []string{"big.gz"},
+		opts: Options{MaxDecompressed: 10_000},
 		want: []result{{Path: "big.gz", Body: "10000 bytes",
 			Err: "big.gz: decompressed size limit reached: 215 B → 9.8 KiB stopped (limit 9.8 KiB per input)"}},
 	}, {

@@ -207,12 +207,12 @@ func TestWalk(t *testing.T) {
 		name: "loose rotated logs come oldest first",
 		files: func(t testing.TB) map[string][]byte {
 			return map[string][]byte{
-				"broker-1/server.log":                  []byte("live\n"),
-				"broker-1/server.log.1":                []byte("r1\n"),
-				"broker-1/server.log.2.gz":             gzipOf(t, []byte("r2\n")),
+				"broker-1/server.log":                   []byte("live\n"),
+				"broker-1/server.log.1":                 []byte("r1\n"),
+				"broker-1/server.log.2.gz":              gzipOf(t, []byte("r2\n")),
 				"broker-1/controller.log.2023-06-29-09": []byte("c09\n"),
 				"broker-1/controller.log.2023-06-29-10": []byte("c10\n"),
-				"broker-1/controller.log":              []byte("clive\n"),
+				"broker-1/controller.log":               []byte("clive\n"),
 			}
 		},
 		args: []string{"broker-1"},
