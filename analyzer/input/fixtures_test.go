@@ -228,3 +228,23 @@ func (f fixture) rel(s string) string {
 func (f fixture) options() Options {
 	return Options{TempDir: f.tmp}
 }
+
+// corruptCRC flips the CRC-32 the central directory records for the named
+// entry, so reading it ends in a checksum error.
+func corruptCRC(t testing.TB, z []byte, name string) []byte {
+	t.Helper()
+	z = bytes.Clone(z)
+	for i := 0; ; {
+		j := bytes.Index(z[i:], []byte("PK\x01\x02"))
+		if j < 0 {
+			t.Fatalf("corruptCRC: no central record for %q", name)
+		}
+		p := i + j
+		n := int(z[p+28]) | int(z[p+29])<<8
+		if p+46+n <= len(z) && string(z[p+46:p+46+n]) == name {
+			z[p+16] ^= 0xff
+			return z
+		}
+		i = p + 4
+	}
+}

@@ -3,6 +3,8 @@ package input
 import (
 	"archive/tar"
 	"archive/zip"
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -209,4 +211,37 @@ func printable(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// zipEntryCount reads the entry count a zip's end-of-central-directory record
+// declares (the zip64 one when the classic field is saturated), so a zip
+// declaring millions of entries is refused before archive/zip allocates a
+// record for each. ok is false when no record is found; archive/zip then
+// says what is wrong.
+func zipEntryCount(ra io.ReaderAt, size int64) (n uint64, ok bool) {
+	const eocdLen, maxComment = 22, 65535
+	tail := min(size, eocdLen+maxComment)
+	buf := make([]byte, tail)
+	if _, err := ra.ReadAt(buf, size-tail); err != nil && err != io.EOF {
+		return 0, false
+	}
+	i := bytes.LastIndex(buf, []byte("PK\x05\x06"))
+	if i < 0 || len(buf)-i < eocdLen {
+		return 0, false
+	}
+	n = uint64(binary.LittleEndian.Uint16(buf[i+10:]))
+	if n != 0xffff || i < 20 || string(buf[i-20:i-16]) != "PK\x06\x07" {
+		return n, true
+	}
+	// zip64 locator: the offset of the zip64 end record, whose entry count
+	// is a uint64 at offset 32.
+	off := int64(binary.LittleEndian.Uint64(buf[i-20+8:]))
+	rec := make([]byte, 40)
+	if off < 0 || off > size-40 {
+		return n, true
+	}
+	if _, err := ra.ReadAt(rec, off); err != nil || string(rec[:4]) != "PK\x06\x06" {
+		return n, true
+	}
+	return binary.LittleEndian.Uint64(rec[32:]), true
 }

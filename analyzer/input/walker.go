@@ -413,6 +413,9 @@ func (w *Walker) openZip(s stream, br *bufio.Reader, res resources) *Item {
 		res.closers = append(res.closers, tempFile{tf})
 		ra, size = tf, n
 	}
+	if n, ok := zipEntryCount(ra, size); ok && n > uint64(w.opts.MaxMembers-w.members) {
+		return w.refuse(s, &res, fmt.Sprintf("zip declares %d entries, over the %d-member limit: not opened", n, w.opts.MaxMembers))
+	}
 	zr, err := zip.NewReader(ra, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return w.refuse(s, &res, "archive unreadable: "+err.Error())

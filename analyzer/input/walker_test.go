@@ -168,6 +168,28 @@ func TestWalk(t *testing.T) {
 			{Path: "b.tar!broker-1/next.log", Host: "broker-1", Body: l2},
 		},
 	}, {
+		name: "zip entry with a bad checksum: named, the next entry read",
+		files: func(t testing.TB) map[string][]byte {
+			return map[string][]byte{"crc.zip": corruptCRC(t, zipOf(t, entry{name: "broker-1/server.log", body: l1}, entry{name: "broker-1/next.log", body: l2}), "broker-1/server.log")}
+		},
+		args: []string{"crc.zip"},
+		want: []result{
+			{Path: "crc.zip!broker-1/server.log", Host: "broker-1", Body: l1, Err: "crc.zip!broker-1/server.log: byte 85: zip: checksum error"},
+			{Path: "crc.zip!broker-1/next.log", Host: "broker-1", Body: l2},
+		},
+	}, {
+		name: "truncated zip and a zip declaring too many entries",
+		files: func(t testing.TB) map[string][]byte {
+			z := zipOf(t, entry{name: "a.log", body: l1}, entry{name: "b.log", body: l2}, entry{name: "c.log", body: l3})
+			return map[string][]byte{"cut.zip": z[:len(z)-30], "many.zip": z}
+		},
+		args: []string{"cut.zip", "many.zip"},
+		opts: Options{MaxMembers: 2},
+		want: []result{
+			{Path: "cut.zip", Skip: "archive unreadable: zip: not a valid zip file"},
+			{Path: "many.zip", Skip: "zip declares 3 entries, over the 2-member limit: not opened"},
+		},
+	}, {
 		name: "zstd, bzip2 and loose gzip files",
 		files: func(t testing.TB) map[string][]byte {
 			enc, _ := zstd.NewWriter(nil)
