@@ -126,7 +126,7 @@ func TestManyEmptyMembers(t *testing.T) {
 		{Path: "empty.tar!broker-1/e000001.log", Host: "broker-1", Skip: "empty"},
 		{Path: "empty.tar!broker-1/e000002.log", Host: "broker-1", Skip: "empty"},
 		{Path: "empty.tar!broker-1/server.log", Host: "broker-1", Body: logLine(1)},
-		{Path: "empty.tar", Skip: "99997 more skipped members not listed one by one: 99997 empty"},
+		{Path: "empty.tar", Skip: "99997 skipped members not listed one by one: 99997 empty"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("items (-want +got):\n%s", diff)

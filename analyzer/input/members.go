@@ -25,6 +25,9 @@ type member struct {
 	skip, kind string
 	// dir marks a folder entry: counted, never yielded.
 	dir bool
+	// quiet marks a skip never listed alone, only in the container's
+	// summary: desktop metadata that sits beside every real file.
+	quiet bool
 	// guard, when set, is a decompressor the walker must budget (zip
 	// entries).
 	guard *guardedReader
@@ -52,6 +55,10 @@ func (t *tarMembers) next(opts *Options) (member, error) {
 	m := member{name: printable(hdr.Name)}
 	if reason := unsafeName(hdr.Name); reason != "" {
 		m.skip, m.kind = reason, "unsafe path"
+		return m, nil
+	}
+	if desktopMetadata(hdr.Name) && hdr.Typeflag != tar.TypeDir {
+		m.skip, m.kind, m.quiet = "desktop metadata", "desktop metadata", true
 		return m, nil
 	}
 	switch hdr.Typeflag {
@@ -101,6 +108,10 @@ func (z *zipMembers) next(opts *Options) (member, error) {
 	m := member{name: printable(f.Name)}
 	if reason := unsafeName(f.Name); reason != "" {
 		m.skip, m.kind = reason, "unsafe path"
+		return m, nil
+	}
+	if desktopMetadata(f.Name) && !strings.HasSuffix(f.Name, "/") {
+		m.skip, m.kind, m.quiet = "desktop metadata", "desktop metadata", true
 		return m, nil
 	}
 	mode := f.Mode()
@@ -154,6 +165,16 @@ func zipLinkTarget(f *zip.File) string {
 		return ""
 	}
 	return " to " + printable(string(b))
+}
+
+// desktopMetadata is what macOS adds to archives it makes: a "__MACOSX/"
+// tree of AppleDouble "._name" twins and ".DS_Store" files. Never logs, and
+// one beside every real file, so listing each would drown the report.
+func desktopMetadata(name string) bool {
+	n := strings.ReplaceAll(name, "\\", "/")
+	base := path.Base(n)
+	return strings.HasPrefix(n, "__MACOSX/") || strings.Contains(n, "/__MACOSX/") ||
+		strings.HasPrefix(base, "._") || base == ".DS_Store"
 }
 
 // sizeReason refuses empty and oversized members.

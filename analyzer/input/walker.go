@@ -165,6 +165,9 @@ func (w *Walker) Close() error {
 // starts a new input with a fresh budget.
 func (w *Walker) openPath(p pendingPath) *Item {
 	if p.path == "-" {
+		if w.stdin == nil {
+			return &Item{Path: "-", Skip: "no standard input"}
+		}
 		w.startInput()
 		return w.openStream(stream{path: "-", hostPath: "-", r: w.stdin})
 	}
@@ -225,7 +228,11 @@ func (w *Walker) nextMember() *Item {
 	}
 	s := stream{path: f.path + "!" + m.name, hostPath: f.hostPath + "!" + m.name, r: m.r, closer: m.closer, depth: f.depth}
 	if m.skip != "" {
-		return f.skipped(s, m, w.opts.MaxSkipsListed)
+		limit := w.opts.MaxSkipsListed
+		if m.quiet {
+			limit = 0
+		}
+		return f.skipped(s, m, limit)
 	}
 	if m.guard != nil {
 		w.arm(m.guard, s.path)
@@ -287,7 +294,7 @@ func (w *Walker) popFrame() {
 	}
 	sort.Strings(kinds)
 	w.queue = append(w.queue, &Item{Path: f.path, Host: HostFromPath(f.hostPath),
-		Skip: fmt.Sprintf("%d more skipped members not listed one by one: %s", total, strings.Join(kinds, ", "))})
+		Skip: fmt.Sprintf("%d skipped members not listed one by one: %s", total, strings.Join(kinds, ", "))})
 }
 
 // stream is a byte stream about to be sniffed.

@@ -190,6 +190,20 @@ func TestWalk(t *testing.T) {
 			{Path: "many.zip", Skip: "zip declares 3 entries, over the 2-member limit: not opened"},
 		},
 	}, {
+		name: "macOS metadata summarised, not listed",
+		files: func(t testing.TB) map[string][]byte {
+			return map[string][]byte{"mac.zip": zipOf(t,
+				entry{name: "broker-1/server.log", body: l1},
+				entry{name: "__MACOSX/broker-1/._server.log", body: "\x00\x05\x16\x07"},
+				entry{name: "broker-1/.DS_Store", body: "Bud1"})}
+		},
+		args: []string{"mac.zip", "-"},
+		want: []result{
+			{Path: "mac.zip!broker-1/server.log", Host: "broker-1", Body: l1},
+			{Path: "mac.zip", Skip: "2 skipped members not listed one by one: 2 desktop metadata"},
+			{Path: "-", Skip: "empty"},
+		},
+	}, {
 		name: "zstd, bzip2 and loose gzip files",
 		files: func(t testing.TB) map[string][]byte {
 			enc, _ := zstd.NewWriter(nil)
@@ -328,5 +342,13 @@ func TestLimitErrorsAreSentinels(t *testing.T) {
 	got := (&LimitError{Path: "x.gz", Kind: ErrBomb, In: 1024, Out: 10 << 30, Limit: 200}).Error()
 	if want := "x.gz: decompression bomb: 1 KiB → 10 GiB stopped at ratio 10485760:1 (limit 200:1)"; got != want {
 		t.Errorf("message:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestNoStdin(t *testing.T) {
+	f := newFixture(t)
+	got := f.walkAll(t, NewWithOptions([]string{"-"}, nil, f.options()))
+	if diff := cmp.Diff([]result{{Path: "-", Skip: "no standard input"}}, got); diff != "" {
+		t.Errorf("items (-want +got):\n%s", diff)
 	}
 }
