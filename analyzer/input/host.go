@@ -25,6 +25,11 @@ func HostFromPath(p string) string {
 				return h
 			}
 		}
+		if i == len(segs)-1 && len(parts) >= 2 && podLogDirs[strings.ToLower(parts[len(parts)-2])] {
+			if h := hostName(podName(parts[len(parts)-1])); h != "" {
+				return h
+			}
+		}
 		for j := len(parts) - 2; j >= 0; j-- {
 			if h := hostName(parts[j]); h != "" {
 				return h
@@ -32,6 +37,20 @@ func HostFromPath(p string) string {
 		}
 	}
 	return ""
+}
+
+// podLogDirs hold one log file per Kubernetes pod, named after the pod
+// (Strimzi's report.sh writes reports/podlogs/<pod>.log).
+var podLogDirs = map[string]bool{"podlogs": true, "pod-logs": true, "pods": true}
+
+// podName is a pod log's file name without its extensions and the
+// "-previous" mark of the container's earlier run.
+func podName(file string) string {
+	file = stripArchiveExt(file)
+	for _, ext := range []string{".log", ".txt"} {
+		file = strings.TrimSuffix(file, ext)
+	}
+	return strings.TrimSuffix(file, "-previous")
 }
 
 // hostName returns the host a single path element names, or "".
@@ -56,7 +75,8 @@ func hostName(d string) string {
 		return ""
 	case roleDirs[l]:
 		return d
-	case versionLabel.MatchString(l) || strings.HasSuffix(l, ".d") || !strings.ContainsAny(l, "0123456789-."):
+	case versionLabel.MatchString(l) || versionName.MatchString(l) || strings.HasSuffix(l, ".d") ||
+		!strings.ContainsAny(l, "0123456789-."):
 		return ""
 	}
 	for _, tok := range strings.FieldsFunc(l, isSep) {
@@ -93,6 +113,8 @@ var (
 	// of a version ("kafka_2.13-3.6.0", "confluent-7.5") rather than a
 	// host; IP addresses were accepted before.
 	versionLabel = regexp.MustCompile(`\.\d`)
+	// versionName is a bare version folder ("v2", "v1.3").
+	versionName = regexp.MustCompile(`^v\d+$`)
 	// goTestDir is "TestName123456", made by t.TempDir.
 	goTestDir = regexp.MustCompile(`^Test[A-Z]\w*\d+$`)
 )

@@ -32,6 +32,11 @@ func TestHostFromPath(t *testing.T) {
 		{"kafka-1.tgz!inner.zip!server.log", "kafka-1"},
 		// The nearest host folder wins over one further out.
 		{"broker-1/captures/broker-2/server.log", "broker-2"},
+		// Pod logs are named after the pod.
+		{"report-2024-06-29_09-31-59.zip!reports/podlogs/my-cluster-kafka-0.log", "my-cluster-kafka-0"},
+		{"reports/podlogs/my-cluster-kafka-1-previous.log", "my-cluster-kafka-1"},
+		{"cluster-info/kafka/my-cluster-kafka-2/logs.txt", "my-cluster-kafka-2"},
+		{"reports/podlogs/readme.txt", ""},
 		// Nothing names a host.
 		{"logs/server.log", ""},
 		{"server.log", ""},
@@ -49,6 +54,7 @@ func TestHostFromPath(t *testing.T) {
 		{"TestWalk123456/001/server.log", ""},
 		{"evil.tar!/etc/cron.d/evil", ""},
 		{"my logs (copy)/server.log", ""},
+		{"bundle.tgz!v2/server.log", ""},
 	}
 	for _, tc := range cases {
 		if got := HostFromPath(tc.path); got != tc.want {

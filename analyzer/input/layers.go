@@ -72,7 +72,7 @@ func (w *Walker) openStream(s stream) *Item {
 		if closer != nil {
 			res.closers = append(res.closers, closer)
 		}
-		g := &guardedReader{r: dr, in: cr}
+		g := &guardedReader{r: dr, in: cr, layer: kind.String()}
 		w.arm(g, s.path)
 		r, s.file = g, nil
 	}

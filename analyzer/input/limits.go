@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Sentinel errors callers test with errors.Is. The detail (which member, how
@@ -194,6 +195,8 @@ type guardedReader struct {
 	r    io.Reader
 	in   *countingReader // compressed side; nil when inFixed is used
 	path string
+	// layer names the decoder ("gzip", "zstd") in errors that do not.
+	layer string
 	// inFixed is the compressed size known up front (zip entries), used
 	// when in is nil.
 	inFixed int64
@@ -220,6 +223,9 @@ func (g *guardedReader) Read(p []byte) (int, error) {
 			n -= int(min(over, int64(n))) // hand out no byte past the budget
 		}
 		return n, lerr
+	}
+	if err != nil && err != io.EOF && g.layer != "" && !strings.HasPrefix(err.Error(), g.layer) {
+		err = fmt.Errorf("%s: %w", g.layer, err)
 	}
 	return n, err
 }

@@ -144,7 +144,7 @@ func (z *zipMembers) next(opts *Options) (member, error) {
 	}
 	// The compressed size is known up front and the section reader below
 	// never reads past it, so it is the ratio's denominator.
-	m.guard = &guardedReader{r: rc, inFixed: int64(f.CompressedSize64)}
+	m.guard = &guardedReader{r: rc, inFixed: int64(f.CompressedSize64), layer: "zip"}
 	m.r, m.closer = m.guard, rc
 	return m, nil
 }

@@ -152,8 +152,8 @@ func TestWalk(t *testing.T) {
 		want: []result{
 			{Path: "cut.tgz!a.log", Body: l1},
 			{Path: "cut.tgz!b.log", Body: l2},
-			{Path: "cut.tgz!c.log", Body: "64010 bytes", Err: "cut.tgz!c.log: byte 64010: cut.tgz: byte 66570: unexpected EOF"},
-			{Path: "cut.tgz", Skip: `archive damaged after 3 members (last "c.log"): byte 66570: unexpected EOF; the rest of it was not read`},
+			{Path: "cut.tgz!c.log", Body: "64010 bytes", Err: "cut.tgz!c.log: byte 64010: cut.tgz: byte 66570: gzip: unexpected EOF"},
+			{Path: "cut.tgz", Skip: `archive damaged after 3 members (last "c.log"): byte 66570: gzip: unexpected EOF; the rest of it was not read`},
 		},
 	}, {
 		name: "gzip checksum error names the member",
@@ -202,6 +202,21 @@ func TestWalk(t *testing.T) {
 			{Path: "mac.zip!broker-1/server.log", Host: "broker-1", Body: l1},
 			{Path: "mac.zip", Skip: "2 skipped members not listed one by one: 2 desktop metadata"},
 			{Path: "-", Skip: "empty"},
+		},
+	}, {
+		name: "zstd frame asking for a 1 GiB window refused before allocating",
+		files: func(testing.TB) map[string][]byte {
+			// Hand-built frames: magic, descriptor 0 (window descriptor
+			// follows), window descriptor, one last raw block of 5 bytes.
+			frame := func(window byte) []byte {
+				return append([]byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, window, 5<<3 | 1, 0, 0}, "hello"...)
+			}
+			return map[string][]byte{"small.zst": frame(0x00), "huge.zst": frame(20 << 3)}
+		},
+		args: []string{"small.zst", "huge.zst"},
+		want: []result{
+			{Path: "small.zst", Body: "hello"},
+			{Path: "huge.zst", Skip: "unreadable: byte 0: zstd: window size exceeded"},
 		},
 	}, {
 		name: "zstd, bzip2 and loose gzip files",
