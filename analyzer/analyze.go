@@ -21,6 +21,9 @@ type Options struct {
 	Stdin io.Reader
 	// Progress, when set, is called as each input starts.
 	Progress func(path string)
+	// Limits bound what bundles may cost (decompressed bytes, ratio,
+	// members, temp-dir copies); zero fields take input.DefaultOptions.
+	Limits input.Options
 }
 
 // Result is an analysed incident and its findings, most likely cause first.
@@ -57,7 +60,7 @@ func Collect(ctx context.Context, paths []string, opts Options, parsers []Parser
 	}
 	inc := &Incident{Zone: zone}
 	c := &collector{inc: inc}
-	w := input.New(paths, opts.Stdin)
+	w := input.NewWithOptions(paths, opts.Stdin, opts.Limits)
 	defer w.Close()
 	read := 0
 	for {

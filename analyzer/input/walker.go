@@ -1,16 +1,43 @@
 // Package input walks the paths a user gave — files, folders, "-" for
-// standard input, gzip-compressed files — and yields each artifact inside
-// them, one at a time, positioned at its first byte, with compression
-// already removed. It sniffs containers by content, never by name.
+// standard input — and yields each artifact inside them, one at a time,
+// positioned at its first byte, with compression removed and archives
+// opened. It sniffs layers by content, never by name: gzip, zstd and bzip2
+// streams, tar (ustar, GNU, pax and v7) and zip archives, nested up to
+// Options.MaxDepth layers ("outer.tgz!dir/inner.zip!host/server.log").
 //
 // The shape is archive/tar's: call Next until io.EOF; each Item's reader is
 // valid until the next call.
+//
+// Bundles are untrusted. Nothing is extracted: tar members stream straight
+// from the archive; a zip, which needs random access, is read in place when
+// it is a regular file on disk and otherwise copied, bounded by
+// Options.MaxTempCopy, to a file with a generated name in a private temp
+// dir (mode 0700) that Close removes. Member names are never used as paths
+// on disk. Links, devices, FIFOs, absolute names and names climbing out
+// with ".." are yielded as skipped Items saying why. Every decompressor is
+// bounded by ratio and by a per-input byte budget (ErrBomb, ErrTooLarge).
+// A damaged member stops that member; a damaged archive stops that archive
+// with an Item saying where; the walk goes on with the next input.
+//
+// Refused members are Items so the report shows them, but only the first
+// Options.MaxSkipsListed of one container: the rest are counted by kind and
+// summarised in one Item with the container's path when it ends ("99950
+// skipped members not listed one by one: 99950 empty"), so a hostile tar
+// of 100 000 empty files or links still gives a readable report. macOS
+// archive metadata (__MACOSX/, ._ twins, .DS_Store) is only ever counted.
+//
+// Order: inputs in the order given; inside folders, lexical order except
+// that a rotation family comes oldest first (server.log.2, server.log.1,
+// server.log), so state spanning a rotation reads in order. Archive members
+// come in stored order: reordering a tar stream would mean buffering it,
+// and the analyzer sorts the timeline by time anyway, so member order only
+// matters for multi-line records cut at a rotation boundary.
 package input
 
 import (
 	"bufio"
-	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -26,128 +53,285 @@ const ReadBufferSize = 1 << 20
 // Item is one artifact.
 type Item struct {
 	// Path is the display path: the file path, "-" for stdin, and for a
-	// member of a container "outer!inner". A gzip layer keeps its name.
+	// member of a container "outer!inner". A compression layer keeps its
+	// name ("x.log.gz" is the decompressed log).
 	Path string
 	// Host is the machine the path suggests, "" when it says nothing.
 	Host string
-	// R reads the artifact's bytes, decompressed. Peek it to sniff.
+	// R reads the artifact's bytes, decompressed. Peek it to sniff. Read
+	// errors are *ReadError or *LimitError naming Path.
 	R *bufio.Reader
 	// Skip is set instead of R when the artifact cannot be read at all; it
-	// says why ("permission denied", "empty file").
+	// says why ("permission denied", "empty", "symlink to /etc/passwd
+	// refused"). A damaged archive yields an Item with the archive's Path
+	// and a Skip saying how far it was read.
 	Skip string
 }
 
-// Walker yields the artifacts under a list of paths, in the order given and,
-// inside folders, in lexical order, so the same inputs always come out in the
-// same order.
+// Walker yields the artifacts under a list of paths.
 type Walker struct {
+	opts    Options
 	stdin   io.Reader
-	pending []string // paths still to visit, next first
-	open    []io.Closer
+	pending []pendingPath // paths still to visit, next first
+	stack   []*frame      // open containers of the current input, innermost last
+	queue   []*Item       // items due before anything else (summaries)
+	cur     resources     // what the current item holds open
+	free    []*bufio.Reader
+	budget  *budget // decompression allowance of the current input
+	members int     // members seen in the current input
+	tmp     string  // private temp dir, "" until a zip needs it
 }
 
-// New walks paths. stdin is read for the path "-".
+// pendingPath is a path to visit and the part of it that may name a host:
+// the user's own folders above the inputs say nothing about machines.
+type pendingPath struct{ path, hostPath string }
+
+// frame is one open container.
+type frame struct {
+	path, hostPath string
+	depth          int // layers from the input's top, this container included
+	src            memberSource
+	res            resources
+	read           int    // members taken from src
+	last           string // name of the last member, for damage messages
+	listed         int    // skipped members yielded as Items
+	unlisted       map[string]int
+}
+
+// resources are what one stream holds open: closed in reverse order, buffers
+// returned to the pool.
+type resources struct {
+	closers []io.Closer
+	bufs    []*bufio.Reader
+}
+
+// New walks paths with DefaultOptions. stdin is read for the path "-".
 func New(paths []string, stdin io.Reader) *Walker {
-	return &Walker{stdin: stdin, pending: append([]string(nil), paths...)}
+	return NewWithOptions(paths, stdin, DefaultOptions())
+}
+
+// NewWithOptions walks paths within opts' limits; zero fields take defaults.
+func NewWithOptions(paths []string, stdin io.Reader, opts Options) *Walker {
+	w := &Walker{stdin: stdin, opts: opts.withDefaults()}
+	for _, p := range paths {
+		w.pending = append(w.pending, pendingPath{p, argHostPath(p)})
+	}
+	return w
 }
 
 // Next returns the next artifact, or io.EOF when there are no more. An error
-// other than io.EOF is never returned for a single bad file: that becomes an
-// Item with Skip set, so the walk goes on.
+// other than io.EOF is never returned for a bad file or member: that becomes
+// an Item with Skip set, so the walk goes on.
 func (w *Walker) Next() (*Item, error) {
-	w.closeOpen()
-	for len(w.pending) > 0 {
-		p := w.pending[0]
-		w.pending = w.pending[1:]
-		if p == "-" {
-			return w.wrap("-", io.NopCloser(w.stdin))
+	w.release(&w.cur)
+	for {
+		if len(w.queue) > 0 {
+			it := w.queue[0]
+			w.queue = w.queue[1:]
+			return it, nil
 		}
-		st, err := os.Stat(p)
-		if err != nil {
-			return &Item{Path: p, Skip: describe(err)}, nil
-		}
-		if st.IsDir() {
-			kids, err := listDir(p)
-			if err != nil {
-				return &Item{Path: p, Skip: describe(err)}, nil
+		if len(w.stack) > 0 {
+			if it := w.nextMember(); it != nil {
+				return it, nil
 			}
-			w.pending = append(kids, w.pending...)
 			continue
 		}
-		if !st.Mode().IsRegular() {
-			return &Item{Path: p, Skip: "not a regular file"}, nil
+		if len(w.pending) == 0 {
+			return nil, io.EOF
 		}
-		if st.Size() == 0 {
-			return &Item{Path: p, Host: HostFromPath(p), Skip: "empty file"}, nil
+		p := w.pending[0]
+		w.pending = w.pending[1:]
+		if it := w.openPath(p); it != nil {
+			return it, nil
 		}
-		f, err := os.Open(p)
-		if err != nil {
-			return &Item{Path: p, Skip: describe(err)}, nil
-		}
-		return w.wrap(p, f)
 	}
-	return nil, io.EOF
 }
 
-// Close releases the current item's files.
+// Close releases everything open and removes the private temp dir.
 func (w *Walker) Close() error {
-	w.closeOpen()
+	w.release(&w.cur)
+	for len(w.stack) > 0 {
+		w.popFrame()
+	}
+	w.queue = nil
+	if w.tmp == "" {
+		return nil
+	}
+	err := os.RemoveAll(w.tmp)
+	w.tmp = ""
+	return err
+}
+
+// openPath visits one path: a folder queues its entries, a file or stdin
+// starts a new input with a fresh budget.
+func (w *Walker) openPath(p pendingPath) *Item {
+	if p.path == "-" {
+		if w.stdin == nil {
+			return &Item{Path: "-", Skip: "no standard input"}
+		}
+		w.startInput()
+		return w.openStream(stream{path: "-", hostPath: "-", r: w.stdin})
+	}
+	st, err := os.Stat(p.path)
+	if err != nil {
+		return &Item{Path: p.path, Skip: describe(err)}
+	}
+	if st.IsDir() {
+		kids, err := listDir(p)
+		if err != nil {
+			return &Item{Path: p.path, Skip: describe(err)}
+		}
+		w.pending = append(kids, w.pending...)
+		return nil
+	}
+	host := HostFromPath(p.hostPath)
+	if !st.Mode().IsRegular() {
+		return &Item{Path: p.path, Host: host, Skip: "not a regular file"}
+	}
+	if st.Size() == 0 {
+		return &Item{Path: p.path, Host: host, Skip: "empty file"}
+	}
+	f, err := os.Open(p.path)
+	if err != nil {
+		return &Item{Path: p.path, Host: host, Skip: describe(err)}
+	}
+	w.startInput()
+	return w.openStream(stream{path: p.path, hostPath: p.hostPath, r: f, file: f, size: st.Size(), closer: f})
+}
+
+func (w *Walker) startInput() {
+	w.budget = &budget{limit: w.opts.MaxDecompressed}
+	w.members = 0
+}
+
+// nextMember takes the next entry of the innermost container. It returns nil
+// when there is nothing to yield yet (a folder entry, a container opened, a
+// container finished).
+func (w *Walker) nextMember() *Item {
+	f := w.stack[len(w.stack)-1]
+	m, err := f.src.next(&w.opts)
+	if err == io.EOF {
+		w.popFrame()
+		return nil
+	}
+	if err != nil {
+		it := f.damaged(err)
+		w.popFrame()
+		return it
+	}
+	f.read++
+	f.last = m.name
+	if w.members++; w.members > w.opts.MaxMembers {
+		return w.abortInput(fmt.Sprintf("more than %d members: the rest of this input was not read", w.opts.MaxMembers))
+	}
+	if m.dir {
+		return nil
+	}
+	s := stream{path: f.path + "!" + m.name, hostPath: f.hostPath + "!" + m.name, r: m.r, closer: m.closer, depth: f.depth}
+	if m.skip != "" {
+		limit := w.opts.MaxSkipsListed
+		if m.quiet {
+			limit = 0
+		}
+		return f.skipped(s, m, limit)
+	}
+	if m.guard != nil {
+		w.arm(m.guard, s.path)
+	}
+	return w.openStream(s)
+}
+
+// damaged says how far a container was read before it broke.
+func (f *frame) damaged(err error) *Item {
+	msg := strings.TrimPrefix(err.Error(), f.path+": ")
+	reason := fmt.Sprintf("archive damaged after %d members (last %q): %s; the rest of it was not read", f.read, f.last, msg)
+	if f.read == 0 {
+		reason = "archive unreadable: " + msg
+	}
+	return &Item{Path: f.path, Host: HostFromPath(f.hostPath), Skip: reason}
+}
+
+// skipped yields a refused member, or counts it once MaxSkipsListed of this
+// container have been yielded.
+func (f *frame) skipped(s stream, m member, limit int) *Item {
+	if m.closer != nil {
+		m.closer.Close()
+	}
+	if f.listed < limit {
+		f.listed++
+		return &Item{Path: s.path, Host: HostFromPath(s.hostPath), Skip: m.skip}
+	}
+	if f.unlisted == nil {
+		f.unlisted = map[string]int{}
+	}
+	f.unlisted[m.kind]++
 	return nil
 }
 
-// wrap positions a reader for an item, peeling gzip layers off first.
-func (w *Walker) wrap(path string, rc io.ReadCloser) (*Item, error) {
-	w.open = append(w.open, rc)
-	br := bufio.NewReaderSize(rc, ReadBufferSize)
-	for depth := 0; depth < maxGzipDepth; depth++ {
-		head, _ := br.Peek(2)
-		if len(head) < 2 || head[0] != 0x1f || head[1] != 0x8b {
-			break
-		}
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return &Item{Path: path, Host: HostFromPath(path), Skip: "gzip header: " + err.Error()}, nil
-		}
-		zr.Multistream(true)
-		w.open = append(w.open, zr)
-		br = bufio.NewReaderSize(zr, ReadBufferSize)
+// abortInput drops every open container of the current input.
+func (w *Walker) abortInput(reason string) *Item {
+	it := &Item{Path: w.stack[0].path, Host: HostFromPath(w.stack[0].hostPath), Skip: reason}
+	for len(w.stack) > 0 {
+		w.popFrame()
 	}
-	if head, err := br.Peek(1); len(head) == 0 {
-		reason := "empty file"
-		if err != nil && !errors.Is(err, io.EOF) {
-			reason = "unreadable: " + err.Error()
-		}
-		return &Item{Path: path, Host: HostFromPath(path), Skip: reason}, nil
-	}
-	return &Item{Path: path, Host: HostFromPath(path), R: br}, nil
+	w.queue = nil
+	return it
 }
 
-// maxGzipDepth bounds gzip-in-gzip nesting; deeper is hostile, not real.
-const maxGzipDepth = 4
-
-func (w *Walker) closeOpen() {
-	for i := len(w.open) - 1; i >= 0; i-- {
-		w.open[i].Close()
+// popFrame closes the innermost container and queues the summary of the
+// skipped members it did not list.
+func (w *Walker) popFrame() {
+	f := w.stack[len(w.stack)-1]
+	w.stack = w.stack[:len(w.stack)-1]
+	w.release(&f.res)
+	if len(f.unlisted) == 0 {
+		return
 	}
-	w.open = w.open[:0]
+	kinds := make([]string, 0, len(f.unlisted))
+	total := 0
+	for k, n := range f.unlisted {
+		kinds = append(kinds, fmt.Sprintf("%d %s", n, k))
+		total += n
+	}
+	sort.Strings(kinds)
+	w.queue = append(w.queue, &Item{Path: f.path, Host: HostFromPath(f.hostPath),
+		Skip: fmt.Sprintf("%d skipped members not listed one by one: %s", total, strings.Join(kinds, ", "))})
 }
 
-// listDir returns the entries of a folder, recursively flattened later by
-// Next, sorted; hidden files and symlinks are left out.
-func listDir(dir string) ([]string, error) {
-	ents, err := os.ReadDir(dir)
+// listDir returns the entries of a folder, to be visited next: sorted, with
+// rotation families oldest first; hidden files and symlinks are left out.
+func listDir(dir pendingPath) ([]pendingPath, error) {
+	ents, err := os.ReadDir(dir.path)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	var names []string
 	for _, e := range ents {
 		if strings.HasPrefix(e.Name(), ".") || e.Type()&fs.ModeSymlink != 0 {
 			continue
 		}
-		out = append(out, filepath.Join(dir, e.Name()))
+		names = append(names, e.Name())
 	}
-	sort.Strings(out)
+	sortRotations(names)
+	out := make([]pendingPath, len(names))
+	for i, n := range names {
+		out[i] = pendingPath{filepath.Join(dir.path, n), dir.hostPath + "/" + n}
+	}
 	return out, nil
+}
+
+// argHostPath keeps the part of a path the user gave that may name a host:
+// its last two folders and its name. Folders further up are the user's own
+// ("/home/ana/cases/4242") and say nothing about the incident's machines.
+func argHostPath(p string) string {
+	if p == "-" {
+		return p
+	}
+	parts := strings.Split(filepath.ToSlash(filepath.Clean(p)), "/")
+	if len(parts) > 3 {
+		parts = parts[len(parts)-3:]
+	}
+	return strings.Join(parts, "/")
 }
 
 func describe(err error) string {
@@ -156,43 +340,4 @@ func describe(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
-}
-
-// HostFromPath guesses the machine from a path's folders: the nearest folder
-// that looks like a host name ("broker-1", "kafka-3.internal", "client")
-// rather than a generic folder ("logs", "var"). It returns "" when none does.
-func HostFromPath(p string) string {
-	p = strings.ReplaceAll(p, "!", "/")
-	parts := strings.Split(filepath.ToSlash(p), "/")
-	for i := len(parts) - 2; i >= 0; i-- {
-		d := parts[i]
-		if d == "" || d == "." || d == ".." || genericDirs[strings.ToLower(d)] {
-			continue
-		}
-		if looksLikeHost(d) {
-			return d
-		}
-	}
-	return ""
-}
-
-var genericDirs = map[string]bool{
-	"log": true, "logs": true, "var": true, "tmp": true, "kafka": true,
-	"data": true, "captures": true, "capture": true, "pcap": true, "pcaps": true,
-	"journal": true, "testdata": true, "scenarios": true, "bundle": true, "etc": true,
-	"home": true, "opt": true, "root": true, "config": true,
-}
-
-// looksLikeHost accepts names with a digit or a dash or a dot, the way
-// host names in bundles look ("broker-1", "kafka3", "ip-10-0-4-33"), and
-// role names a bundle uses for its folders.
-func looksLikeHost(d string) bool {
-	if strings.HasSuffix(d, ".tgz") || strings.HasSuffix(d, ".zip") || strings.HasSuffix(d, ".gz") || strings.HasSuffix(d, ".tar") {
-		return false
-	}
-	switch strings.ToLower(d) {
-	case "client", "broker", "server", "producer", "consumer":
-		return true
-	}
-	return strings.ContainsAny(d, "0123456789-.")
 }
