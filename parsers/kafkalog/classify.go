@@ -172,6 +172,9 @@ func (d *LineDecoder) emitEntry(e *entry) {
 		Program: d.program(r), Host: e.host, Client: r.ctx.Client, Group: r.ctx.Group,
 		Text: string(e.text),
 	}
+	if e.hostFromCompose {
+		ev.Host = string(e.compose)
+	}
 	if x, ok := r.relevantException(); ok {
 		ev.Exception, ev.ExceptionMsg = x.class, x.msg
 	}

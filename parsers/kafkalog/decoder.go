@@ -168,6 +168,9 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 		d.lastTime = e.time
 	}
 	e.compose = append(e.compose, line[:h.composeName]...)
+	if host == "" && len(e.compose) > 0 {
+		e.hostFromCompose = true // the service names the container; Host is set on emit
+	}
 	e.logger = append(e.logger, line[h.loggerStart:h.loggerEnd]...)
 	e.text = append(e.text, line[:min(len(line), analyzer.MaxTextLen)]...)
 	msg := line[h.msgStart:h.msgEnd]
@@ -224,7 +227,10 @@ func (d *LineDecoder) continuation(loc analyzer.Location, line []byte) bool {
 		d.unparsed(loc)
 		return false
 	}
-	return true
+	// Other text continues a multi-line message (log-cleaner stats, the
+	// " (logger)" line closing a dump); it is kept with the entry but not
+	// claimed as Kafka's, so a journal caller still sees its own lines.
+	return false
 }
 
 // finish emits the pending entry e, if active, and clears it.
@@ -256,17 +262,20 @@ func (d *LineDecoder) problem(loc analyzer.Location, format string, args ...any)
 // entry is the pending record. Its buffers are reused from one record to
 // the next, so an uninteresting record costs no allocation.
 type entry struct {
-	active      bool
-	loc         analyzer.Location
-	host        string
-	time        time.Time
-	timeGuessed bool
-	level       string
-	layout      layout
-	compose     []byte
-	logger      []byte
-	text        []byte
-	msg         []byte
+	active bool
+	loc    analyzer.Location
+	host   string
+	// hostFromCompose is set when Host should be the compose service name
+	// because the caller knew no host.
+	hostFromCompose bool
+	time            time.Time
+	timeGuessed     bool
+	level           string
+	layout          layout
+	compose         []byte
+	logger          []byte
+	text            []byte
+	msg             []byte
 	// candidate is set when the first line or an exception line passed the
 	// keyword pre-filter; only candidates are classified.
 	candidate bool

@@ -224,24 +224,31 @@ func matchResolve(r *record, ev *analyzer.Event) bool {
 		ev.Kind, ev.Reason = analyzer.ResolveFailed, "No resolvable bootstrap urls given in bootstrap.servers"
 		return true
 	}
-	for _, x := range r.excs {
-		if !r.kafkaOrigin {
+	if !r.kafkaOrigin {
+		return false
+	}
+	var hit *javaException
+	for i := range r.excs {
+		x := &r.excs[i]
+		if strings.HasSuffix(x.class, "UnknownHostException") || strings.HasSuffix(x.class, "UnresolvedAddressException") {
+			hit = x
 			break
 		}
-		unknown := strings.HasSuffix(x.class, "UnknownHostException")
-		if unknown || strings.HasSuffix(x.class, "UnresolvedAddressException") || strings.HasPrefix(x.msg, "Can't resolve address") {
-			ev.Kind, ev.Reason = analyzer.ResolveFailed, x.class
-			setNode(r, ev)
-			if unknown && ev.NodeHost == "" {
-				h, _, _ := strings.Cut(x.msg, ":")
-				if validHostName(h) {
-					ev.NodeHost = h
-				}
-			}
-			return true
+		if hit == nil && strings.HasPrefix(x.msg, "Can't resolve address") {
+			hit = x
 		}
 	}
-	return false
+	if hit == nil {
+		return false
+	}
+	ev.Kind, ev.Reason = analyzer.ResolveFailed, hit.class
+	setNode(r, ev)
+	if strings.HasSuffix(hit.class, "UnknownHostException") && ev.NodeHost == "" {
+		if h, _, _ := strings.Cut(hit.msg, ":"); validHostName(h) {
+			ev.NodeHost = h
+		}
+	}
+	return true
 }
 
 // matchSocketError reads refused, reset and broken-pipe errors carried by
