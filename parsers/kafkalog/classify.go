@@ -1,0 +1,253 @@
+package kafkalog
+
+import (
+	"bytes"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+)
+
+// keywords is the pre-filter: a record is classified only when its first
+// line or one of its exception lines contains one of these. Every
+// template classify matches contains at least one of them; the list is
+// checked with bytes.Contains only, so ordinary lines cost no regex.
+var keywords = [...][]byte{
+	[]byte("could not be established"), []byte("setup timeout"), []byte("terminated during"),
+	[]byte("uthentication"), []byte("Invalid receive"), []byte("Expiring "), []byte("request timeout"),
+	[]byte("TIMED_OUT"), []byte("timed out"), []byte("Rejected connection"), []byte("Completed connection"),
+	[]byte("resolv"), []byte("UnknownHost"), []byte("UnresolvedAddress"), []byte("refused"),
+	[]byte("Connection reset"), []byte("Broken pipe"), []byte("SSL"), []byte("disconnected"),
+	[]byte("Error connecting"), []byte("due to signal"), []byte("(id: "), []byte("Transition from "),
+	[]byte("ontrolled shutdown"), []byte("unclean shutdown"), []byte("Kafka Server started"),
+	[]byte("] start"), []byte("] shut"), []byte("], start"), []byte("], shut"),
+	[]byte("Error sending fetch"), []byte("Cancelled in-flight"), []byte("during broker startup"),
+	[]byte("KafkaServer startup"),
+}
+
+// interesting is the allocation-free pre-filter.
+func interesting(b []byte) bool {
+	for _, k := range keywords {
+		if bytes.Contains(b, k) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	reNodeAddr   = regexp.MustCompile(`\b[Nn]ode (-?\d+) \(([^()\s]+)\)`)
+	reNodeString = regexp.MustCompile(`([^\s(),]+):(\d+) \(id: (-?\d+) rack: [^)]*\)`)
+	reNodeID     = regexp.MustCompile(`\b[Nn]ode (-?\d+)\b`)
+	reUsingAddr  = regexp.MustCompile(`to node \S+ \(id: (-?\d+) rack: [^)]*\) using address (\S+)`)
+	reOldBoot    = regexp.MustCompile(`^Bootstrap broker (\S+) disconnected`)
+	reSetupTmo   = regexp.MustCompile(`The timeout value is (\d+) ms`)
+	reInvalidRcv = regexp.MustCompile(`Invalid receive \(size = (-?\d+)(?: larger than (\d+))?\)`)
+	reExpiring   = regexp.MustCompile(`Expiring (\d+) record\(s\) for (\S+?-\d+): ?(\d+) ms has passed since (batch creation|last append|last attempt)`)
+	rePeer       = regexp.MustCompile(`(?:[Ff]ailed (?:re-)?authentication with|Connection with|Unexpected error from|Rejected connection from) ([^\s;,()]+)`)
+	reResolve    = regexp.MustCompile(`Couldn't resolve server (\S+) from \S+ as DNS resolution (?:of the canonical hostname \S+ )?failed for (\S+)`)
+	reCancelled  = regexp.MustCompile(`Cancelled in-flight (\w+) request with correlation id \d+ due to node (-?\d+) being disconnected \(elapsed time since creation: \d+ms, elapsed time since send: (\d+)ms`)
+	reSignal     = regexp.MustCompile(`Terminating process due to signal (SIG[A-Z0-9]+)`)
+	reNodeDisc   = regexp.MustCompile(`^Node (-?\d+) disconnected\.$`)
+	reIdleDisc   = regexp.MustCompile(`^Idle connection to node (-?\d+) disconnected\.`)
+	reFailedAuth = regexp.MustCompile(`[Ff]ailed (?:re-)?authentication (?:with \S+(?: \(channelId=[^)]*\))? \((.*)\)$|due to: (.*)$)`)
+	reProduceErr = regexp.MustCompile(`on topic-partition (\S+?), retrying .* Error: REQUEST_TIMED_OUT`)
+	reFetchErr   = regexp.MustCompile(`^Error sending fetch request \([^)]*\) to node (-?\d+)`)
+)
+
+// record is a candidate entry turned into strings for classification.
+type record struct {
+	full   string // first-line message with its context prefix
+	msg    string // the message after the context prefix
+	ctx    logContext
+	logger string
+	level  string
+	// brokerID is the decoder's idea of whose broker log this is.
+	brokerID string
+	excs     []javaException
+	// kafkaOrigin is set when the logger, the context or a stack frame is
+	// Kafka's: only then do bare socket exceptions count.
+	kafkaOrigin bool
+}
+
+// javaException is one exception line of an entry.
+type javaException struct{ class, msg string }
+
+// newRecord builds the record of a candidate entry.
+func newRecord(e *entry) *record {
+	r := &record{full: string(e.msg), logger: string(e.logger), level: e.level, kafkaOrigin: e.kafkaOrigin}
+	r.ctx, r.msg = parseContext(r.full)
+	if r.ctx.Component == "" && strings.HasPrefix(r.full, "[Kafka Server ") { // 0.x "[Kafka Server 1], started"
+		if i := strings.Index(r.full, "], "); i > 0 {
+			r.ctx = logContext{Component: "KafkaServer", ID: r.full[len("[Kafka Server "):i]}
+			r.msg = r.full[i+3:]
+		}
+	}
+	if clientComponents[r.ctx.Component] || brokerComponents[r.ctx.Component] {
+		r.kafkaOrigin = true
+	}
+	if strings.HasPrefix(r.logger, "org.apache.zookeeper") {
+		r.kafkaOrigin = false
+	}
+	start := 0
+	for _, end := range e.excEnds {
+		line := string(e.excs[start:end])
+		start = end
+		cls, msg, _ := strings.Cut(line, ": ")
+		r.excs = append(r.excs, javaException{class: strings.TrimSuffix(cls, ":"), msg: msg})
+	}
+	return r
+}
+
+// text reports whether s is in the message or any exception line.
+func (r *record) text(s string) bool {
+	if strings.Contains(r.full, s) {
+		return true
+	}
+	for _, x := range r.excs {
+		if strings.Contains(x.msg, s) || strings.Contains(x.class, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// find returns the first submatch of re in the message or exceptions.
+func (r *record) find(re *regexp.Regexp) []string {
+	if m := re.FindStringSubmatch(r.full); m != nil {
+		return m
+	}
+	for _, x := range r.excs {
+		if m := re.FindStringSubmatch(x.msg); m != nil {
+			return m
+		}
+	}
+	return nil
+}
+
+// relevantException picks the exception worth naming: the deepest cause
+// from the network, TLS or Kafka packages, else the first one printed.
+func (r *record) relevantException() (javaException, bool) {
+	if len(r.excs) == 0 {
+		return javaException{}, false
+	}
+	for i := len(r.excs) - 1; i >= 0; i-- {
+		c := r.excs[i].class
+		for _, p := range [...]string{"javax.net.ssl.", "java.net.", "java.io.", "java.nio.channels.", "org.apache.kafka.", "javax.security.sasl."} {
+			if strings.HasPrefix(c, p) {
+				return r.excs[i], true
+			}
+		}
+	}
+	return r.excs[0], true
+}
+
+// matcher classifies a record into ev, reporting whether it matched.
+type matcher func(r *record, ev *analyzer.Event) bool
+
+// matchers run in order; the first that matches names the event. Exact
+// templates come first, then exception-driven kinds, then plain
+// disconnect lines, so the most specific reading wins.
+var matchers = []matcher{
+	matchLifecycle, matchSignal, matchConnectFailed, matchConnectTimeout, matchAuthTerminated,
+	matchFailedAuth, matchInvalidReceive, matchBatchExpired, matchRequestTimeout, matchQuota,
+	matchConnected, matchResolve, matchSocketError, matchSecurity, matchDisconnect,
+}
+
+// emitEntry classifies a candidate entry and sends its event and the
+// nodes it names.
+func (d *LineDecoder) emitEntry(e *entry) {
+	r := newRecord(e)
+	if brokerComponents[r.ctx.Component] {
+		d.sawBroker = true
+		if (serverComponents[r.ctx.Component] || r.ctx.Component == "SocketServer") && r.ctx.ID != "" {
+			d.brokerID = r.ctx.ID
+		}
+	}
+	r.brokerID = d.brokerID
+	d.learnNodes(r.full, e.loc)
+	ev := analyzer.Event{
+		Time: e.time, TimeGuessed: e.timeGuessed, Source: e.loc, Level: e.level,
+		Program: d.program(r), Host: e.host, Client: r.ctx.Client, Group: r.ctx.Group,
+		Text: string(e.text),
+	}
+	if e.hostFromCompose {
+		ev.Host = string(e.compose)
+	}
+	if x, ok := r.relevantException(); ok {
+		ev.Exception, ev.ExceptionMsg = x.class, x.msg
+	}
+	for _, m := range matchers {
+		if m(r, &ev) {
+			if ev.Node == "" && ev.Program == "java-broker" {
+				ev.Node = r.ctx.ID
+				if !serverComponents[r.ctx.Component] && r.ctx.Component != "SocketServer" {
+					ev.Node = d.brokerID
+				}
+			}
+			d.stats.Events++
+			d.sink.Event(ev)
+			return
+		}
+	}
+}
+
+// program tells a broker's line from a client's: by context, then logger,
+// then by what the input showed so far.
+func (d *LineDecoder) program(r *record) string {
+	switch {
+	case brokerComponents[r.ctx.Component]:
+		return "java-broker"
+	case clientComponents[r.ctx.Component]:
+		return "java-client"
+	case isBrokerLogger([]byte(r.logger)):
+		return "java-broker"
+	case isClientLogger(r.logger):
+		return "java-client"
+	case d.sawBroker:
+		return "java-broker"
+	}
+	return "java-client"
+}
+
+// setNode fills Node, NodeHost and Addr from the first node reference.
+func setNode(r *record, ev *analyzer.Event) {
+	if m := reNodeAddr.FindStringSubmatch(r.msg); m != nil {
+		ev.Node = m[1]
+		if ep, ok := parseEndpoint(m[2]); ok {
+			ev.NodeHost, ev.Addr = ep.Host, ep.Addr
+		}
+		return
+	}
+	if m := reNodeString.FindStringSubmatch(r.msg); m != nil {
+		ev.Node = m[3]
+		if ep, ok := parseEndpoint(m[1] + ":" + m[2]); ok {
+			ev.NodeHost, ev.Addr = ep.Host, ep.Addr
+		}
+		return
+	}
+	if m := reNodeID.FindStringSubmatch(r.msg); m != nil {
+		ev.Node = m[1]
+	}
+}
+
+// setPeer fills Peer (and NodeHost when a name was printed) from the
+// socket description of a Selector line.
+func setPeer(r *record, ev *analyzer.Event) {
+	m := rePeer.FindStringSubmatch(r.msg)
+	if m == nil {
+		return
+	}
+	if a, ok := parsePeer(m[1]); ok {
+		ev.Peer = a
+	}
+	if name, _, ok := strings.Cut(m[1], "/"); ok && name != "" && validHostName(name) {
+		ev.NodeHost = name
+	}
+}
+
+func atoi64(s string) int64 {
+	v, _ := strconv.ParseInt(s, 10, 64)
+	return v
+}

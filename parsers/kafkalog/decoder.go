@@ -1,0 +1,343 @@
+package kafkalog
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+)
+
+const (
+	// MaxLineLen caps the bytes kept of one line; the rest is dropped and
+	// the line reported as cut.
+	MaxLineLen = 64 << 10
+	// maxKeep caps the first line kept of a pending entry: templates sit
+	// at its start and Text is cut to analyzer.MaxTextLen anyway.
+	maxKeep = 8 << 10
+	// maxExceptions caps the exception lines (first + "Caused by") kept
+	// per entry; maxExceptionLen each of them.
+	maxExceptions   = 8
+	maxExceptionLen = 2 << 10
+	// maxProblems bounds Stats.Problems.
+	maxProblems = 10
+	// maxSlots bounds the interleaved compose services tracked at once.
+	maxSlots = 8
+)
+
+// LineDecoder turns Kafka log lines into events. It holds one pending
+// entry (a header line plus its continuation lines) and emits it when the
+// next header arrives or on Flush. One decoder serves one input.
+type LineDecoder struct {
+	src  *analyzer.Source
+	sink analyzer.Sink
+	// stats is what Parse reports; LineDecoder callers may ignore it.
+	stats analyzer.Stats
+
+	hdr header
+	// slots hold the pending entries: one per docker compose service, so
+	// interleaved containers keep their stack traces (slots[0] without
+	// compose). cur is the entry the last line went to.
+	slots  [maxSlots]entry
+	nslots int
+	cur    *entry
+	// lastTime is the newest record time seen; it stands in for records
+	// printed without a date when the caller gives none.
+	lastTime time.Time
+	// sawBroker is set once the input proved to be a broker's log; it
+	// decides Program for lines that do not tell.
+	sawBroker bool
+	// brokerID is the id of the broker whose log this is, once a config
+	// dump or a server log context named it.
+	brokerID string
+	// layout is the first layout recognised, composed whether it came
+	// through docker compose.
+	layout   layout
+	composed bool
+	// nodes remembers what Node facts were sent, so each is sent once.
+	nodes map[string]struct{}
+}
+
+// NewLineDecoder decodes Kafka log lines one at a time, for callers that
+// have already split and timestamped them (journal entries, docker logs).
+func NewLineDecoder(src *analyzer.Source, sink analyzer.Sink) *LineDecoder {
+	return &LineDecoder{src: src, sink: sink, nodes: map[string]struct{}{}}
+}
+
+// Line decodes one message; ts is the caller's timestamp (used when the message has none),
+// host the machine. Continuation lines (stack frames arriving as separate entries) attach to
+// the previous entry. It reports whether the line was understood as Kafka's.
+//
+// A message holding several lines (a journal entry with a whole stack
+// trace) is decoded line by line, all at loc.
+func (d *LineDecoder) Line(loc analyzer.Location, ts time.Time, host string, msg []byte) bool {
+	understood := false
+	for len(msg) > 0 {
+		line := msg
+		if i := bytes.IndexByte(msg, '\n'); i >= 0 {
+			line, msg = msg[:i], msg[i+1:]
+		} else {
+			msg = nil
+		}
+		if len(line) > MaxLineLen {
+			d.problem(loc, "line longer than %d bytes, cut", MaxLineLen)
+			line = line[:MaxLineLen]
+		}
+		if d.line(loc, ts, host, line) {
+			understood = true
+		}
+	}
+	return understood
+}
+
+// Flush emits the pending multi-line entry.
+func (d *LineDecoder) Flush() {
+	for i := 0; i < d.nslots; i++ {
+		d.finish(&d.slots[i])
+	}
+}
+
+// line decodes one physical line.
+func (d *LineDecoder) line(loc analyzer.Location, ts time.Time, host string, line []byte) bool {
+	d.stats.Lines++
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	zone := time.UTC
+	if d.src != nil && d.src.Zone != nil {
+		zone = d.src.Zone
+	}
+	if parseHeader(line, zone, &d.hdr) {
+		e := d.slot(line[:d.hdr.composeName])
+		d.finish(e)
+		d.cur = e
+		d.start(loc, ts, host, line)
+		return true
+	}
+	return d.continuation(loc, line)
+}
+
+// slot finds the pending entry of a compose service (name empty: none),
+// taking a free slot or, when all are busy, the first one.
+func (d *LineDecoder) slot(name []byte) *entry {
+	for i := 0; i < d.nslots; i++ {
+		if bytes.Equal(d.slots[i].compose, name) {
+			return &d.slots[i]
+		}
+	}
+	if d.nslots < maxSlots {
+		d.nslots++
+		return &d.slots[d.nslots-1]
+	}
+	d.finish(&d.slots[0])
+	return &d.slots[0]
+}
+
+// slotOf returns the pending entry a compose service's continuation line
+// belongs to, or nil.
+func (d *LineDecoder) slotOf(name []byte) *entry {
+	for i := 0; i < d.nslots; i++ {
+		if d.slots[i].active && bytes.Equal(d.slots[i].compose, name) {
+			return &d.slots[i]
+		}
+	}
+	return nil
+}
+
+// start opens a new pending entry from the header in d.hdr.
+func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, line []byte) {
+	h := &d.hdr
+	if d.layout == layoutNone {
+		d.layout, d.composed = h.layout, h.composeEnd > 0
+	}
+	e := d.cur
+	e.reset()
+	e.active = true
+	e.loc, e.host, e.level, e.layout = loc, host, h.level, h.layout
+	switch {
+	case h.hasTime:
+		e.time = h.time
+	case h.hasDocker:
+		e.time = h.dockerTime
+	case !ts.IsZero():
+		e.time = ts
+	default:
+		e.time, e.timeGuessed = d.lastTime, true
+	}
+	if e.time.After(d.lastTime) {
+		d.lastTime = e.time
+	}
+	e.compose = append(e.compose, line[:h.composeName]...)
+	if host == "" && len(e.compose) > 0 {
+		e.hostFromCompose = true // the service names the container; Host is set on emit
+	}
+	e.logger = append(e.logger, line[h.loggerStart:h.loggerEnd]...)
+	e.text = append(e.text, line[:min(len(line), analyzer.MaxTextLen)]...)
+	msg := line[h.msgStart:h.msgEnd]
+	e.msg = append(e.msg, msg[:min(len(msg), maxKeep)]...)
+	if isKafkaLogger(e.logger) {
+		e.kafkaOrigin = true
+		if isBrokerLogger(e.logger) {
+			d.sawBroker = true
+		}
+	}
+	if scope, ok := configDumpScope(e.msg); ok {
+		e.dump = scope
+		return
+	}
+	// The server lifecycle loggers print a handful of short lines, some
+	// ("starting") with no keyword at all: keep them all.
+	e.candidate = interesting(e.msg) || (bytes.HasPrefix(e.logger, []byte("kafka.server.")) && bytes.HasSuffix(e.logger, []byte("Server")))
+}
+
+// continuation attaches a non-header line to the pending entry.
+func (d *LineDecoder) continuation(loc analyzer.Location, line []byte) bool {
+	e := d.cur
+	if name, end, ok := cutCompose(line); ok && d.nslots > 0 {
+		if c := d.slotOf(line[:name]); c != nil {
+			e, line = c, line[end:]
+		}
+	}
+	if e == nil || !e.active {
+		if looksLikeRecord(line) {
+			d.unparsed(loc)
+		}
+		return false
+	}
+	t := line[skipSpaces(line, 0):]
+	switch {
+	case bytes.HasPrefix(t, []byte("at ")):
+		if e.candidate && !e.kafkaOrigin && bytes.Contains(t, []byte("org.apache.kafka.")) {
+			e.kafkaOrigin = true
+		}
+		return true
+	case bytes.HasPrefix(t, []byte("... ")):
+		return true
+	case e.dump != "" && len(t) < len(line) && bytes.Contains(t, []byte(" = ")):
+		e.configLine(t)
+		return true
+	case bytes.HasPrefix(t, []byte("Caused by: ")):
+		e.exception(t[len("Caused by: "):])
+		return true
+	case len(t) == len(line) && isExceptionLine(t):
+		e.exception(t)
+		return true
+	case looksLikeRecord(line):
+		d.finish(e)
+		d.unparsed(loc)
+		return false
+	}
+	// Other text continues a multi-line message (log-cleaner stats, the
+	// " (logger)" line closing a dump); it is kept with the entry but not
+	// claimed as Kafka's, so a journal caller still sees its own lines.
+	return false
+}
+
+// finish emits the pending entry e, if active, and clears it.
+func (d *LineDecoder) finish(e *entry) {
+	if !e.active {
+		return
+	}
+	switch {
+	case e.dump != "":
+		d.emitConfig(e)
+	case e.candidate:
+		d.emitEntry(e)
+	}
+	e.active = false
+}
+
+func (d *LineDecoder) unparsed(loc analyzer.Location) {
+	d.stats.Unparsed++
+	d.problem(loc, "not a Kafka log record in any known layout")
+}
+
+func (d *LineDecoder) problem(loc analyzer.Location, format string, args ...any) {
+	if len(d.stats.Problems) >= maxProblems {
+		return
+	}
+	d.stats.Problems = append(d.stats.Problems, fmt.Sprintf("%s: line %d: ", loc.Path, loc.Line)+fmt.Sprintf(format, args...))
+}
+
+// entry is the pending record. Its buffers are reused from one record to
+// the next, so an uninteresting record costs no allocation.
+type entry struct {
+	active bool
+	loc    analyzer.Location
+	host   string
+	// hostFromCompose is set when Host should be the compose service name
+	// because the caller knew no host.
+	hostFromCompose bool
+	time            time.Time
+	timeGuessed     bool
+	level           string
+	layout          layout
+	compose         []byte
+	logger          []byte
+	text            []byte
+	msg             []byte
+	// candidate is set when the first line or an exception line passed the
+	// keyword pre-filter; only candidates are classified.
+	candidate bool
+	// kafkaOrigin is set when the logger or a stack frame is Kafka's.
+	kafkaOrigin bool
+	// excs holds up to maxExceptions exception lines, excEnds their ends.
+	excs    []byte
+	excEnds []int
+	// dump is the Config scope when the entry is a config dump.
+	dump     string
+	settings []setting
+}
+
+func (e *entry) reset() {
+	keep := *e
+	*e = entry{
+		compose: keep.compose[:0], logger: keep.logger[:0], text: keep.text[:0], msg: keep.msg[:0],
+		excs: keep.excs[:0], excEnds: keep.excEnds[:0], settings: keep.settings[:0],
+	}
+}
+
+// exception keeps an exception line ("java.io.IOException: msg").
+func (e *entry) exception(t []byte) {
+	if interesting(t) {
+		e.candidate = true
+	}
+	if bytes.HasPrefix(t, []byte("org.apache.kafka.")) {
+		e.kafkaOrigin = true
+	}
+	if len(e.excEnds) >= maxExceptions {
+		return
+	}
+	e.excs = append(e.excs, t[:min(len(t), maxExceptionLen)]...)
+	e.excEnds = append(e.excEnds, len(e.excs))
+}
+
+// isExceptionLine accepts "pkg.SomeException: msg", "pkg.SomeError" at
+// the start of a line.
+func isExceptionLine(t []byte) bool {
+	end := bytes.IndexByte(t, ':')
+	if end < 0 {
+		end = len(t)
+	}
+	name := t[:end]
+	if len(name) < 5 || bytes.IndexByte(name, '.') < 0 || !isLoggerToken(name) {
+		return false
+	}
+	return bytes.HasSuffix(name, []byte("Exception")) || bytes.HasSuffix(name, []byte("Error")) ||
+		bytes.HasSuffix(name, []byte("Throwable")) || bytes.Contains(name, []byte("Exception$"))
+}
+
+// looksLikeRecord reports lines that start like a log record (a date or
+// a bracket) and carry a level word early, but that no layout accepted.
+func looksLikeRecord(line []byte) bool {
+	if len(line) == 0 || !(line[0] == '[' || isDigit(line[0])) {
+		return false
+	}
+	head := line[:min(len(line), 100)]
+	for _, l := range [...]string{" INFO ", " WARN ", " ERROR ", " DEBUG ", " TRACE ", " FATAL "} {
+		if bytes.Contains(head, []byte(l)) {
+			return true
+		}
+	}
+	return false
+}

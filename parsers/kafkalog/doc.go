@@ -1,0 +1,21 @@
+// Package kafkalog reads Apache Kafka's Java logs — client applications
+// and broker server.log — and turns them into normalised analyzer events,
+// node facts and config facts.
+//
+// It accepts the layouts real bundles contain: Kafka's stock log4j
+// "[date] LEVEL msg (logger)", Strimzi's "date LEVEL msg (logger) [thread]",
+// logback and Spring Boot (2.x and 3.x ISO dates), patterns without a date,
+// and any of them behind a docker compose "service | " prefix with an
+// optional docker timestamp. The layout is judged per line, so a file that
+// changes layout half-way still parses.
+//
+// A record is a header line plus its continuation lines (stack frames,
+// "Caused by:", config "\tkey = value" lines). Records are classified only
+// when a bytes.Contains pre-filter over their first line or exception
+// lines finds a keyword of a known template; everything else costs a
+// header parse and a few byte scans, with no allocation and no regex.
+//
+// LineDecoder is the same engine for callers that split lines themselves
+// (the journal parser, docker logs): it takes the caller's timestamp for
+// records printed without one.
+package kafkalog

@@ -1,0 +1,507 @@
+package kafkalog
+
+import (
+	"bytes"
+	"time"
+)
+
+// layout is the line shape a record header was printed in.
+type layout uint8
+
+const (
+	layoutNone layout = iota
+	// layoutLog4j is Kafka's stock "[%d] %p %m (%c)%n".
+	layoutLog4j
+	// layoutStrimzi is "%d %p %m (%c) [%t]": no brackets round the date,
+	// thread after the logger (Strimzi, AMQ Streams, Connect images).
+	layoutStrimzi
+	// layoutLogback is "%d %-5p [%t] %logger: %m" and its relatives,
+	// including patterns that print no date at all.
+	layoutLogback
+	// layoutSpringBoot is Spring Boot's console pattern
+	// "%d  LEVEL pid --- [thread] logger : msg" (2.x and 3.x).
+	layoutSpringBoot
+	// layoutISO8601 is any of the above shapes with an ISO date ("T", zone)
+	// that is not Spring Boot's.
+	layoutISO8601
+)
+
+// String names the layout as Stats.Layout reports it.
+func (l layout) String() string {
+	switch l {
+	case layoutLog4j:
+		return "log4j"
+	case layoutStrimzi:
+		return "strimzi"
+	case layoutLogback:
+		return "logback"
+	case layoutSpringBoot:
+		return "spring-boot"
+	case layoutISO8601:
+		return "iso8601"
+	}
+	return ""
+}
+
+// header is a record's first line taken apart. The spans index the line it
+// was parsed from; they are valid until that line's buffer is reused.
+type header struct {
+	layout layout
+	// composeEnd is where a docker compose "name  | " prefix ends (0: none);
+	// the service name is line[:composeName].
+	composeEnd, composeName int
+	// time is the record's time; hasTime is false for patterns without a
+	// date, then dockerTime (hasDocker) or the caller's time stands in.
+	time       time.Time
+	hasTime    bool
+	dockerTime time.Time
+	hasDocker  bool
+	level      string
+	// logger and msg are spans of the line; logger may be empty when the
+	// record's logger sits on a later line (multi-line messages).
+	loggerStart, loggerEnd int
+	msgStart, msgEnd       int
+}
+
+// parseHeader recognises a record header in any supported layout. It never
+// allocates: times are built with time.Date in zone, offsets applied by hand.
+func parseHeader(line []byte, zone *time.Location, h *header) bool {
+	*h = header{}
+	pos := 0
+	if name, end, ok := cutCompose(line); ok {
+		h.composeName, h.composeEnd, pos = name, end, end
+	}
+	if t, n, iso, ok := parseDateTime(line[pos:], zone); ok && iso && pos+n < len(line) && line[pos+n] == ' ' {
+		inner := pos + n + 1
+		if inner < len(line) && (line[inner] == '[' || isDigit(line[inner])) {
+			if _, _, _, ok := parseDateTime(trimBracket(line[inner:]), zone); ok {
+				h.dockerTime, h.hasDocker, pos = t, true, inner
+			}
+		}
+	}
+	if pos >= len(line) {
+		return false
+	}
+	switch c := line[pos]; {
+	case c == '[':
+		t, n, _, ok := parseDateTime(line[pos+1:], zone)
+		p := pos + 1 + n
+		if !ok || p+1 >= len(line) || line[p] != ']' || line[p+1] != ' ' {
+			return false
+		}
+		h.time, h.hasTime = t, true
+		return parseAfterDate(line, p+2, layoutLog4j, h)
+	case isDigit(c):
+		t, n, iso, ok := parseDateTime(line[pos:], zone)
+		p := pos + n
+		if !ok || p >= len(line) || line[p] != ' ' {
+			return false
+		}
+		h.time, h.hasTime = t, true
+		if iso {
+			return parseAfterDate(line, p+1, layoutISO8601, h)
+		}
+		return parseAfterDate(line, p+1, layoutStrimzi, h)
+	default:
+		return parseLevelFirst(line, pos, h)
+	}
+}
+
+// parseAfterDate reads "LEVEL rest" and splits rest by the layout family;
+// family is log4j (bracketed date), strimzi (plain date) or iso8601.
+func parseAfterDate(line []byte, p int, family layout, h *header) bool {
+	p = skipSpaces(line, p)
+	lvl, n := parseLevel(line[p:])
+	if n == 0 {
+		return false
+	}
+	h.level = lvl
+	p += n
+	if p < len(line) && line[p] != ' ' {
+		return false
+	}
+	p = skipSpaces(line, p)
+	if family != layoutLog4j {
+		if q, ok := springBody(line, p); ok {
+			h.layout = layoutSpringBoot
+			return splitSpring(line, q, h)
+		}
+	}
+	// "[thread] a.b.Logger: msg" is tried before the "(logger)" suffix:
+	// a log context "[Producer clientId=x] " never ends in a dotted token
+	// and a colon, while a logback message may well end in parentheses.
+	if family != layoutLog4j && p < len(line) && line[p] == '[' && splitLogback(line, p, h) {
+		if family == layoutISO8601 {
+			h.layout = layoutISO8601
+		} else {
+			h.layout = layoutLogback
+		}
+		return true
+	}
+	if ms, me, ls, le, ok := splitLoggerSuffix(line, p); ok {
+		h.msgStart, h.msgEnd, h.loggerStart, h.loggerEnd = ms, me, ls, le
+		h.layout = family
+		return true
+	}
+	// A record whose logger comes on a later line (config dumps,
+	// multi-line messages) or a pattern that prints none.
+	h.layout = family
+	h.msgStart, h.msgEnd = p, trimRightEnd(line, len(line))
+	return true
+}
+
+// parseLevelFirst reads logback patterns that print no date:
+// "WARN  [thread] [o.a.k.c.NetworkClient.:] msg".
+func parseLevelFirst(line []byte, p int, h *header) bool {
+	lvl, n := parseLevel(line[p:])
+	if n == 0 || p+n >= len(line) || line[p+n] != ' ' {
+		return false
+	}
+	q := skipSpaces(line, p+n)
+	if q >= len(line) || line[q] != '[' {
+		return false
+	}
+	h.level = lvl
+	if !splitLogback(line, q, h) {
+		return false
+	}
+	h.layout = layoutLogback
+	return true
+}
+
+// springBody reports whether line[p:] is "pid --- " and returns where the
+// bracket groups start.
+func springBody(line []byte, p int) (int, bool) {
+	q := p
+	for q < len(line) && isDigit(line[q]) {
+		q++
+	}
+	if q == p {
+		return 0, false
+	}
+	q = skipSpaces(line, q)
+	if !bytes.HasPrefix(line[q:], []byte("--- ")) {
+		return 0, false
+	}
+	return skipSpaces(line, q+4), true
+}
+
+// splitSpring reads "[app] [thread] logger   : msg" (app optional).
+func splitSpring(line []byte, p int, h *header) bool {
+	for p < len(line) && line[p] == '[' {
+		end := matchBracket(line, p)
+		if end < 0 {
+			return false
+		}
+		p = skipSpaces(line, end+1)
+	}
+	ls := p
+	for p < len(line) && line[p] != ' ' {
+		p++
+	}
+	le := p
+	p = skipSpaces(line, p)
+	if le == ls || p >= len(line) || line[p] != ':' {
+		return false
+	}
+	h.loggerStart, h.loggerEnd = ls, le
+	h.msgStart = skipSpaces(line, p+1)
+	h.msgEnd = trimRightEnd(line, len(line))
+	if h.msgStart > h.msgEnd {
+		h.msgStart = h.msgEnd
+	}
+	return true
+}
+
+// splitLogback reads "[thread] logger: msg", "[thread] logger - msg" and
+// "[thread] [logger.:] msg" starting at the thread's bracket.
+func splitLogback(line []byte, p int, h *header) bool {
+	end := matchBracket(line, p)
+	if end < 0 {
+		return false
+	}
+	p = skipSpaces(line, end+1)
+	var ls, le int
+	if p < len(line) && line[p] == '[' {
+		e := matchBracket(line, p)
+		if e < 0 {
+			return false
+		}
+		ls, le = p+1, e
+		for le > ls && (line[le-1] == ':' || line[le-1] == '.') {
+			le--
+		}
+		p = e + 1
+	} else {
+		ls = p
+		for p < len(line) && line[p] != ' ' {
+			p++
+		}
+		le = p
+		if le > ls && line[le-1] == ':' {
+			le--
+		} else {
+			q := skipSpaces(line, p)
+			if q >= len(line) || (line[q] != '-' && line[q] != ':') {
+				return false
+			}
+			p = q + 1
+		}
+	}
+	if !isLoggerToken(line[ls:le]) {
+		return false
+	}
+	h.loggerStart, h.loggerEnd = ls, le
+	h.msgStart = skipSpaces(line, p)
+	h.msgEnd = trimRightEnd(line, len(line))
+	if h.msgStart > h.msgEnd {
+		h.msgStart = h.msgEnd
+	}
+	return true
+}
+
+// splitLoggerSuffix finds a trailing "(logger)" or "(logger) [thread]"
+// and returns the message and logger spans.
+func splitLoggerSuffix(line []byte, p int) (ms, me, ls, le int, ok bool) {
+	end := trimRightEnd(line, len(line))
+	if end <= p {
+		return 0, 0, 0, 0, false
+	}
+	if line[end-1] == ']' {
+		open := matchBracketBack(line, p, end-1)
+		if open < 0 {
+			return 0, 0, 0, 0, false
+		}
+		end = trimRightEnd(line, open)
+	}
+	if end <= p || line[end-1] != ')' {
+		return 0, 0, 0, 0, false
+	}
+	open := bytes.LastIndexByte(line[p:end-1], '(')
+	if open < 0 {
+		return 0, 0, 0, 0, false
+	}
+	open += p
+	tok := line[open+1 : end-1]
+	if !isLoggerToken(tok) {
+		return 0, 0, 0, 0, false
+	}
+	le = end - 1
+	if c := bytes.IndexByte(tok, ':'); c >= 0 { // Connect's "(%c:%L)"
+		le = open + 1 + c
+	}
+	return p, trimRightEnd(line, open), open + 1, le, true
+}
+
+// isLoggerToken accepts Java logger names: dotted, no spaces, "$" for
+// Scala objects, ":123" for a line number.
+func isLoggerToken(b []byte) bool {
+	if len(b) == 0 || len(b) > 256 {
+		return false
+	}
+	dot := false
+	for _, c := range b {
+		switch {
+		case c == '.' || c == '$':
+			dot = true
+		case c == '_' || c == ':' || isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'z'):
+		default:
+			return false
+		}
+	}
+	return dot && !isDigit(b[0])
+}
+
+// cutCompose recognises docker compose's "service  | " prefix.
+func cutCompose(line []byte) (name, end int, ok bool) {
+	i := 0
+	for i < len(line) && i < 96 && isNameByte(line[i]) {
+		i++
+	}
+	if i == 0 {
+		return 0, 0, false
+	}
+	j := skipSpaces(line, i)
+	if j >= len(line) || line[j] != '|' {
+		return 0, 0, false
+	}
+	j++
+	if j < len(line) && line[j] == ' ' {
+		j++
+	}
+	return i, j, true
+}
+
+func isNameByte(c byte) bool {
+	return c == '-' || c == '_' || c == '.' || isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'z')
+}
+
+// levels maps printed level words to the normalised ones Event.Level uses.
+var levels = [...]struct{ word, norm string }{
+	{"INFO", "INFO"}, {"WARN", "WARN"}, {"ERROR", "ERROR"}, {"DEBUG", "DEBUG"},
+	{"TRACE", "TRACE"}, {"WARNING", "WARN"}, {"FATAL", "ERROR"}, {"SEVERE", "ERROR"},
+}
+
+// parseLevel reads a level word at the start of b.
+func parseLevel(b []byte) (string, int) {
+	n := 0
+	for n < len(b) && n < 8 && b[n] >= 'A' && b[n] <= 'Z' {
+		n++
+	}
+	if n == len(b) || (n < len(b) && b[n] != ' ') {
+		return "", 0
+	}
+	for _, l := range levels {
+		if string(b[:n]) == l.word {
+			return l.norm, n
+		}
+	}
+	return "", 0
+}
+
+// parseDateTime reads "yyyy-MM-dd HH:mm:ss[,.]SSS" or the ISO form with
+// "T", a fraction of 1-9 digits and an optional zone (Z, +hh:mm, +hhmm).
+// Times without a zone are in zone. iso reports the "T" form.
+func parseDateTime(b []byte, zone *time.Location) (t time.Time, n int, iso, ok bool) {
+	if len(b) < 19 || b[4] != '-' || b[7] != '-' || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, 0, false, false
+	}
+	iso = b[10] == 'T'
+	if !iso && b[10] != ' ' {
+		return time.Time{}, 0, false, false
+	}
+	year, ok1 := digits(b[0:4])
+	mon, ok2 := digits(b[5:7])
+	day, ok3 := digits(b[8:10])
+	hh, ok4 := digits(b[11:13])
+	mm, ok5 := digits(b[14:16])
+	ss, ok6 := digits(b[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 {
+		return time.Time{}, 0, false, false
+	}
+	n = 19
+	nsec := 0
+	if n < len(b) && (b[n] == ',' || b[n] == '.') {
+		k := n + 1
+		scale := 100000000
+		for k < len(b) && k-n <= 9 && isDigit(b[k]) {
+			nsec += int(b[k]-'0') * scale
+			scale /= 10
+			k++
+		}
+		if k == n+1 {
+			return time.Time{}, 0, false, false
+		}
+		n = k
+	}
+	if zone == nil {
+		zone = time.UTC
+	}
+	if iso {
+		if off, k, zoned := parseZone(b[n:]); zoned {
+			t = time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, time.UTC).Add(-time.Duration(off) * time.Second)
+			return t, n + k, true, true
+		}
+	}
+	return time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, zone), n, iso, true
+}
+
+// parseZone reads "Z", "+hh:mm" or "+hhmm" and returns the offset in seconds.
+func parseZone(b []byte) (off, n int, ok bool) {
+	if len(b) == 0 {
+		return 0, 0, false
+	}
+	if b[0] == 'Z' {
+		return 0, 1, true
+	}
+	if b[0] != '+' && b[0] != '-' || len(b) < 5 {
+		return 0, 0, false
+	}
+	hh, ok1 := digits(b[1:3])
+	n = 3
+	if b[n] == ':' {
+		n++
+	}
+	if len(b) < n+2 {
+		return 0, 0, false
+	}
+	mm, ok2 := digits(b[n : n+2])
+	if !ok1 || !ok2 || hh > 23 || mm > 59 {
+		return 0, 0, false
+	}
+	off = hh*3600 + mm*60
+	if b[0] == '-' {
+		off = -off
+	}
+	return off, n + 2, true
+}
+
+func digits(b []byte) (int, bool) {
+	v := 0
+	for _, c := range b {
+		if !isDigit(c) {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func skipSpaces(b []byte, p int) int {
+	for p < len(b) && (b[p] == ' ' || b[p] == '\t') {
+		p++
+	}
+	return p
+}
+
+func trimRightEnd(b []byte, end int) int {
+	for end > 0 && (b[end-1] == ' ' || b[end-1] == '\t') {
+		end--
+	}
+	return end
+}
+
+func trimBracket(b []byte) []byte {
+	if len(b) > 0 && b[0] == '[' {
+		return b[1:]
+	}
+	return b
+}
+
+// matchBracket returns the index of the "]" closing the "[" at p, honouring
+// nesting, or -1.
+func matchBracket(b []byte, p int) int {
+	depth := 0
+	for i := p; i < len(b); i++ {
+		switch b[i] {
+		case '[':
+			depth++
+		case ']':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// matchBracketBack returns the index of the "[" opening the "]" at end,
+// not looking before lo, or -1.
+func matchBracketBack(b []byte, lo, end int) int {
+	depth := 0
+	for i := end; i >= lo; i-- {
+		switch b[i] {
+		case ']':
+			depth++
+		case '[':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}

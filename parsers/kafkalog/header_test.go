@@ -1,0 +1,127 @@
+package kafkalog
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseHeaderLayouts(t *testing.T) {
+	type got struct {
+		Layout, Level, Logger, Msg, Compose string
+		Time                                time.Time
+		HasTime                             bool
+	}
+	ts := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		name string
+		line string
+		want *got // nil: not a header
+	}{
+		{"log4j", "[2018-02-12 20:12:55,333] WARN Unexpected error from /10.1.2.3; closing connection (org.apache.kafka.common.network.Selector)",
+			&got{"log4j", "WARN", "org.apache.kafka.common.network.Selector", "Unexpected error from /10.1.2.3; closing connection", "", ts("2018-02-12T20:12:55.333Z"), true}},
+		{"log4j scala object", "[2023-01-02 03:04:05,006] ERROR Exiting Kafka due to fatal exception during startup. (kafka.Kafka$)",
+			&got{"log4j", "ERROR", "kafka.Kafka$", "Exiting Kafka due to fatal exception during startup.", "", ts("2023-01-02T03:04:05.006Z"), true}},
+		{"log4j connect line number", "[2023-01-02 03:04:05,006] INFO [Worker clientId=connect-1, groupId=connect-cluster] Node 2 disconnected. (org.apache.kafka.clients.NetworkClient:977)",
+			&got{"log4j", "INFO", "org.apache.kafka.clients.NetworkClient", "[Worker clientId=connect-1, groupId=connect-cluster] Node 2 disconnected.", "", ts("2023-01-02T03:04:05.006Z"), true}},
+		{"log4j config dump first line", "[2024-03-05 10:15:02,114] INFO ProducerConfig values: ",
+			&got{"log4j", "INFO", "", "ProducerConfig values:", "", ts("2024-03-05T10:15:02.114Z"), true}},
+		{"log4j fatal", "[2017-01-02 03:04:05,006] FATAL [Kafka Server 1], Fatal error during KafkaServer startup. Prepare to shutdown (kafka.server.KafkaServer)",
+			&got{"log4j", "ERROR", "kafka.server.KafkaServer", "[Kafka Server 1], Fatal error during KafkaServer startup. Prepare to shutdown", "", ts("2017-01-02T03:04:05.006Z"), true}},
+		{"strimzi", "2020-08-05 15:32:44,650 WARN [SocketServer brokerId=1] Unexpected error from /10.1.1.1; closing connection (org.apache.kafka.common.network.Selector) [data-plane-kafka-network-thread-1-ListenerName(PLAIN-9092)-PLAINTEXT-0]",
+			&got{"strimzi", "WARN", "org.apache.kafka.common.network.Selector", "[SocketServer brokerId=1] Unexpected error from /10.1.1.1; closing connection", "", ts("2020-08-05T15:32:44.650Z"), true}},
+		{"strimzi connect", "2020-05-12 09:28:48,313 ERROR [AdminClient clientId=adminclient-1] Connection to node -1 (my-kafka-bootstrap/10.0.0.1:9092) could not be established. Broker may not be available. (org.apache.kafka.clients.NetworkClient) [kafka-admin-client-thread | adminclient-1]",
+			&got{"strimzi", "ERROR", "org.apache.kafka.clients.NetworkClient", "[AdminClient clientId=adminclient-1] Connection to node -1 (my-kafka-bootstrap/10.0.0.1:9092) could not be established. Broker may not be available.", "", ts("2020-05-12T09:28:48.313Z"), true}},
+		{"spring boot 2", "2021-01-21 21:56:53.890  WARN 18 --- [ntainer#0-0-C-1] org.apache.kafka.clients.NetworkClient   : [Consumer clientId=c-1, groupId=g] Node 1 disconnected.",
+			&got{"spring-boot", "WARN", "org.apache.kafka.clients.NetworkClient", "[Consumer clientId=c-1, groupId=g] Node 1 disconnected.", "", ts("2021-01-21T21:56:53.890Z"), true}},
+		{"spring boot 3 app name", "2025-03-11T23:13:55.125Z  INFO 1 --- [kafka-t] [kafka-t-admin-0] org.apache.kafka.clients.NetworkClient   : [AdminClient clientId=adminclient-1] Node -1 disconnected.",
+			&got{"spring-boot", "INFO", "org.apache.kafka.clients.NetworkClient", "[AdminClient clientId=adminclient-1] Node -1 disconnected.", "", ts("2025-03-11T23:13:55.125Z"), true}},
+		{"spring boot 3 offset", "2025-03-11T23:13:55.125+02:00 ERROR 7 --- [           main] o.a.k.c.NetworkClient                    : boom",
+			&got{"spring-boot", "ERROR", "o.a.k.c.NetworkClient", "boom", "", ts("2025-03-11T21:13:55.125Z"), true}},
+		{"logback abbreviated", "2025-02-04 15:10:12,140 WARN  [kafka-admin-client-thread | admin-1] o.a.k.c.NetworkClient: [AdminClient clientId=admin-1] Node 1 disconnected.",
+			&got{"logback", "WARN", "o.a.k.c.NetworkClient", "[AdminClient clientId=admin-1] Node 1 disconnected.", "", ts("2025-02-04T15:10:12.140Z"), true}},
+		{"logback dash", "2025-02-04 15:10:12.140 INFO [main] org.apache.kafka.clients.Metadata - [Producer clientId=p] Cluster ID: abc",
+			&got{"logback", "INFO", "org.apache.kafka.clients.Metadata", "[Producer clientId=p] Cluster ID: abc", "", ts("2025-02-04T15:10:12.140Z"), true}},
+		{"logback no date", "WARN  [kafka-producer-network-thread | producer-4] [o.a.k.c.NetworkClient.:] [Producer clientId=producer-4] Node 1 disconnected.",
+			&got{"logback", "WARN", "o.a.k.c.NetworkClient", "[Producer clientId=producer-4] Node 1 disconnected.", "", time.Time{}, false}},
+		{"iso8601 plain", "2024-05-01T10:00:00.123456Z WARN [Producer clientId=p] Node 1 disconnected. (org.apache.kafka.clients.NetworkClient)",
+			&got{"iso8601", "WARN", "org.apache.kafka.clients.NetworkClient", "[Producer clientId=p] Node 1 disconnected.", "", ts("2024-05-01T10:00:00.123456Z"), true}},
+		{"docker compose", "kafka0               | [2025-02-03 21:07:42,915] WARN Boom (org.apache.kafka.clients.NetworkClient)",
+			&got{"log4j", "WARN", "org.apache.kafka.clients.NetworkClient", "Boom", "kafka0", ts("2025-02-03T21:07:42.915Z"), true}},
+		{"docker compose with docker time", "kafka-1-1  | 2025-02-03T21:07:43.000123456Z [2025-02-03 21:07:42,915] WARN Boom (org.apache.kafka.clients.NetworkClient)",
+			&got{"log4j", "WARN", "org.apache.kafka.clients.NetworkClient", "Boom", "kafka-1-1", ts("2025-02-03T21:07:42.915Z"), true}},
+		{"librdkafka", "%3|1601544943.909|FAIL|rdkafka#producer-1| [thrd:ssl://k:443/bootstrap]: boom", nil},
+		{"journal short", "Apr 28 16:50:56 mithrandir kafka-server-start.sh[523358]: [2024-04-28 16:50:56,001] INFO x (kafka.Kafka$)", nil},
+		{"journal short-iso", "2024-01-25T01:17:42+0100 host kafka-server-start.sh[523]: [2024-01-25 01:17:42,001] INFO x (kafka.Kafka$)", nil},
+		{"dotnet librdkafka", "7|2017-02-28 09:05:52.404|rdkafka#producer-1|REQTMOUT| [thrd:k:9092/1]: timed out", nil},
+		{"zookeeper own log", "2020-01-01 00:00:00,000 [myid:1] - INFO  [main:QuorumPeerConfig@173] - Reading configuration", nil},
+		{"stack frame", "\tat org.apache.kafka.clients.NetworkClient.poll(NetworkClient.java:571)", nil},
+		{"exception", "java.io.IOException: Connection reset by peer", nil},
+		{"bad month", "[2024-13-05 10:15:02,114] INFO x (kafka.Kafka$)", nil},
+		{"no level", "[2024-03-05 10:15:02,114] hello (kafka.Kafka$)", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var h header
+			line := []byte(tt.line)
+			ok := parseHeader(line, time.UTC, &h)
+			var g *got
+			if ok {
+				g = &got{h.layout.String(), h.level, string(line[h.loggerStart:h.loggerEnd]), string(line[h.msgStart:h.msgEnd]),
+					string(line[:h.composeName]), h.time, h.hasTime}
+			}
+			if diff := cmp.Diff(tt.want, g); diff != "" {
+				t.Errorf("parseHeader(%q) mismatch (-want +got):\n%s", tt.line, diff)
+			}
+		})
+	}
+}
+
+func TestParseHeaderZone(t *testing.T) {
+	zone := time.FixedZone("CET", 3600)
+	var h header
+	if !parseHeader([]byte("[2024-03-05 10:15:02,114] INFO x (kafka.Kafka$)"), zone, &h) {
+		t.Fatal("not a header")
+	}
+	if want := time.Date(2024, 3, 5, 9, 15, 2, 114e6, time.UTC); !h.time.Equal(want) {
+		t.Errorf("time = %v, want %v (zone CET applied)", h.time, want)
+	}
+}
+
+func TestParseEndpoint(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // host|addr, "" when rejected
+	}{
+		{"kafka-1.example.internal/10.20.0.11:9092", "kafka-1.example.internal|10.20.0.11:9092"},
+		{"/10.20.0.11:9092", "|10.20.0.11:9092"},
+		{"localhost/0:0:0:0:0:0:0:1:9092", "localhost|[::1]:9092"},
+		{"localhost/[0:0:0:0:0:0:0:1]:9092", "localhost|[::1]:9092"},
+		{"[fd00::5]:9093", "|[fd00::5]:9093"},
+		{"b-1.msk-cluster.abc123.c2.kafka.eu-west-1.amazonaws.com:9094", "b-1.msk-cluster.abc123.c2.kafka.eu-west-1.amazonaws.com|"},
+		{"kafka-3/<unresolved>:9092", "kafka-3|"},
+		{"kafka:notaport", ""},
+		{"no port", ""},
+		{"bad host!/1.2.3.4:9092", "|1.2.3.4:9092"},
+	}
+	for _, tt := range tests {
+		ep, ok := parseEndpoint(tt.in)
+		got := ""
+		if ok {
+			got = ep.Host + "|"
+			if ep.Addr.IsValid() {
+				got += ep.Addr.String()
+			}
+		}
+		if got != tt.want {
+			t.Errorf("parseEndpoint(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,142 @@
+package kafkalog
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+)
+
+// Parser reads Apache Kafka's Java logs, client and broker.
+type Parser struct{}
+
+// Format names the input format in the report.
+func (Parser) Format() string { return "kafka-log" }
+
+// sniffLines is how many leading lines Sniff looks at.
+const sniffLines = 64
+
+// Sniff accepts an input when one of its first lines is a record header in
+// a known layout from a Kafka logger, with a Kafka log-context prefix, or
+// opening a Kafka config dump. librdkafka ("%7|…") and journal lines
+// ("Apr 28 16:50:56 host ident[pid]:", "__CURSOR=") never parse as
+// headers, so they are left to their own parsers.
+func (Parser) Sniff(head []byte) bool {
+	if bytes.HasPrefix(head, []byte("__CURSOR=")) {
+		return false
+	}
+	var h header
+	for i := 0; i < sniffLines && len(head) > 0; i++ {
+		line := head
+		if j := bytes.IndexByte(head, '\n'); j >= 0 {
+			line, head = head[:j], head[j+1:]
+		} else {
+			head = nil
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if !parseHeader(line, time.UTC, &h) {
+			continue
+		}
+		msg := line[h.msgStart:h.msgEnd]
+		if isKafkaLogger(line[h.loggerStart:h.loggerEnd]) || hasKafkaContext(msg) {
+			return true
+		}
+		if _, ok := configDumpScope(msg); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Parse streams src line by line through a LineDecoder.
+func (Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sink) (analyzer.Stats, error) {
+	d := NewLineDecoder(src, sink)
+	lr := lineReader{r: src.R}
+	loc := analyzer.Location{Path: src.Path}
+	var err error
+	for {
+		line, cut, rerr := lr.next()
+		if rerr != nil {
+			if !errors.Is(rerr, io.EOF) {
+				err = fmt.Errorf("%s: line %d: %w", src.Path, loc.Line+1, rerr)
+			}
+			break
+		}
+		loc.Line++
+		if cut {
+			d.problem(loc, "line longer than %d bytes, cut", MaxLineLen)
+		}
+		d.line(loc, time.Time{}, src.Host, line)
+		if loc.Line%4096 == 0 && ctx.Err() != nil {
+			err = fmt.Errorf("%s: line %d: %w", src.Path, loc.Line, ctx.Err())
+			break
+		}
+	}
+	d.Flush()
+	return d.Stats(), err
+}
+
+// Stats reports what the decoder saw so far: lines, events, lines in no
+// layout, problems, and the layout of the first record.
+func (d *LineDecoder) Stats() analyzer.Stats {
+	s := d.stats
+	s.Layout = d.layout.String()
+	if d.composed {
+		s.Layout = "docker-compose"
+		if l := d.layout.String(); l != "" {
+			s.Layout += "+" + l
+		}
+	}
+	s.Problems = append([]string(nil), d.stats.Problems...)
+	return s
+}
+
+// lineReader splits a stream into lines of at most MaxLineLen bytes
+// without allocating per line: short lines are returned from the bufio
+// buffer, long ones assembled once in buf.
+type lineReader struct {
+	r   *bufio.Reader
+	buf []byte
+}
+
+// next returns the next line without its "\n"; cut reports it was longer
+// than MaxLineLen. The slice is valid until the next call.
+func (lr *lineReader) next() (line []byte, cut bool, err error) {
+	b, err := lr.r.ReadSlice('\n')
+	if err == nil {
+		return b[:len(b)-1], false, nil
+	}
+	if errors.Is(err, io.EOF) {
+		if len(b) > 0 {
+			return b, false, nil
+		}
+		return nil, false, io.EOF
+	}
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, false, err
+	}
+	lr.buf = append(lr.buf[:0], b...)
+	for {
+		b, err = lr.r.ReadSlice('\n')
+		room := MaxLineLen - len(lr.buf)
+		if room > 0 {
+			lr.buf = append(lr.buf, b[:min(room, len(b))]...)
+		}
+		if len(lr.buf) == MaxLineLen && len(b) > room {
+			cut = true
+		}
+		switch {
+		case err == nil:
+			return bytes.TrimSuffix(lr.buf, []byte("\n")), cut, nil
+		case errors.Is(err, io.EOF):
+			return lr.buf, cut, nil
+		case !errors.Is(err, bufio.ErrBufferFull):
+			return nil, false, err
+		}
+	}
+}
