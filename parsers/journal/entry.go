@@ -36,10 +36,15 @@ type handler struct {
 	st       analyzer.Stats
 	host     string // last host, reused while unchanged
 	oom      pendingOOM
+	// lastDecoder is the embedded decoder that took the last message, -1
+	// none; lastTime that message's time. Short layouts indent a
+	// message's further lines, which belong to the same decoder.
+	lastDecoder int
+	lastTime    time.Time
 }
 
 func newHandler(src *analyzer.Source, sink analyzer.Sink, factories []func(*analyzer.Source, analyzer.Sink) Embedded) *handler {
-	h := &handler{src: src, sink: sink}
+	h := &handler{src: src, sink: sink, lastDecoder: -1}
 	for _, f := range factories {
 		if d := f(src, sink); d != nil {
 			h.embedded = append(h.embedded, d)
@@ -71,12 +76,33 @@ func (h *handler) handle(e *entry) {
 	case isSystemd(e):
 		h.systemd(e, msg)
 	default:
-		host := h.hostName(e.host)
-		for _, d := range h.embedded {
-			if d.Line(e.loc, e.time, host, msg) {
-				return
-			}
+		h.program(e, msg)
+	}
+}
+
+// program hands a program's message to the first embedded decoder that
+// reads it. A multi-line message (a Java stack trace logged as one entry)
+// is fed line by line, as the short layouts print it, the further lines to
+// the decoder that took the first.
+func (h *handler) program(e *entry, msg []byte) {
+	host := h.hostName(e.host)
+	first, rest, multi := bytes.Cut(msg, []byte{'\n'})
+	first = bytes.TrimRight(first, "\r")
+	h.lastDecoder = -1
+	for i, d := range h.embedded {
+		if d.Line(e.loc, e.time, host, first) {
+			h.lastDecoder, h.lastTime = i, e.time
+			break
 		}
+	}
+	if !multi || h.lastDecoder < 0 {
+		return
+	}
+	d := h.embedded[h.lastDecoder]
+	for len(rest) > 0 {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte{'\n'})
+		d.Line(e.loc, e.time, host, bytes.TrimRight(line, "\r"))
 	}
 }
 

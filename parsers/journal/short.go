@@ -86,7 +86,12 @@ func (h *handler) shortLine(line []byte, lineNo int, layout string, zone *time.L
 	if len(line) == 0 || bytes.HasPrefix(line, []byte("-- ")) {
 		return
 	}
+	if line[0] == ' ' {
+		h.continuation(line, lineNo)
+		return
+	}
 	e.reset()
+	h.lastDecoder = -1
 	if _, ok := parseShort(line, layout, zone, e); !ok {
 		h.st.Unparsed++
 		return
@@ -99,6 +104,17 @@ func (h *handler) shortLine(line []byte, lineNo int, layout string, zone *time.L
 	}
 	e.loc = analyzer.Location{Path: h.src.Path, Line: lineNo}
 	h.handle(e)
+}
+
+// continuation handles a further line of a multi-line message, which
+// journalctl indents to the message column: it goes to the embedded
+// decoder that took the message's first line (a Java stack trace).
+func (h *handler) continuation(line []byte, lineNo int) {
+	if h.lastDecoder < 0 {
+		return
+	}
+	loc := analyzer.Location{Path: h.src.Path, Line: lineNo}
+	h.embedded[h.lastDecoder].Line(loc, h.lastTime, h.host, bytes.TrimLeft(line, " "))
 }
 
 // parseShort splits `<time> host ident[pid]: message`. With want == "" it
