@@ -65,6 +65,7 @@ type ExportReader struct {
 	problems     []string
 	eof          bool
 	cursorSeen   bool
+	pendingLine  int
 	nameScratch  [maxFieldNameLen]byte
 }
 
@@ -91,9 +92,10 @@ func (x *ExportReader) Next(e *entry) error {
 	x.buf, x.fields, x.cursorSeen = x.buf[:0], exportFields{}, false
 	started := false
 	startLine := x.line + 1
+	x.n++ // the entry being read, for problems
 	if len(x.pendingName) > 0 {
 		x.keep(x.pendingName, x.pendingValue, false)
-		x.pendingName, started = x.pendingName[:0], true
+		x.pendingName, started, startLine = x.pendingName[:0], true, x.pendingLine
 	}
 	for !x.eof {
 		lineStart := x.line + 1
@@ -117,18 +119,18 @@ func (x *ExportReader) Next(e *entry) error {
 		}
 		if !started {
 			started, startLine = true, lineStart
-			x.n++
 		} else if !isBin && opensEntry(name) && x.seen(name) {
 			// A second __CURSOR/__REALTIME_TIMESTAMP: the separator is missing.
 			x.pendingName = append(x.pendingName[:0], name...)
 			x.pendingValue = append(x.pendingValue[:0], value...)
-			x.problem("entry %d: missing empty line before the next entry", x.n)
-			x.n++
+			x.pendingLine = lineStart
+			x.problem("missing empty line before the next entry")
 			break
 		}
 		x.keep(name, value, isBin)
 	}
 	if !started {
+		x.n--
 		return io.EOF
 	}
 	x.fill(e)
@@ -255,7 +257,7 @@ func (x *ExportReader) binaryValue(name []byte) ([]byte, error) {
 // discard skips size bytes, counting newlines, in bounded chunks.
 func (x *ExportReader) discard(size uint64) error {
 	for size > 0 {
-		chunk := min(size, 32<<10)
+		chunk := min(size, uint64(x.r.Size()))
 		b, err := x.r.Peek(int(chunk))
 		x.line += bytes.Count(b, []byte{'\n'})
 		d, _ := x.r.Discard(len(b))

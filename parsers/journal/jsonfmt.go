@@ -90,7 +90,7 @@ func (h *handler) jsonLine(line []byte, lineNo int, e *entry) {
 		h.st.Unparsed++
 		return
 	}
-	if h.st.Host != "" && !anchored(line) {
+	if h.st.Host != "" && !anchoredJSON(line) {
 		return
 	}
 	var j jsonEntry
@@ -180,4 +180,20 @@ func byteArray(elems []json.RawMessage) []byte {
 		out = append(out, byte(n))
 	}
 	return out
+}
+
+// anchoredJSON is anchored over a JSON line minus the _HOSTNAME value:
+// broker hosts are often named kafka-*, which says nothing about the entry.
+func anchoredJSON(line []byte) bool {
+	const key = `"_HOSTNAME":"`
+	i := bytes.Index(line, []byte(key))
+	if i < 0 {
+		return anchored(line)
+	}
+	rest := line[i+len(key):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 {
+		return anchored(line)
+	}
+	return anchored(line[:i]) || anchored(rest[j:])
 }

@@ -99,7 +99,7 @@ func (h *handler) shortLine(line []byte, lineNo int, layout string, zone *time.L
 	if h.st.Host == "" && len(e.host) > 0 {
 		h.st.Host = string(e.host)
 	}
-	if !anchored(line) {
+	if !anchored(e.message) && !anchored(e.ident) { // not the host: brokers are often named kafka-*
 		return
 	}
 	e.loc = analyzer.Location{Path: h.src.Path, Line: lineNo}
