@@ -133,11 +133,22 @@ var anchors = [...]string{
 	"java", "broker", "Broker",
 }
 
+// anchorsByFirst indexes the anchors by their first byte, so that
+// anchored scans a record once instead of once per anchor.
+var anchorsByFirst = func() (t [256][]string) {
+	for _, a := range anchors {
+		t[a[0]] = append(t[a[0]], a)
+	}
+	return t
+}()
+
 // anchored reports whether b contains one of the anchors.
 func anchored(b []byte) bool {
-	for _, a := range anchors {
-		if has(b, a) {
-			return true
+	for i, c := range b {
+		for _, a := range anchorsByFirst[c] {
+			if len(b)-i >= len(a) && string(b[i:i+len(a)]) == a {
+				return true
+			}
 		}
 	}
 	return false
