@@ -13,6 +13,26 @@
 //     stdout, librdkafka's `%7|…` lines), handed message by message to the
 //     Embedded decoders given to New.
 //
+// Mapping choices:
+//   - "Scheduled restart job, restart counter is at N." is ServiceStarting
+//     with Reason "scheduled restart N": the counter is what shows a crash
+//     loop. The job line "Started X." that follows is a separate
+//     ServiceStarted.
+//   - "State 'stop-sigterm' timed out. Killing." is ProcessKilled (KILL,
+//     Reason "stop-timeout"); the "Killing process N (java) with signal
+//     SIGKILL." that follows is not counted again.
+//   - "Main process exited, code=exited, status=0/SUCCESS" is no event.
+//   - The kernel's `oom-kill:…task_memcg=…` line and the `Killed process`
+//     line after it are one OOMKill with the unit from the cgroup path.
+//   - Job lines of journals without UNIT fields (`short` text) carry only
+//     the unit description: Event.Unit is that description then, or the
+//     unit name when systemd ≥ 252 prints "kafka.service - Description".
+//   - Times: export/json use _SOURCE_REALTIME_TIMESTAMP, else
+//     __REALTIME_TIMESTAMP (µs, UTC). `short` and `short-precise` have no
+//     year: events carry NoYear and the placeholder year 2000 until
+//     Analyze infers it.
+//   - Stats.Lines counts entries for export and json, lines otherwise.
+//
 // Not read: `short-monotonic` (no wall-clock time to put on a timeline),
 // `short-full`, `json-pretty`/`json-sse`.
 package journal

@@ -309,6 +309,8 @@ func TestSniff(t *testing.T) {
 		{"2024-01-25T01:17:42.123Z INFO [main] org.apache.kafka.clients.NetworkClient: x\n", ""},
 		{`{"level":"info","msg":"MESSAGE"}` + "\n", ""},
 		{"HELLO=world\n", ""},
+		{"1511418210.136 RDKAFKA-3-FAIL: rdkafka#producer-1: [thrd:a:1/1]: a:1/1: Disconnected\n", ""},
+		{"7|2017-02-28 09:05:52.404|rdkafka#producer-1|REQTMOUT| [thrd:a:1/1]: x\n", ""},
 		{"", ""},
 	}
 	for _, tt := range tests {

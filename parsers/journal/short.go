@@ -130,6 +130,9 @@ func parseShort(line []byte, want string, zone *time.Location, e *entry) (string
 		return layout, false
 	}
 	e.host, rest = rest[:sp], rest[sp+1:]
+	if e.host[len(e.host)-1] == ':' {
+		return layout, false // "1511418210.136 RDKAFKA-3-FAIL: …" is no host
+	}
 	i := bytes.Index(rest, []byte(": "))
 	if i <= 0 {
 		if !bytes.HasSuffix(rest, []byte(":")) {
@@ -244,7 +247,7 @@ func unixTime(line []byte, e *entry) (string, []byte, bool) {
 		return "", nil, false
 	}
 	ns, n := fraction(frac)
-	if n != len(frac) {
+	if n != len(frac) || n != 6 { // journalctl prints microseconds
 		return "", nil, false
 	}
 	e.time = time.Unix(s, ns).UTC()
