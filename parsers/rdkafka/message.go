@@ -40,10 +40,10 @@ func splitText(text, client []byte) message {
 		text = text[len(client)+2:]
 	}
 	// kcat's error callback puts the error string first: "Local: Broker transport failure: ".
+	// It is dropped only when a broker name follows.
 	if bytes.HasPrefix(text, []byte("Local: ")) || bytes.HasPrefix(text, []byte("Broker: ")) {
 		if i := bytes.Index(text[7:], []byte(": ")); i >= 0 {
-			if b, ok := parseBroker(firstToken(text[7+i+2:])); ok {
-				_ = b
+			if _, ok := parseBroker(firstToken(text[7+i+2:])); ok {
 				text = text[7+i+2:]
 			}
 		}
