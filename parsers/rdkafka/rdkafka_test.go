@@ -339,3 +339,40 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestLayouts reads one failure in every wrapper layout: each must give
+// its layout name, the event and the exact instant.
+func TestLayouts(t *testing.T) {
+	cet := time.FixedZone("CET", 3600)
+	tests := []struct {
+		layout string
+		line   string
+		kind   analyzer.EventKind
+		time   time.Time
+	}{
+		{LayoutNative, "%3|1623456789.123|FAIL|rdkafka#producer-1| [thrd:b:9092/1]: b:9092/1: Connect to ipv4#198.18.0.3:9092 failed: Connection refused (after 0ms in state CONNECT)",
+			analyzer.ConnectRefused, time.Date(2021, 6, 12, 0, 13, 9, 123e6, time.UTC)},
+		{LayoutJournal, "Jun 12 02:13:09 ha1 sh[40957]: %3|1623456789.123|FAIL|rdkafka#producer-1| [thrd:b:9092/1]: b:9092/1: Receive failed: Connection reset by peer (after 1ms in state UP)",
+			analyzer.ConnectionReset, time.Date(2021, 6, 12, 0, 13, 9, 123e6, time.UTC)},
+		{LayoutSyslogStyle, "1623456789.123 RDKAFKA-3-FAIL: rdkafka#producer-1: [thrd:b:9092/1]: b:9092/1: Failed to resolve 'b:9092': Name or service not known (after 3ms in state CONNECT)",
+			analyzer.ResolveFailed, time.Date(2021, 6, 12, 0, 13, 9, 123e6, time.UTC)},
+		{LayoutDotnet, "3|2021-06-12 01:13:09.123|rdkafka#producer-1|FAIL| [thrd:b:9092/1]: b:9092/1: Send failed: Broken pipe (after 5ms in state UP)",
+			analyzer.BrokenPipe, time.Date(2021, 6, 12, 0, 13, 9, 123e6, time.UTC)},
+		{LayoutFluentBit, "[2021/06/12 01:13:09] [error] [output:kafka:kafka.0] fluent-bit#producer-1: [thrd:app]: fluent-bit#producer-1: b:9092/1: SASL authentication error: Authentication failed (after 4ms in state AUTH_REQ)",
+			analyzer.SASLAuthFailed, time.Date(2021, 6, 12, 0, 13, 9, 0, time.UTC)},
+		{LayoutAppCallback, "%3 2021/06/12 01:13:09       (Local: Broker transport failure): b:9092/1: Connect to ipv4#198.18.0.3:9092 failed: No route to host (after 3004ms in state CONNECT)",
+			analyzer.ConnectNoRoute, time.Date(2021, 6, 12, 0, 13, 9, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.layout, func(t *testing.T) {
+			rec, st := parseBytes(t, "l.log", []byte(tt.line+"\n"), cet)
+			if st.Layout != tt.layout || len(rec.Events) != 1 {
+				t.Fatalf("layout %q, %d events", st.Layout, len(rec.Events))
+			}
+			e := rec.Events[0]
+			if e.Kind != tt.kind || !e.Time.Equal(tt.time) || e.Node != "1" || e.NodeHost != "b" {
+				t.Errorf("got %s at %v node %q/%q, want %s at %v", e.Kind, e.Time, e.Node, e.NodeHost, tt.kind, tt.time)
+			}
+		})
+	}
+}
