@@ -3,15 +3,38 @@ package parsers
 
 import (
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/journal"
+	"github.com/kafkadiag/kafkadiag/parsers/kafkalog"
 	"github.com/kafkadiag/kafkadiag/parsers/pcap"
+	"github.com/kafkadiag/kafkadiag/parsers/rdkafka"
 )
 
 // All returns every parser in sniffing order: binary formats with exact
 // magic numbers first, then text layouts from the most to the least
 // specific, so a line layout that could also pass for a looser one is
 // claimed by its own parser.
+//
+// journal comes before rdkafka and kafkalog: a journal (short layout) whose
+// messages are librdkafka or Kafka lines starts with a syslog prefix and
+// must be read as a journal, its messages handed to the embedded decoders;
+// a raw kcat/librdkafka stderr log starts with "%7|" and no journal sniff
+// takes it.
 func All() []analyzer.Parser {
 	return []analyzer.Parser{
 		pcap.New(),
+		journal.New(kafkalogInJournal, rdkafkaInJournal),
+		rdkafka.New(),
+		kafkalog.New(),
 	}
+}
+
+// kafkalogInJournal decodes Kafka's Java log lines that reached the journal
+// (a broker logging to stdout under systemd).
+func kafkalogInJournal(src *analyzer.Source, sink analyzer.Sink) journal.Embedded {
+	return kafkalog.NewLineDecoder(src, sink)
+}
+
+// rdkafkaInJournal decodes librdkafka lines that reached the journal.
+func rdkafkaInJournal(src *analyzer.Source, sink analyzer.Sink) journal.Embedded {
+	return rdkafka.NewLineDecoder(src, sink)
 }

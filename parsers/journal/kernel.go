@@ -1,0 +1,117 @@
+package journal
+
+import (
+	"bytes"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+)
+
+// pendingOOM is an `oom-kill:constraint=…,task_memcg=…,task=…,pid=…` line
+// waiting for its `Killed process PID (name)` line, which it precedes: the
+// two describe one kill and become one event carrying the victim's unit.
+type pendingOOM struct {
+	valid bool
+	ev    analyzer.Event
+	pid   int
+}
+
+// kernel maps kernel messages (mm/oom_kill.c, neighbour.c, nf_conntrack).
+func (h *handler) kernel(e *entry, msg []byte) {
+	switch {
+	case has(msg, "oom-kill:") && has(msg, "task_memcg="):
+		h.oomContext(e, msg)
+	case has(msg, "Killed process "):
+		h.oomKilled(e, msg)
+	case has(msg, "neighbor table overflow") || has(msg, "Neighbour table overflow"):
+		ev := h.event(e, analyzer.NeighbourOverflow, "kernel", msg)
+		ev.Reason = "arp_cache"
+		if has(msg, "ndisc_cache") {
+			ev.Reason = "ndisc_cache"
+		}
+		h.sink.Event(ev)
+	case has(msg, "nf_conntrack") && has(msg, "table full"):
+		ev := h.event(e, analyzer.ConntrackFull, "kernel", msg)
+		ev.Reason = "table full, dropping packet"
+		h.sink.Event(ev)
+	}
+}
+
+// oomKilled reads `[<scope>: ]Killed process N (name) …`.
+func (h *handler) oomKilled(e *entry, msg []byte) {
+	rest := msg[bytes.Index(msg, []byte("Killed process "))+len("Killed process "):]
+	sp := bytes.IndexByte(rest, ' ')
+	if sp <= 0 {
+		return
+	}
+	pid, ok := atoi(rest[:sp])
+	if !ok {
+		return
+	}
+	ev := h.event(e, analyzer.OOMKill, "kernel", msg)
+	ev.PID = int(pid)
+	if name := parenthesised(rest[sp+1:]); len(name) > 0 {
+		ev.Reason = string(name)
+	}
+	if h.oom.valid && h.oom.pid == ev.PID {
+		ev.Unit = h.oom.ev.Unit
+		h.oom.valid = false
+	}
+	h.flushOOM()
+	h.sink.Event(ev)
+}
+
+// oomContext keeps the victim's cgroup from
+// `oom-kill:constraint=CONSTRAINT_NONE,…,task_memcg=/system.slice/kafka.service,task=java,pid=1234,uid=1000`.
+func (h *handler) oomContext(e *entry, msg []byte) {
+	h.flushOOM()
+	ev := h.event(e, analyzer.OOMKill, "kernel", msg)
+	memcg := kv(msg, "task_memcg=")
+	if i := bytes.LastIndexByte(memcg, '/'); i >= 0 {
+		memcg = memcg[i+1:]
+	}
+	ev.Unit = string(memcg)
+	ev.Reason = string(kv(msg, "task="))
+	pid, _ := atoi(kv(msg, "pid="))
+	ev.PID = int(pid)
+	h.oom = pendingOOM{valid: true, ev: ev, pid: ev.PID}
+}
+
+// flushOOM emits an oom-kill context line whose Killed line never came
+// (rate limiting, a cut log).
+func (h *handler) flushOOM() {
+	if h.oom.valid {
+		h.oom.valid = false
+		h.sink.Event(h.oom.ev)
+	}
+}
+
+// kv is the value of `,key=value,` in a comma-separated kernel line.
+func kv(msg []byte, key string) []byte {
+	i := 0
+	for {
+		j := bytes.Index(msg[i:], []byte(key))
+		if j < 0 {
+			return nil
+		}
+		j += i
+		if j == 0 || msg[j-1] == ',' || msg[j-1] == ':' || msg[j-1] == ' ' {
+			v := msg[j+len(key):]
+			if k := bytes.IndexAny(v, ", "); k >= 0 {
+				v = v[:k]
+			}
+			return v
+		}
+		i = j + 1
+	}
+}
+
+// parenthesised is "java" in "(java) total-vm:…".
+func parenthesised(b []byte) []byte {
+	if len(b) < 2 || b[0] != '(' {
+		return nil
+	}
+	if i := bytes.IndexByte(b, ')'); i > 0 {
+		return b[1:i]
+	}
+	return nil
+}

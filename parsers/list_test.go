@@ -1,0 +1,57 @@
+package parsers
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/kafkadiag/kafkadiag/analyzer"
+)
+
+// TestSniffOrder checks that each fixture goes to the parser meant for it
+// when offered to the whole list: a journal with librdkafka lines inside to
+// the journal, raw kcat stderr to librdkafka.
+func TestSniffOrder(t *testing.T) {
+	tests := []struct {
+		path, format, layout string
+	}{
+		{"journal/testdata/journal_v252.short", "journal", "short"},
+		{"journal/testdata/journal.export", "journal", "export"},
+		{"journal/testdata/journal.json", "journal", "json"},
+		{"rdkafka/testdata/kcat_refused.log", "librdkafka", "native"},
+		{"rdkafka/testdata/wrappers.log", "librdkafka", "native"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			inc, err := analyzer.Collect(context.Background(), []string{tt.path}, analyzer.Options{}, All())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := []string{inc.Inputs[0].Format, inc.Inputs[0].Layout}
+			if diff := cmp.Diff([]string{tt.format, tt.layout}, got); diff != "" {
+				t.Errorf("format, layout (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestJournalYearFromEmbeddedEpoch: the short layout has no year; the
+// librdkafka lines inside it carry epoch times, which give it.
+func TestJournalYearFromEmbeddedEpoch(t *testing.T) {
+	inc, err := analyzer.Collect(context.Background(), []string{"journal/testdata/journal_v252.short"}, analyzer.Options{}, All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range inc.Events {
+		if e.Program == "systemd" {
+			n++
+			if e.Time.Year() != 2017 || !e.TimeGuessed || e.NoYear {
+				t.Errorf("%s at %v guessed=%v noYear=%v", e.Kind, e.Time, e.TimeGuessed, e.NoYear)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no systemd events")
+	}
+}

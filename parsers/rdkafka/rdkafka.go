@@ -1,0 +1,121 @@
+// Package rdkafka reads librdkafka logs (kcat, confluent-kafka-python/-go/
+// -dotnet, fluent-bit, rsyslog omkafka) in the native stderr layout
+// `%7|1623456789.123|FAIL|rdkafka#producer-1| [thrd:…]: …` and the wrapper
+// layouts applications print it in, and turns the connection-relevant lines
+// into analyzer events.
+//
+// Mapping choices worth knowing:
+//   - librdkafka ≥ 1.x logs each broker failure twice when debug is on: at
+//     DEBUG with an error name ("… (_TRANSPORT)") and at its real level. The
+//     pair is one event with the real level; a DEBUG line without a twin
+//     (suppressed repeats, idle closes) is an event of its own.
+//   - Connected is emitted for "Broker changed state X -> UP" only, the
+//     moment the connection (and any TLS/SASL handshake) is usable. The TCP
+//     "Connected (#N)"/"Connecting to ipv4#…" lines just teach the node's
+//     address.
+//   - "%i/%i brokers are down" is a NodeDisconnected symptom with the
+//     ratio as Reason: it is a summary, never a cause.
+//   - The "Timed out N in-flight, …" REQTMOUT summary is not an event: the
+//     per-request "Timed out XRequest in flight" lines are.
+//   - kcat's "% ERROR:" echo of a FAIL line just logged is dropped.
+package rdkafka
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+)
+
+// MaxLineLen bounds one line; longer lines are read past and counted as
+// unparsed.
+const MaxLineLen = 64 << 10
+
+// Parser reads librdkafka log files.
+type Parser struct{}
+
+// New returns the librdkafka parser.
+func New() *Parser { return &Parser{} }
+
+// Format implements analyzer.Parser.
+func (*Parser) Format() string { return "librdkafka" }
+
+// sniffLines is how many leading lines Sniff looks at.
+const sniffLines = 8
+
+// Sniff accepts an input when one of its first lines is a librdkafka line
+// in a layout that carries its own time. kcat's "% ERROR:" lines alone are
+// not enough: too little to tell.
+func (*Parser) Sniff(head []byte) bool {
+	for n := 0; n < sniffLines && len(head) > 0; n++ {
+		line := head
+		if i := bytes.IndexByte(head, '\n'); i >= 0 {
+			line, head = head[:i], head[i+1:]
+		} else {
+			head = nil
+		}
+		line = bytes.TrimRight(line, "\r")
+		if r, ok := split(line, nil); ok && r.layout != 6 && looksRdkafka(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// looksRdkafka rejects layouts loose enough to match other programs unless
+// the line names a librdkafka instance or facility.
+func looksRdkafka(r record) bool {
+	switch layoutOrder[r.layout] {
+	case LayoutNative, LayoutJournal, LayoutSyslogStyle, LayoutDotnet:
+		return true
+	}
+	return bytes.Contains(r.client, []byte("#producer-")) || bytes.Contains(r.client, []byte("#consumer-")) ||
+		bytes.Contains(r.text, []byte("[thrd:"))
+}
+
+// Parse implements analyzer.Parser.
+func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sink) (st analyzer.Stats, err error) {
+	d := NewLineDecoder(src, sink)
+	defer func() {
+		d.Flush()
+		st.Events, st.Layout = d.Events, d.Layout()
+	}()
+	lr := lineReader{r: src.R}
+	for {
+		line, long, rerr := lr.next()
+		err = rerr
+		if len(line) > 0 || long || err == nil {
+			st.Lines++
+			if st.Lines&1023 == 0 && ctx.Err() != nil {
+				return st, ctx.Err()
+			}
+			switch {
+			case long:
+				st.Unparsed++
+				st.Problems = appendProblem(st.Problems, fmt.Sprintf("%s: line %d: longer than %d bytes, skipped", src.Path, st.Lines, MaxLineLen))
+			case len(bytes.TrimSpace(line)) == 0:
+			case !d.Line(analyzer.Location{Path: src.Path, Line: st.Lines}, zeroTime, "", line):
+				st.Unparsed++
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return st, nil
+		}
+		if err != nil {
+			return st, fmt.Errorf("%s: line %d: %w", src.Path, st.Lines+1, err)
+		}
+	}
+}
+
+// maxProblems bounds Stats.Problems.
+const maxProblems = 20
+
+func appendProblem(ps []string, p string) []string {
+	if len(ps) < maxProblems {
+		return append(ps, p)
+	}
+	return ps
+}
