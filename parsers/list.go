@@ -24,7 +24,7 @@ func All() []analyzer.Parser {
 		pcap.New(),
 		journal.New(kafkalogInJournal, rdkafkaInJournal),
 		rdkafka.New(),
-		kafkalog.New(),
+		kafkalog.Parser{},
 	}
 }
 
