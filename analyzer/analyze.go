@@ -118,9 +118,13 @@ func parseItem(ctx context.Context, it *input.Item, zone *time.Location, parsers
 		st.Host = ps.Host
 	}
 	if err != nil {
-		st.Problems = append(st.Problems, err.Error())
+		// The report names the input already: a read error of the item's own
+		// decompression layer need not repeat its path (decoders such as
+		// pcapgo flatten the error chain, so this works on the text).
+		msg := strings.Replace(err.Error(), it.Path+": byte ", "byte ", 1)
+		st.Problems = append(st.Problems, msg)
 		if ps.Packets == 0 && ps.Events == 0 && ps.Lines == 0 {
-			st.Skipped = err.Error()
+			st.Skipped = msg
 		}
 	}
 	return st

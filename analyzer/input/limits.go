@@ -127,7 +127,8 @@ func (e *LimitError) Unwrap() error { return e.Kind }
 // ReadError is a read failure inside an item, named by the item's display
 // path and the offset in its decompressed bytes, so a parser that reports
 // it says which member broke ("outer.tgz!a.log.gz: byte 1048576: gzip:
-// invalid checksum").
+// invalid checksum"). Path is empty when it would only repeat the item's
+// own path, which every message already starts with.
 type ReadError struct {
 	Path   string
 	Offset int64
@@ -135,6 +136,9 @@ type ReadError struct {
 }
 
 func (e *ReadError) Error() string {
+	if e.Path == "" {
+		return fmt.Sprintf("byte %d: %v", e.Offset, e.Err)
+	}
 	return fmt.Sprintf("%s: byte %d: %v", e.Path, e.Offset, e.Err)
 }
 

@@ -110,7 +110,7 @@ func TestFlowsInputs(t *testing.T) {
 		// is that the frames before it are replayed and the error names both.
 		{name: "gzip cut short", args: []string{"flows", "--format", "json", cutGz}, code: exitOK,
 			stdoutHas: []string{`"first_packet":1`},
-			stderrHas: []string{cutGz + ": frame ", ": file ends inside the record (cut short?): unexpected EOF"}},
+			stderrHas: []string{cutGz + ": frame ", ": file ends inside the record (cut short?): byte 328: gzip: unexpected EOF"}},
 		{name: "bad format", args: []string{"flows", "--format", "csv", good}, code: exitUsage, stderrHas: []string{"--format"}},
 		{name: "help", args: []string{"flows", "--help"}, code: exitOK, stdoutHas: []string{"kafkadiag flows --format zeek", "zeek-cut"}},
 	}
