@@ -103,8 +103,15 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 		f.Summary += " The clients' disconnects and refused connects in that window follow from it; they are not separate causes."
 	}
 	f.Explains = symptoms
-	if !o.Kinds[kindJournal] && !o.Kinds[kindBrokerLog] {
+	switch {
+	case !o.Kinds[kindJournal] && !o.Kinds[kindBrokerLog]:
 		f.Missing = "the broker's server.log or `journalctl -u kafka` would tell a clean restart from a kill"
+	case len(kinds) > 1:
+		// Independent kinds already agree; nothing is missing.
+	case o.Kinds[kindJournal] && !o.OOM:
+		f.Missing = "the broker's server.log would show whether it shut down cleanly or was killed"
+	case o.Kinds[kindBrokerLog]:
+		f.Missing = "the broker host's journal would show who stopped the process (systemd, the OOM killer)"
 	}
 	return f
 }
