@@ -68,6 +68,11 @@ func TestBrokerRestart(t *testing.T) {
 			Contains: []string{"3 connections closed together, 2 connects refused, 1 reconnects", "198.18.0.3:9092"}}},
 		{"all three", restartIncident(true, true, true), want{N: 1, Kinds: []string{"packets", "broker-log", "journal"}, ConfMin: 0.9, ConfMax: 0.95,
 			Contains: []string{"as the journal, the broker log and packets"}}},
+		{"an orderly stop as the inputs end, no client affected", incident([]analyzer.Event{
+			brokerLine(analyzer.SignalReceived, 100.1, 500, "[2026-03-14 10:01:40,100] INFO Terminating process due to signal SIGTERM (org.apache.kafka.common.utils.LoggingSignalHandler)"),
+			brokerLine(analyzer.BrokerShutDown, 104, 560, "[2026-03-14 10:01:44,000] INFO [KafkaServer id=1] shut down completed (kafka.server.KafkaServer)"),
+			expiredBatch(20, 5), // before the stop: not its symptom
+		}, nil, node1), want{N: 0}},
 		{"a lone refusal with no lifecycle is not a restart", incident([]analyzer.Event{refusedRd(10, 1), refusedRd(11, 2)}, nil, node1), want{N: 0}},
 		{"one reset during a deploy is no outage", incident(nil, []*flow.Flow{idleResetFlow(clientPcap, client1+":40112", broker1, 1, 30e9, false, 1)}, node1), want{N: 0}},
 		{"killed: started with no shutdown before it", incident([]analyzer.Event{

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
 )
 
 // ConnectionRefused diagnoses a port nothing listens on: SYNs answered at
@@ -38,10 +39,14 @@ func (ConnectionRefused) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	clock := estimateClockOffset(inc)
 	outs := brokerOutages(inc, clock)
 	t := newTargets(inc)
+	var rej []*flow.Flow
 	for _, f := range inc.Flows {
 		if f.State == "REJ" && !inOutage(outs, clock.toLog(f.Start), f.Resp) {
-			t.addFlow(f)
+			rej = append(rej, f)
 		}
+	}
+	for _, f := range oneCapture(inc, rej) {
+		t.addFlow(f)
 	}
 	boot := bootstrapOf(inc)
 	for _, e := range inc.EventsOf(analyzer.ConnectRefused, analyzer.ConnectFailed) {
