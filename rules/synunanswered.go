@@ -157,14 +157,14 @@ func arrivedUnanswered(inc *analyzer.Incident, g *targetGroup) int {
 func synHow(g *targetGroup, timeouts []*analyzer.Event, retries int) string {
 	switch {
 	case len(g.Flows) > 0 && len(timeouts) > 0:
-		return fmt.Sprintf("%d connections sent %d SYNs with no reply, and the client logged %d connect timeouts", len(g.Flows), retries, len(timeouts))
+		return fmt.Sprintf("%s sent %d SYNs with no reply, and the client logged %s", plural(len(g.Flows), "connection"), retries, plural(len(timeouts), "connect timeout"))
 	case len(g.Flows) > 0:
-		return fmt.Sprintf("%d connections sent %d SYNs with no reply", len(g.Flows), retries)
+		return fmt.Sprintf("%s sent %d SYNs with no reply", plural(len(g.Flows), "connection"), retries)
 	}
 	if len(timeouts) > 0 && timeouts[0].Kind != analyzer.ConnectTimeout {
 		return fmt.Sprintf("the client logged %d failed connects (\"could not be established\") spaced like connect timeouts", len(timeouts))
 	}
-	return fmt.Sprintf("the client logged %d connect timeouts", len(timeouts))
+	return "the client logged " + plural(len(timeouts), "connect timeout")
 }
 
 // farCapture names a second capture that sees the server's traffic but
