@@ -37,7 +37,17 @@ func (BrokerRestart) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		if o.OOM {
 			continue
 		}
-		out = append(out, outageFinding(inc, brokerRestartMeta, o, clock))
+		f := outageFinding(inc, brokerRestartMeta, o, clock)
+		quiet := len(f.Explains) == 0 && !o.Kinds[kindPackets]
+		switch {
+		case quiet && o.End.IsZero() && !o.Killed:
+			// An orderly stop as the inputs end hurt no client: nothing to report.
+			continue
+		case quiet && !o.Killed:
+			f.Severity, f.Confidence = analyzer.Info, 0.4
+			f.Summary += " No client in the inputs was affected."
+		}
+		out = append(out, f)
 	}
 	return out
 }
@@ -76,7 +86,7 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 		who = o.Addr.String()
 	}
 	if who == "" {
-		who = "the broker"
+		who = "The broker"
 	}
 	sub := analyzer.Subject{Node: brokerNodeOf(o)}
 	if o.Addr.IsValid() {
@@ -98,13 +108,20 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 	if s := clock.String(); s != "" && o.Kinds[kindPackets] && len(kinds) > 1 {
 		f.Summary += " Note: " + s + "."
 	}
-	symptoms := explain(inc, symptomScope{From: o.Start.Add(-outageGrace), To: outageEnd(o)})
+	symptoms := explain(inc, symptomScope{From: o.Start.Add(-time.Second), To: outageEnd(o)})
 	if len(symptoms) > 0 {
 		f.Summary += " The clients' disconnects and refused connects in that window follow from it; they are not separate causes."
 	}
 	f.Explains = symptoms
-	if !o.Kinds[kindJournal] && !o.Kinds[kindBrokerLog] {
+	switch {
+	case !o.Kinds[kindJournal] && !o.Kinds[kindBrokerLog]:
 		f.Missing = "the broker's server.log or `journalctl -u kafka` would tell a clean restart from a kill"
+	case len(kinds) > 1:
+		// Independent kinds already agree; nothing is missing.
+	case o.Kinds[kindJournal] && !o.OOM:
+		f.Missing = "the broker's server.log would show whether it shut down cleanly or was killed"
+	case o.Kinds[kindBrokerLog]:
+		f.Missing = "the broker host's journal would show who stopped the process (systemd, the OOM killer)"
 	}
 	return f
 }

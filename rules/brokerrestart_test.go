@@ -60,14 +60,19 @@ func TestBrokerRestart(t *testing.T) {
 		inc  *analyzer.Incident
 		want want
 	}{
-		{"journal only", restartIncident(true, false, false), want{N: 1, Kinds: []string{"journal"}, ConfMin: 0.65, ConfMax: 0.75, Missing: false,
+		{"journal only", restartIncident(true, false, false), want{N: 1, Kinds: []string{"journal"}, ConfMin: 0.65, ConfMax: 0.75, Missing: true,
 			Contains: []string{"broker-1 was down", "refused connects (node 1, state CONNECT) ×2", "not separate causes"}}},
-		{"broker log only", restartIncident(false, true, false), want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.65, ConfMax: 0.75,
+		{"broker log only", restartIncident(false, true, false), want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.65, ConfMax: 0.75, Missing: true,
 			Contains: []string{"clean, logged shutdown", "Node 1 disconnected ×1"}}},
 		{"packets only", restartIncident(false, false, true), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.45, ConfMax: 0.55, Missing: true,
 			Contains: []string{"3 connections closed together, 2 connects refused, 1 reconnects", "198.18.0.3:9092"}}},
 		{"all three", restartIncident(true, true, true), want{N: 1, Kinds: []string{"packets", "broker-log", "journal"}, ConfMin: 0.9, ConfMax: 0.95,
 			Contains: []string{"as the journal, the broker log and packets"}}},
+		{"an orderly stop as the inputs end, no client affected", incident([]analyzer.Event{
+			brokerLine(analyzer.SignalReceived, 100.1, 500, "[2026-03-14 10:01:40,100] INFO Terminating process due to signal SIGTERM (org.apache.kafka.common.utils.LoggingSignalHandler)"),
+			brokerLine(analyzer.BrokerShutDown, 104, 560, "[2026-03-14 10:01:44,000] INFO [KafkaServer id=1] shut down completed (kafka.server.KafkaServer)"),
+			expiredBatch(20, 5), // before the stop: not its symptom
+		}, nil, node1), want{N: 0}},
 		{"a lone refusal with no lifecycle is not a restart", incident([]analyzer.Event{refusedRd(10, 1), refusedRd(11, 2)}, nil, node1), want{N: 0}},
 		{"one reset during a deploy is no outage", incident(nil, []*flow.Flow{idleResetFlow(clientPcap, client1+":40112", broker1, 1, 30e9, false, 1)}, node1), want{N: 0}},
 		{"killed: started with no shutdown before it", incident([]analyzer.Event{
@@ -75,7 +80,7 @@ func TestBrokerRestart(t *testing.T) {
 			brokerLine(analyzer.ConfigValue, 90, 400, "[2026-03-14 10:01:30,000] INFO [Log partition=orders-0] Rolled new log segment (kafka.log.LocalLog)"),
 			brokerLine(analyzer.BrokerStarting, 120, 401, "[2026-03-14 10:02:00,000] INFO [KafkaServer id=1] starting (kafka.server.KafkaServer)"),
 			brokerLine(analyzer.BrokerStarted, 126, 600, "[2026-03-14 10:02:06,000] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)"),
-		}, nil, node1), want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.65, ConfMax: 0.75,
+		}, nil, node1), want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.65, ConfMax: 0.75, Missing: true,
 			Contains: []string{"killed (SIGKILL or a crash)", "from 2026-03-14 10:01:30.000 to 2026-03-14 10:02:06.000"}}},
 	}
 	for _, tc := range tests {

@@ -77,11 +77,15 @@ func deviceTimeout(c idleCluster) (time.Duration, string) {
 }
 
 // safeIdleMs is the connections.max.idle.ms to recommend: 10 % below the
-// device timeout, rounded down to 5 s.
+// device timeout, rounded down to 5 s (to 1 s below a minute).
 func safeIdleMs(device time.Duration) int64 {
+	step := 5 * time.Second
+	if device < time.Minute {
+		step = time.Second
+	}
 	d := device * 9 / 10
-	d -= d % (5 * time.Second)
-	return max(d.Milliseconds(), 5000)
+	d -= d % step
+	return max(d.Milliseconds(), 1000)
 }
 
 // describeCluster renders a cluster for a summary.

@@ -74,3 +74,16 @@ func clientIdleSettings(inc *analyzer.Incident) []idleSetting {
 	}
 	return []idleSetting{{Scope: "java client", Ms: javaClientIdleMs}}
 }
+
+// brokerIdleSetting is the brokers' connections.max.idle.ms from a
+// KafkaConfig dump, or Kafka's default.
+func brokerIdleSetting(inc *analyzer.Incident) int64 {
+	for _, c := range inc.Configs {
+		if c.Scope == "broker" && c.Key == "connections.max.idle.ms" {
+			if ms, err := strconv.ParseInt(c.Value, 10, 64); err == nil {
+				return ms
+			}
+		}
+	}
+	return brokerIdleMs
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
 )
 
 // ConnectionRefused diagnoses a port nothing listens on: SYNs answered at
@@ -38,10 +39,14 @@ func (ConnectionRefused) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	clock := estimateClockOffset(inc)
 	outs := brokerOutages(inc, clock)
 	t := newTargets(inc)
+	var rej []*flow.Flow
 	for _, f := range inc.Flows {
 		if f.State == "REJ" && !inOutage(outs, clock.toLog(f.Start), f.Resp) {
-			t.addFlow(f)
+			rej = append(rej, f)
 		}
+	}
+	for _, f := range oneCapture(inc, rej) {
+		t.addFlow(f)
 	}
 	boot := bootstrapOf(inc)
 	for _, e := range inc.EventsOf(analyzer.ConnectRefused, analyzer.ConnectFailed) {
@@ -104,8 +109,8 @@ func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (
 		f.AddEvidence(analyzer.EventEvidence(e))
 	}
 	f.Subjects = []analyzer.Subject{g.subject()}
-	f.Summary = fmt.Sprintf("Connects to %s were refused %d time(s)%s: nothing listened there, and no broker stop/start covers the time.",
-		g.label(), len(g.Flows)+len(refused)+len(vague), refusedHow(g, refused))
+	f.Summary = fmt.Sprintf("Connects to %s were refused%s: nothing listened there, and no broker stop/start covers the time.",
+		g.label(), refusedHow(g, refused))
 	if s := clock.String(); s != "" && kinds[kindPackets] && len(kinds) > 1 {
 		f.Summary += " Note: " + s + "."
 	}
@@ -150,9 +155,9 @@ func fastRetries(events []*analyzer.Event) bool {
 func refusedHow(g *targetGroup, refused []*analyzer.Event) string {
 	switch {
 	case len(g.Flows) > 0 && len(refused) > 0:
-		return fmt.Sprintf(" (%d SYNs answered by RST in the capture, %d \"Connection refused\" log lines)", len(g.Flows), len(refused))
+		return fmt.Sprintf(" (%s answered by RST in the capture, %s)", plural(len(g.Flows), "SYN"), plural(len(refused), "\"Connection refused\" log line"))
 	case len(g.Flows) > 0:
-		return fmt.Sprintf(" (%d SYNs answered at once by RST)", len(g.Flows))
+		return fmt.Sprintf(" (%s answered at once by RST)", plural(len(g.Flows), "SYN"))
 	}
 	if len(refused) == 0 {
 		return " (the Java client's \"could not be established\", retried at once each time: a timeout would take seconds)"

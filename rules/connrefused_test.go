@@ -40,6 +40,16 @@ func TestConnectionRefused(t *testing.T) {
 			Contains: []string{"3 SYNs answered by RST", "3 \"Connection refused\" log lines"}}},
 		{"both, log clock 5 s ahead", incident(logs(5), rej(), node1), want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.75, ConfMax: 0.85,
 			Contains: []string{"log clocks run 5 s ahead of the capture clock"}}},
+		{"the same refusals in two captures count once", incident(logs(0), append(rej(), func() []*flow.Flow {
+			var b []*flow.Flow
+			for _, f := range rej() {
+				c := *f
+				c.Capture, c.UID = brokerPcap, "B"+f.UID
+				b = append(b, &c)
+			}
+			return b
+		}()...), node1), want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.8, ConfMax: 0.85,
+			Contains: []string{"3 SYNs answered by RST in the capture"}}},
 		{"java vague lines join REJ flows", incident([]analyzer.Event{javaCouldNot(10, 50), javaCouldNot(11, 52)}, rej(), node1),
 			want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.75, ConfMax: 0.85}},
 		{"two java vague lines alone do not fire", incident([]analyzer.Event{javaCouldNot(10, 50), javaCouldNot(11, 52)}, nil, node1), want{N: 0}},

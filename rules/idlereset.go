@@ -43,7 +43,7 @@ func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	ages := idleAges(inc, outs)
 	pc := largestCluster(flowGaps(resets))
 	lc := largestCluster(eventAges(ages))
-	pktOK, logOK := pc.N >= 2 && !massReset(resets, pc), lc.N >= 3
+	pktOK, logOK := pc.N >= 2 && !massReset(resets, pc), lc.N >= 3 && !kafkaReaper(inc, lc)
 	if !pktOK && !logOK {
 		return nil
 	}
@@ -87,6 +87,14 @@ func idleResets(inc *analyzer.Incident, outs []*outage, clock clockOffset) []*fl
 		out = append(out, f)
 	}
 	return out
+}
+
+// kafkaReaper reports whether disconnect ages cluster at the broker's own
+// connections.max.idle.ms: the broker closing idle connections cleanly, which
+// librdkafka at debug level logs just like a reset.
+func kafkaReaper(inc *analyzer.Incident, c idleCluster) bool {
+	reap := time.Duration(brokerIdleSetting(inc)) * time.Millisecond
+	return reap > 0 && c.Min >= reap-time.Second && c.Min-reap <= clusterTolerance(reap)
 }
 
 // massReset reports whether every reset of the cluster happened within

@@ -186,3 +186,20 @@ func capturesSeeing(inc *analyzer.Incident, ip netip.Addr, skip string) []string
 	}
 	return sortedKeys(seen)
 }
+
+// oneCapture keeps one flow per connection: when two captures saw the same
+// connection (joined as in crossCapture), the first in incident order
+// stands for both, so counts are of connections, not of records.
+func oneCapture(inc *analyzer.Incident, flows []*flow.Flow) []*flow.Flow {
+	partner := partners(inc)
+	kept := map[*flow.Flow]bool{}
+	var out []*flow.Flow
+	for _, f := range flows {
+		if p := partner[f]; p != nil && kept[p] {
+			continue
+		}
+		kept[f] = true
+		out = append(out, f)
+	}
+	return out
+}

@@ -102,12 +102,20 @@ func plainText(f *flow.Flow) string {
 // plainHow summarises what showed the mismatch.
 func plainHow(flows []*flow.Flow, alerts int, strong []*analyzer.Event) string {
 	var parts []string
-	if len(flows) > 0 {
-		parts = append(parts, fmt.Sprintf("%d connections opened with a Kafka request instead of a TLS ClientHello (%d answered by a TLS alert, the rest closed)",
-			len(flows), alerts))
+	switch {
+	case len(flows) > 0 && alerts == 0:
+		parts = append(parts, fmt.Sprintf("%s opened with a Kafka request instead of a TLS ClientHello and the server closed each without a byte back",
+			plural(len(flows), "connection")))
+	case len(flows) > 0:
+		parts = append(parts, fmt.Sprintf("%s opened with a Kafka request instead of a TLS ClientHello (%d answered by a TLS alert, the rest closed)",
+			plural(len(flows), "connection"), alerts))
 	}
 	if len(strong) > 0 {
-		parts = append(parts, fmt.Sprintf("%d log lines say so (%s)", len(strong), tlsGist(strong[0])))
+		gist := tlsGist(strong[0])
+		if strong[0].Kind == analyzer.SecurityProtocolHint {
+			gist = "librdkafka: might be caused by incorrect security.protocol configuration (connecting to a SSL listener?)"
+		}
+		parts = append(parts, fmt.Sprintf("%s say so (%s)", plural(len(strong), "log line"), gist))
 	}
 	return joinAnd(parts)
 }

@@ -60,6 +60,9 @@ func TestSynUnanswered(t *testing.T) {
 			return inc
 		}(), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.55, ConfMax: 0.65, Missing: true,
 			Contains: []string{"broker-side.pcap shows none of these connections"}}},
+		{"java vague lines at timeout pace", incident([]analyzer.Event{javaCouldNot(10, 50), javaCouldNot(40, 52), javaCouldNot(70, 54)}, nil, node1),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true, Contains: []string{"spaced like connect timeouts"}}},
+		{"java vague lines retried at once are not timeouts", incident([]analyzer.Event{javaCouldNot(10, 50), javaCouldNot(10.1, 52), javaCouldNot(10.5, 54)}, nil, node1), want{N: 0}},
 		{"lost SYN-ACK is syn-ack-lost's, not this rule's", incident(nil, lostSynAck(":40112", 10, 5, 1111, true, true), node1), want{N: 0}},
 		{"timeouts next to a broker-side capture of SYN-ACKs leaving", incident([]analyzer.Event{timeoutRd(137, 30), timeoutRd(267, 31)},
 			lostSynAck(":40112", 10, 5, 1111, false, true), node1), want{N: 0}},

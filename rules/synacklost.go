@@ -95,8 +95,8 @@ func synAckLostFinding(inc *analyzer.Incident, losses []handshakeLoss, clock clo
 		f.AddEvidence(analyzer.EventEvidence(e))
 	}
 	f.Subjects = []analyzer.Subject{g.subject()}
-	f.Summary = fmt.Sprintf("%d connections to %s never completed: the broker sent SYN-ACK %d times in all (%s %s), the clients kept re-sending the same SYN.",
-		len(losses), g.label(), synAcks, losses[0].Server.Capture, frameList(serverFrames, 5))
+	f.Summary = fmt.Sprintf("%s to %s never completed: the broker sent SYN-ACK %d times in all (%s %s), the client kept re-sending the same SYN.",
+		plural(len(losses), "connection"), g.label(), synAcks, losses[0].Server.Capture, frameList(serverFrames, 5))
 	if bothSides > 0 {
 		c := firstClient(losses).Client
 		f.Summary += fmt.Sprintf(" Where they died: the SYN-ACKs left the broker and never reached the client; %s shows only SYNs (%s).",

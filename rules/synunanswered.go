@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,13 +63,20 @@ func (SynUnanswered) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 }
 
 func synUnansweredFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (analyzer.Finding, bool) {
-	var timeouts []*analyzer.Event
+	var timeouts, vague []*analyzer.Event
 	for _, e := range g.Events {
-		// Java's "could not be established" is as likely a refusal; it
-		// counts only beside S0 flows to the same address.
-		if e.Kind == analyzer.ConnectTimeout || len(g.Flows) > 0 {
+		if e.Kind == analyzer.ConnectTimeout {
 			timeouts = append(timeouts, e)
+		} else {
+			vague = append(vague, e)
 		}
+	}
+	// Java's "could not be established" is as likely a refusal: it counts
+	// beside S0 flows to the same address, or when the attempts are spaced
+	// like connect timeouts, which a refusal (retried at once) never is.
+	slow := len(g.Flows) == 0 && len(timeouts) == 0 && slowRetries(vague)
+	if len(g.Flows) > 0 || slow {
+		timeouts = append(timeouts, vague...)
 	}
 	retries := 0
 	for _, f := range g.Flows {
@@ -92,6 +100,8 @@ func synUnansweredFinding(inc *analyzer.Incident, g *targetGroup, clock clockOff
 		base = 0.75
 	case len(g.Flows) > 0:
 		base = 0.6
+	case slow:
+		base = 0.45
 	}
 	f := analyzer.NewFinding(synUnansweredMeta, agreeing(base, len(kinds)))
 	f.Kinds = kinds.list()
@@ -147,11 +157,14 @@ func arrivedUnanswered(inc *analyzer.Incident, g *targetGroup) int {
 func synHow(g *targetGroup, timeouts []*analyzer.Event, retries int) string {
 	switch {
 	case len(g.Flows) > 0 && len(timeouts) > 0:
-		return fmt.Sprintf("%d connections sent %d SYNs with no reply, and the client logged %d connect timeouts", len(g.Flows), retries, len(timeouts))
+		return fmt.Sprintf("%s sent %d SYNs with no reply, and the client logged %s", plural(len(g.Flows), "connection"), retries, plural(len(timeouts), "connect timeout"))
 	case len(g.Flows) > 0:
-		return fmt.Sprintf("%d connections sent %d SYNs with no reply", len(g.Flows), retries)
+		return fmt.Sprintf("%s sent %d SYNs with no reply", plural(len(g.Flows), "connection"), retries)
 	}
-	return fmt.Sprintf("the client logged %d connect timeouts", len(timeouts))
+	if len(timeouts) > 0 && timeouts[0].Kind != analyzer.ConnectTimeout {
+		return fmt.Sprintf("the client logged %d failed connects (\"could not be established\") spaced like connect timeouts", len(timeouts))
+	}
+	return "the client logged " + plural(len(timeouts), "connect timeout")
 }
 
 // farCapture names a second capture that sees the server's traffic but
@@ -184,3 +197,21 @@ func otherCaptures(inc *analyzer.Incident, skip string) []string {
 	}
 	return out
 }
+
+// slowRetries reports whether vague connect failures are spaced at least
+// slowRetrySpacing apart (median): each attempt waited for a timeout.
+func slowRetries(events []*analyzer.Event) bool {
+	if len(events) < minFastRetries {
+		return false
+	}
+	gaps := make([]time.Duration, 0, len(events)-1)
+	for i := 1; i < len(events); i++ {
+		gaps = append(gaps, events[i].Time.Sub(events[i-1].Time))
+	}
+	slices.Sort(gaps)
+	return gaps[len(gaps)/2] >= slowRetrySpacing
+}
+
+// slowRetrySpacing is the shortest Java connect timeout
+// (socket.connection.setup.timeout.ms, 10 s by default).
+const slowRetrySpacing = 10 * time.Second
