@@ -14,6 +14,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/tls"
 	"encoding/binary"
 	"errors"
@@ -83,7 +84,10 @@ func run(log *serverLog, listen, certFile, keyFile, topic string) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", listen)
+	// Kafka turns SO_KEEPALIVE on and leaves the timers to the kernel
+	// (7200 s idle); Go's default of 15 s probes would hide idle gaps.
+	lc := net.ListenConfig{KeepAliveConfig: net.KeepAliveConfig{Enable: true, Idle: -1, Interval: -1, Count: -1}}
+	ln, err := lc.Listen(context.Background(), "tcp", listen)
 	if err != nil {
 		return err
 	}
