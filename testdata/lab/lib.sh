@@ -217,3 +217,19 @@ refs() {
 	done
 	printf '%s\n' "${out[@]}" | jq -R . | jq -sc 'map(select(length>0))'
 }
+
+# make_certs: a lab CA and a broker certificate for BRK_IP in $WORK/tls, plus
+# an unrelated CA (other-ca.pem) for the untrusted-certificate case.
+make_certs() {
+	local d=$WORK/tls
+	mkdir -p "$d"
+	(
+		cd "$d" || exit 1
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=kafkadiag lab CA" -keyout ca.key -out ca.pem
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=some other CA" -keyout other-ca.key -out other-ca.pem
+		openssl req -newkey rsa:2048 -nodes -subj "/CN=broker0" -keyout broker.key -out broker.csr
+		printf 'subjectAltName=IP:%s\n' "$BRK_IP" >san.ext
+		openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out broker.pem
+	) >"$WORK/openssl.log" 2>&1
+	TLS_DIR=$d
+}

@@ -13,7 +13,7 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/binary"
@@ -212,9 +212,10 @@ func (f *front) handle(c net.Conn, idx int) {
 		f.handoff.give(tc)
 		return
 	}
-	br := bufio.NewReader(c)
-	head, err := br.Peek(4)
-	if err != nil {
+	// Kafka reads exactly the 4-byte size first; whatever else the peer sent
+	// stays unread, so closing on a bad size resets the connection as Kafka's does.
+	head := make([]byte, 4)
+	if _, err := io.ReadFull(c, head); err != nil {
 		c.Close()
 		return
 	}
@@ -228,13 +229,13 @@ func (f *front) handle(c net.Conn, idx int) {
 		c.Close()
 		return
 	}
-	f.handoff.give(&peekedConn{Conn: c, r: br})
+	f.handoff.give(&peekedConn{Conn: c, r: io.MultiReader(bytes.NewReader(head), c)})
 }
 
-// peekedConn replays what the front already buffered.
+// peekedConn replays the size prefix the front already read.
 type peekedConn struct {
 	net.Conn
-	r *bufio.Reader
+	r io.Reader
 }
 
 func (p *peekedConn) Read(b []byte) (int, error) { return p.r.Read(b) }
