@@ -150,13 +150,18 @@ start_broker() {
 	BROKER_PID=$!
 	track $BROKER_PID
 	local i n
-	n=$(grep -c "started (kafka.server.KafkaServer)" "$log" 2>/dev/null)
+	n=$(started_count "$log")
 	for i in $(seq 50); do
-		[ "$(grep -c "started (kafka.server.KafkaServer)" "$log" 2>/dev/null)" -gt "${n:-0}" ] && return 0
+		[ "$(started_count "$log")" -gt "$n" ] && return 0
 		sleep 0.1
 	done
 	echo "broker did not start" >&2
 	return 1
+}
+
+# started_count LOG: how many broker starts LOG records (0 when it does not exist).
+started_count() {
+	if [ -f "$1" ]; then grep -c "started (kafka.server.KafkaServer)" "$1"; else echo 0; fi
 }
 
 # stop_broker SIGNAL: send SIGNAL to the broker and wait for it to exit.
