@@ -119,9 +119,9 @@ func NewWithOptions(paths []string, stdin io.Reader, opts Options) *Walker {
 }
 
 // Next returns the next artifact, or io.EOF when there are no more. The
-// previous Item's reader is invalid from this call on (and after Close). An error
-// other than io.EOF is never returned for a bad file or member: that becomes
-// an Item with Skip set, so the walk goes on.
+// previous Item's reader is invalid from this call on, and after Close. An
+// error other than io.EOF is never returned for a bad file or member: that
+// becomes an Item with Skip set, so the walk goes on.
 func (w *Walker) Next() (*Item, error) {
 	w.release(&w.cur)
 	for {
@@ -222,6 +222,9 @@ func (w *Walker) nextMember() *Item {
 	f.read++
 	f.last = m.name
 	if w.members++; w.members > w.opts.MaxMembers {
+		if m.closer != nil {
+			m.closer.Close()
+		}
 		return w.abortInput(fmt.Sprintf("more than %d members: the rest of this input was not read", w.opts.MaxMembers))
 	}
 	if m.dir {
