@@ -5,6 +5,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -247,4 +248,27 @@ func corruptCRC(t testing.TB, z []byte, name string) []byte {
 		}
 		i = p + 4
 	}
+}
+
+// overlappingZip is a zip whose n central-directory records all point at one
+// deflated entry (names z000.log, z001.log, …), the trick of overlapping zip
+// bombs: each record reads the same compressed bytes again.
+func overlappingZip(t testing.TB, body string, n int) []byte {
+	t.Helper()
+	z := zipOf(t, entry{name: "z000.log", body: body})
+	e := bytes.LastIndex(z, []byte("PK\x05\x06"))
+	cdSize := int(binary.LittleEndian.Uint32(z[e+12:]))
+	cdOff := int(binary.LittleEndian.Uint32(z[e+16:]))
+	rec := z[cdOff : cdOff+cdSize]
+	out := bytes.Clone(z[:cdOff])
+	for i := range n {
+		r := bytes.Clone(rec)
+		copy(r[46:], fmt.Sprintf("z%03d.log", i))
+		out = append(out, r...)
+	}
+	eocd := bytes.Clone(z[e:])
+	binary.LittleEndian.PutUint16(eocd[8:], uint16(n))
+	binary.LittleEndian.PutUint16(eocd[10:], uint16(n))
+	binary.LittleEndian.PutUint32(eocd[12:], uint32(n*cdSize))
+	return append(out, eocd...)
 }

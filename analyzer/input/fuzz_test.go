@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -63,6 +64,24 @@ func FuzzWalker(f *testing.F) {
 			if left, _ := os.ReadDir(tmp); len(left) != 0 {
 				t.Fatalf("temp dir not emptied: %d entries", len(left))
 			}
+		}
+	})
+}
+
+// FuzzHostFromPath: never panics, and a host it returns is spelled in the
+// path and made of host-name characters.
+func FuzzHostFromPath(f *testing.F) {
+	for _, p := range []string{"bundle.tgz!broker-1/logs/server.log", "sosreport-kafka-3-0123456-2024-06-29-abcdef/var/log/messages",
+		"reports/podlogs/my-cluster-kafka-0-previous.log", "logs-broker-2-2024-06-29.zip!server.log", "!!/", "-"} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		h := HostFromPath(p)
+		if h == "" {
+			return
+		}
+		if !strings.Contains(p, h) || !validHostChars(h) {
+			t.Fatalf("HostFromPath(%q) = %q", p, h)
 		}
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -185,19 +186,16 @@ func (t tempFile) Close() error {
 	return os.Remove(t.Name())
 }
 
-// maxFreeBuffers bounds the buffer pool; each holds ReadBufferSize bytes.
-const maxFreeBuffers = 16
+// readerPool keeps ReadBufferSize readers across items and walkers: a tar of
+// 100 000 small members, or a batch of many small bundles, must not clear a
+// fresh megabyte for each.
+var readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, ReadBufferSize) }}
 
-// buffer hands out a pooled reader: a tar of 100 000 small members must not
-// allocate 100 000 megabyte buffers.
+// buffer hands out a pooled reader reading r.
 func (w *Walker) buffer(r io.Reader) *bufio.Reader {
-	if n := len(w.free); n > 0 {
-		br := w.free[n-1]
-		w.free = w.free[:n-1]
-		br.Reset(r)
-		return br
-	}
-	return bufio.NewReaderSize(r, ReadBufferSize)
+	br := readerPool.Get().(*bufio.Reader)
+	br.Reset(r)
+	return br
 }
 
 func (w *Walker) release(res *resources) {
@@ -206,9 +204,7 @@ func (w *Walker) release(res *resources) {
 	}
 	for _, br := range res.bufs {
 		br.Reset(nil)
-		if len(w.free) < maxFreeBuffers {
-			w.free = append(w.free, br)
-		}
+		readerPool.Put(br)
 	}
 	*res = resources{}
 }

@@ -107,7 +107,8 @@ type LimitError struct {
 	// Kind is ErrBomb or ErrTooLarge.
 	Kind error
 	// In and Out are the compressed bytes consumed and the bytes produced
-	// when the limit hit.
+	// when the limit hit; for ErrTooLarge, Out counts only the bytes handed
+	// out, none past the budget.
 	In, Out int64
 	// Limit is the ratio (ErrBomb) or byte cap (ErrTooLarge) exceeded.
 	Limit int64
@@ -118,8 +119,8 @@ func (e *LimitError) Error() string {
 		return fmt.Sprintf("%s: decompression bomb: %s → %s stopped at ratio %d:1 (limit %d:1)",
 			e.Path, byteSize(e.In), byteSize(e.Out), (e.Out+e.In-1)/max(e.In, 1), e.Limit)
 	}
-	return fmt.Sprintf("%s: decompressed size limit reached: %s → %s stopped (limit %s per input)",
-		e.Path, byteSize(e.In), byteSize(e.Out), byteSize(e.Limit))
+	return fmt.Sprintf("%s: decompressed size limit reached: %s per input, stopped after %s of this stream",
+		e.Path, byteSize(e.Limit), byteSize(e.Out))
 }
 
 func (e *LimitError) Unwrap() error { return e.Kind }
@@ -223,8 +224,12 @@ func (g *guardedReader) Read(p []byte) (int, error) {
 	g.budget.used += int64(n)
 	if lerr := g.check(); lerr != nil {
 		g.err = lerr
-		if over := g.budget.used - g.budget.limit; over > 0 {
-			n -= int(min(over, int64(n))) // hand out no byte past the budget
+		if over := min(g.budget.used-g.budget.limit, int64(n)); over > 0 {
+			// Hand out no byte past the budget, and leave it exactly
+			// full for the next stream of this input.
+			n -= int(over)
+			g.out -= over
+			g.budget.used -= over
 		}
 		return n, lerr
 	}
@@ -239,8 +244,8 @@ func (g *guardedReader) check() error {
 	if g.in != nil {
 		in = g.in.n
 	}
-	if g.budget.used > g.budget.limit {
-		return &LimitError{Path: g.path, Kind: ErrTooLarge, In: in, Out: g.out, Limit: g.budget.limit}
+	if over := g.budget.used - g.budget.limit; over > 0 {
+		return &LimitError{Path: g.path, Kind: ErrTooLarge, In: in, Out: g.out - over, Limit: g.budget.limit}
 	}
 	if g.out > g.grace && g.out > max(in, 1)*g.ratio {
 		return &LimitError{Path: g.path, Kind: ErrBomb, In: in, Out: g.out, Limit: g.ratio}

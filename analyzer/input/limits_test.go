@@ -69,7 +69,22 @@ func TestBombs(t *testing.T) {
 		args: []string{"big.gz"},
 		opts: Options{MaxDecompressed: 10_000},
 		want: []result{{Path: "big.gz", Body: "10000 bytes",
-			Err: "big.gz: decompressed size limit reached: 215 B → 9.8 KiB stopped (limit 9.8 KiB per input)"}},
+			Err: "big.gz: decompressed size limit reached: 9.8 KiB per input, stopped after 9.8 KiB of this stream"}},
+	}, {
+		name: "overlapping zip: the per-input budget spans its entries",
+		files: func(t testing.TB) map[string][]byte {
+			return map[string][]byte{"overlap.zip": overlappingZip(t, strings.Repeat("\x00", 8<<20), 5)}
+		},
+		args: []string{"overlap.zip"},
+		opts: Options{MaxDecompressed: 20 << 20},
+		want: []result{
+			{Path: "overlap.zip!z000.log", Body: "8388608 bytes"},
+			{Path: "overlap.zip!z001.log", Body: "8388608 bytes"},
+			{Path: "overlap.zip!z002.log", Body: "4194304 bytes",
+				Err: "overlap.zip!z002.log: decompressed size limit reached: 20 MiB per input, stopped after 4 MiB of this stream"},
+			{Path: "overlap.zip!z003.log", Skip: "unreadable: decompressed size limit reached: 20 MiB per input, stopped after 0 B of this stream"},
+			{Path: "overlap.zip!z004.log", Skip: "unreadable: decompressed size limit reached: 20 MiB per input, stopped after 0 B of this stream"},
+		},
 	}, {
 		name: "member count limit",
 		files: func(t testing.TB) map[string][]byte {

@@ -76,10 +76,9 @@ type Walker struct {
 	stack   []*frame      // open containers of the current input, innermost last
 	queue   []*Item       // items due before anything else (summaries)
 	cur     resources     // what the current item holds open
-	free    []*bufio.Reader
-	budget  *budget // decompression allowance of the current input
-	members int     // members seen in the current input
-	tmp     string  // private temp dir, "" until a zip needs it
+	budget  *budget       // decompression allowance of the current input
+	members int           // members seen in the current input
+	tmp     string        // private temp dir, "" until a zip needs it
 }
 
 // pendingPath is a path to visit and the part of it that may name a host:
@@ -119,9 +118,10 @@ func NewWithOptions(paths []string, stdin io.Reader, opts Options) *Walker {
 	return w
 }
 
-// Next returns the next artifact, or io.EOF when there are no more. An error
-// other than io.EOF is never returned for a bad file or member: that becomes
-// an Item with Skip set, so the walk goes on.
+// Next returns the next artifact, or io.EOF when there are no more. The
+// previous Item's reader is invalid from this call on, and after Close. An
+// error other than io.EOF is never returned for a bad file or member: that
+// becomes an Item with Skip set, so the walk goes on.
 func (w *Walker) Next() (*Item, error) {
 	w.release(&w.cur)
 	for {
@@ -222,6 +222,9 @@ func (w *Walker) nextMember() *Item {
 	f.read++
 	f.last = m.name
 	if w.members++; w.members > w.opts.MaxMembers {
+		if m.closer != nil {
+			m.closer.Close()
+		}
 		return w.abortInput(fmt.Sprintf("more than %d members: the rest of this input was not read", w.opts.MaxMembers))
 	}
 	if m.dir {
