@@ -56,12 +56,16 @@ type LineDecoder struct {
 	composed bool
 	// nodes remembers what Node facts were sent, so each is sent once.
 	nodes map[string]struct{}
+	// nodeStrings remembers the raw node strings already read, keyBuf is
+	// the scratch their keys are built in.
+	nodeStrings map[string]struct{}
+	keyBuf      []byte
 }
 
 // NewLineDecoder decodes Kafka log lines one at a time, for callers that
 // have already split and timestamped them (journal entries, docker logs).
 func NewLineDecoder(src *analyzer.Source, sink analyzer.Sink) *LineDecoder {
-	return &LineDecoder{src: src, sink: sink, nodes: map[string]struct{}{}}
+	return &LineDecoder{src: src, sink: sink, nodes: map[string]struct{}{}, nodeStrings: map[string]struct{}{}}
 }
 
 // Line decodes one message; ts is the caller's timestamp (used when the message has none),
@@ -180,6 +184,10 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 		if isBrokerLogger(e.logger) {
 			d.sawBroker = true
 		}
+	}
+	// "(id: " rather than " (id: ": IndexByte on a space stops at every word.
+	if bytes.Contains(e.msg, []byte("(id: ")) {
+		d.learnNodeStrings(e.msg, loc)
 	}
 	if scope, ok := configDumpScope(e.msg); ok {
 		e.dump = scope
