@@ -66,6 +66,17 @@ type header struct {
 // parseHeader recognises a record header in any supported layout. It never
 // allocates: times are built with time.Date in zone, offsets applied by hand.
 func parseHeader(line []byte, zone *time.Location, h *header) bool {
+	if !parseHeaderSpans(line, zone, h) {
+		return false
+	}
+	// Empty messages and loggers can leave an end before its start (the
+	// trailing-space trim passes the start): make every span well-formed.
+	h.msgEnd = max(h.msgStart, h.msgEnd)
+	h.loggerEnd = max(h.loggerStart, h.loggerEnd)
+	return true
+}
+
+func parseHeaderSpans(line []byte, zone *time.Location, h *header) bool {
 	*h = header{}
 	pos := 0
 	if name, end, ok := cutCompose(line); ok {
@@ -146,7 +157,7 @@ func parseAfterDate(line []byte, p int, family layout, h *header) bool {
 	// A record whose logger comes on a later line (config dumps,
 	// multi-line messages) or a pattern that prints none.
 	h.layout = family
-	h.msgStart, h.msgEnd = p, trimRightEnd(line, len(line))
+	h.msgStart, h.msgEnd = p, max(p, trimRightEnd(line, len(line)))
 	return true
 }
 
