@@ -176,7 +176,7 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 		e.hostFromCompose = true // the service names the container; Host is set on emit
 	}
 	e.logger = append(e.logger, line[h.loggerStart:h.loggerEnd]...)
-	e.text = append(e.text, line[:min(len(line), analyzer.MaxTextLen)]...)
+	e.text = append(e.text, line[:textCut(line)]...)
 	msg := line[h.msgStart:h.msgEnd]
 	e.msg = append(e.msg, msg[:min(len(msg), maxKeep)]...)
 	if isKafkaLogger(e.logger) {
@@ -348,4 +348,18 @@ func looksLikeRecord(line []byte) bool {
 		}
 	}
 	return false
+}
+
+// textCut is where Text is cut: at MaxTextLen, backed off to the start of
+// a UTF-8 sequence so a cut never splits a character.
+func textCut(line []byte) int {
+	n := len(line)
+	if n <= analyzer.MaxTextLen {
+		return n
+	}
+	n = analyzer.MaxTextLen
+	for i := 0; i < 3 && n > 0 && line[n]&0xC0 == 0x80; i++ {
+		n--
+	}
+	return n
 }

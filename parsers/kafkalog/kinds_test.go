@@ -106,7 +106,7 @@ org.apache.kafka.common.network.InvalidReceiveException: Invalid receive (size =
 			[]string{`WARN invalid-receive java-broker host="h1" node="0" peer="192.168.1.50" reason="Invalid receive (size = 369296128 larger than 104857600)" exception="org.apache.kafka.common.network.InvalidReceiveException" exmsg="Invalid receive (size = 369296128 larger than 104857600)" size=369296128`}},
 		{"invalid receive sasl limit old broker", ts + `WARN Unexpected error from /10.0.0.2; closing connection (org.apache.kafka.common.network.Selector)
 org.apache.kafka.common.network.InvalidReceiveException: Invalid receive (size = 369295616 larger than 524288)`,
-			[]string{`WARN invalid-receive java-client host="h1" peer="10.0.0.2" reason="Invalid receive (size = 369295616 larger than 524288)" exception="org.apache.kafka.common.network.InvalidReceiveException" exmsg="Invalid receive (size = 369295616 larger than 524288)" size=369295616`}},
+			[]string{`WARN invalid-receive java-broker host="h1" peer="10.0.0.2" reason="Invalid receive (size = 369295616 larger than 524288)" exception="org.apache.kafka.common.network.InvalidReceiveException" exmsg="Invalid receive (size = 369295616 larger than 524288)" size=369295616`}},
 		{"request timeout", ts + `INFO [Consumer clientId=c, groupId=g] Disconnecting from node 2147483645 due to request timeout. (org.apache.kafka.clients.NetworkClient)`,
 			[]string{`INFO request-timeout java-client host="h1" node="2147483645" client="c" group="g" reason="request timeout"`}},
 		{"admin call timed out", ts + `ERROR Listing topics failed (com.acme.Admin)

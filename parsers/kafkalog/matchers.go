@@ -129,6 +129,8 @@ func matchInvalidReceive(r *record, ev *analyzer.Event) bool {
 		return false
 	}
 	ev.Kind, ev.Size, ev.Reason = analyzer.InvalidReceive, atoi64(m[1]), m[0]
+	// Clients read with no size limit and never throw this (catalog §2.4).
+	ev.Program = "java-broker"
 	setPeer(r, ev)
 	return true
 }
@@ -188,7 +190,7 @@ func matchQuota(r *record, ev *analyzer.Event) bool {
 	if !strings.Contains(r.msg, "Rejected connection from") {
 		return false
 	}
-	ev.Kind = analyzer.ConnectionQuota
+	ev.Kind, ev.Program = analyzer.ConnectionQuota, "java-broker"
 	setPeer(r, ev)
 	if _, after, ok := strings.Cut(r.msg, "maximum of "); ok {
 		ev.Reason = "maximum of " + strings.TrimSuffix(after, ".")
