@@ -23,7 +23,7 @@ var keywords = [...]string{
 	"ontrolled shutdown", "unclean shutdown", "Kafka Server started",
 	"] start", "] shut", "], start", "], shut",
 	"Error sending fetch", "Cancelled in-flight", "during broker startup",
-	"KafkaServer startup",
+	"KafkaServer startup", "OutOfMemoryError",
 }
 
 // keywordHeads is a bitset over a hash of each keyword's first four bytes
@@ -177,7 +177,7 @@ type matcher func(r *record, ev *analyzer.Event) bool
 var matchers = []matcher{
 	matchLifecycle, matchSignal, matchConnectFailed, matchConnectTimeout, matchAuthTerminated,
 	matchFailedAuth, matchInvalidReceive, matchBatchExpired, matchRequestTimeout, matchQuota,
-	matchConnected, matchResolve, matchSocketError, matchSecurity, matchDisconnect,
+	matchConnected, matchResolve, matchOOMHint, matchSocketError, matchSecurity, matchDisconnect,
 }
 
 // emitEntry classifies a candidate entry and sends its event and the

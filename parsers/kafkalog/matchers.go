@@ -253,6 +253,24 @@ func matchResolve(r *record, ev *analyzer.Event) bool {
 	return true
 }
 
+// matchOOMHint reads the KAFKA-4493 signature: a Java client that speaks
+// plaintext to a TLS listener reads the TLS alert as a 352518912-byte
+// response size and dies allocating it, an OutOfMemoryError in Kafka's
+// network code. It is a hint about security.protocol, not proof.
+func matchOOMHint(r *record, ev *analyzer.Event) bool {
+	if !r.kafkaOrigin || isBrokerLogger([]byte(r.logger)) || brokerComponents[r.ctx.Component] {
+		return false
+	}
+	for _, x := range r.excs {
+		if x.class == "java.lang.OutOfMemoryError" {
+			ev.Kind, ev.Exception, ev.ExceptionMsg = analyzer.SecurityProtocolHint, x.class, x.msg
+			ev.Reason = "OutOfMemoryError in Kafka client network code: plaintext client on a TLS listener? (KAFKA-4493)"
+			return true
+		}
+	}
+	return false
+}
+
 // matchSocketError reads refused, reset and broken-pipe errors carried by
 // a Kafka line or a Kafka stack trace (a ZooKeeper or application reset
 // says nothing about Kafka's connections).
