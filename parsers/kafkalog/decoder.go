@@ -60,6 +60,8 @@ type LineDecoder struct {
 	// the scratch their keys are built in.
 	nodeStrings map[string]struct{}
 	keyBuf      []byte
+	// plain holds a line with its ANSI colour sequences removed.
+	plain []byte
 }
 
 // NewLineDecoder decodes Kafka log lines one at a time, for callers that
@@ -106,6 +108,10 @@ func (d *LineDecoder) line(loc analyzer.Location, ts time.Time, host string, lin
 	d.stats.Lines++
 	if n := len(line); n > 0 && line[n-1] == '\r' {
 		line = line[:n-1]
+	}
+	if bytes.IndexByte(line, 0x1b) >= 0 { // colours from a terminal capture
+		d.plain = stripANSI(d.plain[:0], line)
+		line = d.plain
 	}
 	zone := time.UTC
 	if d.src != nil && d.src.Zone != nil {
@@ -362,4 +368,26 @@ func textCut(line []byte) int {
 		n--
 	}
 	return n
+}
+
+// stripANSI appends line to dst without ANSI escape sequences (Spring
+// Boot and docker compose colour their output on a terminal).
+func stripANSI(dst, line []byte) []byte {
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if c != 0x1b {
+			dst = append(dst, c)
+			continue
+		}
+		if i+1 < len(line) && line[i+1] == '[' {
+			j := i + 2
+			for j < len(line) && line[j] >= 0x20 && line[j] <= 0x3f {
+				j++
+			}
+			i = j // the final byte, skipped by the loop
+			continue
+		}
+		i++ // ESC and one byte
+	}
+	return dst
 }
