@@ -1,7 +1,7 @@
 package kafkalog
 
 import (
-	"bytes"
+	"encoding/binary"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,26 +11,52 @@ import (
 
 // keywords is the pre-filter: a record is classified only when its first
 // line or one of its exception lines contains one of these. Every
-// template classify matches contains at least one of them; the list is
-// checked with bytes.Contains only, so ordinary lines cost no regex.
-var keywords = [...][]byte{
-	[]byte("could not be established"), []byte("setup timeout"), []byte("terminated during"),
-	[]byte("uthentication"), []byte("Invalid receive"), []byte("Expiring "), []byte("request timeout"),
-	[]byte("TIMED_OUT"), []byte("timed out"), []byte("Rejected connection"), []byte("Completed connection"),
-	[]byte("resolv"), []byte("UnknownHost"), []byte("UnresolvedAddress"), []byte("refused"),
-	[]byte("Connection reset"), []byte("Broken pipe"), []byte("SSL"), []byte("disconnected"),
-	[]byte("Error connecting"), []byte("due to signal"), []byte("(id: "), []byte("Transition from "),
-	[]byte("ontrolled shutdown"), []byte("unclean shutdown"), []byte("Kafka Server started"),
-	[]byte("] start"), []byte("] shut"), []byte("], start"), []byte("], shut"),
-	[]byte("Error sending fetch"), []byte("Cancelled in-flight"), []byte("during broker startup"),
-	[]byte("KafkaServer startup"),
+// template classify matches contains at least one of them. Each is at
+// least 4 bytes long: the scan keys on the first four.
+var keywords = [...]string{
+	"could not be established", "setup timeout", "terminated during",
+	"uthentication", "Invalid receive", "Expiring ", "request timeout",
+	"TIMED_OUT", "timed out", "Timed out", "Rejected connection", "Completed connection",
+	"resolv", "UnknownHost", "UnresolvedAddress", "refused",
+	"Connection reset", "Broken pipe", "SSL ", "SSLH", "SSLE", "SSLP", "disconnected",
+	"Error connecting", "due to signal", "Transition from ",
+	"ontrolled shutdown", "unclean shutdown", "Kafka Server started",
+	"] start", "] shut", "], start", "], shut",
+	"Error sending fetch", "Cancelled in-flight", "during broker startup",
+	"KafkaServer startup", "OutOfMemoryError",
 }
 
-// interesting is the allocation-free pre-filter.
+// keywordHeads is a bitset over a hash of each keyword's first four bytes
+// and keywordHeadWords those four bytes, so interesting looks at each
+// byte of a line once instead of running one search per keyword.
+var (
+	keywordHeads     [1 << 13]byte // 65536 bits
+	keywordHeadWords [len(keywords)]uint32
+)
+
+func init() {
+	for i, k := range keywords {
+		w := binary.LittleEndian.Uint32([]byte(k))
+		keywordHeadWords[i] = w
+		h := headHash(w)
+		keywordHeads[h>>3] |= 1 << (h & 7)
+	}
+}
+
+func headHash(w uint32) uint32 { return (w * 0x9E3779B1) >> 16 }
+
+// interesting is the allocation-free, regex-free pre-filter.
 func interesting(b []byte) bool {
-	for _, k := range keywords {
-		if bytes.Contains(b, k) {
-			return true
+	for i := 0; i+4 <= len(b); i++ {
+		w := binary.LittleEndian.Uint32(b[i:])
+		h := headHash(w)
+		if keywordHeads[h>>3]&(1<<(h&7)) == 0 {
+			continue
+		}
+		for k, kw := range keywordHeadWords {
+			if kw == w && len(b)-i >= len(keywords[k]) && string(b[i:i+len(keywords[k])]) == keywords[k] {
+				return true
+			}
 		}
 	}
 	return false
@@ -40,7 +66,6 @@ var (
 	reNodeAddr   = regexp.MustCompile(`\b[Nn]ode (-?\d+) \(([^()\s]+)\)`)
 	reNodeString = regexp.MustCompile(`([^\s(),]+):(\d+) \(id: (-?\d+) rack: [^)]*\)`)
 	reNodeID     = regexp.MustCompile(`\b[Nn]ode (-?\d+)\b`)
-	reUsingAddr  = regexp.MustCompile(`to node \S+ \(id: (-?\d+) rack: [^)]*\) using address (\S+)`)
 	reOldBoot    = regexp.MustCompile(`^Bootstrap broker (\S+) disconnected`)
 	reSetupTmo   = regexp.MustCompile(`The timeout value is (\d+) ms`)
 	reInvalidRcv = regexp.MustCompile(`Invalid receive \(size = (-?\d+)(?: larger than (\d+))?\)`)
@@ -152,7 +177,7 @@ type matcher func(r *record, ev *analyzer.Event) bool
 var matchers = []matcher{
 	matchLifecycle, matchSignal, matchConnectFailed, matchConnectTimeout, matchAuthTerminated,
 	matchFailedAuth, matchInvalidReceive, matchBatchExpired, matchRequestTimeout, matchQuota,
-	matchConnected, matchResolve, matchSocketError, matchSecurity, matchDisconnect,
+	matchConnected, matchResolve, matchOOMHint, matchSocketError, matchSecurity, matchDisconnect,
 }
 
 // emitEntry classifies a candidate entry and sends its event and the

@@ -56,12 +56,18 @@ type LineDecoder struct {
 	composed bool
 	// nodes remembers what Node facts were sent, so each is sent once.
 	nodes map[string]struct{}
+	// nodeStrings remembers the raw node strings already read, keyBuf is
+	// the scratch their keys are built in.
+	nodeStrings map[string]struct{}
+	keyBuf      []byte
+	// plain holds a line with its ANSI colour sequences removed.
+	plain []byte
 }
 
 // NewLineDecoder decodes Kafka log lines one at a time, for callers that
 // have already split and timestamped them (journal entries, docker logs).
 func NewLineDecoder(src *analyzer.Source, sink analyzer.Sink) *LineDecoder {
-	return &LineDecoder{src: src, sink: sink, nodes: map[string]struct{}{}}
+	return &LineDecoder{src: src, sink: sink, nodes: map[string]struct{}{}, nodeStrings: map[string]struct{}{}}
 }
 
 // Line decodes one message; ts is the caller's timestamp (used when the message has none),
@@ -102,6 +108,10 @@ func (d *LineDecoder) line(loc analyzer.Location, ts time.Time, host string, lin
 	d.stats.Lines++
 	if n := len(line); n > 0 && line[n-1] == '\r' {
 		line = line[:n-1]
+	}
+	if bytes.IndexByte(line, 0x1b) >= 0 { // colours from a terminal capture
+		d.plain = stripANSI(d.plain[:0], line)
+		line = d.plain
 	}
 	zone := time.UTC
 	if d.src != nil && d.src.Zone != nil {
@@ -172,7 +182,7 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 		e.hostFromCompose = true // the service names the container; Host is set on emit
 	}
 	e.logger = append(e.logger, line[h.loggerStart:h.loggerEnd]...)
-	e.text = append(e.text, line[:min(len(line), analyzer.MaxTextLen)]...)
+	e.text = append(e.text, line[:textCut(line)]...)
 	msg := line[h.msgStart:h.msgEnd]
 	e.msg = append(e.msg, msg[:min(len(msg), maxKeep)]...)
 	if isKafkaLogger(e.logger) {
@@ -180,6 +190,10 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 		if isBrokerLogger(e.logger) {
 			d.sawBroker = true
 		}
+	}
+	// "(id: " rather than " (id: ": IndexByte on a space stops at every word.
+	if bytes.Contains(e.msg, []byte("(id: ")) {
+		d.learnNodeStrings(e.msg, loc)
 	}
 	if scope, ok := configDumpScope(e.msg); ok {
 		e.dump = scope
@@ -340,4 +354,40 @@ func looksLikeRecord(line []byte) bool {
 		}
 	}
 	return false
+}
+
+// textCut is where Text is cut: at MaxTextLen, backed off to the start of
+// a UTF-8 sequence so a cut never splits a character.
+func textCut(line []byte) int {
+	n := len(line)
+	if n <= analyzer.MaxTextLen {
+		return n
+	}
+	n = analyzer.MaxTextLen
+	for i := 0; i < 3 && n > 0 && line[n]&0xC0 == 0x80; i++ {
+		n--
+	}
+	return n
+}
+
+// stripANSI appends line to dst without ANSI escape sequences (Spring
+// Boot and docker compose colour their output on a terminal).
+func stripANSI(dst, line []byte) []byte {
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if c != 0x1b {
+			dst = append(dst, c)
+			continue
+		}
+		if i+1 < len(line) && line[i+1] == '[' {
+			j := i + 2
+			for j < len(line) && line[j] >= 0x20 && line[j] <= 0x3f {
+				j++
+			}
+			i = j // the final byte, skipped by the loop
+			continue
+		}
+		i++ // ESC and one byte
+	}
+	return dst
 }

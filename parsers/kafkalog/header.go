@@ -66,6 +66,17 @@ type header struct {
 // parseHeader recognises a record header in any supported layout. It never
 // allocates: times are built with time.Date in zone, offsets applied by hand.
 func parseHeader(line []byte, zone *time.Location, h *header) bool {
+	if !parseHeaderSpans(line, zone, h) {
+		return false
+	}
+	// Empty messages and loggers can leave an end before its start (the
+	// trailing-space trim passes the start): make every span well-formed.
+	h.msgEnd = max(h.msgStart, h.msgEnd)
+	h.loggerEnd = max(h.loggerStart, h.loggerEnd)
+	return true
+}
+
+func parseHeaderSpans(line []byte, zone *time.Location, h *header) bool {
 	*h = header{}
 	pos := 0
 	if name, end, ok := cutCompose(line); ok {
@@ -146,7 +157,7 @@ func parseAfterDate(line []byte, p int, family layout, h *header) bool {
 	// A record whose logger comes on a later line (config dumps,
 	// multi-line messages) or a pattern that prints none.
 	h.layout = family
-	h.msgStart, h.msgEnd = p, trimRightEnd(line, len(line))
+	h.msgStart, h.msgEnd = p, max(p, trimRightEnd(line, len(line)))
 	return true
 }
 
@@ -334,174 +345,4 @@ func cutCompose(line []byte) (name, end int, ok bool) {
 
 func isNameByte(c byte) bool {
 	return c == '-' || c == '_' || c == '.' || isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'z')
-}
-
-// levels maps printed level words to the normalised ones Event.Level uses.
-var levels = [...]struct{ word, norm string }{
-	{"INFO", "INFO"}, {"WARN", "WARN"}, {"ERROR", "ERROR"}, {"DEBUG", "DEBUG"},
-	{"TRACE", "TRACE"}, {"WARNING", "WARN"}, {"FATAL", "ERROR"}, {"SEVERE", "ERROR"},
-}
-
-// parseLevel reads a level word at the start of b.
-func parseLevel(b []byte) (string, int) {
-	n := 0
-	for n < len(b) && n < 8 && b[n] >= 'A' && b[n] <= 'Z' {
-		n++
-	}
-	if n == len(b) || (n < len(b) && b[n] != ' ') {
-		return "", 0
-	}
-	for _, l := range levels {
-		if string(b[:n]) == l.word {
-			return l.norm, n
-		}
-	}
-	return "", 0
-}
-
-// parseDateTime reads "yyyy-MM-dd HH:mm:ss[,.]SSS" or the ISO form with
-// "T", a fraction of 1-9 digits and an optional zone (Z, +hh:mm, +hhmm).
-// Times without a zone are in zone. iso reports the "T" form.
-func parseDateTime(b []byte, zone *time.Location) (t time.Time, n int, iso, ok bool) {
-	if len(b) < 19 || b[4] != '-' || b[7] != '-' || b[13] != ':' || b[16] != ':' {
-		return time.Time{}, 0, false, false
-	}
-	iso = b[10] == 'T'
-	if !iso && b[10] != ' ' {
-		return time.Time{}, 0, false, false
-	}
-	year, ok1 := digits(b[0:4])
-	mon, ok2 := digits(b[5:7])
-	day, ok3 := digits(b[8:10])
-	hh, ok4 := digits(b[11:13])
-	mm, ok5 := digits(b[14:16])
-	ss, ok6 := digits(b[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 {
-		return time.Time{}, 0, false, false
-	}
-	n = 19
-	nsec := 0
-	if n < len(b) && (b[n] == ',' || b[n] == '.') {
-		k := n + 1
-		scale := 100000000
-		for k < len(b) && k-n <= 9 && isDigit(b[k]) {
-			nsec += int(b[k]-'0') * scale
-			scale /= 10
-			k++
-		}
-		if k == n+1 {
-			return time.Time{}, 0, false, false
-		}
-		n = k
-	}
-	if zone == nil {
-		zone = time.UTC
-	}
-	if iso {
-		if off, k, zoned := parseZone(b[n:]); zoned {
-			t = time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, time.UTC).Add(-time.Duration(off) * time.Second)
-			return t, n + k, true, true
-		}
-	}
-	return time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, zone), n, iso, true
-}
-
-// parseZone reads "Z", "+hh:mm" or "+hhmm" and returns the offset in seconds.
-func parseZone(b []byte) (off, n int, ok bool) {
-	if len(b) == 0 {
-		return 0, 0, false
-	}
-	if b[0] == 'Z' {
-		return 0, 1, true
-	}
-	if b[0] != '+' && b[0] != '-' || len(b) < 5 {
-		return 0, 0, false
-	}
-	hh, ok1 := digits(b[1:3])
-	n = 3
-	if b[n] == ':' {
-		n++
-	}
-	if len(b) < n+2 {
-		return 0, 0, false
-	}
-	mm, ok2 := digits(b[n : n+2])
-	if !ok1 || !ok2 || hh > 23 || mm > 59 {
-		return 0, 0, false
-	}
-	off = hh*3600 + mm*60
-	if b[0] == '-' {
-		off = -off
-	}
-	return off, n + 2, true
-}
-
-func digits(b []byte) (int, bool) {
-	v := 0
-	for _, c := range b {
-		if !isDigit(c) {
-			return 0, false
-		}
-		v = v*10 + int(c-'0')
-	}
-	return v, true
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-func skipSpaces(b []byte, p int) int {
-	for p < len(b) && (b[p] == ' ' || b[p] == '\t') {
-		p++
-	}
-	return p
-}
-
-func trimRightEnd(b []byte, end int) int {
-	for end > 0 && (b[end-1] == ' ' || b[end-1] == '\t') {
-		end--
-	}
-	return end
-}
-
-func trimBracket(b []byte) []byte {
-	if len(b) > 0 && b[0] == '[' {
-		return b[1:]
-	}
-	return b
-}
-
-// matchBracket returns the index of the "]" closing the "[" at p, honouring
-// nesting, or -1.
-func matchBracket(b []byte, p int) int {
-	depth := 0
-	for i := p; i < len(b); i++ {
-		switch b[i] {
-		case '[':
-			depth++
-		case ']':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return -1
-}
-
-// matchBracketBack returns the index of the "[" opening the "]" at end,
-// not looking before lo, or -1.
-func matchBracketBack(b []byte, lo, end int) int {
-	depth := 0
-	for i := end; i >= lo; i-- {
-		switch b[i] {
-		case ']':
-			depth++
-		case '[':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return -1
 }

@@ -106,7 +106,7 @@ org.apache.kafka.common.network.InvalidReceiveException: Invalid receive (size =
 			[]string{`WARN invalid-receive java-broker host="h1" node="0" peer="192.168.1.50" reason="Invalid receive (size = 369296128 larger than 104857600)" exception="org.apache.kafka.common.network.InvalidReceiveException" exmsg="Invalid receive (size = 369296128 larger than 104857600)" size=369296128`}},
 		{"invalid receive sasl limit old broker", ts + `WARN Unexpected error from /10.0.0.2; closing connection (org.apache.kafka.common.network.Selector)
 org.apache.kafka.common.network.InvalidReceiveException: Invalid receive (size = 369295616 larger than 524288)`,
-			[]string{`WARN invalid-receive java-client host="h1" peer="10.0.0.2" reason="Invalid receive (size = 369295616 larger than 524288)" exception="org.apache.kafka.common.network.InvalidReceiveException" exmsg="Invalid receive (size = 369295616 larger than 524288)" size=369295616`}},
+			[]string{`WARN invalid-receive java-broker host="h1" peer="10.0.0.2" reason="Invalid receive (size = 369295616 larger than 524288)" exception="org.apache.kafka.common.network.InvalidReceiveException" exmsg="Invalid receive (size = 369295616 larger than 524288)" size=369295616`}},
 		{"request timeout", ts + `INFO [Consumer clientId=c, groupId=g] Disconnecting from node 2147483645 due to request timeout. (org.apache.kafka.clients.NetworkClient)`,
 			[]string{`INFO request-timeout java-client host="h1" node="2147483645" client="c" group="g" reason="request timeout"`}},
 		{"admin call timed out", ts + `ERROR Listing topics failed (com.acme.Admin)
@@ -157,6 +157,12 @@ org.apache.kafka.common.errors.TimeoutException: Expiring 1 record(s) for paymen
 			}},
 		{"cancelled in-flight api versions", ts + `INFO [Producer clientId=p] Cancelled in-flight API_VERSIONS request with correlation id 1 due to node -1 being disconnected (elapsed time since creation: 4ms, elapsed time since send: 3ms, throttle time: 0ms, request timeout: 30000ms) (org.apache.kafka.clients.NetworkClient)`,
 			[]string{`INFO disconnected java-client host="h1" node="-1" client="p" reason="in-flight API_VERSIONS request cancelled" after=3`}},
+		{"oom in producer network thread", ts + `ERROR [Producer clientId=p] Uncaught error in kafka producer I/O thread:  (org.apache.kafka.clients.producer.internals.Sender)
+java.lang.OutOfMemoryError: Java heap space
+	at java.base/java.nio.HeapByteBuffer.<init>(HeapByteBuffer.java:61)
+	at org.apache.kafka.common.memory.MemoryPool$1.tryAllocate(MemoryPool.java:30)
+	at org.apache.kafka.common.network.NetworkReceive.readFrom(NetworkReceive.java:113)`,
+			[]string{`ERROR security-protocol-hint java-client host="h1" client="p" reason="OutOfMemoryError in Kafka client network code: plaintext client on a TLS listener? (KAFKA-4493)" exception="java.lang.OutOfMemoryError" exmsg="Java heap space"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,6 +189,9 @@ java.net.ConnectException: Connection refused`},
 java.net.SocketException: Connection reset
 	at java.base/java.net.SocketInputStream.read(SocketInputStream.java:186)`},
 		{"config key mentioning ssl", ts + `INFO These configurations '[ssl.truststore.password]' were supplied but are not used yet. (org.apache.kafka.clients.producer.ProducerConfig)`},
+		{"broker oom is not the client signature", ts + `ERROR [ReplicaManager broker=1] Error processing fetch (kafka.server.ReplicaManager)
+java.lang.OutOfMemoryError: Java heap space
+	at org.apache.kafka.common.record.MemoryRecords.readableRecords(MemoryRecords.java:100)`},
 		{"discovered coordinator", ts + `INFO [Consumer clientId=c, groupId=g] Discovered group coordinator kafka-2:9092 (id: 2147483645 rack: null) (org.apache.kafka.clients.consumer.internals.ConsumerCoordinator)`},
 	}
 	for _, tt := range tests {

@@ -129,6 +129,8 @@ func matchInvalidReceive(r *record, ev *analyzer.Event) bool {
 		return false
 	}
 	ev.Kind, ev.Size, ev.Reason = analyzer.InvalidReceive, atoi64(m[1]), m[0]
+	// Clients read with no size limit and never throw this (catalog §2.4).
+	ev.Program = "java-broker"
 	setPeer(r, ev)
 	return true
 }
@@ -188,7 +190,7 @@ func matchQuota(r *record, ev *analyzer.Event) bool {
 	if !strings.Contains(r.msg, "Rejected connection from") {
 		return false
 	}
-	ev.Kind = analyzer.ConnectionQuota
+	ev.Kind, ev.Program = analyzer.ConnectionQuota, "java-broker"
 	setPeer(r, ev)
 	if _, after, ok := strings.Cut(r.msg, "maximum of "); ok {
 		ev.Reason = "maximum of " + strings.TrimSuffix(after, ".")
@@ -249,6 +251,24 @@ func matchResolve(r *record, ev *analyzer.Event) bool {
 		}
 	}
 	return true
+}
+
+// matchOOMHint reads the KAFKA-4493 signature: a Java client that speaks
+// plaintext to a TLS listener reads the TLS alert as a 352518912-byte
+// response size and dies allocating it, an OutOfMemoryError in Kafka's
+// network code. It is a hint about security.protocol, not proof.
+func matchOOMHint(r *record, ev *analyzer.Event) bool {
+	if !r.kafkaOrigin || isBrokerLogger([]byte(r.logger)) || brokerComponents[r.ctx.Component] {
+		return false
+	}
+	for _, x := range r.excs {
+		if x.class == "java.lang.OutOfMemoryError" {
+			ev.Kind, ev.Exception, ev.ExceptionMsg = analyzer.SecurityProtocolHint, x.class, x.msg
+			ev.Reason = "OutOfMemoryError in Kafka client network code: plaintext client on a TLS listener? (KAFKA-4493)"
+			return true
+		}
+	}
+	return false
 }
 
 // matchSocketError reads refused, reset and broken-pipe errors carried by

@@ -1,6 +1,7 @@
 package kafkalog
 
 import (
+	"bytes"
 	"strconv"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -11,25 +12,72 @@ import (
 // one is not.
 const maxNodeFacts = 4096
 
-// learnNodes sends a Node fact for every node reference in msg:
-// "node 3 (kafka-3/10.0.4.33:9092)", "kafka-3:9092 (id: 3 rack: r1)" and
-// "… (id: 3 rack: null) using address kafka-3/10.0.4.33:9092".
+// learnNodes sends a Node fact for every "node 3 (kafka-3/10.0.4.33:9092)"
+// in the message of a classified record.
 func (d *LineDecoder) learnNodes(msg string, loc analyzer.Location) {
 	for _, m := range reNodeAddr.FindAllStringSubmatch(msg, 8) {
 		if ep, ok := parseEndpoint(m[2]); ok {
 			d.node(m[1], ep, loc)
 		}
 	}
-	for _, m := range reNodeString.FindAllStringSubmatch(msg, 8) {
-		if ep, ok := parseEndpoint(m[1] + ":" + m[2]); ok {
-			d.node(m[3], ep, loc)
+}
+
+// learnNodeStrings reads Node.toString() forms, "kafka-3:9092 (id: 3 rack:
+// r1)", optionally followed by " using address kafka-3/10.0.4.33:9092".
+// They appear in many ordinary INFO lines (fetch positions, coordinator
+// discovery), so this runs on every line that has "(id: " and is written
+// by hand: a reference already sent costs a map lookup and no allocation.
+func (d *LineDecoder) learnNodeStrings(msg []byte, loc analyzer.Location) {
+	for n := 0; n < 8; n++ {
+		i := bytes.Index(msg, []byte("(id: "))
+		if i < 0 {
+			return
+		}
+		if i == 0 || msg[i-1] != ' ' {
+			msg = msg[i+len("(id: "):]
+			continue
+		}
+		i-- // at the space before "(id: "
+		start := i
+		for start > 0 && !isNodeStringStop(msg[start-1]) {
+			start--
+		}
+		hostPort := msg[start:i]
+		rest := msg[i+len(" (id: "):]
+		j := 0
+		for j < len(rest) && (isDigit(rest[j]) || (j == 0 && rest[j] == '-')) {
+			j++
+		}
+		id := rest[:j]
+		msg = rest[j:]
+		if len(id) == 0 || len(hostPort) == 0 || !bytes.HasPrefix(msg, []byte(" rack: ")) {
+			continue
+		}
+		var using []byte
+		if k := bytes.IndexByte(msg, ')'); k >= 0 && bytes.HasPrefix(msg[k+1:], []byte(" using address ")) {
+			using = msg[k+1+len(" using address "):]
+			if e := bytes.IndexByte(using, ' '); e >= 0 {
+				using = using[:e]
+			}
+		}
+		d.keyBuf = append(append(append(append(d.keyBuf[:0], id...), '|'), hostPort...), '|')
+		d.keyBuf = append(d.keyBuf, using...)
+		if _, seen := d.nodeStrings[string(d.keyBuf)]; seen || len(d.nodeStrings) >= maxNodeFacts {
+			continue
+		}
+		d.nodeStrings[string(d.keyBuf)] = struct{}{}
+		if ep, ok := parseEndpoint(string(hostPort)); ok {
+			d.node(string(id), ep, loc)
+		}
+		if ep, ok := parseEndpoint(string(using)); ok {
+			d.node(string(id), ep, loc)
 		}
 	}
-	if m := reUsingAddr.FindStringSubmatch(msg); m != nil {
-		if ep, ok := parseEndpoint(m[2]); ok {
-			d.node(m[1], ep, loc)
-		}
-	}
+}
+
+// isNodeStringStop ends the host:port token before " (id: ".
+func isNodeStringStop(c byte) bool {
+	return c == ' ' || c == '(' || c == '[' || c == ',' || c == '{' || c == '='
 }
 
 // node sends one Node fact unless the same was sent before. Coordinator

@@ -88,9 +88,6 @@ func (d *LineDecoder) Stats() analyzer.Stats {
 	s.Layout = d.layout.String()
 	if d.composed {
 		s.Layout = "docker-compose"
-		if l := d.layout.String(); l != "" {
-			s.Layout += "+" + l
-		}
 	}
 	s.Problems = append([]string(nil), d.stats.Problems...)
 	return s

@@ -237,3 +237,12 @@ func TestLayoutChange(t *testing.T) {
 		t.Errorf("layout=%q events=%d, want log4j and 3", st.Layout, len(rec.events))
 	}
 }
+
+func TestANSIColours(t *testing.T) {
+	in := "\x1b[36mkafka-ui  |\x1b[0m \x1b[2m2021-01-21 21:56:53.890\x1b[0;39m \x1b[33m WARN\x1b[0;39m \x1b[35m18\x1b[0;39m \x1b[2m---\x1b[0;39m \x1b[2m[ntainer#0-0-C-1]\x1b[0;39m \x1b[36morg.apache.kafka.clients.NetworkClient  \x1b[0;39m \x1b[2m:\x1b[0;39m [Consumer clientId=c, groupId=g] Node 1 disconnected.\n"
+	got := eventsOf(t, in)
+	want := []string{`WARN node-disconnected java-client host="h1" node="1" client="c" group="g"`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events mismatch (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,89 @@
+package kafkalog
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+)
+
+// fuzzSeeds are the fixtures plus a few shapes the fixtures lack.
+func fuzzSeeds(f *testing.F) {
+	logs, _ := filepath.Glob("testdata/*.log")
+	for _, p := range logs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{
+		"",
+		"\n\n\r\n",
+		"[2024-03-05 10:15:47,901] WARN [Producer clientId=p] Connection to node 3 (/[::1]:9092) could not be established. Broker may not be available. (org.apache.kafka.clients.NetworkClient)\n",
+		"x | 2025-02-03T21:07:43.000123456Z [2025-02-03 21:07:42,915] INFO (id: 1 rack: (id: -",
+		"WARN  [t] [o.a.k.c.NetworkClient.:] [Producer clientId=p, groupId=] Node -1 disconnected.",
+		"2025-03-11T23:13:55.125+99:99  INFO 1 --- [a] [b] x.Y : z",
+		"[2024-03-05 10:15:02,114] INFO ProducerConfig values: \n\tclient.id = \n\tretries = 3\n (org.apache.kafka.clients.producer.ProducerConfig)\n",
+		"%7|1623456789.123|FAIL|rdkafka#producer-1| boom\n",
+	} {
+		f.Add([]byte(s))
+	}
+}
+
+// checkOutput holds the invariants every input must keep.
+func checkOutput(t *testing.T, rec *recorder, st analyzer.Stats) {
+	t.Helper()
+	for _, e := range rec.events {
+		if len(e.Text) > analyzer.MaxTextLen {
+			t.Errorf("event Text is %d bytes, over MaxTextLen", len(e.Text))
+		}
+		if e.Kind == "" {
+			t.Errorf("event without kind: %+v", e)
+		}
+	}
+	if len(st.Problems) > maxProblems {
+		t.Errorf("%d problems kept, want at most %d", len(st.Problems), maxProblems)
+	}
+	if st.Events != len(rec.events) {
+		t.Errorf("Stats.Events = %d, sink got %d", st.Events, len(rec.events))
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rec := &recorder{}
+		src := &analyzer.Source{Path: "fuzz.log", R: bufio.NewReaderSize(bytes.NewReader(data), 16), Zone: time.UTC}
+		st, err := Parser{}.Parse(context.Background(), src, rec)
+		if err != nil {
+			t.Fatalf("Parse: %v", err)
+		}
+		if want := bytes.Count(data, []byte("\n")); st.Lines < want {
+			t.Errorf("Lines = %d, input has %d newlines", st.Lines, want)
+		}
+		checkOutput(t, rec, st)
+		_ = Parser{}.Sniff(data)
+	})
+}
+
+func FuzzLineDecoder(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rec := &recorder{}
+		d := NewLineDecoder(&analyzer.Source{Path: "journal", Zone: time.FixedZone("X", -3600)}, rec)
+		ts := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+		// Each NUL-separated piece is one journal entry; pieces may hold
+		// several lines.
+		for i, msg := range bytes.Split(data, []byte{0}) {
+			d.Line(analyzer.Location{Path: "journal", Line: i + 1}, ts, "host", msg)
+		}
+		d.Flush()
+		checkOutput(t, rec, d.Stats())
+	})
+}

@@ -1,0 +1,65 @@
+package kafkalog
+
+import "testing"
+
+// TestPrefilter checks the keyword scan against catalog templates it must
+// pass and ordinary lines it must drop.
+func TestPrefilter(t *testing.T) {
+	pass := []string{
+		"Connection to node 1 (k/1.2.3.4:9092) could not be established. Broker may not be available.",
+		"Disconnecting from node 1 due to socket connection setup timeout. The timeout value is 9116 ms.",
+		"Connection to node 0 terminated during authentication. This may indicate that authentication failed due to invalid credentials.",
+		"Connection to node -1 (k/1.2.3.4:9093) failed authentication due to: SSL handshake failed",
+		"Failed authentication with /1.2.3.4 (SSL handshake failed)",
+		"org.apache.kafka.common.network.InvalidReceiveException: Invalid receive (size = 369295617 larger than 104857600)",
+		"org.apache.kafka.common.errors.TimeoutException: Expiring 1 record(s) for t-0:120001 ms has passed since batch creation",
+		"Disconnecting from node 2 due to request timeout.",
+		"Got error produce response with correlation id 5 on topic-partition t-0, retrying (1 attempts left). Error: REQUEST_TIMED_OUT",
+		"Rejected connection from /1.2.3.4, address already has the configured maximum of 10 connections.",
+		"Completed connection to node 1. Fetching API versions.",
+		"Couldn't resolve server k:9092 from bootstrap.servers as DNS resolution failed for k",
+		"java.net.UnknownHostException: k",
+		"java.nio.channels.UnresolvedAddressException",
+		"java.net.ConnectException: Connection refused",
+		"java.net.SocketException: Connection reset",
+		"java.io.IOException: Broken pipe",
+		"javax.net.ssl.SSLHandshakeException: PKIX path building failed",
+		"javax.net.ssl.SSLException: Unrecognized SSL message, plaintext connection?",
+		"org.apache.kafka.common.errors.SaslAuthenticationException: Authentication failed: Invalid username or password",
+		"Node 3 disconnected.",
+		"Error connecting to node k:9092 (id: 1 rack: null)",
+		"Terminating process due to signal SIGTERM",
+		"Transition from STARTING to STARTED",
+		"[KafkaServer id=1] Starting controlled shutdown",
+		"[KafkaServer id=1] started",
+		"[KafkaServer id=1] shut down completed",
+		"[Kafka Server 1], started",
+		"[KafkaRaftServer nodeId=1] Kafka Server started",
+		"Error sending fetch request (sessionId=1, epoch=2) to node 2:",
+		"Cancelled in-flight API_VERSIONS request with correlation id 1 due to node -1 being disconnected",
+		"Fatal error during KafkaServer startup. Prepare to shutdown",
+	}
+	drop := []string{
+		"Rolled new log segment at offset 1234567 in 2 ms.",
+		"Sending FETCH request with header RequestHeader(apiKey=FETCH, apiVersion=13, clientId=c, correlationId=1) and timeout 30000 to node 2",
+		"Successfully joined group with generation Generation{generationId=7}",
+		"Wrote producer snapshot at offset 88213 with 0 producer ids in 1 ms.",
+		"",
+		"abc",
+	}
+	for _, s := range pass {
+		if !interesting([]byte(s)) {
+			t.Errorf("interesting(%q) = false, want true", s)
+		}
+	}
+	for _, s := range drop {
+		if interesting([]byte(s)) {
+			t.Errorf("interesting(%q) = true, want false", s)
+		}
+	}
+	for _, k := range keywords {
+		if len(k) < 4 || !interesting([]byte("x"+k+"y")) {
+			t.Errorf("keyword %q is shorter than 4 bytes or not found by the scan", k)
+		}
+	}
+}
