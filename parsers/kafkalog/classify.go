@@ -102,7 +102,7 @@ type javaException struct{ class, msg string }
 // newRecord builds the record of a candidate entry.
 func newRecord(e *entry) *record {
 	r := &record{full: string(e.msg), logger: string(e.logger), level: e.level, kafkaOrigin: e.kafkaOrigin}
-	r.ctx, r.msg = parseContext(r.full)
+	r.ctx, r.msg = parseContext(skipConnectorContext(r.full))
 	if r.ctx.Component == "" && strings.HasPrefix(r.full, "[Kafka Server ") { // 0.x "[Kafka Server 1], started"
 		if i := strings.Index(r.full, "], "); i > 0 {
 			r.ctx = logContext{Component: "KafkaServer", ID: r.full[len("[Kafka Server "):i]}
@@ -123,6 +123,19 @@ func newRecord(e *entry) *record {
 		r.excs = append(r.excs, javaException{class: strings.TrimSuffix(cls, ":"), msg: msg})
 	}
 	return r
+}
+
+// skipConnectorContext drops Kafka Connect's "%X{connector.context}"
+// ("[my-sink|task-0] ") that precedes the client's own log context.
+func skipConnectorContext(msg string) string {
+	if !strings.HasPrefix(msg, "[") {
+		return msg
+	}
+	end := strings.Index(msg, "] ")
+	if end < 0 || !strings.Contains(msg[:end], "|") || strings.Contains(msg[:end], "=") {
+		return msg
+	}
+	return msg[end+2:]
 }
 
 // text reports whether s is in the message or any exception line.

@@ -32,7 +32,9 @@ var (
 		"GroupCoordinator": true, "ReplicaFetcher": true, "ReplicaAlterLogDirsThread": true,
 		"AddPartitionsToTxnManager": true, "BrokerLifecycleManager": true, "QuorumController": true,
 		"Controller": true, "KafkaApi": true, "ReplicaManager": true, "Log": true, "UnifiedLog": true,
-		"Partition": true, "BrokerToControllerChannelManager": true, "zk-broker": true,
+		"Partition": true, "BrokerToControllerChannelManager": true, "NodeToControllerChannelManager": true,
+		"SharedServer": true, "LogLoader": true, "LocalLog": true, "ProducerStateManager": true,
+		"GroupMetadataManager": true, "TransactionStateManager": true, "LogCleaner": true,
 	}
 )
 
@@ -55,7 +57,9 @@ func parseContext(msg string) (logContext, string) {
 		return c, msg
 	}
 	c.Component = inner[:sp]
-	for _, kv := range strings.Split(inner[sp+1:], ", ") {
+	// Pairs are ", "-separated ("clientId=a, groupId=b") or, in some
+	// broker components, space-separated ("id=1 name=forwarding").
+	for _, kv := range strings.FieldsFunc(inner[sp+1:], func(r rune) bool { return r == ' ' || r == ',' }) {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
 			return logContext{}, msg

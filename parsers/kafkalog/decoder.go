@@ -207,10 +207,16 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 // continuation attaches a non-header line to the pending entry.
 func (d *LineDecoder) continuation(loc analyzer.Location, line []byte) bool {
 	e := d.cur
-	if name, end, ok := cutCompose(line); ok && d.nslots > 0 {
-		if c := d.slotOf(line[:name]); c != nil {
-			e, line = c, line[end:]
+	if name, end, ok := cutCompose(line); ok && e != nil && len(e.compose) > 0 {
+		// A compose log: the line belongs to its service's entry, if any.
+		c := d.slotOf(line[:name])
+		if c == nil {
+			if looksLikeRecord(line[end:]) {
+				d.unparsed(loc)
+			}
+			return false
 		}
+		e, line = c, line[end:]
 	}
 	if e == nil || !e.active {
 		if looksLikeRecord(line) {

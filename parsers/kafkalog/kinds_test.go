@@ -59,6 +59,8 @@ java.io.IOException: Can't resolve address: kafka-2.internal:9092
 	at org.apache.kafka.common.network.Selector.doConnect(Selector.java:257)
 Caused by: java.nio.channels.UnresolvedAddressException: null`,
 			[]string{`WARN resolve-failed java-client host="h1" node="2" nodehost="kafka-2.internal" client="c" group="g" reason="java.nio.channels.UnresolvedAddressException" exception="java.nio.channels.UnresolvedAddressException" exmsg="null"`}},
+		{"connect worker with connector context", ts + `INFO [jdbc-sink|task-0] [Consumer clientId=connector-consumer-jdbc-sink-0, groupId=connect-jdbc-sink] Node 2 disconnected. (org.apache.kafka.clients.NetworkClient:935)`,
+			[]string{`INFO node-disconnected java-client host="h1" node="2" client="connector-consumer-jdbc-sink-0" group="connect-jdbc-sink"`}},
 		{"node disconnected", ts + `INFO [Consumer instanceId=i-1, clientId=c-1, groupId=orders] Node 3 disconnected. (org.apache.kafka.clients.NetworkClient)`,
 			[]string{`INFO node-disconnected java-client host="h1" node="3" client="c-1" group="orders"`}},
 		{"bootstrap broker disconnected", ts + `WARN [Consumer clientId=c-1, groupId=null] Bootstrap broker localhost:9092 (id: -1 rack: null) disconnected (org.apache.kafka.clients.NetworkClient)`,
