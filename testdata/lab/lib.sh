@@ -261,9 +261,10 @@ run_restart() {
 	net_flat
 	capture $NS_BRK eth0 "$SCEN/broker-side.pcap" tcp port 9092
 	capture $NS_CLI eth0 "$SCEN/client-side.pcap" tcp port 9092
-	journal_event 5 "Starting kafka.service - $desc..."
-	start_broker "$SCEN/server.log"
+	# Type=simple: systemd logs Started as soon as it has forked the process.
+	journal_event 6 "Starting kafka.service - $desc..."
 	journal_event 6 "Started kafka.service - $desc."
+	start_broker "$SCEN/server.log"
 	local pids=$BROKER_PID
 	ip netns exec $NS_CLI timeout 40 /usr/bin/python3 "$LAB_DIR/idle_producer.py" $BRK_IP:9092 36 0.5 2>"$WORK/client.raw" &
 	local prod=$!
@@ -288,8 +289,8 @@ run_restart() {
 		journal_event 6 "Stopped kafka.service - $desc."
 		journal_event 6 "Starting kafka.service - $desc..."
 	fi
-	start_broker "$SCEN/server.log"
 	journal_event 6 "Started kafka.service - $desc."
+	start_broker "$SCEN/server.log"
 	pids=$pids,$BROKER_PID
 	wait $prod
 	untrack $prod
