@@ -10,9 +10,11 @@
 package batch
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -120,7 +122,7 @@ func analyse(ctx context.Context, path, name string, opts *Options) Line {
 		opts.Parsers(), opts.Rules())
 	switch {
 	case errors.Is(err, analyzer.ErrNoInput):
-		line.Error = noInputReason(res)
+		line.Error = noInputReason(path, res)
 	case err != nil:
 		line.Error = err.Error()
 		return line
@@ -139,8 +141,9 @@ func analyse(ctx context.Context, path, name string, opts *Options) Line {
 // bundle of ten thousand unreadable members must not make a megabyte line.
 const maxListedReasons = 3
 
-// noInputReason says why nothing of an incident could be read.
-func noInputReason(res *analyzer.Result) string {
+// noInputReason says why nothing of an incident could be read, naming
+// inputs relative to the incident.
+func noInputReason(incident string, res *analyzer.Result) string {
 	var inputs []analyzer.InputStat
 	if res != nil && res.Incident != nil {
 		inputs = res.Incident.Inputs
@@ -150,7 +153,11 @@ func noInputReason(res *analyzer.Result) string {
 	}
 	var b strings.Builder
 	if len(inputs) == 1 {
-		fmt.Fprintf(&b, "no readable input: %s: %s", inputs[0].Path, inputs[0].Skipped)
+		b.WriteString("no readable input: ")
+		if rel := within(incident, inputs[0].Path); rel != "" {
+			fmt.Fprintf(&b, "%s: ", rel)
+		}
+		b.WriteString(inputs[0].Skipped)
 		return b.String()
 	}
 	fmt.Fprintf(&b, "no readable input: %d inputs skipped (", len(inputs))
@@ -162,10 +169,25 @@ func noInputReason(res *analyzer.Result) string {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		fmt.Fprintf(&b, "%s: %s", in.Path, in.Skipped)
+		fmt.Fprintf(&b, "%s: %s", cmp.Or(within(incident, in.Path), in.Path), in.Skipped)
 	}
 	b.WriteString(")")
 	return b.String()
+}
+
+// within is an input's path relative to its incident ("host/server.log"
+// for "case/host/server.log" or "case.tgz!host/server.log"), "" when it
+// is the incident itself.
+func within(incident, path string) string {
+	if path == incident {
+		return ""
+	}
+	for _, sep := range []string{"!", string(filepath.Separator)} {
+		if rest, ok := strings.CutPrefix(path, incident+sep); ok {
+			return rest
+		}
+	}
+	return path
 }
 
 func joinReasons(a, b string) string {
