@@ -42,3 +42,32 @@ func TestReportNames(t *testing.T) {
 		})
 	}
 }
+
+// FuzzReportNames checks the properties every name must have, whatever
+// the paths: a plain file name, not hidden, unique without regard to
+// case, and the same for the same list.
+func FuzzReportNames(f *testing.F) {
+	f.Add("a/case.tgz", "b/case.zip", "case-0fecabb1")
+	f.Add(".", "..", "/")
+	f.Add("-", "summary.tgz", "../\x00\n.tgz")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		paths := []string{a, b, c, a}
+		names := ReportNames(paths)
+		if d := cmp.Diff(names, ReportNames(paths)); d != "" {
+			t.Fatalf("two calls differ:\n%s", d)
+		}
+		seen := map[string]bool{}
+		for i, n := range names {
+			if n == "" || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "-") || strings.ContainsAny(n, "/\\\x00") {
+				t.Errorf("name %q for %q", n, paths[i])
+			}
+			if len(n) > maxNameLen+16 {
+				t.Errorf("name %q for %q is %d bytes long", n, paths[i], len(n))
+			}
+			if seen[strings.ToLower(n)] {
+				t.Errorf("name %q given twice in %q", n, names)
+			}
+			seen[strings.ToLower(n)] = true
+		}
+	})
+}

@@ -60,3 +60,20 @@ func TestBundleKindReadError(t *testing.T) {
 		t.Errorf("err = %v, want %v", err, boom)
 	}
 }
+
+// FuzzBundleKind feeds hostile heads: BundleKind must never panic, read
+// error or not, and must answer the same for the same bytes.
+func FuzzBundleKind(f *testing.F) {
+	f.Add(tgzOf(f, entry{name: "a.log", body: "x"}))
+	f.Add(zipOf(f, entry{name: "a.log", body: "x"}))
+	f.Add(gzipOf(f, []byte("plain text")))
+	f.Add([]byte("BZh91AY&SY\x00\x00"))
+	f.Add([]byte{0x28, 0xb5, 0x2f, 0xfd, 0x24, 0x00})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		k1, err1 := BundleKind(bytes.NewReader(b))
+		k2, err2 := BundleKind(bytes.NewReader(b))
+		if k1 != k2 || (err1 == nil) != (err2 == nil) {
+			t.Fatalf("BundleKind differs between calls: %q/%v, %q/%v", k1, err1, k2, err2)
+		}
+	})
+}
