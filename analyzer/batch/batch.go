@@ -59,6 +59,9 @@ type Options struct {
 // summary cannot be written, or ctx ends (then summary.jsonl is not
 // written, and the reports already finished stay).
 func Run(ctx context.Context, incidents []string, opts Options) ([]Line, error) {
+	if err := checkOut(opts.Out, incidents); err != nil {
+		return nil, err
+	}
 	if err := makeOut(opts.Out); err != nil {
 		return nil, err
 	}

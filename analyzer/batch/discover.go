@@ -29,11 +29,13 @@ type Ignored struct {
 // __MACOSX and symlinks are left out, as the input walker leaves them out
 // of folders; symlinks are listed as Ignored. A file that cannot be opened
 // is kept as an incident, so its failure is reported with the reason.
-// A path that is not a folder is one incident as it is.
+// A path that is not a folder is one incident as it is. The output folder
+// out, when it is one of the entries (a re-run with --out inside the
+// folder of incidents), is left out.
 //
 // Incidents come folder by folder in the order given, entries in lexical
 // order.
-func Discover(paths []string) (incidents []string, ignored []Ignored, err error) {
+func Discover(paths []string, out string) (incidents []string, ignored []Ignored, err error) {
 	for _, dir := range paths {
 		st, err := os.Stat(dir)
 		if err != nil || !st.IsDir() {
@@ -50,6 +52,9 @@ func Discover(paths []string) (incidents []string, ignored []Ignored, err error)
 				continue
 			}
 			p := filepath.Join(dir, name)
+			if e.IsDir() && isOut(p, out) {
+				continue
+			}
 			if reason := notIncident(p, e); reason != "" {
 				ignored = append(ignored, Ignored{Path: p, Reason: reason})
 				continue

@@ -97,7 +97,7 @@ func (c *BatchCmd) incidents(e *env) ([]string, error) {
 	if !c.Each {
 		return c.Paths, nil
 	}
-	incidents, ignored, err := batch.Discover(c.Paths)
+	incidents, ignored, err := batch.Discover(c.Paths, c.Out)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}

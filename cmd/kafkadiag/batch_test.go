@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,21 +170,27 @@ func TestBatchEach(t *testing.T) {
 	}
 	extra := writeBundle(t, filepath.Join(t.TempDir(), "extra.tgz"), "idle_reset_firewall", tgzBundle)
 
-	out := filepath.Join(t.TempDir(), "reports")
-	e, _, errb := realEnv()
-	if got := run([]string{"batch", "--each", "--out", out, cases, extra}, e); got != exitFindings {
-		t.Fatalf("exit %d, want %d\nstderr: %s", got, exitFindings, errb)
-	}
-	var got []string
-	for _, r := range readSummary(t, out) {
-		got = append(got, r.Path)
-	}
+	// The output folder inside the shelf is not an incident, on a re-run
+	// either.
+	out := filepath.Join(cases, "reports")
 	want := []string{
 		filepath.Join(cases, "a.tgz"), filepath.Join(cases, "b.zip"),
 		filepath.Join(cases, "c-ticket-4411.bin"), filepath.Join(cases, "d"), extra,
 	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("incidents (-want +got):\n%s", d)
+	var errb *bytes.Buffer
+	for range 2 {
+		var e *env
+		e, _, errb = realEnv()
+		if got := run([]string{"batch", "--each", "--out", out, cases, extra}, e); got != exitFindings {
+			t.Fatalf("exit %d, want %d\nstderr: %s", got, exitFindings, errb)
+		}
+		var got []string
+		for _, r := range readSummary(t, out) {
+			got = append(got, r.Path)
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("incidents (-want +got):\n%s", d)
+		}
 	}
 	for _, s := range []string{"ignored " + filepath.Join(cases, "client.log") + ": not a bundle",
 		"ignored " + filepath.Join(cases, "garbage.tgz"), "ignored " + filepath.Join(cases, "empty.zip"),
@@ -243,6 +250,7 @@ func TestBatchExitCodes(t *testing.T) {
 		{"each finds nothing", []string{"--each"}, []string{loose}, exitUsage, "no bundle or folder found"},
 		{"no path", nil, nil, exitUsage, "path"},
 		{"output folder is a file", []string{"--out", notDir}, []string{refused}, exitUsage, "output folder"},
+		{"output folder inside an incident", []string{"--out", filepath.Join(loose, "reports")}, []string{loose}, exitUsage, "inside the incident"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
