@@ -92,7 +92,7 @@ func Run(ctx context.Context, incidents []string, opts Options) ([]Line, error) 
 	for range jobs {
 		wg.Go(func() {
 			for i := range next {
-				lines[i] = analyse(ctx, incidents[i], names[i], &opts)
+				lines[i] = analyseRecovering(ctx, incidents[i], names[i], &opts)
 				finished()
 			}
 		})
@@ -114,6 +114,18 @@ feed:
 		return lines, err
 	}
 	return lines, nil
+}
+
+// analyseRecovering is analyse, with a panic — a bug a hostile bundle
+// found in a parser or rule — recorded as that incident's failure, so the
+// other incidents of a long batch are still analysed and summarised.
+func analyseRecovering(ctx context.Context, path, name string, opts *Options) (line Line) {
+	defer func() {
+		if r := recover(); r != nil {
+			line = Line{Path: path, Error: fmt.Sprintf("internal error (a kafkadiag bug; please report it with this incident): %v", r)}
+		}
+	}()
+	return analyse(ctx, path, name, opts)
 }
 
 // analyse runs one incident and writes its report. A report is written

@@ -161,3 +161,38 @@ func BenchmarkBatch(b *testing.B) {
 		})
 	}
 }
+
+// panicky is a parser with a bug: it panics on inputs starting "BOOM".
+type panicky struct{}
+
+func (panicky) Format() string { return "boom" }
+func (panicky) Sniff(head []byte) bool {
+	if bytes.HasPrefix(head, []byte("BOOM")) {
+		panic("index out of range [7] with length 4")
+	}
+	return false
+}
+func (panicky) Parse(context.Context, *analyzer.Source, analyzer.Sink) (analyzer.Stats, error) {
+	return analyzer.Stats{}, nil
+}
+
+func TestRunPanicIsOneFailure(t *testing.T) {
+	dir := t.TempDir()
+	boom := filepath.Join(dir, "boom.log")
+	if err := os.WriteFile(boom, []byte("BOOM\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	paths := append([]string{boom}, writeBundles(t, dir, "healthy", 1)...)
+	opts := realOptions(filepath.Join(t.TempDir(), "r"), 2)
+	opts.Parsers = func() []analyzer.Parser { return append([]analyzer.Parser{panicky{}}, parsers.All()...) }
+	lines, err := Run(context.Background(), paths, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(lines[0].Error, "internal error") || !strings.Contains(lines[0].Error, "index out of range") {
+		t.Errorf("panicking incident: error %q", lines[0].Error)
+	}
+	if lines[1].Failed() || lines[1].InputsRead == 0 {
+		t.Errorf("healthy incident after a panic: %+v", lines[1])
+	}
+}
