@@ -60,6 +60,11 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 	if len(kinds) == 1 && kinds[0] == kindPackets {
 		base = 0.5
 	}
+	if len(kinds) == 1 && kinds[0] == kindClientLog {
+		// The client sees a broker vanish; a network fault that resets and
+		// then refuses (a failover VIP, a host firewall) reads the same.
+		base = 0.45
+	}
 	if o.OOM {
 		base = 0.75
 	}
@@ -158,6 +163,8 @@ func outageHow(o *outage) string {
 		how = "a clean, logged shutdown and restart"
 	case o.Kinds[kindJournal] || o.Kinds[kindBrokerLog]:
 		how = "a stop and start of the broker service"
+	case o.Kinds[kindClientLog] && !o.Kinds[kindPackets]:
+		how = fmt.Sprintf("a connection that was carrying requests was lost and the next %d reconnects failed at once, as when nothing listens", len(o.Signs)-1)
 	default:
 		how = "seen on the wire only"
 	}
@@ -167,6 +174,9 @@ func outageHow(o *outage) string {
 	}
 	if o.Kinds[kindBrokerLog] {
 		shown = append(shown, "the broker log")
+	}
+	if o.Kinds[kindClientLog] {
+		shown = append(shown, "the client log")
 	}
 	if o.Kinds[kindPackets] {
 		shown = append(shown, fmt.Sprintf("packets (%d connections closed together, %d connects refused, %d reconnects)",

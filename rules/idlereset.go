@@ -43,7 +43,7 @@ func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	ages := idleAges(inc, outs)
 	pc := largestCluster(flowGaps(resets))
 	lc := largestCluster(eventAges(ages))
-	pktOK, logOK := pc.N >= 2 && !massReset(resets, pc), lc.N >= 3 && !kafkaReaper(inc, lc)
+	pktOK, logOK := pc.N >= 2 && !massReset(resets, pc), lc.N >= 3 && !kafkaReaper(inc, lc) && !massDisconnect(ages, lc)
 	if !pktOK && !logOK {
 		return nil
 	}
@@ -104,6 +104,24 @@ func massReset(resets []*flow.Flow, c idleCluster) bool {
 	var first, last time.Time
 	for _, i := range c.Members {
 		t := rstTime(resets[i])
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	return last.Sub(first) <= burstSpan
+}
+
+// massDisconnect is massReset for disconnect lines: many connections
+// dropped within burstSpan are one server-side event (a restart, an LB
+// redeploy), whatever their ages; an idle timer drops each connection when
+// it next speaks.
+func massDisconnect(ages []*analyzer.Event, c idleCluster) bool {
+	var first, last time.Time
+	for _, i := range c.Members {
+		t := ages[i].Time
 		if first.IsZero() || t.Before(first) {
 			first = t
 		}

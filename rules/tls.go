@@ -117,8 +117,13 @@ func classifyTLSLine(e *analyzer.Event) tlsVerdict {
 		}
 		return tlsUnclear
 	case e.Kind == analyzer.SecurityProtocolHint:
-		if strings.Contains(t, "ssl listener") {
+		switch {
+		case strings.Contains(t, "ssl listener"):
 			return tlsPlainOnTLS
+		case strings.Contains(t, "plaintext broker listener"), strings.Contains(t, "plaintext listener"):
+			// librdkafka: "SSL handshake failed: Disconnected: connecting to
+			// a PLAINTEXT broker listener?"
+			return tlsClientOnPlain
 		}
 		return tlsUnclear
 	case containsAny(t, "unrecognized ssl message", "plaintext connection?"):

@@ -74,6 +74,14 @@ func brokerOutages(inc *analyzer.Incident, clock clockOffset) []*outage {
 		}
 		outs = append(outs, p)
 	}
+	// The client's view counts only where no broker-side view exists: it
+	// must not stand in for, or double, a restart the broker's own
+	// artifacts show.
+	for _, c := range clientOutages(inc) {
+		if overlapping(outs, c) == nil {
+			outs = append(outs, c)
+		}
+	}
 	sort.SliceStable(outs, func(i, j int) bool { return outs[i].Start.Before(outs[j].Start) })
 	return outs
 }

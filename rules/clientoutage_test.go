@@ -1,0 +1,71 @@
+package rules
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+)
+
+// javaLost is a Java producer's in-flight request cancelled because its
+// established connection to node 1 dropped.
+func javaLost(sec float64, line int) analyzer.Event {
+	e := javaClient(analyzer.Disconnected, sec, line, "[Producer clientId=producer-1] Cancelled in-flight PRODUCE request with correlation id 88 due to node 1 being disconnected (elapsed time since creation: 4ms, elapsed time since send: 4ms, throttle time: 0ms, request timeout: 30000ms)")
+	e.Node, e.Level = "1", "INFO"
+	return e
+}
+
+// javaNodeCouldNot is "Connection to node 1 (…) could not be established".
+func javaNodeCouldNot(sec float64, line int) analyzer.Event {
+	e := javaClient(analyzer.ConnectFailed, sec, line, "[Producer clientId=producer-1] Connection to node 1 (broker-1/198.18.0.3:9092) could not be established. Node may not be available.")
+	e.Node, e.NodeHost, e.Addr = "1", "broker-1", ap(broker1)
+	return e
+}
+
+func TestBrokerRestartFromClientLog(t *testing.T) {
+	run := func(lost bool, first, spacing float64, n int, tail bool) *analyzer.Incident {
+		var events []analyzer.Event
+		if lost {
+			events = append(events, javaLost(first-0.05, 1))
+		}
+		for i := range n {
+			events = append(events, javaNodeCouldNot(first+spacing*float64(i), 2+i))
+		}
+		if tail {
+			e := javaClient(analyzer.NodeDisconnected, first+spacing*float64(n)+300, 100, "[Producer clientId=producer-1] Node -1 disconnected.")
+			e.Node = "-1"
+			events = append(events, e)
+		}
+		return incident(events, nil, node1)
+	}
+	tests := []struct {
+		name string
+		inc  *analyzer.Incident
+		want want
+	}{
+		{"lost, refused fast for 30 s, then quiet", run(true, 10, 1, 30, true), want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true,
+			Contains: []string{"broker-1 was down from", "(29 s)", "the next 30 reconnects failed at once", "journalctl -u kafka"}}},
+		{"lost, failing to the end of the log", run(true, 10, 1, 30, false), want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true, Contains: []string{"had not come back"}}},
+		{"refused without a lost connection (never listened)", run(false, 10, 1, 30, true), want{N: 0}},
+		{"failures spaced like connect timeouts", run(true, 10, 12, 6, true), want{N: 0}},
+		{"two quick failures during a reconnect", run(true, 10, 1, 2, true), want{N: 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { checkRule(t, BrokerRestart{}, tc.inc, tc.want) })
+	}
+	// Inside the client-seen outage the refusals are its symptoms, not a
+	// connection-refused of their own.
+	checkRule(t, ConnectionRefused{}, run(true, 10, 1, 30, true), want{N: 0})
+}
+
+func TestIdleResetMassDisconnect(t *testing.T) {
+	// Five consumers lose their connections within one second at ages
+	// between 46 and 48 minutes: one server-side close, not a timer.
+	var events []analyzer.Event
+	for i, age := range []int64{2761000, 2790500, 2777200, 2820900, 2800100} {
+		e := disconnectedUp(3000+0.15*float64(i), 10+i, age)
+		e.Client = fmt.Sprintf("rdkafka#consumer-%d", 8+i)
+		events = append(events, e)
+	}
+	checkRule(t, IdleReset{}, incident(events, nil, node1), want{N: 0})
+}
