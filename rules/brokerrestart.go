@@ -118,6 +118,11 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 		f.Summary += " The clients' disconnects and refused connects in that window follow from it; they are not separate causes."
 	}
 	f.Explains = symptoms
+	if o.HeapOOM != nil {
+		f.Remediation = append([]string{
+			"Find what exhausted the broker's heap (a heap dump with -XX:+HeapDumpOnOutOfMemoryError, request sizes, partition count) and raise KAFKA_HEAP_OPTS -Xmx if the load is legitimate; " +
+				"add -XX:+ExitOnOutOfMemoryError so a JVM in this state exits at once instead of limping on."}, f.Remediation...)
+	}
 	switch {
 	case !o.Kinds[kindJournal] && !o.Kinds[kindBrokerLog]:
 		f.Missing = "the broker's server.log or `journalctl -u kafka` would tell a clean restart from a kill"
@@ -157,6 +162,9 @@ func outageHow(o *outage) string {
 		how = "the kernel's OOM killer killed the broker's JVM"
 	case o.Killed && o.Clean:
 		how = "a shutdown began but the process was killed before it finished (stop timeout)"
+	case o.HeapOOM != nil:
+		how = fmt.Sprintf("the broker's JVM ran out of memory (java.lang.OutOfMemoryError: %s at %s) and died without a shutdown sequence before the next start "+
+			"(its own heap, not the kernel's OOM killer)", o.HeapOOM.Reason, loc(o.HeapOOM.Source))
 	case o.Killed:
 		how = "the process was killed (SIGKILL or a crash): no shutdown sequence was logged before the next start"
 	case o.Clean:

@@ -69,3 +69,17 @@ func TestIdleResetMassDisconnect(t *testing.T) {
 	}
 	checkRule(t, IdleReset{}, incident(events, nil, node1), want{N: 0})
 }
+
+func TestBrokerRestartAfterHeapOOM(t *testing.T) {
+	oom := brokerLine(analyzer.JVMOutOfMemory, 50, 20, "[2026-03-14 10:00:50,000] ERROR Processor got uncaught exception. (kafka.network.Processor)")
+	oom.Reason, oom.Level = "Java heap space", "ERROR"
+	inc := incident([]analyzer.Event{
+		brokerLine(analyzer.BrokerStarted, 2, 10, "[2026-03-14 10:00:02,001] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)"),
+		oom,
+		brokerLine(analyzer.BrokerStarting, 90, 30, "[2026-03-14 10:01:30,000] INFO [KafkaServer id=1] starting (kafka.server.KafkaServer)"),
+		brokerLine(analyzer.BrokerStarted, 96, 31, "[2026-03-14 10:01:36,000] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)"),
+	}, nil, node1)
+	checkRule(t, BrokerRestart{}, inc, want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.65, ConfMax: 0.75, Missing: true,
+		Contains: []string{"(46 s)", "java.lang.OutOfMemoryError: Java heap space at broker-1/server.log:20", "not the kernel's OOM killer", "-XX:+ExitOnOutOfMemoryError"}})
+	checkRule(t, BrokerOOMKill{}, inc, want{N: 0})
+}

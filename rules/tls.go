@@ -263,10 +263,45 @@ func firstServer(subs []analyzer.Subject, events []*analyzer.Event) string {
 	}
 	for _, e := range events {
 		if e.Program == "java-broker" && e.Host != "" {
-			return "the listener on " + e.Host
+			if e.Node != "" && e.Node != e.Host {
+				return "broker " + e.Node + " (" + e.Host + ")"
+			}
+			return e.Host
 		}
 	}
 	return "the broker listener"
+}
+
+// tlsClientsOf says who spoke TLS, from the client addresses broker lines
+// gave: "A TLS client from 10.44.9.17 connects", "TLS clients from a and b
+// connect"; without any, "A TLS client connects".
+func tlsClientsOf(events []*analyzer.Event) string {
+	from := peersOf(events)
+	if strings.Contains(from, " and ") {
+		return "TLS clients" + from + " connect"
+	}
+	return "A TLS client" + from + " connects"
+}
+
+// peersOf names the distinct client addresses broker lines gave ("from
+// 10.44.9.17"), up to three, for a summary; "" when none did.
+func peersOf(events []*analyzer.Event) string {
+	var peers []string
+	seen := map[string]bool{}
+	for _, e := range events {
+		if e.Program != "java-broker" || !e.Peer.IsValid() || seen[e.Peer.String()] {
+			continue
+		}
+		seen[e.Peer.String()] = true
+		peers = append(peers, e.Peer.String())
+	}
+	switch {
+	case len(peers) == 0:
+		return ""
+	case len(peers) > 3:
+		return fmt.Sprintf(" from %s and %d more", joinList(peers[:3]), len(peers)-3)
+	}
+	return " from " + joinList(peers)
 }
 
 // tlsGist is what an SSL line says about its cause: the exception message

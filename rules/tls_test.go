@@ -102,7 +102,8 @@ func TestTLSToPlaintext(t *testing.T) {
 		want want
 	}{
 		{"broker log only", incident([]analyzer.Event{invalidReceive(10, 300, 369296129)}, nil, node1), want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.75, ConfMax: 0.85, Missing: true,
-			Contains: []string{"size 369296129 = 0x16030301: a TLS handshake record header (record version 3.3)"}}},
+			Contains: []string{"size 369296129 = 0x16030301: a TLS handshake record header (record version 3.3)",
+				"A TLS client from 198.18.0.2 connects to a plaintext listener at broker-1: the broker read"}}},
 		{"packets only", incident(nil, hellos, node1), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.55, ConfMax: 0.65, Missing: true,
 			Contains: []string{"TLS ClientHello (SNI kafka-1), no ServerHello"}}},
 		{"client log only", incident([]analyzer.Event{rdSSL(10, 5, "error:0A00010B:SSL routines::wrong version number")}, nil, node1),

@@ -27,6 +27,10 @@ type outage struct {
 	// the journal or a missing shutdown says the process was killed; OOM when
 	// the kernel or systemd blamed the OOM killer.
 	Clean, Killed, OOM bool
+	// HeapOOM is the broker's own java.lang.OutOfMemoryError line when it
+	// was the last word of a process that then died without a shutdown:
+	// the JVM crashed on its heap, the kernel's OOM killer had no part.
+	HeapOOM *analyzer.Event
 	// Signs are the log lines that mark the outage, in time order.
 	Signs []*analyzer.Event
 	// Closes, Refused and Reconnects are the flows that show it on the wire.
@@ -146,6 +150,10 @@ func logOutages(inc *analyzer.Incident) []*outage {
 			if prev := lastBrokerLine[e.Source.Path]; prev != nil {
 				open = &outage{Host: e.Host, Start: prev.Time, Killed: true, Kinds: kindSet{}}
 				outs = append(outs, open)
+				if prev.Kind == analyzer.JVMOutOfMemory {
+					open.HeapOOM = prev
+					mark(open, prev)
+				}
 				mark(open, e)
 			}
 		}
