@@ -311,5 +311,17 @@ func tlsGist(e *analyzer.Event) string {
 	if e.ExceptionMsg != "" {
 		return e.ExceptionMsg
 	}
+	if e.Kind == analyzer.SecurityProtocolHint && e.Program == "librdkafka" {
+		// The parser's Reason is a short tag; librdkafka's own sentence
+		// ("SSL handshake failed: Disconnected: connecting to a PLAINTEXT
+		// broker listener?") is what a reader can search for.
+		bare := *e
+		bare.Reason = ""
+		msg := lineGist(&bare)
+		if i := strings.Index(msg, " (after "); i > 0 {
+			msg = msg[:i]
+		}
+		return msg
+	}
 	return lineGist(e)
 }
