@@ -171,6 +171,10 @@ stop_broker() {
 	untrack "$BROKER_PID"
 }
 
+# end_broker: after the captures, end the broker without a shutdown sequence,
+# so server.log reads as collected from a live broker (no lab-made stop at the end).
+end_broker() { stop_broker KILL; }
+
 # in_cli CMD...: run a command in the client namespace.
 in_cli() { ip netns exec $NS_CLI "$@"; }
 
@@ -237,4 +241,64 @@ make_certs() {
 		openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out broker.pem
 	) >"$WORK/openssl.log" 2>&1
 	TLS_DIR=$d
+}
+
+# now_us: wall clock in microseconds, for the synthesized journal.
+now_us() { date +%s%6N; }
+
+# journal_event PRIORITY MESSAGE [FIELD=VALUE...]: note a systemd message at this instant.
+journal_event() {
+	local t
+	t=$(now_us)
+	(IFS=$'\t'; printf '%s\t%s\n' "$t" "$*") >>"$WORK/journal.events"
+}
+
+# run_restart SIGNAL: producer (confluent-kafka) and consumer (kcat) run while
+# the broker is stopped with SIGNAL (TERM = operator stop/start, KILL = kill -9
+# and systemd Restart=), stays down DOWN seconds, and starts again.
+run_restart() {
+	local sig=$1 DOWN=4 desc="Apache Kafka"
+	net_flat
+	capture $NS_BRK eth0 "$SCEN/broker-side.pcap" tcp port 9092
+	capture $NS_CLI eth0 "$SCEN/client-side.pcap" tcp port 9092
+	# Type=simple: systemd logs Started as soon as it has forked the process.
+	journal_event 6 "Starting kafka.service - $desc..."
+	journal_event 6 "Started kafka.service - $desc."
+	start_broker "$SCEN/server.log"
+	local pids=$BROKER_PID
+	ip netns exec $NS_CLI timeout 40 /usr/bin/python3 "$LAB_DIR/idle_producer.py" $BRK_IP:9092 36 0.5 2>"$WORK/client.raw" &
+	local prod=$!
+	track $prod
+	ip netns exec $NS_CLI timeout 22 kcat -d broker,protocol,security -C -b $BRK_IP:9092 -t lab -o end -q >/dev/null 2>"$SCEN/consumer-client.log" &
+	local cons=$!
+	track $cons
+	sleep 5
+	if [ "$sig" = TERM ]; then
+		journal_event 6 "Stopping kafka.service - $desc..."
+		stop_broker TERM
+		journal_event 6 "kafka.service: Deactivated successfully."
+		journal_event 6 "Stopped kafka.service - $desc."
+		sleep $DOWN
+		journal_event 6 "Starting kafka.service - $desc..."
+	else
+		stop_broker KILL
+		journal_event 5 "kafka.service: Main process exited, code=killed, status=9/KILL" "EXIT_CODE=killed" "EXIT_STATUS=9"
+		journal_event 4 "kafka.service: Failed with result 'signal'." "UNIT_RESULT=signal"
+		sleep $DOWN
+		journal_event 6 "kafka.service: Scheduled restart job, restart counter is at 1." "N_RESTARTS=1"
+		journal_event 6 "Stopped kafka.service - $desc."
+		journal_event 6 "Starting kafka.service - $desc..."
+	fi
+	journal_event 6 "Started kafka.service - $desc."
+	start_broker "$SCEN/server.log"
+	pids=$pids,$BROKER_PID
+	wait $prod
+	untrack $prod
+	wait $cons
+	untrack $cons
+	grep -v '^round \|^delivery failed' "$WORK/client.raw" >"$SCEN/client.log"
+	grep -c '^round ' "$WORK/client.raw" >&2
+	stop_captures
+	end_broker
+	python3 "$LAB_DIR/journal.py" "$WORK/journal.events" "$SCEN/server.log" "$pids" "$SCEN/journal.export" "$SCEN/journal.json"
 }

@@ -24,7 +24,7 @@ ip netns exec $NS_CLI timeout 200 /usr/bin/python3 "$LAB_DIR/idle_producer.py" $
 grep -v '^round \|^delivery failed' "$WORK/client.raw" >"$SCEN/client.log"
 grep '^round \|^delivery failed' "$WORK/client.raw" >&2
 stop_captures
-stop_broker TERM
+end_broker
 
 RTR_RST="tcp.flags.reset==1 && ip.src==$BRK_IP && ip.ttl==64"
 emit_expected '"idle-timeout-reset"' \

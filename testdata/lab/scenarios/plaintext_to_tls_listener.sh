@@ -9,7 +9,7 @@ capture $NS_CLI eth0 "$SCEN/client-side.pcap" tcp port 9092
 start_broker "$SCEN/server.log" -tls-cert "$TLS_DIR/broker.pem" -tls-key "$TLS_DIR/broker.key"
 kcat_cli -L -b $BRK_IP:9092 -m 3 >/dev/null
 stop_captures
-stop_broker TERM
+end_broker
 
 emit_expected '"plaintext-to-tls-listener"' \
 	"kcat uses security.protocol=plaintext against the SSL listener on $BRK_IP:9092. Its first payload is a Kafka ApiVersions request (size prefix, api key 18), not a TLS record; the TLS server rejects it and closes, the broker logs 'Failed authentication with /$CLI_IP (channelId=...) (SSL handshake failed)', and librdkafka logs 'Disconnected while requesting ApiVersion: might be caused by incorrect security.protocol configuration (connecting to a SSL listener?)'." \

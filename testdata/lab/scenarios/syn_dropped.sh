@@ -10,7 +10,7 @@ capture $NS_CLI eth0 "$WORK/client-side.pcap" tcp port 9092
 start_broker "$SCEN/server.log"
 kcat_cli -L -b $BRK_IP:9092 -m 9 -X socket.connection.setup.timeout.ms=8000 >/dev/null
 stop_captures
-stop_broker TERM
+end_broker
 editcap -F pcapng "$WORK/client-side.pcap" "$SCEN/client-side.pcapng"
 
 emit_expected '"syn-unanswered"' \

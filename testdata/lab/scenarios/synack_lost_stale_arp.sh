@@ -16,7 +16,7 @@ start_broker "$SCEN/server.log"
 kcat_cli -L -b $BRK_IP:9092 -m 9 -X socket.connection.setup.timeout.ms=8000 >/dev/null
 ip -n $NS_BRK neigh show $CLI_IP >"$WORK/neigh.txt"
 stop_captures
-stop_broker TERM
+end_broker
 
 emit_expected '"stale-arp-entry"' \
 	"On the broker host the neighbour entry for $CLI_IP is $STALE_MAC (permanent), not the client's $MAC_CLI. The client's SYNs reach the broker; every SYN-ACK leaves the broker addressed to $STALE_MAC and never reaches the client, which keeps re-sending the same SYN (same ISN) until librdkafka's setup timeout. Both captures are Ethernet; the SYN-ACK's destination MAC differs from the SYN's source MAC." \

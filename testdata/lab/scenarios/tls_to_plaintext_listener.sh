@@ -10,7 +10,7 @@ capture $NS_CLI eth0 "$WORK/client-side.pcap" tcp port 9092
 start_broker "$SCEN/server.log"
 kcat_cli -L -b $BRK_IP:9092 -m 3 -X security.protocol=ssl -X ssl.ca.location="$TLS_DIR/ca.pem" >/dev/null
 stop_captures
-stop_broker TERM
+end_broker
 gzip -9 -n -c "$WORK/client-side.pcap" >"$SCEN/client-side.pcap.gz"
 
 emit_expected '"tls-to-plaintext-listener"' \

@@ -9,7 +9,7 @@ capture $NS_CLI eth0 "$SCEN/client-side.pcap" tcp port 9092
 start_broker "$SCEN/server.log" -tls-cert "$TLS_DIR/broker.pem" -tls-key "$TLS_DIR/broker.key"
 kcat_cli -L -b $BRK_IP:9092 -m 3 -X security.protocol=ssl -X ssl.ca.location="$TLS_DIR/other-ca.pem" >/dev/null
 stop_captures
-stop_broker TERM
+end_broker
 
 D="tcp.port==9092"
 emit_expected '"tls-handshake-failure"' \
