@@ -32,6 +32,14 @@ func TestSingleArtifact(t *testing.T) {
 		scenario      string
 		packets, logs variant
 	}{
+		// On the wire, and from one client, a kill and a clean stop look
+		// alike: both must name the restart and ask for the broker's side.
+		{"broker_sigkill_restart",
+			variant{"broker-restart", "journalctl -u kafka", 0.55},
+			variant{"broker-restart", "journalctl -u kafka", 0.5}},
+		{"broker_sigterm_restart",
+			variant{"broker-restart", "journalctl -u kafka", 0.55},
+			variant{"broker-restart", "journalctl -u kafka", 0.5}},
 		{"connection_refused",
 			variant{"connection-refused", "client's log", 0.7},
 			variant{"connection-refused", "capture on the client", 0.7}},

@@ -70,8 +70,18 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 	}
 	f := analyzer.NewFinding(meta, agreeing(base, len(kinds)))
 	f.Kinds = kinds
+	type line struct {
+		t    time.Time
+		text string
+	}
+	seen := map[line]bool{}
 	for _, e := range o.Signs {
-		f.AddEvidence(analyzer.EventEvidence(e))
+		// One journal often arrives twice (export and JSON): show its
+		// entries once.
+		if k := (line{e.Time, e.Text}); !seen[k] {
+			seen[k] = true
+			f.AddEvidence(analyzer.EventEvidence(e))
+		}
 	}
 	if len(o.Closes) > 0 {
 		c := o.Closes[0]
@@ -165,6 +175,8 @@ func outageHow(o *outage) string {
 	case o.HeapOOM != nil:
 		how = fmt.Sprintf("the broker's JVM ran out of memory (java.lang.OutOfMemoryError: %s at %s) and died without a shutdown sequence before the next start "+
 			"(its own heap, not the kernel's OOM killer)", o.HeapOOM.Reason, loc(o.HeapOOM.Source))
+	case o.Killed && killedBySIGKILL(o):
+		how = "the process was killed with SIGKILL (the journal's code=killed, status=9/KILL): no shutdown sequence was logged before the next start"
 	case o.Killed:
 		how = "the process was killed (SIGKILL or a crash): no shutdown sequence was logged before the next start"
 	case o.Clean:
@@ -172,9 +184,9 @@ func outageHow(o *outage) string {
 	case o.Kinds[kindJournal] || o.Kinds[kindBrokerLog]:
 		how = "a stop and start of the broker service"
 	case o.Kinds[kindClientLog] && !o.Kinds[kindPackets]:
-		how = fmt.Sprintf("a connection that was carrying requests was lost and the next %d reconnects failed at once, as when nothing listens", len(o.Signs)-1)
+		how = fmt.Sprintf("a connection that was carrying requests was lost and the next %s failed at once with nothing listening", plural(len(o.Signs)-1, "reconnect"))
 	default:
-		how = "seen on the wire only"
+		how = "the broker process stopped and came back (on the wire a clean stop and a kill look alike)"
 	}
 	var shown []string
 	if o.Kinds[kindJournal] {
@@ -187,14 +199,25 @@ func outageHow(o *outage) string {
 		shown = append(shown, "the client log")
 	}
 	if o.Kinds[kindPackets] {
-		shown = append(shown, fmt.Sprintf("packets (%d connections closed together, %d connects refused, %d reconnects)",
-			len(o.Closes), len(o.Refused), len(o.Reconnects)))
+		shown = append(shown, fmt.Sprintf("packets (%s closed together, %s refused, %s)",
+			plural(len(o.Closes), "connection"), plural(len(o.Refused), "connect"), plural(len(o.Reconnects), "reconnect")))
 	}
 	verb := " shows"
-	if len(shown) > 1 {
+	if len(shown) > 1 || (len(shown) == 1 && o.Kinds[kindPackets]) {
 		verb = " show"
 	}
 	return how + ", as " + joinList(shown) + verb
+}
+
+// killedBySIGKILL reports whether the journal named SIGKILL as the end of
+// the broker process.
+func killedBySIGKILL(o *outage) bool {
+	for _, e := range o.Signs {
+		if e.Kind == analyzer.ProcessKilled && (e.Signal == "KILL" || e.Signal == "9") {
+			return true
+		}
+	}
+	return false
 }
 
 // brokerNodeOf reads the broker id from the lifecycle lines

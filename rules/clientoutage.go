@@ -24,7 +24,7 @@ const (
 	// minClientOutageFailures and minClientOutage keep one refused retry
 	// during a quick reconnect from reading as an outage.
 	minClientOutageFailures = 3
-	minClientOutage         = 5 * time.Second
+	minClientOutage         = 2 * time.Second
 )
 
 // clientOutages finds outages in client logs alone, one per broker address
@@ -95,10 +95,7 @@ func runOutage(inc *analyzer.Incident, lost *analyzer.Event, failures []*analyze
 	o := &outage{Start: lost.Time, Kinds: kindSet{}, Signs: append([]*analyzer.Event{lost}, failures...)}
 	o.Kinds.addEvent(lost)
 	o.Addr = eventTarget(inc, last)
-	o.Host = last.NodeHost
-	if o.Host == "" && o.Addr.IsValid() {
-		o.Host = o.Addr.Addr().String()
-	}
+	o.Host = last.NodeHost // else the finding names the address
 	// The failures stopped while the client kept logging: the broker was
 	// back by the attempt after the last failure.
 	if logEnd.After(last.Time.Add(time.Second)) {
@@ -122,17 +119,18 @@ func establishedLoss(e *analyzer.Event) bool {
 }
 
 // clientTargetKey names the broker a client event is about, per log file:
-// its address when one is known, else its node id; "" when neither.
+// its node id when the line gave one, else its address; "" when neither.
 func clientTargetKey(inc *analyzer.Incident, e *analyzer.Event) string {
 	if e.Program != "java-client" && e.Program != "librdkafka" {
 		return ""
 	}
-	a := eventTarget(inc, e)
-	switch {
-	case a.IsValid():
-		return e.Source.Path + "|" + a.String()
-	case e.Node != "":
+	// A node id names one broker within a log, whether or not the line
+	// printed its address (librdkafka's "Disconnected" does not).
+	if e.Node != "" {
 		return e.Source.Path + "|node " + e.Node
+	}
+	if a := eventTarget(inc, e); a.IsValid() {
+		return e.Source.Path + "|" + a.String()
 	}
 	return ""
 }

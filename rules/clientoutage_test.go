@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -82,4 +83,23 @@ func TestBrokerRestartAfterHeapOOM(t *testing.T) {
 	checkRule(t, BrokerRestart{}, inc, want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.65, ConfMax: 0.75, Missing: true,
 		Contains: []string{"(46 s)", "java.lang.OutOfMemoryError: Java heap space at broker-1/server.log:20", "not the kernel's OOM killer", "-XX:+ExitOnOutOfMemoryError"}})
 	checkRule(t, BrokerOOMKill{}, inc, want{N: 0})
+}
+
+func TestBrokerRestartSIGKILLFromTwoJournalCopies(t *testing.T) {
+	killed := journalLine(analyzer.ProcessKilled, "systemd", 100, 301, "kafka.service: Main process exited, code=killed, status=9/KILL")
+	killed.Signal = "KILL"
+	copyOf := killed
+	copyOf.Source.Path = "broker-1/journal.json"
+	started := journalLine(analyzer.ServiceStarted, "systemd", 106, 307, "Started kafka.service - Apache Kafka.")
+	inc := incident([]analyzer.Event{killed, copyOf, started, refusedRd(103, 40), refusedRd(104, 41)}, nil, node1)
+	got := BrokerRestart{}.Evaluate(inc)
+	if len(got) != 1 {
+		t.Fatalf("got %d findings, want 1", len(got))
+	}
+	if !strings.Contains(got[0].Summary, "killed with SIGKILL") {
+		t.Errorf("summary does not name SIGKILL: %s", got[0].Summary)
+	}
+	if n := len(got[0].Evidence); n != 2 {
+		t.Errorf("evidence has %d lines, want the killed and started lines once each", n)
+	}
 }
