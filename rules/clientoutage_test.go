@@ -103,3 +103,30 @@ func TestBrokerRestartSIGKILLFromTwoJournalCopies(t *testing.T) {
 		t.Errorf("evidence has %d lines, want the killed and started lines once each", n)
 	}
 }
+
+func TestLogStream(t *testing.T) {
+	for in, want := range map[string]string{
+		"b.tgz!kafka-1/server.log.1.gz":        "b.tgz!kafka-1/server.log",
+		"kafka-1/server.log.2":                 "kafka-1/server.log",
+		"kafka-1/server.log.2024-01-25-13":     "kafka-1/server.log",
+		"kafka-1/server.log":                   "kafka-1/server.log",
+		"logs.2024/server.log":                 "logs.2024/server.log",
+		"kafka-1/controller.log.2024-01-25.gz": "kafka-1/controller.log",
+		"server":                               "server",
+	} {
+		if got := logStream(in); got != want {
+			t.Errorf("logStream(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestBrokerKilledAcrossRotation(t *testing.T) {
+	first := brokerLine(analyzer.BrokerStarted, 2, 4, "[2026-03-14 10:00:02,001] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)")
+	first.Source.Path = "broker-1/server.log.1.gz"
+	inc := incident([]analyzer.Event{first,
+		brokerLine(analyzer.BrokerStarting, 90, 2, "[2026-03-14 10:01:30,000] INFO [KafkaServer id=1] starting (kafka.server.KafkaServer)"),
+		brokerLine(analyzer.BrokerStarted, 96, 4, "[2026-03-14 10:01:36,000] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)"),
+	}, nil, node1)
+	checkRule(t, BrokerRestart{}, inc, want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.65, ConfMax: 0.75, Missing: true,
+		Contains: []string{"no shutdown sequence was logged before the next start"}})
+}

@@ -127,7 +127,7 @@ func upSign(e *analyzer.Event) bool {
 func logOutages(inc *analyzer.Incident) []*outage {
 	var outs []*outage
 	var open *outage
-	lastBrokerLine := map[string]*analyzer.Event{} // source path → last line before
+	lastBrokerLine := map[string]*analyzer.Event{} // log stream → last line before
 	brokerLog := hasBrokerLog(inc)
 	for i := range inc.Events {
 		e := &inc.Events[i]
@@ -147,7 +147,7 @@ func logOutages(inc *analyzer.Incident) []*outage {
 				open = nil
 			}
 		case e.Kind == analyzer.BrokerStarting && open == nil:
-			if prev := lastBrokerLine[e.Source.Path]; prev != nil {
+			if prev := lastBrokerLine[logStream(e.Source.Path)]; prev != nil {
 				open = &outage{Host: e.Host, Start: prev.Time, Killed: true, Kinds: kindSet{}}
 				outs = append(outs, open)
 				if prev.Kind == analyzer.JVMOutOfMemory {
@@ -158,10 +158,29 @@ func logOutages(inc *analyzer.Incident) []*outage {
 			}
 		}
 		if e.Program == "java-broker" {
-			lastBrokerLine[e.Source.Path] = e
+			lastBrokerLine[logStream(e.Source.Path)] = e
 		}
 	}
 	return outs
+}
+
+// logStream names the log a file belongs to across rotation, so the last
+// line of server.log.1.gz and the first of server.log are one timeline:
+// "h/server.log.1.gz", "h/server.log.2" and "h/server.log.2024-01-25-13"
+// are all "h/server.log".
+func logStream(path string) string {
+	for _, ext := range []string{".gz", ".bz2", ".xz", ".zst"} {
+		path = strings.TrimSuffix(path, ext)
+	}
+	i := strings.LastIndexByte(path, '.')
+	if i < 0 || strings.ContainsAny(path[i:], "/!") {
+		return path
+	}
+	suffix := path[i+1:]
+	if suffix != "" && strings.Trim(suffix, "0123456789-_") == "" {
+		return path[:i]
+	}
+	return path
 }
 
 // hasBrokerLog reports whether any broker log is among the inputs: then its
