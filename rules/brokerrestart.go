@@ -184,7 +184,7 @@ func outageHow(o *outage) string {
 	case o.Kinds[kindJournal] || o.Kinds[kindBrokerLog]:
 		how = "a stop and start of the broker service"
 	case o.Kinds[kindClientLog] && !o.Kinds[kindPackets]:
-		how = fmt.Sprintf("a connection that was carrying requests was lost and the next %s failed at once with nothing listening", plural(len(o.Signs)-1, "reconnect"))
+		how = fmt.Sprintf("a connection that was carrying requests was lost and the next %s failed at once with nothing listening", plural(o.Failures, "reconnect"))
 	default:
 		how = "the broker process stopped and came back (on the wire a clean stop and a kill look alike)"
 	}

@@ -92,7 +92,7 @@ func runOutage(inc *analyzer.Incident, lost *analyzer.Event, failures []*analyze
 	if !refused && !fastRetries(failures) {
 		return nil // spaced like connect timeouts: unanswered SYNs, not a stopped broker
 	}
-	o := &outage{Start: lost.Time, Kinds: kindSet{}, Signs: append([]*analyzer.Event{lost}, failures...)}
+	o := &outage{Start: lost.Time, Kinds: kindSet{}, Signs: outageSigns(lost, failures), Failures: len(failures)}
 	o.Kinds.addEvent(lost)
 	o.Addr = eventTarget(inc, last)
 	o.Host = last.NodeHost // else the finding names the address
@@ -102,6 +102,19 @@ func runOutage(inc *analyzer.Incident, lost *analyzer.Event, failures []*analyze
 		o.End = last.Time
 	}
 	return o
+}
+
+// outageSigns keeps what a reader needs of a long run of identical
+// failures: the loss, the first failures, and the last one (where the
+// broker was back by the next attempt). The count is in the summary.
+func outageSigns(lost *analyzer.Event, failures []*analyzer.Event) []*analyzer.Event {
+	const head = 3
+	signs := []*analyzer.Event{lost}
+	if len(failures) <= head+1 {
+		return append(signs, failures...)
+	}
+	signs = append(signs, failures[:head]...)
+	return append(signs, failures[len(failures)-1])
 }
 
 // establishedLoss reports whether an event is the loss of a connection that

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/kafkadiag/kafkadiag/analyzer"
 )
 
@@ -129,4 +131,24 @@ func TestBrokerKilledAcrossRotation(t *testing.T) {
 	}, nil, node1)
 	checkRule(t, BrokerRestart{}, inc, want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.65, ConfMax: 0.75, Missing: true,
 		Contains: []string{"no shutdown sequence was logged before the next start"}})
+}
+
+func TestIdleResetLogOnlySubjects(t *testing.T) {
+	logs := []analyzer.Event{disconnectedUp(371, 10, 350120), disconnectedUp(771, 11, 350090), disconnectedUp(1171, 12, 350300)}
+	got := IdleReset{}.Evaluate(incident(logs, nil, node1))
+	if len(got) != 1 {
+		t.Fatalf("got %d findings, want 1", len(got))
+	}
+	want := []analyzer.Subject{{Node: "1", Addr: broker1}}
+	if diff := cmp.Diff(want, got[0].Subjects[:1]); diff != "" {
+		t.Errorf("subjects (-want +got):\n%s", diff)
+	}
+}
+
+func TestIdleReaperNoteIsInfo(t *testing.T) {
+	logs := []analyzer.Event{disconnectedUp(700, 10, 600120), disconnectedUp(1400, 11, 600090), disconnectedUp(2100, 12, 600300)}
+	got := IdleReset{}.Evaluate(incident(logs, nil, node1))
+	if len(got) != 1 || got[0].Severity != analyzer.Info {
+		t.Fatalf("want one info note, got %+v", got)
+	}
 }

@@ -45,6 +45,9 @@ func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	lc := largestCluster(eventAges(ages))
 	pktOK, logOK := pc.N >= 2 && !massReset(resets, pc), lc.N >= 3 && !kafkaReaper(inc, lc) && !massDisconnect(ages, lc)
 	if !pktOK && !logOK {
+		if lc.N >= 3 && kafkaReaper(inc, lc) {
+			return []analyzer.Finding{reaperNote(inc, lc, ages)}
+		}
 		return nil
 	}
 	kinds := kindSet{}
@@ -112,6 +115,35 @@ func massReset(resets []*flow.Flow, c idleCluster) bool {
 		}
 	}
 	return last.Sub(first) <= burstSpan
+}
+
+// reaperNote explains disconnect ages at the broker's own idle close, so a
+// reader who sees them repeat does not go hunting a firewall: routine, info.
+func reaperNote(inc *analyzer.Incident, c idleCluster, ages []*analyzer.Event) analyzer.Finding {
+	f := analyzer.NewFinding(idleResetMeta, 0.3)
+	f.Severity = analyzer.Info
+	f.Title = "Idle connections closed by Kafka's own idle timeout (routine)"
+	kinds := kindSet{}
+	for _, i := range c.Members {
+		f.AddEvidence(analyzer.EventEvidence(ages[i]))
+		kinds.addEvent(ages[i])
+	}
+	f.Kinds = kinds.list()
+	f.Subjects = ageSubjects(inc, clusterEvents(ages, c))
+	f.Summary = fmt.Sprintf("The connections librdkafka saw dropped were idle for the broker's own connections.max.idle.ms (%s; ages %s): "+
+		"the broker closes connections that carried nothing for that long, and the client reconnects when it next needs one. "+
+		"This is Kafka's routine idle close, not a device in the path.", seconds(time.Duration(brokerIdleSetting(inc))*time.Millisecond), describeCluster(c))
+	f.Remediation = []string{"Nothing to fix. To keep connections open, send traffic more often than connections.max.idle.ms, " +
+		"or set the client's own connections.max.idle.ms lower so the client closes first and quietly."}
+	return f
+}
+
+func clusterEvents(ages []*analyzer.Event, c idleCluster) []*analyzer.Event {
+	out := make([]*analyzer.Event, 0, len(c.Members))
+	for _, i := range c.Members {
+		out = append(out, ages[i])
+	}
+	return out
 }
 
 // massDisconnect is massReset for disconnect lines: many connections
@@ -221,6 +253,9 @@ func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages
 	if len(filters) > 0 {
 		f.DisplayFilter = filterOr(filters)
 	}
+	if len(flows) == 0 {
+		f.Subjects = append(f.Subjects, ageSubjects(inc, ages)...)
+	}
 	for _, s := range settings {
 		if s.Client != "" {
 			f.Subjects = append(f.Subjects, analyzer.Subject{Client: s.Client})
@@ -232,6 +267,32 @@ func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages
 	}
 	f.Explains = explain(inc, symptomScope{From: from, To: to})
 	return f
+}
+
+// ageSubjects names the brokers whose connections the disconnect lines
+// are about, when no capture did: node id and the address as the client
+// printed it ("b-1.example:9092"), in node order.
+func ageSubjects(inc *analyzer.Incident, ages []*analyzer.Event) []analyzer.Subject {
+	seen := map[string]analyzer.Subject{}
+	for _, e := range ages {
+		if e.Node == "" {
+			continue
+		}
+		addr := ""
+		if a := eventTarget(inc, e); a.IsValid() {
+			addr = a.String()
+		} else if e.NodeHost != "" {
+			addr = e.NodeHost
+		}
+		if _, ok := seen[e.Node]; !ok || seen[e.Node].Addr == "" {
+			seen[e.Node] = analyzer.Subject{Node: e.Node, Addr: addr}
+		}
+	}
+	var out []analyzer.Subject
+	for _, k := range sortedKeys(seen) {
+		out = append(out, seen[k])
+	}
+	return out
 }
 
 // idleRemediation names the value to set on each client.

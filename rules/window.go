@@ -31,6 +31,9 @@ type outage struct {
 	// was the last word of a process that then died without a shutdown:
 	// the JVM crashed on its heap, the kernel's OOM killer had no part.
 	HeapOOM *analyzer.Event
+	// Failures counts the failed reconnects of an outage seen only from a
+	// client log (Signs keeps a few of them).
+	Failures int
 	// Signs are the log lines that mark the outage, in time order.
 	Signs []*analyzer.Event
 	// Closes, Refused and Reconnects are the flows that show it on the wire.
