@@ -152,3 +152,22 @@ func TestIdleReaperNoteIsInfo(t *testing.T) {
 		t.Fatalf("want one info note, got %+v", got)
 	}
 }
+
+func TestOOMVictimUnitName(t *testing.T) {
+	for _, tc := range []struct {
+		units []string
+		want  string
+	}{
+		{[]string{"Apache Kafka", "kafka.service"}, "kafka.service"},
+		{[]string{"kafka.service", "Apache Kafka"}, "kafka.service"},
+		{[]string{"Apache Kafka"}, "<kafka unit>"},
+	} {
+		o := &outage{}
+		for i, u := range tc.units {
+			o.Signs = append(o.Signs, &analyzer.Event{Kind: analyzer.ServiceStopped, Unit: u, PID: i})
+		}
+		if _, got := oomVictim(o); got != tc.want {
+			t.Errorf("units %q: unit %q, want %q", tc.units, got, tc.want)
+		}
+	}
+}
