@@ -1,13 +1,17 @@
+// Regression tests for behaviour the end-to-end cases (e2e/, testdata/incidents/) showed wrong.
+
 package rules
 
 import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
 )
 
 // javaLost is a Java producer's in-flight request cancelled because its
@@ -169,5 +173,29 @@ func TestOOMVictimUnitName(t *testing.T) {
 		if _, got := oomVictim(o); got != tc.want {
 			t.Errorf("units %q: unit %q, want %q", tc.units, got, tc.want)
 		}
+	}
+}
+
+// TestTLSCountsConnectionsOnce: the same two ClientHellos captured at the
+// client and at the broker are two connections, not four, and the display
+// filter names each once.
+func TestTLSCountsConnectionsOnce(t *testing.T) {
+	var flows []*flow.Flow
+	for i, port := range []string{":40112", ":40114"} {
+		c := helloFlow(broker1, port, 10+float64(i), 5+20*i, noReply, 3*time.Millisecond, 517)
+		b := helloFlow(broker1, port, 10.0004+float64(i), 5+20*i, noReply, 3*time.Millisecond, 517)
+		b.Capture = brokerPcap
+		c.OrigISN, b.OrigISN = uint32(1000+i), uint32(1000+i)
+		flows = append(flows, c, b)
+	}
+	got := TLSToPlaintext{}.Evaluate(incident(nil, flows, node1))
+	if len(got) != 1 {
+		t.Fatalf("got %d findings, want 1", len(got))
+	}
+	if !strings.Contains(got[0].Summary, "2 connections opened with a TLS ClientHello") {
+		t.Errorf("summary counts captures, not connections: %s", got[0].Summary)
+	}
+	if strings.Count(got[0].DisplayFilter, "tcp.port==40112") != 1 {
+		t.Errorf("filter repeats a connection: %s", got[0].DisplayFilter)
 	}
 }
