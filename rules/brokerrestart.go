@@ -128,10 +128,13 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 		f.Summary += " The clients' disconnects and refused connects in that window follow from it; they are not separate causes."
 	}
 	f.Explains = symptoms
-	if o.HeapOOM != nil {
+	switch {
+	case o.HeapOOM != nil:
 		f.Remediation = append([]string{
 			"Find what exhausted the broker's heap (a heap dump with -XX:+HeapDumpOnOutOfMemoryError, request sizes, partition count) and raise KAFKA_HEAP_OPTS -Xmx if the load is legitimate; " +
 				"add -XX:+ExitOnOutOfMemoryError so a JVM in this state exits at once instead of limping on."}, f.Remediation...)
+	case o.Killed && !o.OOM && meta.Cause == analyzer.BrokerRestart:
+		f.Remediation = killedRemediation(o, who)
 	}
 	switch {
 	case !o.Kinds[kindJournal] && !o.Kinds[kindBrokerLog]:
@@ -207,6 +210,16 @@ func outageHow(o *outage) string {
 		verb = " show"
 	}
 	return how + ", as " + joinList(shown) + verb
+}
+
+// killedRemediation leads with finding the killer: an unplanned kill is
+// not fixed by rolling restarts. The static advice follows, unplanned first.
+func killedRemediation(o *outage, who string) []string {
+	const layout = "2006-01-02 15:04:05"
+	at := o.Start.UTC()
+	find := fmt.Sprintf("Find what killed the broker process on %s at %s UTC: `journalctl --since '%s UTC' --until '%s UTC'` there shows the kernel's OOM killer, "+
+		"a stop timeout (TimeoutStopSec) or who ran kill -9.", who, at.Format(layout), at.Add(-2*time.Minute).Format(layout), at.Add(time.Minute).Format(layout))
+	return []string{find, brokerRestartMeta.Fix[1], brokerRestartMeta.Fix[0]}
 }
 
 // killedBySIGKILL reports whether the journal named SIGKILL as the end of
