@@ -48,6 +48,9 @@ func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		if lc.N >= 3 && kafkaReaper(inc, lc) {
 			return []analyzer.Finding{reaperNote(inc, lc, ages)}
 		}
+		if drops := silentDrops(inc, outs); drops != nil {
+			return []analyzer.Finding{silentDropFinding(inc, drops)}
+		}
 		return nil
 	}
 	kinds := kindSet{}

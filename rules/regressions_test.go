@@ -202,3 +202,39 @@ func TestTLSCountsConnectionsOnce(t *testing.T) {
 		t.Errorf("filter repeats a connection: %s", got[0].DisplayFilter)
 	}
 }
+
+// requestTimeoutDisconnect is librdkafka closing a connection of the given
+// age because n requests on it timed out.
+func requestTimeoutDisconnect(sec float64, line, n int, ageMs int64) analyzer.Event {
+	e := rdkafka(analyzer.RequestTimeout, sec, line, fmt.Sprintf(
+		"%%3|1773482750.120|FAIL|rdkafka#producer-1| [thrd:198.18.0.3:9092/1]: 198.18.0.3:9092/1: %d request(s) timed out: disconnect (after %dms in state UP)", n, ageMs))
+	e.Node, e.Addr, e.State, e.AfterMs, e.Reason = "1", ap(broker1), "UP", ageMs, "request(s) timed out: disconnect"
+	return e
+}
+
+func TestSilentIdleDrop(t *testing.T) {
+	spaced := []analyzer.Event{requestTimeoutDisconnect(900, 10, 1, 903000), requestTimeoutDisconnect(2100, 11, 1, 1200000), requestTimeoutDisconnect(3000, 12, 1, 900000)}
+	burst := []analyzer.Event{}
+	for i := range 6 {
+		burst = append(burst, requestTimeoutDisconnect(900+0.2*float64(i), 10+i, 40, 903000))
+	}
+	tests := []struct {
+		name string
+		inc  *analyzer.Incident
+		want want
+	}{
+		{"one request each, minutes apart, on old connections", incident(spaced, nil, node1), want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true,
+			Contains: []string{"3 times a request sent on a connection that had been open for minutes", "without a reset", "connections.max.idle.ms below"}}},
+		{"two are not a pattern", incident(spaced[:2], nil, node1), want{N: 0}},
+		{"a burst of many timed-out requests is not an idle drop", incident(burst, nil, node1), want{N: 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { checkRule(t, IdleReset{}, tc.inc, tc.want) })
+	}
+	if got := (BrokerOverload{}).Evaluate(incident(spaced, nil, node1)); len(got) != 0 {
+		t.Errorf("overload claimed the idle drops: %s", got[0].Summary)
+	}
+	if got := (BrokerOverload{}).Evaluate(incident(burst, nil, node1)); len(got) != 1 {
+		t.Errorf("overload missed a burst of timeouts: %d findings", len(got))
+	}
+}
