@@ -51,7 +51,7 @@ func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		if drops := silentDrops(inc, outs); drops != nil {
 			return []analyzer.Finding{silentDropFinding(inc, drops)}
 		}
-		return nil
+		return periodicFindings(inc, outs, clock)
 	}
 	kinds := kindSet{}
 	var c idleCluster
@@ -221,7 +221,10 @@ func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages
 	}
 	device, name := deviceTimeout(c)
 	what := "idle periods before the resets"
-	if len(flows) == 0 {
+	switch {
+	case len(flows) == 0 && len(ages) > 0 && ages[0].State == "":
+		what = "intervals between the disconnects (the lines carry no connection age; a client that reconnects at once and stays idle is dropped once per timeout)"
+	case len(flows) == 0:
 		what = "ages of the connections librdkafka saw dropped"
 	}
 	f.Summary = fmt.Sprintf("Connections were reset after sitting idle: the %s cluster (%s), so a device in the path times out idle flows after ≈%s",

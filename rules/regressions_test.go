@@ -238,3 +238,36 @@ func TestSilentIdleDrop(t *testing.T) {
 		t.Errorf("overload missed a burst of timeouts: %d findings", len(got))
 	}
 }
+
+// agelessDisconnect is old librdkafka's "Receive failed: Disconnected"
+// without "(after N ms in state UP)".
+func agelessDisconnect(sec float64, line int) analyzer.Event {
+	e := rdkafka(analyzer.Disconnected, sec, line, "%3|1458444064.863|FAIL|rdkafka#producer-1| 198.18.0.3:9092/bootstrap: Receive failed: Disconnected")
+	e.Node, e.Addr, e.Reason = "-1", ap(broker1), "Disconnected"
+	return e
+}
+
+func TestIdleResetFromDisconnectIntervals(t *testing.T) {
+	every := func(period float64, n int) []analyzer.Event {
+		var out []analyzer.Event
+		for i := range n {
+			out = append(out, agelessDisconnect(100+period*float64(i)+0.3*float64(i%2), 10+i))
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		inc  *analyzer.Incident
+		want want
+	}{
+		{"every ~300 s", incident(every(300, 5), nil, node1), want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.35, ConfMax: 0.4, Missing: true,
+			Contains: []string{"intervals between the disconnects", "≈300 s"}}},
+		{"every ~600 s: the broker's own idle close", incident(every(600, 5), nil, node1), want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.3, ConfMax: 0.3,
+			Contains: []string{"not a device in the path"}}},
+		{"three disconnects are two intervals", incident(every(300, 3), nil, node1), want{N: 0}},
+		{"irregular", incident([]analyzer.Event{agelessDisconnect(100, 1), agelessDisconnect(190, 2), agelessDisconnect(600, 3), agelessDisconnect(650, 4), agelessDisconnect(1900, 5)}, nil, node1), want{N: 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { checkRule(t, IdleReset{}, tc.inc, tc.want) })
+	}
+}
