@@ -193,7 +193,8 @@ tshark_count() {
 write_readme() { printf '%s\n' "$1" >"$SCEN/README.md"; }
 
 # emit_expected CAUSE DESCRIPTION FLOWS_JSON LINES_JSON CHECKS...: writes
-# expected.json; each CHECK is FILE|FILTER, counted now with tshark.
+# expected.json; each CHECK is FILE|FILTER, counted now with tshark. "streams"
+# lists every TCP stream of every capture (streams.py) with its real ports.
 emit_expected() {
 	local cause=$1 desc=$2 flows=$3 lines=$4
 	shift 4
@@ -204,9 +205,14 @@ emit_expected() {
 		n=$(tshark_count "$SCEN/$file" "$filter")
 		checks="$checks$(jq -cn --arg f "$file" --arg y "$filter" --argjson n "$n" '{file:$f,filter:$y,count:$n}'),"
 	done
+	local streams="{}" cap
+	for cap in "$SCEN"/*.pcap "$SCEN"/*.pcapng "$SCEN"/*.pcap.gz; do
+		[ -f "$cap" ] || continue
+		streams=$(jq -c --arg f "$(basename "$cap")" --argjson l "$(python3 "$LAB_DIR/streams.py" "$cap")" '. + {($f): $l}' <<<"$streams")
+	done
 	jq -n --argjson cause "$cause" --arg d "$desc" --argjson flows "$flows" --argjson lines "$lines" \
-		--argjson t "[${checks%,}]" \
-		'{cause:$cause, description:$d, flows:$flows, lines:$lines, tshark:$t}' >"$SCEN/expected.json"
+		--argjson t "[${checks%,}]" --argjson streams "$streams" \
+		'{cause:$cause, description:$d, flows:$flows, lines:$lines, tshark:$t, streams:$streams}' >"$SCEN/expected.json"
 }
 
 # line_ref FILE PATTERN: "file:line" of the first line matching PATTERN.

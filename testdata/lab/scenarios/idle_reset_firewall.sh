@@ -35,5 +35,8 @@ emit_expected '"idle-timeout-reset"' \
 	"client-side.pcap|ip.src==$BRK_IP && ip.ttl==63 && tcp.flags.syn==1" \
 	"client-side.pcap|tcp.flags.syn==1 && tcp.flags.ack==0" \
 	"broker-side.pcap|tcp.flags.reset==1" \
-	"client-side.pcap|$RTR_RST && tcp.options.timestamp.tsval"
+	"client-side.pcap|$RTR_RST && tcp.options.timestamp.tsval" \
+	"client-side.pcap|$RTR_RST && tcp.flags.ack==0" \
+	"client-side.pcap|ip.src==$CLI_IP && tcp.len>0" \
+	"broker-side.pcap|ip.src==$CLI_IP && tcp.len>0"
 write_readme "Made by testdata/lab/scenarios/idle_reset_firewall.sh: client ($CLI_IP) and broker ($BRK_IP) namespaces on two subnets joined by a router namespace that runs a real stateful firewall: iptables FORWARD rejects conntrack-INVALID TCP with \`--reject-with tcp-reset\`, and that namespace's own nf_conntrack_tcp_timeout_established is ${IDLE_TIMEOUT} s (a per-netns sysctl on this kernel) with loose pick-up off. The broker is kfake behind the lab's logging front, not Apache Kafka. A real librdkafka producer (Debian python3-confluent-kafka, /usr/bin/python3 testdata/lab/idle_producer.py, \`debug=broker,protocol,security\`, librdkafka's native stderr log kept verbatim as client.log) sends one record, idles ${IDLE} s, and repeats ${ROUNDS} times. After each idle gap the conntrack entry is gone, the ProduceRequest is rejected by the router with a RST in the broker's name (TTL 64 where the broker's own packets show 63), librdkafka reports the reset and reconnects, and the broker's capture never sees the request or the RST. Both captures use \`tcpdump -s 96\`. Packets and client log are real; server.log is the lab front's log4j-layout output."
