@@ -188,6 +188,9 @@ func outageHow(o *outage) string {
 		how = "a stop and start of the broker service"
 	case o.Kinds[kindClientLog] && !o.Kinds[kindPackets]:
 		how = fmt.Sprintf("a connection that was carrying requests was lost and the next %s failed at once with nothing listening", plural(o.Failures, "reconnect"))
+		if !o.End.IsZero() && o.Signs[len(o.Signs)-1].Kind == analyzer.Connected {
+			how += ", until the client connected again"
+		}
 	default:
 		how = "the broker process stopped and came back (on the wire a clean stop and a kill look alike)"
 	}

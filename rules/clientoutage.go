@@ -33,6 +33,7 @@ func clientOutages(inc *analyzer.Incident) []*outage {
 	type run struct {
 		lost     *analyzer.Event
 		failures []*analyzer.Event
+		back     *analyzer.Event // the reconnect that ended the run, if logged
 	}
 	open := map[string]*run{}
 	var runs []*run
@@ -45,6 +46,11 @@ func clientOutages(inc *analyzer.Incident) []*outage {
 		key := clientTargetKey(inc, e)
 		switch {
 		case key == "":
+		case e.Kind == analyzer.Connected:
+			if r := open[key]; r != nil && len(r.failures) > 0 && e.Time.Sub(r.failures[len(r.failures)-1].Time) <= failureRunGap {
+				r.back = e
+			}
+			delete(open, key)
 		case establishedLoss(e):
 			r := &run{lost: e}
 			open[key] = r
@@ -68,21 +74,26 @@ func clientOutages(inc *analyzer.Incident) []*outage {
 	}
 	var outs []*outage
 	for _, r := range runs {
-		if o := runOutage(inc, r.lost, r.failures, lastTime[r.lost.Source.Path]); o != nil {
+		if o := runOutage(inc, r.lost, r.failures, r.back, lastTime[r.lost.Source.Path]); o != nil {
 			outs = append(outs, o)
 		}
 	}
 	return outs
 }
 
-// runOutage turns a lost connection and the failed reconnects after it into
-// an outage, when they look like a broker that went away.
-func runOutage(inc *analyzer.Incident, lost *analyzer.Event, failures []*analyzer.Event, logEnd time.Time) *outage {
+// runOutage turns a lost connection, the failed reconnects after it and the
+// reconnect that ended them (nil when not logged) into an outage, when they
+// look like a broker that went away.
+func runOutage(inc *analyzer.Incident, lost *analyzer.Event, failures []*analyzer.Event, back *analyzer.Event, logEnd time.Time) *outage {
 	if len(failures) < minClientOutageFailures {
 		return nil
 	}
 	last := failures[len(failures)-1]
-	if last.Time.Sub(lost.Time) < minClientOutage {
+	end := last.Time
+	if back != nil {
+		end = back.Time
+	}
+	if end.Sub(lost.Time) < minClientOutage {
 		return nil
 	}
 	refused := true
@@ -96,9 +107,13 @@ func runOutage(inc *analyzer.Incident, lost *analyzer.Event, failures []*analyze
 	o.Kinds.addEvent(lost)
 	o.Addr = eventTarget(inc, last)
 	o.Host = last.NodeHost // else the finding names the address
-	// The failures stopped while the client kept logging: the broker was
-	// back by the attempt after the last failure.
-	if logEnd.After(last.Time.Add(time.Second)) {
+	// A logged reconnect ends the outage; else the failures stopped while
+	// the client kept logging: the broker was back by the next attempt.
+	switch {
+	case back != nil:
+		o.End = back.Time
+		o.Signs = append(o.Signs, back)
+	case logEnd.After(last.Time.Add(time.Second)):
 		o.End = last.Time
 	}
 	return o

@@ -271,3 +271,14 @@ func TestIdleResetFromDisconnectIntervals(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { checkRule(t, IdleReset{}, tc.inc, tc.want) })
 	}
 }
+
+func TestBrokerRestartFromClientLogWithReconnect(t *testing.T) {
+	lost := disconnectedUp(10, 1, 4917)
+	back := rdkafka(analyzer.Connected, 14.6, 9, "%7|1773482754.600|STATE|rdkafka#producer-1| [thrd:198.18.0.3:9092/1]: 198.18.0.3:9092/1: Broker changed state APIVERSION_QUERY -> UP")
+	back.Node, back.Addr, back.State = "1", ap(broker1), "UP"
+	// Three refusals within 1.5 s: short, but the logged reconnect bounds it.
+	inc := incident([]analyzer.Event{lost, refusedRd(10.1, 2), refusedRd(10.6, 3), refusedRd(11.5, 4), back}, nil, node1)
+	checkRule(t, BrokerRestart{}, inc, want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true,
+		Contains: []string{"(4.6 s)", "3 reconnects failed at once with nothing listening, until the client connected again"}})
+	checkRule(t, ConnectionRefused{}, inc, want{N: 0})
+}
