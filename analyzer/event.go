@@ -45,6 +45,10 @@ const (
 	BrokerShutDown     EventKind = "broker-shut-down"
 	ControlledShutdown EventKind = "controlled-shutdown"
 	SignalReceived     EventKind = "signal-received" // "Terminating process due to signal SIGTERM"
+	// JVMOutOfMemory is java.lang.OutOfMemoryError in the broker's own log:
+	// its heap (or direct memory) ran out. Reason holds the message ("Java
+	// heap space"). The kernel's OOM killer is OOMKill, not this.
+	JVMOutOfMemory EventKind = "jvm-out-of-memory"
 
 	// Service manager and kernel, from the journal.
 	ServiceStarting   EventKind = "service-starting"

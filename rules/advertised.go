@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"net"
 	"net/netip"
 	"strings"
 
@@ -56,6 +57,9 @@ type bootstrapEntry struct {
 	// Lines is set when any log line is about a bootstrap entry (node id
 	// < 0): then the client did bootstrap from somewhere.
 	Lines bool
+	// Config is the client's bootstrap.servers setting when the entry came
+	// from a config dump rather than a log line naming node -1.
+	Config *analyzer.Config
 }
 
 // label names the bootstrap entry: "kafka.example.com:9092".
@@ -80,6 +84,9 @@ func bootstrapOf(inc *analyzer.Incident) bootstrapEntry {
 			b.Host, b.Addr = n.Host, n.Addr
 			break
 		}
+	}
+	if b.Host == "" && !b.Addr.IsValid() {
+		b.fromConfig(inc)
 	}
 	for i := range inc.Events {
 		if id, ok := nodeID(inc.Events[i].Node); ok && id < 0 {
@@ -106,6 +113,37 @@ func bootstrapOf(inc *analyzer.Incident) bootstrapEntry {
 		}
 	}
 	return b
+}
+
+// fromConfig reads the first bootstrap.servers entry of a client config
+// dump ("[172.23.0.20:9092, kafka-2:9092]", librdkafka's comma list,
+// "SASL_SSL://host:port" forms alike).
+func (b *bootstrapEntry) fromConfig(inc *analyzer.Incident) {
+	for i := range inc.Configs {
+		c := &inc.Configs[i]
+		if c.Scope == "broker" || (c.Key != "bootstrap.servers" && c.Key != "metadata.broker.list") {
+			continue
+		}
+		entry := strings.Trim(c.Value, "[] ")
+		if j := strings.IndexByte(entry, ','); j >= 0 {
+			entry = strings.TrimSpace(entry[:j])
+		}
+		if j := strings.Index(entry, "://"); j >= 0 {
+			entry = entry[j+3:]
+		}
+		if entry == "" {
+			continue
+		}
+		if a, err := netip.ParseAddrPort(entry); err == nil {
+			b.Addr = a
+		} else if host, _, err := net.SplitHostPort(entry); err == nil {
+			b.Host = host
+		} else {
+			b.Host = entry
+		}
+		b.Config = c
+		return
+	}
 }
 
 // advertisedUnreachable reports whether a failed connect went to an
@@ -154,6 +192,10 @@ func advertisedFinding(inc *analyzer.Incident, g *targetGroup, boot bootstrapEnt
 	if boot.Line != nil {
 		f.AddEvidence(analyzer.EventEvidence(boot.Line))
 	}
+	if boot.Config != nil {
+		f.AddEvidence(analyzer.Evidence{Location: boot.Config.Source,
+			Text: fmt.Sprintf("%s config: %s = %s", boot.Config.Scope, boot.Config.Key, boot.Config.Value)})
+	}
 	if boot.Flow != nil {
 		f.AddEvidence(FlowEvidence(boot.Flow, boot.Flow.FirstFrame, boot.Flow.Start, fmt.Sprintf(
 			"%s bootstrap connection completed (%s, %d bytes back)", flowText(boot.Flow), boot.Flow.State, boot.Flow.RespBytes)))
@@ -164,8 +206,12 @@ func advertisedFinding(inc *analyzer.Incident, g *targetGroup, boot bootstrapEnt
 	}
 	adv := advertisedLabel(g)
 	f.Subjects = []analyzer.Subject{g.subject()}
-	f.Summary = fmt.Sprintf("Bootstrap via %s answered, but metadata sent the client to node %s at %s and all %d attempts there failed: "+
-		"the broker advertises an address this client cannot reach.", boot.label(), g.Node, adv, len(g.Events))
+	answered := "answered"
+	if boot.Line == nil && boot.Flow == nil {
+		answered = "answered (node ids ≥ 0 come only from its metadata)"
+	}
+	f.Summary = fmt.Sprintf("Bootstrap via %s %s, but metadata sent the client to node %s at %s and all %d attempts there failed: "+
+		"the broker advertises an address this client cannot reach.", boot.label(), answered, g.Node, adv, len(g.Events))
 	if boot.Flow == nil {
 		f.Missing = "a client-side capture would show the bootstrap connection completing and no packet ever leaving for the advertised address"
 	}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 )
@@ -53,9 +54,20 @@ func oomVictim(o *outage) (int, string) {
 		if e.Kind == analyzer.OOMKill && e.PID != 0 && pid == 0 {
 			pid = e.PID
 		}
-		if e.Unit != "" && unit == "" {
+		// A unit name ("kafka.service") beats a job line's description
+		// ("Apache Kafka"), which systemctl does not accept.
+		if e.Unit != "" && (unit == "" || !unitName(unit) && unitName(e.Unit)) {
 			unit = e.Unit
 		}
 	}
+	if !unitName(unit) {
+		unit = "<kafka unit>"
+	}
 	return pid, unit
+}
+
+// unitName reports whether s is a systemd unit name rather than a
+// description: one word with a unit suffix.
+func unitName(s string) bool {
+	return !strings.Contains(s, " ") && (strings.HasSuffix(s, ".service") || strings.HasSuffix(s, ".scope"))
 }

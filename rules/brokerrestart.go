@@ -60,13 +60,28 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 	if len(kinds) == 1 && kinds[0] == kindPackets {
 		base = 0.5
 	}
+	if len(kinds) == 1 && kinds[0] == kindClientLog {
+		// The client sees a broker vanish; a network fault that resets and
+		// then refuses (a failover VIP, a host firewall) reads the same.
+		base = 0.45
+	}
 	if o.OOM {
 		base = 0.75
 	}
 	f := analyzer.NewFinding(meta, agreeing(base, len(kinds)))
 	f.Kinds = kinds
+	type line struct {
+		t    time.Time
+		text string
+	}
+	seen := map[line]bool{}
 	for _, e := range o.Signs {
-		f.AddEvidence(analyzer.EventEvidence(e))
+		// One journal often arrives twice (export and JSON): show its
+		// entries once.
+		if k := (line{e.Time, e.Text}); !seen[k] {
+			seen[k] = true
+			f.AddEvidence(analyzer.EventEvidence(e))
+		}
 	}
 	if len(o.Closes) > 0 {
 		c := o.Closes[0]
@@ -114,6 +129,14 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 	}
 	f.Explains = symptoms
 	switch {
+	case o.HeapOOM != nil:
+		f.Remediation = append([]string{
+			"Find what exhausted the broker's heap (a heap dump with -XX:+HeapDumpOnOutOfMemoryError, request sizes, partition count) and raise KAFKA_HEAP_OPTS -Xmx if the load is legitimate; " +
+				"add -XX:+ExitOnOutOfMemoryError so a JVM in this state exits at once instead of limping on."}, f.Remediation...)
+	case o.Killed && !o.OOM && meta.Cause == analyzer.BrokerRestart:
+		f.Remediation = killedRemediation(o, who)
+	}
+	switch {
 	case !o.Kinds[kindJournal] && !o.Kinds[kindBrokerLog]:
 		f.Missing = "the broker's server.log or `journalctl -u kafka` would tell a clean restart from a kill"
 	case len(kinds) > 1:
@@ -152,14 +175,24 @@ func outageHow(o *outage) string {
 		how = "the kernel's OOM killer killed the broker's JVM"
 	case o.Killed && o.Clean:
 		how = "a shutdown began but the process was killed before it finished (stop timeout)"
+	case o.HeapOOM != nil:
+		how = fmt.Sprintf("the broker's JVM ran out of memory (java.lang.OutOfMemoryError: %s at %s) and died without a shutdown sequence before the next start "+
+			"(its own heap, not the kernel's OOM killer)", o.HeapOOM.Reason, loc(o.HeapOOM.Source))
+	case o.Killed && killedBySIGKILL(o):
+		how = "the process was killed with SIGKILL (the journal's code=killed, status=9/KILL): no shutdown sequence was logged before the next start"
 	case o.Killed:
 		how = "the process was killed (SIGKILL or a crash): no shutdown sequence was logged before the next start"
 	case o.Clean:
 		how = "a clean, logged shutdown and restart"
 	case o.Kinds[kindJournal] || o.Kinds[kindBrokerLog]:
 		how = "a stop and start of the broker service"
+	case o.Kinds[kindClientLog] && !o.Kinds[kindPackets]:
+		how = fmt.Sprintf("a connection that was carrying requests was lost and the next %s failed at once with nothing listening", plural(o.Failures, "reconnect"))
+		if !o.End.IsZero() && o.Signs[len(o.Signs)-1].Kind == analyzer.Connected {
+			how += ", until the client connected again"
+		}
 	default:
-		how = "seen on the wire only"
+		how = "the broker process stopped and came back (on the wire a clean stop and a kill look alike)"
 	}
 	var shown []string
 	if o.Kinds[kindJournal] {
@@ -168,15 +201,39 @@ func outageHow(o *outage) string {
 	if o.Kinds[kindBrokerLog] {
 		shown = append(shown, "the broker log")
 	}
+	if o.Kinds[kindClientLog] {
+		shown = append(shown, "the client log")
+	}
 	if o.Kinds[kindPackets] {
-		shown = append(shown, fmt.Sprintf("packets (%d connections closed together, %d connects refused, %d reconnects)",
-			len(o.Closes), len(o.Refused), len(o.Reconnects)))
+		shown = append(shown, fmt.Sprintf("packets (%s closed together, %s refused, %s)",
+			plural(len(o.Closes), "connection"), plural(len(o.Refused), "connect"), plural(len(o.Reconnects), "reconnect")))
 	}
 	verb := " shows"
-	if len(shown) > 1 {
+	if len(shown) > 1 || (len(shown) == 1 && o.Kinds[kindPackets]) {
 		verb = " show"
 	}
 	return how + ", as " + joinList(shown) + verb
+}
+
+// killedRemediation leads with finding the killer: an unplanned kill is
+// not fixed by rolling restarts. The static advice follows, unplanned first.
+func killedRemediation(o *outage, who string) []string {
+	const layout = "2006-01-02 15:04:05"
+	at := o.Start.UTC()
+	find := fmt.Sprintf("Find what killed the broker process on %s at %s UTC: `journalctl --since '%s UTC' --until '%s UTC'` there shows the kernel's OOM killer, "+
+		"a stop timeout (TimeoutStopSec) or who ran kill -9.", who, at.Format(layout), at.Add(-2*time.Minute).Format(layout), at.Add(time.Minute).Format(layout))
+	return []string{find, brokerRestartMeta.Fix[1], brokerRestartMeta.Fix[0]}
+}
+
+// killedBySIGKILL reports whether the journal named SIGKILL as the end of
+// the broker process.
+func killedBySIGKILL(o *outage) bool {
+	for _, e := range o.Signs {
+		if e.Kind == analyzer.ProcessKilled && (e.Signal == "KILL" || e.Signal == "9") {
+			return true
+		}
+	}
+	return false
 }
 
 // brokerNodeOf reads the broker id from the lifecycle lines

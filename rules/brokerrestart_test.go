@@ -65,7 +65,7 @@ func TestBrokerRestart(t *testing.T) {
 		{"broker log only", restartIncident(false, true, false), want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.65, ConfMax: 0.75, Missing: true,
 			Contains: []string{"clean, logged shutdown", "Node 1 disconnected ×1"}}},
 		{"packets only", restartIncident(false, false, true), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.45, ConfMax: 0.55, Missing: true,
-			Contains: []string{"3 connections closed together, 2 connects refused, 1 reconnects", "198.18.0.3:9092"}}},
+			Contains: []string{"3 connections closed together, 2 connects refused, 1 reconnect) show", "198.18.0.3:9092"}}},
 		{"all three", restartIncident(true, true, true), want{N: 1, Kinds: []string{"packets", "broker-log", "journal"}, ConfMin: 0.9, ConfMax: 0.95,
 			Contains: []string{"as the journal, the broker log and packets"}}},
 		{"an orderly stop as the inputs end, no client affected", incident([]analyzer.Event{

@@ -134,6 +134,16 @@ func seconds(d time.Duration) string {
 
 // filterOr joins Wireshark display-filter terms with ||, each in brackets.
 func filterOr(terms []string) string {
+	// Two captures of one connection give the same term twice.
+	seen := map[string]bool{}
+	uniq := terms[:0:0]
+	for _, t := range terms {
+		if !seen[t] {
+			seen[t] = true
+			uniq = append(uniq, t)
+		}
+	}
+	terms = uniq
 	if len(terms) == 1 {
 		return terms[0]
 	}

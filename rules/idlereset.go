@@ -43,9 +43,15 @@ func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	ages := idleAges(inc, outs)
 	pc := largestCluster(flowGaps(resets))
 	lc := largestCluster(eventAges(ages))
-	pktOK, logOK := pc.N >= 2 && !massReset(resets, pc), lc.N >= 3 && !kafkaReaper(inc, lc)
+	pktOK, logOK := pc.N >= 2 && !massReset(resets, pc), lc.N >= 3 && !kafkaReaper(inc, lc) && !massDisconnect(ages, lc)
 	if !pktOK && !logOK {
-		return nil
+		if lc.N >= 3 && kafkaReaper(inc, lc) {
+			return []analyzer.Finding{reaperNote(inc, lc, ages)}
+		}
+		if drops := silentDrops(inc, outs); drops != nil {
+			return []analyzer.Finding{silentDropFinding(inc, drops)}
+		}
+		return periodicFindings(inc, outs, clock)
 	}
 	kinds := kindSet{}
 	var c idleCluster
@@ -114,6 +120,53 @@ func massReset(resets []*flow.Flow, c idleCluster) bool {
 	return last.Sub(first) <= burstSpan
 }
 
+// reaperNote explains disconnect ages at the broker's own idle close, so a
+// reader who sees them repeat does not go hunting a firewall: routine, info.
+func reaperNote(inc *analyzer.Incident, c idleCluster, ages []*analyzer.Event) analyzer.Finding {
+	f := analyzer.NewFinding(idleResetMeta, 0.3)
+	f.Severity = analyzer.Info
+	f.Title = "Idle connections closed by Kafka's own idle timeout (routine)"
+	kinds := kindSet{}
+	for _, i := range c.Members {
+		f.AddEvidence(analyzer.EventEvidence(ages[i]))
+		kinds.addEvent(ages[i])
+	}
+	f.Kinds = kinds.list()
+	f.Subjects = ageSubjects(inc, clusterEvents(ages, c))
+	f.Summary = fmt.Sprintf("The connections librdkafka saw dropped were idle for the broker's own connections.max.idle.ms (%s; ages %s): "+
+		"the broker closes connections that carried nothing for that long, and the client reconnects when it next needs one. "+
+		"This is Kafka's routine idle close, not a device in the path.", seconds(time.Duration(brokerIdleSetting(inc))*time.Millisecond), describeCluster(c))
+	f.Remediation = []string{"Nothing to fix. To keep connections open, send traffic more often than connections.max.idle.ms, " +
+		"or set the client's own connections.max.idle.ms lower so the client closes first and quietly."}
+	return f
+}
+
+func clusterEvents(ages []*analyzer.Event, c idleCluster) []*analyzer.Event {
+	out := make([]*analyzer.Event, 0, len(c.Members))
+	for _, i := range c.Members {
+		out = append(out, ages[i])
+	}
+	return out
+}
+
+// massDisconnect is massReset for disconnect lines: many connections
+// dropped within burstSpan are one server-side event (a restart, an LB
+// redeploy), whatever their ages; an idle timer drops each connection when
+// it next speaks.
+func massDisconnect(ages []*analyzer.Event, c idleCluster) bool {
+	var first, last time.Time
+	for _, i := range c.Members {
+		t := ages[i].Time
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	return last.Sub(first) <= burstSpan
+}
+
 // idleAges are librdkafka disconnects of established connections, whose
 // "after N ms" is the connection's age.
 func idleAges(inc *analyzer.Incident, outs []*outage) []*analyzer.Event {
@@ -168,7 +221,10 @@ func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages
 	}
 	device, name := deviceTimeout(c)
 	what := "idle periods before the resets"
-	if len(flows) == 0 {
+	switch {
+	case len(flows) == 0 && len(ages) > 0 && ages[0].State == "":
+		what = "intervals between the disconnects (the lines carry no connection age; a client that reconnects at once and stays idle is dropped once per timeout)"
+	case len(flows) == 0:
 		what = "ages of the connections librdkafka saw dropped"
 	}
 	f.Summary = fmt.Sprintf("Connections were reset after sitting idle: the %s cluster (%s), so a device in the path times out idle flows after ≈%s",
@@ -203,6 +259,9 @@ func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages
 	if len(filters) > 0 {
 		f.DisplayFilter = filterOr(filters)
 	}
+	if len(flows) == 0 {
+		f.Subjects = append(f.Subjects, ageSubjects(inc, ages)...)
+	}
 	for _, s := range settings {
 		if s.Client != "" {
 			f.Subjects = append(f.Subjects, analyzer.Subject{Client: s.Client})
@@ -214,6 +273,32 @@ func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages
 	}
 	f.Explains = explain(inc, symptomScope{From: from, To: to})
 	return f
+}
+
+// ageSubjects names the brokers whose connections the disconnect lines
+// are about, when no capture did: node id and the address as the client
+// printed it ("b-1.example:9092"), in node order.
+func ageSubjects(inc *analyzer.Incident, ages []*analyzer.Event) []analyzer.Subject {
+	seen := map[string]analyzer.Subject{}
+	for _, e := range ages {
+		if e.Node == "" {
+			continue
+		}
+		addr := ""
+		if a := eventTarget(inc, e); a.IsValid() {
+			addr = a.String()
+		} else if e.NodeHost != "" {
+			addr = e.NodeHost
+		}
+		if _, ok := seen[e.Node]; !ok || seen[e.Node].Addr == "" {
+			seen[e.Node] = analyzer.Subject{Node: e.Node, Addr: addr}
+		}
+	}
+	var out []analyzer.Subject
+	for _, k := range sortedKeys(seen) {
+		out = append(out, seen[k])
+	}
+	return out
 }
 
 // idleRemediation names the value to set on each client.

@@ -65,8 +65,9 @@ func TestIdleReset(t *testing.T) {
 			b := idleResetFlow(clientPcap, client1+":40114", broker1, 1, 99*time.Second, false, 100)
 			return []*flow.Flow{a, b}
 		}(), node1), want{N: 0}},
-		{"ages at the broker's own idle close (600 s)", incident([]analyzer.Event{disconnectedUp(700, 10, 600120), disconnectedUp(1400, 11, 600090),
-			disconnectedUp(2100, 12, 600300)}, nil, node1), want{N: 0}},
+		{"ages at the broker's own idle close (600 s): an info note", incident([]analyzer.Event{disconnectedUp(700, 10, 600120), disconnectedUp(1400, 11, 600090),
+			disconnectedUp(2100, 12, 600300)}, nil, node1), want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.3, ConfMax: 0.3,
+			Contains: []string{"broker's own connections.max.idle.ms (600 s", "not a device in the path", "Nothing to fix"}}},
 		{"two librdkafka ages are not enough", incident(logs[:2], nil, node1), want{N: 0}},
 		{"resets inside a restart window are the restart's", restartIncidentWithIdle(), want{N: 0}},
 	}

@@ -32,6 +32,14 @@ func bootConnected(sec float64, line int) analyzer.Event {
 	return e
 }
 
+// withBootstrapConfig is an incident whose only word on the bootstrap
+// servers is the client's config dump.
+func withBootstrapConfig(value string, events ...analyzer.Event) *analyzer.Incident {
+	inc := incident(events, nil, localNode)
+	inc.Configs = []analyzer.Config{{Scope: "admin", Key: "bootstrap.servers", Value: value, Source: analyzer.Location{Path: "client.log", Line: 2}}}
+	return inc
+}
+
 func TestAdvertisedListener(t *testing.T) {
 	fails := []analyzer.Event{bootConnected(1, 20), localFail(2, 61), localFail(3, 62), localFail(5, 63)}
 	bootFlow := sfFlow(clientPcap, client1+":40100", broker1, 0.9, 1)
@@ -54,6 +62,10 @@ func TestAdvertisedListener(t *testing.T) {
 			return e
 		}()}, nil, bootNode), want{N: 0}},
 		{"refusal at a routable advertised address", incident([]analyzer.Event{refusedRd(2, 1), refusedRd(3, 2)}, nil, bootNode, node1), want{N: 0}},
+		{"bootstrap known only from the config dump", withBootstrapConfig("[172.23.0.20:9092, 172.23.0.21:9092]", localFail(2, 61), localFail(3, 62), localFail(5, 63)),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.7, ConfMax: 0.8, Missing: true,
+				Contains: []string{"Bootstrap via 172.23.0.20:9092 answered (node ids ≥ 0 come only from its metadata)", "bootstrap.servers = [172.23.0.20:9092, 172.23.0.21:9092]"}}},
+		{"config dump bootstraps at localhost too", withBootstrapConfig("[localhost:9092]", localFail(2, 61), localFail(3, 62)), want{N: 0}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { checkRule(t, AdvertisedListener{}, tc.inc, tc.want) })

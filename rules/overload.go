@@ -46,8 +46,9 @@ func (BrokerOverload) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	outs := brokerOutages(inc, clock)
 	quota := inc.EventsOf(analyzer.ConnectionQuota)
 	var timeouts, slow []*analyzer.Event
+	drops := silentDrops(inc, outs)
 	for _, e := range inc.EventsOf(analyzer.RequestTimeout) {
-		if inOutage(outs, e.Time, eventTarget(inc, e)) {
+		if inOutage(outs, e.Time, eventTarget(inc, e)) || partOfDrop(inc, e, drops) {
 			continue
 		}
 		timeouts = append(timeouts, e)
@@ -110,6 +111,18 @@ func (BrokerOverload) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	}
 	f.Explains = explain(inc, symptomScope{Kinds: []analyzer.EventKind{analyzer.RequestTimeout, analyzer.BatchExpired, analyzer.NodeDisconnected}})
 	return []analyzer.Finding{f}
+}
+
+// partOfDrop reports whether a request timeout belongs to one of the
+// silent idle drops (the "Timed out … in flight" lines just before the
+// disconnect): idle-reset explains those, not overload.
+func partOfDrop(inc *analyzer.Incident, e *analyzer.Event, drops []*analyzer.Event) bool {
+	for _, d := range drops {
+		if gap := d.Time.Sub(e.Time); gap >= 0 && gap <= 2*time.Second && eventTarget(inc, d) == eventTarget(inc, e) && d.Node == e.Node {
+			return true
+		}
+	}
+	return false
 }
 
 // eventRTT reads librdkafka's "(average rtt 1234.567ms)" from a line.

@@ -39,7 +39,15 @@ func (PlaintextToTLS) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		}
 	}
 	strong := tlsEvents(inc, tlsPlainOnTLS)
-	if alerts == 0 && len(flows) < 2 && len(strong) == 0 {
+	// Counts are of connections: one seen by two captures counts once.
+	conns := oneCapture(inc, flows)
+	alerts = 0
+	for _, f := range conns {
+		if alert, _ := plainToTLSFlow(f); alert {
+			alerts++
+		}
+	}
+	if alerts == 0 && len(conns) < 2 && len(strong) == 0 {
 		return nil
 	}
 	events := append(strong, unclearTLSEvents(inc)...)
@@ -70,7 +78,7 @@ func (PlaintextToTLS) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	if len(filters) > 0 {
 		f.DisplayFilter = filterOr(filters)
 	}
-	f.Summary = fmt.Sprintf("The client speaks plaintext Kafka to a TLS listener at %s: %s.", firstServer(f.Subjects, events), plainHow(flows, alerts, strong))
+	f.Summary = fmt.Sprintf("The client speaks plaintext Kafka to a TLS listener at %s: %s.", firstServer(f.Subjects, events), plainHow(conns, alerts, strong))
 	switch {
 	case len(flows) == 0:
 		f.Missing = "a capture would show the client's first bytes (a Kafka request instead of a TLS ClientHello) and the broker's TLS alert"

@@ -68,6 +68,10 @@ func TestSynUnanswered(t *testing.T) {
 			lostSynAck(":40112", 10, 5, 1111, false, true), node1), want{N: 0}},
 		{"one SYN retransmission then success", incident(nil, []*flow.Flow{retryThenOKFlow()}, node1), want{N: 0}},
 		{"healthy", incident(nil, []*flow.Flow{sfFlow(clientPcap, client1+":40112", broker1, 1, 1)}, node1), want{N: 0}},
+		{"one timeout the client never got past", incident([]analyzer.Event{timeoutRd(137, 30)}, nil, node1),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.3, ConfMax: 0.4, Missing: true,
+				Contains: []string{"The one connect to node 1 (198.18.0.3:9092) timed out", "a single log line is thin evidence"}}},
+		{"one timeout, then the connection was up", incident([]analyzer.Event{timeoutRd(137, 30), disconnectedUp(900, 31, 700000)}, nil, node1), want{N: 0}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { checkRule(t, SynUnanswered{}, tc.inc, tc.want) })

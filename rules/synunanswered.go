@@ -82,7 +82,9 @@ func synUnansweredFinding(inc *analyzer.Incident, g *targetGroup, clock clockOff
 	for _, f := range g.Flows {
 		retries += f.SYNs
 	}
-	if len(g.Flows)+len(timeouts) < 2 && retries < 3 {
+	lone := len(g.Flows) == 0 && len(timeouts) == 1 && timeouts[0].Kind == analyzer.ConnectTimeout &&
+		!connectedAfter(inc, g, timeouts[0])
+	if len(g.Flows)+len(timeouts) < 2 && retries < 3 && !lone {
 		return analyzer.Finding{}, false
 	}
 	kinds := kindSet{}
@@ -102,6 +104,10 @@ func synUnansweredFinding(inc *analyzer.Incident, g *targetGroup, clock clockOff
 		base = 0.6
 	case slow:
 		base = 0.45
+	case lone:
+		// One timed-out connect the client never got past (it gave up, or
+		// the inputs end): the only failure there is, but a single line.
+		base = 0.35
 	}
 	f := analyzer.NewFinding(synUnansweredMeta, agreeing(base, len(kinds)))
 	f.Kinds = kinds.list()
@@ -121,6 +127,12 @@ func synUnansweredFinding(inc *analyzer.Incident, g *targetGroup, clock clockOff
 	case far != "":
 		f.Summary = fmt.Sprintf("Connects to %s got no answer: %s. %s, taken where %s's traffic passes, has none of these SYNs: "+
 			"they were dropped on the way (firewall, security group, routing), not lost on the way back.", g.label(), synHow(g, timeouts, retries), far, g.Addr.Addr())
+	case lone:
+		f.Severity = analyzer.Warning
+		f.Summary = fmt.Sprintf("The one connect to %s timed out (%q) and the client never got through afterwards: "+
+			"something between the client and the broker drops the SYNs or the replies, or the broker host is down.", g.label(), lineGist(timeouts[0]))
+		f.Missing = "a client-side capture would show the SYN retransmitted with nothing back, and a broker-side one whether the SYNs arrive " +
+			"(then the reply is lost: syn-ack-lost); a single log line is thin evidence"
 	default:
 		f.Missing = "a broker-side capture would show whether the SYNs reach the broker and SYN-ACKs leave it (then the reply is lost: syn-ack-lost)"
 		if len(g.Flows) > 0 {
@@ -138,6 +150,21 @@ func synUnansweredFinding(inc *analyzer.Incident, g *targetGroup, clock clockOff
 	}
 	f.Explains = explain(inc, g.scope(clock, 2*time.Minute))
 	return f, true
+}
+
+// connectedAfter reports whether the client reached the group's broker
+// after a failed connect: a "connected" line, or a connection that was up
+// (librdkafka state UP) closing later.
+func connectedAfter(inc *analyzer.Incident, g *targetGroup, failed *analyzer.Event) bool {
+	for _, e := range inc.EventsOf(analyzer.Connected, analyzer.Disconnected, analyzer.ConnectionReset) {
+		if !e.Time.After(failed.Time) || (e.Kind != analyzer.Connected && e.State != "UP") {
+			continue
+		}
+		if a := eventTarget(inc, e); (a.IsValid() && a == g.Addr) || (!a.IsValid() && e.Node != "" && e.Node == g.Node) {
+			return true
+		}
+	}
+	return false
 }
 
 // arrivedUnanswered counts client-side S0 flows of the group that a second

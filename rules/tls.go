@@ -117,8 +117,13 @@ func classifyTLSLine(e *analyzer.Event) tlsVerdict {
 		}
 		return tlsUnclear
 	case e.Kind == analyzer.SecurityProtocolHint:
-		if strings.Contains(t, "ssl listener") {
+		switch {
+		case strings.Contains(t, "ssl listener"):
 			return tlsPlainOnTLS
+		case strings.Contains(t, "plaintext broker listener"), strings.Contains(t, "plaintext listener"):
+			// librdkafka: "SSL handshake failed: Disconnected: connecting to
+			// a PLAINTEXT broker listener?"
+			return tlsClientOnPlain
 		}
 		return tlsUnclear
 	case containsAny(t, "unrecognized ssl message", "plaintext connection?"):
@@ -258,10 +263,45 @@ func firstServer(subs []analyzer.Subject, events []*analyzer.Event) string {
 	}
 	for _, e := range events {
 		if e.Program == "java-broker" && e.Host != "" {
-			return "the listener on " + e.Host
+			if e.Node != "" && e.Node != e.Host {
+				return "broker " + e.Node + " (" + e.Host + ")"
+			}
+			return e.Host
 		}
 	}
 	return "the broker listener"
+}
+
+// tlsClientsOf says who spoke TLS, from the client addresses broker lines
+// gave: "A TLS client from 10.44.9.17 connects", "TLS clients from a and b
+// connect"; without any, "A TLS client connects".
+func tlsClientsOf(events []*analyzer.Event) string {
+	from := peersOf(events)
+	if strings.Contains(from, " and ") {
+		return "TLS clients" + from + " connect"
+	}
+	return "A TLS client" + from + " connects"
+}
+
+// peersOf names the distinct client addresses broker lines gave ("from
+// 10.44.9.17"), up to three, for a summary; "" when none did.
+func peersOf(events []*analyzer.Event) string {
+	var peers []string
+	seen := map[string]bool{}
+	for _, e := range events {
+		if e.Program != "java-broker" || !e.Peer.IsValid() || seen[e.Peer.String()] {
+			continue
+		}
+		seen[e.Peer.String()] = true
+		peers = append(peers, e.Peer.String())
+	}
+	switch {
+	case len(peers) == 0:
+		return ""
+	case len(peers) > 3:
+		return fmt.Sprintf(" from %s and %d more", joinList(peers[:3]), len(peers)-3)
+	}
+	return " from " + joinList(peers)
 }
 
 // tlsGist is what an SSL line says about its cause: the exception message
@@ -270,6 +310,18 @@ func firstServer(subs []analyzer.Subject, events []*analyzer.Event) string {
 func tlsGist(e *analyzer.Event) string {
 	if e.ExceptionMsg != "" {
 		return e.ExceptionMsg
+	}
+	if e.Kind == analyzer.SecurityProtocolHint && e.Program == "librdkafka" {
+		// The parser's Reason is a short tag; librdkafka's own sentence
+		// ("SSL handshake failed: Disconnected: connecting to a PLAINTEXT
+		// broker listener?") is what a reader can search for.
+		bare := *e
+		bare.Reason = ""
+		msg := lineGist(&bare)
+		if i := strings.Index(msg, " (after "); i > 0 {
+			msg = msg[:i]
+		}
+		return msg
 	}
 	return lineGist(e)
 }

@@ -85,6 +85,15 @@ func rdHint(sec float64, line int) analyzer.Event {
 	return e
 }
 
+// rdPlainHint is librdkafka's own guess when a TLS handshake meets a
+// plaintext listener; the parser reads it as a security.protocol hint.
+func rdPlainHint(sec float64, line int) analyzer.Event {
+	e := rdkafka(analyzer.SecurityProtocolHint, sec, line,
+		"%3|1795436934.664|FAIL|rdkafka#producer-1| [thrd:ssl://198.18.0.3:9092/bootstrap]: ssl://198.18.0.3:9092/bootstrap: SSL handshake failed: Disconnected: connecting to a PLAINTEXT broker listener? (after 0ms in state SSL_HANDSHAKE)")
+	e.Node, e.Addr, e.State, e.Reason = "-1", ap(broker1), "SSL_HANDSHAKE", "PLAINTEXT listener?"
+	return e
+}
+
 func TestTLSToPlaintext(t *testing.T) {
 	hellos := []*flow.Flow{helloFlow(broker1, ":40112", 10, 5, noReply, 3*time.Millisecond, 517), helloFlow(broker1, ":40114", 11, 20, noReply, 2*time.Millisecond, 517)}
 	tests := []struct {
@@ -93,13 +102,16 @@ func TestTLSToPlaintext(t *testing.T) {
 		want want
 	}{
 		{"broker log only", incident([]analyzer.Event{invalidReceive(10, 300, 369296129)}, nil, node1), want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.75, ConfMax: 0.85, Missing: true,
-			Contains: []string{"size 369296129 = 0x16030301: a TLS handshake record header (record version 3.3)"}}},
+			Contains: []string{"size 369296129 = 0x16030301: a TLS handshake record header (record version 3.3)",
+				"A TLS client from 198.18.0.2 connects to a plaintext listener at broker-1: the broker read"}}},
 		{"packets only", incident(nil, hellos, node1), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.55, ConfMax: 0.65, Missing: true,
 			Contains: []string{"TLS ClientHello (SNI kafka-1), no ServerHello"}}},
 		{"client log only", incident([]analyzer.Event{rdSSL(10, 5, "error:0A00010B:SSL routines::wrong version number")}, nil, node1),
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.55, ConfMax: 0.65, Missing: true, Contains: []string{"wrong version number"}}},
 		{"all three", incident([]analyzer.Event{invalidReceive(10, 300, 369295617), rdSSL(10, 5, "error:0A00010B:SSL routines::wrong version number")}, hellos, node1),
 			want{N: 1, Kinds: []string{"packets", "client-log", "broker-log"}, ConfMin: 0.95, ConfMax: 0.95, Contains: []string{"0x16030101"}}},
+		{"librdkafka's PLAINTEXT-listener hint alone", incident([]analyzer.Event{rdPlainHint(10, 36)}, nil, node1),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.55, ConfMax: 0.65, Missing: true, Contains: []string{`the client logged "SSL handshake failed: Disconnected: connecting to a PLAINTEXT broker listener?"`}}},
 		{"HTTP probe is not TLS", incident([]analyzer.Event{invalidReceive(10, 300, 1195725856)}, nil, node1), want{N: 0}},
 		{"one unanswered hello alone", incident(nil, hellos[:1], node1), want{N: 0}},
 		{"healthy plaintext", incident(nil, []*flow.Flow{sfFlow(clientPcap, client1+":40112", broker1, 1, 1)}, node1), want{N: 0}},

@@ -40,7 +40,9 @@ func (TLSHandshake) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		}
 	}
 	strong := tlsEvents(inc, tlsNoAgreement)
-	if len(strong) == 0 && alert == nil && len(flows) < 2 {
+	// Counts are of connections: one seen by two captures counts once.
+	conns := len(oneCapture(inc, flows))
+	if len(strong) == 0 && alert == nil && conns < 2 {
 		return nil
 	}
 	events := append(strong, unclearTLSEvents(inc)...)
@@ -75,8 +77,8 @@ func (TLSHandshake) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	case alert != nil:
 		reason = "TLS alert " + alertName(alert.AlertDescription)
 	}
-	f.Summary = fmt.Sprintf("Client and broker at %s both speak TLS but the handshake fails: %s (%d failed TLS connections in the capture, %d log lines).",
-		firstServer(f.Subjects, events), reason, len(flows), len(events))
+	f.Summary = fmt.Sprintf("Client and broker at %s both speak TLS but the handshake fails: %s (%s in the captures, %s).",
+		firstServer(f.Subjects, events), reason, plural(conns, "failed TLS connection"), plural(len(events), "log line"))
 	switch {
 	case len(flows) == 0:
 		f.Missing = "a capture would show which side sent the alert and the certificate the broker presented"

@@ -35,7 +35,9 @@ func (TLSToPlaintext) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		}
 	}
 	strong := tlsEvents(inc, tlsClientOnPlain)
-	if len(flows) < 2 && len(strong) == 0 {
+	// Counts are of connections: one seen by two captures counts once.
+	conns := len(oneCapture(inc, flows))
+	if conns < 2 && len(strong) == 0 {
 		return nil
 	}
 	events := strong
@@ -79,12 +81,12 @@ func (TLSToPlaintext) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		parts = append(parts, fmt.Sprintf("the broker read the client's first bytes as a request %s", decodeSize(sized.Size)))
 	}
 	if len(flows) > 0 {
-		parts = append(parts, fmt.Sprintf("%d connections opened with a TLS ClientHello%s and got no ServerHello before the close", len(flows), sniOf(flows)))
+		parts = append(parts, fmt.Sprintf("%s opened with a TLS ClientHello%s and got no ServerHello before the close", plural(conns, "connection"), sniOf(flows)))
 	}
 	if len(strong) > 0 && sized == nil {
 		parts = append(parts, fmt.Sprintf("the client logged %q", tlsGist(strong[0])))
 	}
-	f.Summary = fmt.Sprintf("A TLS client connects to a plaintext listener at %s: %s.", firstServer(f.Subjects, events), joinAnd(parts))
+	f.Summary = fmt.Sprintf("%s to a plaintext listener at %s: %s.", tlsClientsOf(events), firstServer(f.Subjects, events), joinAnd(parts))
 	if sized != nil && containsAny(eventText(sized), "larger than 524288") {
 		f.Summary += " The limit 524288 means the listener is SASL_PLAINTEXT."
 	}

@@ -27,6 +27,13 @@ type outage struct {
 	// the journal or a missing shutdown says the process was killed; OOM when
 	// the kernel or systemd blamed the OOM killer.
 	Clean, Killed, OOM bool
+	// HeapOOM is the broker's own java.lang.OutOfMemoryError line when it
+	// was the last word of a process that then died without a shutdown:
+	// the JVM crashed on its heap, the kernel's OOM killer had no part.
+	HeapOOM *analyzer.Event
+	// Failures counts the failed reconnects of an outage seen only from a
+	// client log (Signs keeps a few of them).
+	Failures int
 	// Signs are the log lines that mark the outage, in time order.
 	Signs []*analyzer.Event
 	// Closes, Refused and Reconnects are the flows that show it on the wire.
@@ -74,6 +81,14 @@ func brokerOutages(inc *analyzer.Incident, clock clockOffset) []*outage {
 		}
 		outs = append(outs, p)
 	}
+	// The client's view counts only where no broker-side view exists: it
+	// must not stand in for, or double, a restart the broker's own
+	// artifacts show.
+	for _, c := range clientOutages(inc) {
+		if overlapping(outs, c) == nil {
+			outs = append(outs, c)
+		}
+	}
 	sort.SliceStable(outs, func(i, j int) bool { return outs[i].Start.Before(outs[j].Start) })
 	return outs
 }
@@ -115,7 +130,7 @@ func upSign(e *analyzer.Event) bool {
 func logOutages(inc *analyzer.Incident) []*outage {
 	var outs []*outage
 	var open *outage
-	lastBrokerLine := map[string]*analyzer.Event{} // source path → last line before
+	lastBrokerLine := map[string]*analyzer.Event{} // log stream → last line before
 	brokerLog := hasBrokerLog(inc)
 	for i := range inc.Events {
 		e := &inc.Events[i]
@@ -135,17 +150,40 @@ func logOutages(inc *analyzer.Incident) []*outage {
 				open = nil
 			}
 		case e.Kind == analyzer.BrokerStarting && open == nil:
-			if prev := lastBrokerLine[e.Source.Path]; prev != nil {
+			if prev := lastBrokerLine[logStream(e.Source.Path)]; prev != nil {
 				open = &outage{Host: e.Host, Start: prev.Time, Killed: true, Kinds: kindSet{}}
 				outs = append(outs, open)
+				if prev.Kind == analyzer.JVMOutOfMemory {
+					open.HeapOOM = prev
+					mark(open, prev)
+				}
 				mark(open, e)
 			}
 		}
 		if e.Program == "java-broker" {
-			lastBrokerLine[e.Source.Path] = e
+			lastBrokerLine[logStream(e.Source.Path)] = e
 		}
 	}
 	return outs
+}
+
+// logStream names the log a file belongs to across rotation, so the last
+// line of server.log.1.gz and the first of server.log are one timeline:
+// "h/server.log.1.gz", "h/server.log.2" and "h/server.log.2024-01-25-13"
+// are all "h/server.log".
+func logStream(path string) string {
+	for _, ext := range []string{".gz", ".bz2", ".xz", ".zst"} {
+		path = strings.TrimSuffix(path, ext)
+	}
+	i := strings.LastIndexByte(path, '.')
+	if i < 0 || strings.ContainsAny(path[i:], "/!") {
+		return path
+	}
+	suffix := path[i+1:]
+	if suffix != "" && strings.Trim(suffix, "0123456789-_") == "" {
+		return path[:i]
+	}
+	return path
 }
 
 // hasBrokerLog reports whether any broker log is among the inputs: then its

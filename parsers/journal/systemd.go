@@ -57,6 +57,14 @@ func (h *handler) systemd(e *entry, msg []byte) {
 		h.unitMessage(e, msg, unit, body)
 		return
 	}
+	if unit, kind, reason := oldUnitLine(msg); kind != "" {
+		if kafkaUnit(lowerBuf(&buf, unit)) {
+			ev := h.event(e, kind, "systemd", msg)
+			ev.Unit, ev.Reason = string(unit), reason
+			h.sink.Event(ev)
+		}
+		return
+	}
 	// A job status line of a journal without UNIT fields: the description
 	// (or, from v252, "kafka.service - Description") is all there is.
 	kind, desc := jobLine(msg)
@@ -102,7 +110,8 @@ func isUnitName(b []byte) bool {
 func (h *handler) unitMessage(e *entry, msg, unit, body []byte) {
 	var ev analyzer.Event
 	switch {
-	case bytes.HasPrefix(body, []byte("Main process exited, code=")):
+	case bytes.HasPrefix(body, []byte("Main process exited, code=")) || bytes.HasPrefix(body, []byte("main process exited, code=")):
+		// Lower-case "main" is systemd before v233 (RHEL/CentOS 7's 219).
 		ev = h.mainExited(e, msg, body)
 	case bytes.HasPrefix(body, []byte("Failed with result '")):
 		ev = h.event(e, analyzer.ServiceFailed, "systemd", msg)
@@ -137,6 +146,26 @@ func (h *handler) unitMessage(e *entry, msg, unit, body []byte) {
 	}
 	ev.Unit = string(unit)
 	h.sink.Event(ev)
+}
+
+// oldUnitLine reads the unit state lines of systemd before v233 (RHEL and
+// CentOS 7 ship 219), which name the unit without the "<unit>: " prefix:
+// "Unit kafka.service entered failed state.", "kafka.service failed.",
+// "kafka.service holdoff time over, scheduling restart.".
+func oldUnitLine(msg []byte) (unit []byte, kind analyzer.EventKind, reason string) {
+	if rest, ok := bytes.CutPrefix(msg, []byte("Unit ")); ok {
+		if u, ok := bytes.CutSuffix(rest, []byte(" entered failed state.")); ok && isUnitName(u) {
+			return u, analyzer.ServiceFailed, "failed"
+		}
+		return nil, "", ""
+	}
+	if u, ok := bytes.CutSuffix(msg, []byte(" failed.")); ok && isUnitName(u) {
+		return u, analyzer.ServiceFailed, "failed"
+	}
+	if u, ok := bytes.CutSuffix(msg, []byte(" holdoff time over, scheduling restart.")); ok && isUnitName(u) {
+		return u, analyzer.ServiceStarting, "scheduled restart"
+	}
+	return nil, "", ""
 }
 
 // mainExited reads `Main process exited, code=killed, status=9/KILL`.

@@ -190,7 +190,7 @@ type matcher func(r *record, ev *analyzer.Event) bool
 var matchers = []matcher{
 	matchLifecycle, matchSignal, matchConnectFailed, matchConnectTimeout, matchAuthTerminated,
 	matchFailedAuth, matchInvalidReceive, matchBatchExpired, matchRequestTimeout, matchQuota,
-	matchConnected, matchResolve, matchOOMHint, matchSocketError, matchSecurity, matchDisconnect,
+	matchConnected, matchResolve, matchBrokerOOM, matchOOMHint, matchSocketError, matchSecurity, matchDisconnect,
 }
 
 // emitEntry classifies a candidate entry and sends its event and the

@@ -165,6 +165,17 @@ java.lang.OutOfMemoryError: Java heap space
 	at org.apache.kafka.common.memory.MemoryPool$1.tryAllocate(MemoryPool.java:30)
 	at org.apache.kafka.common.network.NetworkReceive.readFrom(NetworkReceive.java:113)`,
 			[]string{`ERROR security-protocol-hint java-client host="h1" client="p" reason="OutOfMemoryError in Kafka client network code: plaintext client on a TLS listener? (KAFKA-4493)" exception="java.lang.OutOfMemoryError" exmsg="Java heap space"`}},
+		// A broker's heap OOM is its own crash, not the client's
+		// security.protocol signature and not a kernel OOM kill.
+		{"broker heap oom", ts + `ERROR [ReplicaManager broker=1] Error processing fetch (kafka.server.ReplicaManager)
+java.lang.OutOfMemoryError: Java heap space
+	at org.apache.kafka.common.record.MemoryRecords.readableRecords(MemoryRecords.java:100)`,
+			[]string{`ERROR jvm-out-of-memory java-broker host="h1" reason="Java heap space" exception="java.lang.OutOfMemoryError" exmsg="Java heap space"`}},
+		{"broker network processor oom, JVM handler line", ts + `ERROR Processor got uncaught exception. (kafka.network.Processor)
+java.lang.OutOfMemoryError: Direct buffer memory
+	at java.base/java.nio.Bits.reserveMemory(Bits.java:175)
+Exception: java.lang.OutOfMemoryError thrown from the UncaughtExceptionHandler in thread "data-plane-kafka-network-thread-1-ListenerName(PLAINTEXT)-PLAINTEXT-2"`,
+			[]string{`ERROR jvm-out-of-memory java-broker host="h1" reason="Direct buffer memory" exception="java.lang.OutOfMemoryError" exmsg="Direct buffer memory"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,9 +202,6 @@ java.net.ConnectException: Connection refused`},
 java.net.SocketException: Connection reset
 	at java.base/java.net.SocketInputStream.read(SocketInputStream.java:186)`},
 		{"config key mentioning ssl", ts + `INFO These configurations '[ssl.truststore.password]' were supplied but are not used yet. (org.apache.kafka.clients.producer.ProducerConfig)`},
-		{"broker oom is not the client signature", ts + `ERROR [ReplicaManager broker=1] Error processing fetch (kafka.server.ReplicaManager)
-java.lang.OutOfMemoryError: Java heap space
-	at org.apache.kafka.common.record.MemoryRecords.readableRecords(MemoryRecords.java:100)`},
 		{"discovered coordinator", ts + `INFO [Consumer clientId=c, groupId=g] Discovered group coordinator kafka-2:9092 (id: 2147483645 rack: null) (org.apache.kafka.clients.consumer.internals.ConsumerCoordinator)`},
 	}
 	for _, tt := range tests {

@@ -253,6 +253,22 @@ func matchResolve(r *record, ev *analyzer.Event) bool {
 	return true
 }
 
+// matchBrokerOOM reads java.lang.OutOfMemoryError in a broker's own log: the
+// JVM ran out of heap or direct memory. It often dies soon after (or runs
+// on broken) — a crash the kernel's OOM killer had no part in.
+func matchBrokerOOM(r *record, ev *analyzer.Event) bool {
+	if ev.Program != "java-broker" {
+		return false
+	}
+	for _, x := range r.excs {
+		if x.class == "java.lang.OutOfMemoryError" {
+			ev.Kind, ev.Exception, ev.ExceptionMsg, ev.Reason = analyzer.JVMOutOfMemory, x.class, x.msg, x.msg
+			return true
+		}
+	}
+	return false
+}
+
 // matchOOMHint reads the KAFKA-4493 signature: a Java client that speaks
 // plaintext to a TLS listener reads the TLS alert as a 352518912-byte
 // response size and dies allocating it, an OutOfMemoryError in Kafka's
