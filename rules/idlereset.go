@@ -167,6 +167,7 @@ func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages
 		f.AddEvidence(analyzer.EventEvidence(e))
 	}
 	device, name := deviceTimeout(c)
+	f.IdleTimeout = device
 	what := "idle periods before the resets"
 	if len(flows) == 0 {
 		what = "ages of the connections librdkafka saw dropped"

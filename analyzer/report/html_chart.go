@@ -1,0 +1,365 @@
+package report
+
+import (
+	"net/netip"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// Chart is what the HTML timeline draws: one lane per broker node (or
+// broker host the logs did not tie to a node id) and one per client, and
+// the marks on them. Build fills it for every report; it has no JSON form.
+type Chart struct {
+	// Lanes are brokers first (by node id, then host), then clients.
+	Lanes []Lane
+	// Marks are sorted by time, then lane, then kind.
+	Marks []Mark
+	// Undated counts events and flows that carried no time: not drawn.
+	Undated int
+}
+
+// Lane is one row of the timeline.
+type Lane struct {
+	// Key is stable and unique: "node/0", "host/kdl-brk", "client/producer-1",
+	// "ip/198.18.1.1" (a client known only from captures).
+	Key   string
+	Label string
+	// Broker is set for broker lanes; clients otherwise.
+	Broker bool
+	// From says what filled the lane: "broker log, journal", "captures".
+	From string
+}
+
+// MarkKind classifies a mark; the HTML legend gives each a shape and colour.
+type MarkKind string
+
+// Mark kinds, in legend order.
+const (
+	MarkStop        MarkKind = "stop"         // broker or service stopped, killed, failed
+	MarkStart       MarkKind = "start"        // broker or service started
+	MarkOOM         MarkKind = "oom"          // OOM kill
+	MarkConnectOK   MarkKind = "connect-ok"   // connection established
+	MarkRefused     MarkKind = "refused"      // RST to the SYN, or the log says refused/failed
+	MarkUnanswered  MarkKind = "unanswered"   // SYN never answered, connect timeout, no route
+	MarkSynAckLost  MarkKind = "synack-lost"  // the server answered, the client never got it
+	MarkResetForged MarkKind = "reset-forged" // RST not from the peer's stack
+	MarkReset       MarkKind = "reset"        // RST from the peer, or a reset the log reports
+	MarkDisconnect  MarkKind = "disconnect"   // an established connection closed
+	MarkTLS         MarkKind = "tls"          // TLS or SASL failure, protocol mismatch
+	MarkExpired     MarkKind = "expired"      // expired batches, request timeouts
+	MarkKernel      MarkKind = "kernel"       // neighbour table or conntrack full
+)
+
+// MarkKinds lists every kind in legend order.
+var MarkKinds = []MarkKind{MarkStop, MarkStart, MarkOOM, MarkConnectOK, MarkRefused, MarkUnanswered,
+	MarkSynAckLost, MarkResetForged, MarkReset, MarkDisconnect, MarkTLS, MarkExpired, MarkKernel}
+
+// Mark is one drawn point: an event or a flow fact, with the evidence a
+// person opens to check it.
+type Mark struct {
+	Lane     string
+	Kind     MarkKind
+	Evidence Evidence
+	// Cited is set when a finding's evidence names the same line or frame.
+	Cited bool
+}
+
+var eventMarks = map[analyzer.EventKind]MarkKind{
+	analyzer.BrokerShuttingDown: MarkStop, analyzer.BrokerShutDown: MarkStop,
+	analyzer.ControlledShutdown: MarkStop, analyzer.SignalReceived: MarkStop,
+	analyzer.ServiceStopping: MarkStop, analyzer.ServiceStopped: MarkStop,
+	analyzer.ServiceFailed: MarkStop, analyzer.ProcessKilled: MarkStop, analyzer.ProcessExited: MarkStop,
+	analyzer.BrokerStarting: MarkStart, analyzer.BrokerStarted: MarkStart,
+	analyzer.ServiceStarting: MarkStart, analyzer.ServiceStarted: MarkStart,
+	analyzer.OOMKill:        MarkOOM,
+	analyzer.Connected:      MarkConnectOK,
+	analyzer.ConnectRefused: MarkRefused, analyzer.ConnectFailed: MarkRefused, analyzer.ResolveFailed: MarkRefused,
+	analyzer.ConnectTimeout: MarkUnanswered, analyzer.ConnectNoRoute: MarkUnanswered,
+	analyzer.ConnectionReset: MarkReset, analyzer.BrokenPipe: MarkReset,
+	analyzer.Disconnected: MarkDisconnect, analyzer.NodeDisconnected: MarkDisconnect,
+	analyzer.SSLHandshakeFailed: MarkTLS, analyzer.AuthTerminated: MarkTLS, analyzer.SASLAuthFailed: MarkTLS,
+	analyzer.SecurityProtocolHint: MarkTLS, analyzer.InvalidReceive: MarkTLS,
+	analyzer.BatchExpired: MarkExpired, analyzer.RequestTimeout: MarkExpired, analyzer.ConnectionQuota: MarkExpired,
+	analyzer.NeighbourOverflow: MarkKernel, analyzer.ConntrackFull: MarkKernel,
+}
+
+// brokerPrograms print about the broker's own machine, not about a client.
+var brokerPrograms = map[string]bool{"java-broker": true, "systemd": true, "kernel": true}
+
+// chartBuilder collects lanes while marks are added.
+type chartBuilder struct {
+	chart    Chart
+	lanes    map[string]*Lane
+	hostNode map[string]string // broker host name → node id
+	addrNode map[netip.Addr]string
+	cited    map[string]bool
+}
+
+func buildChart(inc *analyzer.Incident, findings []Finding) Chart {
+	b := &chartBuilder{lanes: map[string]*Lane{}, hostNode: map[string]string{},
+		addrNode: map[netip.Addr]string{}, cited: citedPlaces(findings)}
+	b.learnBrokers(inc)
+	for i := range inc.Events {
+		b.addEvent(&inc.Events[i])
+	}
+	b.addFlows(inc)
+	b.finish()
+	return b.chart
+}
+
+// learnBrokers ties broker host names and addresses to node ids, so a
+// journal line from host "kdl-brk" lands on the lane of the node whose
+// broker log came from that host.
+func (b *chartBuilder) learnBrokers(inc *analyzer.Incident) {
+	for _, n := range inc.Nodes {
+		if n.Bootstrap || n.ID == "" {
+			continue
+		}
+		if n.Addr.IsValid() {
+			b.addrNode[n.Addr.Addr()] = n.ID
+		}
+	}
+	for i := range inc.Events {
+		e := &inc.Events[i]
+		if e.Program == "java-broker" && e.Node != "" && e.Host != "" {
+			if _, ok := b.hostNode[e.Host]; !ok {
+				b.hostNode[e.Host] = e.Node
+			}
+		}
+	}
+}
+
+func citedPlaces(findings []Finding) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range findings {
+		for _, e := range f.Evidence {
+			out[placeKey(e.Source, e.Line, e.Packet)] = true
+		}
+	}
+	return out
+}
+
+func placeKey(source string, line, packet int) string {
+	return source + "\x00" + strconv.Itoa(line) + "\x00" + strconv.Itoa(packet)
+}
+
+func (b *chartBuilder) addEvent(e *analyzer.Event) {
+	kind, ok := eventMarks[e.Kind]
+	if !ok {
+		return
+	}
+	if e.Time.IsZero() {
+		b.chart.Undated++
+		return
+	}
+	lane := b.eventLane(e)
+	b.add(lane, kind, Evidence{Source: e.Source.Path, Line: e.Source.Line, Packet: e.Source.Frame,
+		Time: Timestamp{e.Time}, Text: e.Text})
+}
+
+// eventLane puts broker-side lines on the broker's lane and client-side
+// lines on the client's, whatever node they talk about.
+func (b *chartBuilder) eventLane(e *analyzer.Event) *Lane {
+	from := fromLabel(e.Program)
+	if brokerPrograms[e.Program] {
+		switch {
+		case e.Program == "java-broker" && e.Node != "":
+			return b.brokerLane(e.Node, from)
+		case e.Host != "" && b.hostNode[e.Host] != "":
+			return b.brokerLane(b.hostNode[e.Host], from)
+		case e.Host != "":
+			return b.lane("host/"+e.Host, "host "+e.Host, true, from)
+		}
+		return b.lane("host/", "broker host (unnamed)", true, from)
+	}
+	switch {
+	case e.Client != "":
+		return b.lane("client/"+e.Client, e.Client, false, from)
+	case e.Host != "":
+		return b.lane("client/"+e.Host, "client on "+e.Host, false, from)
+	}
+	base := path.Base(strings.ReplaceAll(e.Source.Path, "!", "/"))
+	return b.lane("client/"+base, "client ("+base+")", false, from)
+}
+
+func fromLabel(program string) string {
+	switch program {
+	case "java-broker":
+		return "broker log"
+	case "systemd", "kernel":
+		return "journal"
+	case "":
+		return "log"
+	}
+	return program + " log"
+}
+
+func (b *chartBuilder) brokerLane(id, from string) *Lane {
+	return b.lane("node/"+id, "broker node "+id, true, from)
+}
+
+func (b *chartBuilder) lane(key, label string, broker bool, from string) *Lane {
+	l := b.lanes[key]
+	if l == nil {
+		l = &Lane{Key: key, Label: label, Broker: broker}
+		b.lanes[key] = l
+	}
+	if !strings.Contains(", "+l.From+", ", ", "+from+", ") {
+		if l.From != "" {
+			l.From += ", "
+		}
+		l.From += from
+	}
+	return l
+}
+
+func (b *chartBuilder) add(l *Lane, kind MarkKind, ev Evidence) {
+	b.chart.Marks = append(b.chart.Marks, Mark{Lane: l.Key, Kind: kind, Evidence: ev,
+		Cited: b.cited[placeKey(ev.Source, ev.Line, ev.Packet)]})
+}
+
+// connKey names one TCP connection across captures: two captures of it
+// give two flows with the same endpoints and initial sequence number.
+type connKey struct {
+	orig, resp netip.AddrPort
+	isn        uint32
+}
+
+// addFlows marks each connection once: its outcome at its start, and its
+// reset. Of several captures of one connection the most telling is kept
+// (a capture that saw the SYN-ACK tells more than one that saw only SYNs).
+func (b *chartBuilder) addFlows(inc *analyzer.Incident) {
+	best := map[connKey]*flow.Flow{}
+	var order []connKey
+	for _, f := range inc.Flows {
+		k := connKey{f.Orig, f.Resp, f.OrigISN}
+		if f.SYNs == 0 {
+			k.isn = uint32(f.FirstFrame) // no ISN to join on: keep each
+		}
+		cur, ok := best[k]
+		if !ok {
+			order = append(order, k)
+			best[k] = f
+			continue
+		}
+		if flowRank(f) > flowRank(cur) {
+			best[k] = f
+		}
+	}
+	for _, k := range order {
+		b.addFlow(best[k])
+	}
+}
+
+// flowRank orders captures of one connection by what they show.
+func flowRank(f *flow.Flow) int {
+	r := 0
+	if f.RST != nil {
+		r += 4
+		if f.RST.FingerprintMismatch {
+			r += 2
+		}
+	}
+	if f.SynAcks > 0 {
+		r++
+	}
+	return r
+}
+
+func (b *chartBuilder) addFlow(f *flow.Flow) {
+	if f.Start.IsZero() {
+		b.chart.Undated++
+		return
+	}
+	lane := b.flowLane(f)
+	kind := flowOutcome(f)
+	if kind != "" {
+		b.add(lane, kind, Evidence{Source: f.Capture, Packet: f.FirstFrame, Time: Timestamp{f.Start},
+			Text: flowEntry(f, "").Text})
+	}
+	if f.RST != nil && f.HandshakeDone && !f.RST.Time.IsZero() {
+		k := MarkReset
+		if f.RST.FingerprintMismatch {
+			k = MarkResetForged
+		}
+		b.add(lane, k, Evidence{Source: f.Capture, Packet: f.RST.Frame, Time: Timestamp{f.RST.Time},
+			Text: rstEntry(f, "").Text})
+	}
+}
+
+// flowLane is the client's lane, by the originator's address.
+func (b *chartBuilder) flowLane(f *flow.Flow) *Lane {
+	if id := b.addrNode[f.Orig.Addr()]; id != "" {
+		return b.brokerLane(id, "captures") // broker to broker
+	}
+	a := f.Orig.Addr().String()
+	return b.lane("ip/"+a, "client "+a, false, "captures")
+}
+
+// flowOutcome says how a connection attempt went, "" for a flow caught
+// mid-stream (no SYN seen), which is no attempt.
+func flowOutcome(f *flow.Flow) MarkKind {
+	switch {
+	case f.HandshakeDone:
+		return MarkConnectOK
+	case f.State == "REJ":
+		return MarkRefused
+	case f.SynAcks > 0 && f.SYNs > 0:
+		return MarkSynAckLost
+	case f.SYNs > 0:
+		return MarkUnanswered
+	}
+	return ""
+}
+
+func (b *chartBuilder) finish() {
+	for _, l := range b.lanes {
+		b.chart.Lanes = append(b.chart.Lanes, *l)
+	}
+	sort.Slice(b.chart.Lanes, func(i, j int) bool { return laneLess(&b.chart.Lanes[i], &b.chart.Lanes[j]) })
+	rank := map[MarkKind]int{}
+	for i, k := range MarkKinds {
+		rank[k] = i
+	}
+	sort.SliceStable(b.chart.Marks, func(i, j int) bool {
+		x, y := &b.chart.Marks[i], &b.chart.Marks[j]
+		if !x.Evidence.Time.Equal(y.Evidence.Time.Time) {
+			return x.Evidence.Time.Before(y.Evidence.Time.Time)
+		}
+		if x.Lane != y.Lane {
+			return x.Lane < y.Lane
+		}
+		return rank[x.Kind] < rank[y.Kind]
+	})
+}
+
+// laneLess puts brokers first, node lanes by numeric id, then the rest by
+// key.
+func laneLess(a, b *Lane) bool {
+	if a.Broker != b.Broker {
+		return a.Broker
+	}
+	an, aok := laneNode(a.Key)
+	bn, bok := laneNode(b.Key)
+	if aok != bok {
+		return aok
+	}
+	if aok && an != bn {
+		return an < bn
+	}
+	return a.Key < b.Key
+}
+
+func laneNode(key string) (int, bool) {
+	id, ok := strings.CutPrefix(key, "node/")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(id)
+	return n, err == nil
+}
