@@ -40,7 +40,8 @@ type MarkKind string
 
 // Mark kinds, in legend order.
 const (
-	MarkStop        MarkKind = "stop"         // broker or service stopped, killed, failed
+	MarkKilled      MarkKind = "killed"       // broker process killed or failed, service failed
+	MarkStop        MarkKind = "stop"         // broker or service shut down in order
 	MarkStart       MarkKind = "start"        // broker or service started
 	MarkOOM         MarkKind = "oom"          // OOM kill
 	MarkConnectOK   MarkKind = "connect-ok"   // connection established
@@ -56,7 +57,7 @@ const (
 )
 
 // MarkKinds lists every kind in legend order.
-var MarkKinds = []MarkKind{MarkStop, MarkStart, MarkOOM, MarkConnectOK, MarkRefused, MarkUnanswered,
+var MarkKinds = []MarkKind{MarkKilled, MarkStop, MarkStart, MarkOOM, MarkConnectOK, MarkRefused, MarkUnanswered,
 	MarkSynAckLost, MarkResetForged, MarkReset, MarkDisconnect, MarkTLS, MarkExpired, MarkKernel}
 
 // Mark is one drawn point: an event or a flow fact, with the evidence a
@@ -73,7 +74,7 @@ var eventMarks = map[analyzer.EventKind]MarkKind{
 	analyzer.BrokerShuttingDown: MarkStop, analyzer.BrokerShutDown: MarkStop,
 	analyzer.ControlledShutdown: MarkStop, analyzer.SignalReceived: MarkStop,
 	analyzer.ServiceStopping: MarkStop, analyzer.ServiceStopped: MarkStop,
-	analyzer.ServiceFailed: MarkStop, analyzer.ProcessKilled: MarkStop, analyzer.ProcessExited: MarkStop,
+	analyzer.ServiceFailed: MarkKilled, analyzer.ProcessKilled: MarkKilled, analyzer.ProcessExited: MarkKilled,
 	analyzer.BrokerStarting: MarkStart, analyzer.BrokerStarted: MarkStart,
 	analyzer.ServiceStarting: MarkStart, analyzer.ServiceStarted: MarkStart,
 	analyzer.OOMKill:        MarkOOM,
@@ -98,12 +99,17 @@ type chartBuilder struct {
 	hostNode map[string]string // broker host name → node id
 	addrNode map[netip.Addr]string
 	cited    map[string]bool
+	// sourceClient is the one client id a log file names, so its lines
+	// without one ("Node 0 disconnected") join that client's lane; "" when
+	// the file names none or several.
+	sourceClient map[string]string
 }
 
 func buildChart(inc *analyzer.Incident, findings []Finding) Chart {
 	b := &chartBuilder{lanes: map[string]*Lane{}, hostNode: map[string]string{},
 		addrNode: map[netip.Addr]string{}, cited: citedPlaces(findings)}
 	b.learnBrokers(inc)
+	b.learnClients(inc)
 	for i := range inc.Events {
 		b.addEvent(&inc.Events[i])
 	}
@@ -130,6 +136,24 @@ func (b *chartBuilder) learnBrokers(inc *analyzer.Incident) {
 			if _, ok := b.hostNode[e.Host]; !ok {
 				b.hostNode[e.Host] = e.Node
 			}
+		}
+	}
+}
+
+func (b *chartBuilder) learnClients(inc *analyzer.Incident) {
+	b.sourceClient = map[string]string{}
+	several := map[string]bool{}
+	for i := range inc.Events {
+		e := &inc.Events[i]
+		if e.Client == "" || brokerPrograms[e.Program] || several[e.Source.Path] {
+			continue
+		}
+		switch cur, ok := b.sourceClient[e.Source.Path]; {
+		case !ok:
+			b.sourceClient[e.Source.Path] = e.Client
+		case cur != e.Client:
+			several[e.Source.Path] = true
+			delete(b.sourceClient, e.Source.Path)
 		}
 	}
 }
@@ -177,9 +201,13 @@ func (b *chartBuilder) eventLane(e *analyzer.Event) *Lane {
 		}
 		return b.lane("host/", "broker host (unnamed)", true, from)
 	}
+	client := e.Client
+	if client == "" {
+		client = b.sourceClient[e.Source.Path]
+	}
 	switch {
-	case e.Client != "":
-		return b.lane("client/"+e.Client, e.Client, false, from)
+	case client != "":
+		return b.lane("client/"+client, client, false, from)
 	case e.Host != "":
 		return b.lane("client/"+e.Host, "client on "+e.Host, false, from)
 	}

@@ -15,7 +15,11 @@ const (
 	tlPlotW    = 880.0
 	tlRightPad = 20.0
 	tlTop      = 34.0 // axis caption and tick labels
-	tlLaneH    = 34.0
+	tlLaneH    = 40.0
+	// tlRowOff moves trouble marks (refused, reset, killed…) above the
+	// lane's line and the rest (connected, started…) below it, so a reset
+	// and the reconnect right after it do not hide each other.
+	tlRowOff   = 8.0
 	tlBottom   = 12.0
 	tlMaxTicks = 9
 	// tlBucket merges marks of one lane and kind closer than this many
@@ -39,7 +43,7 @@ type svgTimeline struct {
 }
 
 type svgLane struct {
-	Y, Top      float64
+	Y, Top, H   float64
 	Label, From string
 	Broker      bool
 }
@@ -49,8 +53,14 @@ type svgMark struct {
 	Kind  MarkKind
 	Cited bool
 	Count int
+	// Badge is set when the "×N" count fits: no other count label sits
+	// within tlBadgeGap on the same row (the tooltip always has it).
+	Badge bool
 	Title string
 }
+
+// tlBadgeGap is the room a "×N" label needs.
+const tlBadgeGap = 22.0
 
 func layoutTimeline(c *Chart, z *time.Location) *svgTimeline {
 	if len(c.Marks) == 0 {
@@ -68,7 +78,7 @@ func layoutTimeline(c *Chart, z *time.Location) *svgTimeline {
 	for i, l := range c.Lanes {
 		top := tlTop + float64(i)*tlLaneH
 		laneY[l.Key] = top + tlLaneH/2
-		tl.Lanes = append(tl.Lanes, svgLane{Y: top + tlLaneH/2, Top: top, Label: shown(l.Label, 30),
+		tl.Lanes = append(tl.Lanes, svgLane{Y: top + tlLaneH/2, Top: top, H: tlLaneH, Label: shown(l.Label, 30),
 			From: shown(l.From, 36), Broker: l.Broker})
 	}
 	tl.Height = tlTop + float64(len(c.Lanes))*tlLaneH + tlBottom
@@ -91,6 +101,10 @@ func placeMarks(marks []Mark, laneY map[string]float64, x func(time.Time) float6
 	for _, m := range marks {
 		mx := x(m.Evidence.Time.Time)
 		b := bucket{m.Lane, m.Kind, int(mx / tlBucket)}
+		y := laneY[m.Lane] + tlRowOff
+		if troubleMarks[m.Kind] {
+			y = laneY[m.Lane] - tlRowOff
+		}
 		if i, ok := index[b]; ok {
 			out[i].Count++
 			out[i].Cited = out[i].Cited || m.Cited
@@ -98,12 +112,17 @@ func placeMarks(marks []Mark, laneY map[string]float64, x func(time.Time) float6
 			continue
 		}
 		index[b] = len(out)
-		out = append(out, svgMark{X: mx, Y: laneY[m.Lane], Kind: m.Kind, Cited: m.Cited, Count: 1,
+		out = append(out, svgMark{X: mx, Y: y, Kind: m.Kind, Cited: m.Cited, Count: 1,
 			Title: markTitle(&m, z)})
 		last = append(last, m)
 		drawn[m.Kind] = true
 	}
+	lastBadge := map[float64]float64{}
 	for i := range out {
+		if prev, ok := lastBadge[out[i].Y]; out[i].Count > 1 && (!ok || out[i].X-prev >= tlBadgeGap) {
+			out[i].Badge = true
+			lastBadge[out[i].Y] = out[i].X
+		}
 		if out[i].Count > 1 {
 			out[i].Title += fmt.Sprintf("\n… and %d more %s marks until %s", out[i].Count-1,
 				markLabels[out[i].Kind], clock(last[i].Evidence.Time, z))
@@ -117,6 +136,10 @@ func placeMarks(marks []Mark, laneY map[string]float64, x func(time.Time) float6
 	}
 	return out, kinds
 }
+
+// troubleMarks are drawn above a lane's line (what went down or wrong), the rest below.
+var troubleMarks = map[MarkKind]bool{MarkKilled: true, MarkStop: true, MarkDisconnect: true, MarkOOM: true, MarkRefused: true, MarkUnanswered: true,
+	MarkSynAckLost: true, MarkResetForged: true, MarkReset: true, MarkTLS: true, MarkExpired: true, MarkKernel: true}
 
 // markTitle is a mark's tooltip: what, when, where to open it, the text.
 func markTitle(m *Mark, z *time.Location) string {
@@ -134,7 +157,7 @@ func markTitle(m *Mark, z *time.Location) string {
 
 // markLabels name the mark kinds in the legend and tooltips.
 var markLabels = map[MarkKind]string{
-	MarkStop: "broker stopped / killed", MarkStart: "broker started", MarkOOM: "OOM kill",
+	MarkKilled: "broker killed / failed", MarkStop: "broker shut down", MarkStart: "broker started", MarkOOM: "OOM kill",
 	MarkConnectOK: "connected", MarkRefused: "connection refused / failed",
 	MarkUnanswered: "SYN unanswered / connect timeout", MarkSynAckLost: "SYN-ACK sent, never arrived",
 	MarkResetForged: "reset forged by a middlebox", MarkReset: "reset by the peer",
@@ -145,7 +168,8 @@ var markLabels = map[MarkKind]string{
 // markShapes are the mark outlines around (0,0): shape tells the kinds
 // apart without colour.
 var markShapes = map[MarkKind]string{
-	MarkStop:        "M-7,-5H7L0,7Z",
+	MarkKilled:      "M-7,-5H7L0,7ZM-7,-8H7V-6H-7Z",
+	MarkStop:        "M-7,-5H7L0,7ZM-3.5,-2.5L0,3L3.5,-2.5Z",
 	MarkStart:       "M-7,5H7L0,-7Z",
 	MarkOOM:         "M0,-8L2,-2L8,-2L3,2L5,8L0,4L-5,8L-3,2L-8,-2L-2,-2Z",
 	MarkConnectOK:   "M-5,0A5,5 0 1,0 5,0A5,5 0 1,0 -5,0Z",

@@ -69,7 +69,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		marks    []string // mark kinds that must be drawn
 	}{
 		{"idle_reset_firewall", []string{"k-reset-forged", "k-connect-ok", "k-disconnect"}},
-		{"broker_sigkill_restart", []string{"k-stop", "k-start", "k-refused"}},
+		{"broker_sigkill_restart", []string{"k-killed", "k-start", "k-refused"}},
 		{"healthy", []string{"k-connect-ok"}},
 		{"synack_lost_stale_arp", []string{"k-synack-lost"}},
 	}
@@ -89,7 +89,7 @@ func TestHTMLInBrowser(t *testing.T) {
 			if !strings.Contains(dom, `data-js="ready"`) {
 				t.Errorf("the page's script did not finish (no data-js=\"ready\" in the DOM)")
 			}
-			if strings.Contains(dom, "data-js-error") {
+			if strings.Contains(dom, `data-js-error="1"`) {
 				t.Errorf("the page's script raised an error")
 			}
 			if m := consoleTrouble.FindString(logs); m != "" {
