@@ -75,6 +75,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.scenario, func(t *testing.T) {
+			t.Parallel() // each Chromium takes seconds to start
 			in := filepath.Join("..", "..", "testdata", "scenarios", tt.scenario)
 			if _, err := os.Stat(in); err != nil {
 				t.Skipf("scenario %s is not in this tree: %v", tt.scenario, err)
@@ -85,7 +86,9 @@ func TestHTMLInBrowser(t *testing.T) {
 			if got := run([]string{"analyze", "--format", "html", "--fail-on", "none", "--output", page, in}, e); got != exitOK {
 				t.Fatalf("exit %d\nstderr: %s", got, errb)
 			}
-			dom, logs := runChromium(t, chromium, "--dump-dom", "file://"+page)
+			png := filepath.Join(shots, tt.scenario+".png")
+			dom, logs := runChromium(t, chromium, "--dump-dom", "--screenshot="+png,
+				"--window-size=1280,2200", "--hide-scrollbars", "file://"+page)
 			if !strings.Contains(dom, `data-js="ready"`) {
 				t.Errorf("the page's script did not finish (no data-js=\"ready\" in the DOM)")
 			}
@@ -100,8 +103,6 @@ func TestHTMLInBrowser(t *testing.T) {
 					t.Errorf("no %s mark on the timeline", k)
 				}
 			}
-			png := filepath.Join(shots, tt.scenario+".png")
-			runChromium(t, chromium, "--screenshot="+png, "--window-size=1280,2200", "--hide-scrollbars", "file://"+page)
 			if st, err := os.Stat(png); err != nil || st.Size() == 0 {
 				t.Errorf("no screenshot written: %v", err)
 			}
