@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
+	"errors"
 	"html/template"
 	"io"
 	"strings"
@@ -47,7 +48,12 @@ const maxListedMarks = 2000
 // reads the same with scripts off). Every string from the inputs goes
 // through html/template's contextual escaping, after printable has made
 // control and bidirectional characters visible.
+//
+// The report must come from Build with Options.Chart set.
 func WriteHTML(w io.Writer, r *Report) error {
+	if r.Chart == nil {
+		return errors.New("report: WriteHTML needs a report built with Options.Chart")
+	}
 	bw := bufio.NewWriter(w)
 	if err := htmlTmpl.Execute(bw, newHTMLView(r)); err != nil {
 		return err
@@ -107,7 +113,7 @@ func newHTMLView(r *Report) *htmlView {
 		v.Findings = append(v.Findings, htmlFinding{Finding: &r.Findings[i], N: i + 1,
 			Histogram: layoutHistogram(r.Findings[i].Idle)})
 	}
-	v.Timeline = layoutTimeline(&r.Chart, r.Display)
+	v.Timeline = layoutTimeline(r.Chart, r.Display)
 	if v.Timeline != nil {
 		for _, k := range v.Timeline.Kinds {
 			v.Legend = append(v.Legend, legendItem{Kind: k, Label: markLabels[k]})

@@ -74,7 +74,7 @@ func FuzzWriteHTML(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		var b bytes.Buffer
-		if err := WriteHTML(&b, Build(hostileResult(s), Options{})); err != nil {
+		if err := WriteHTML(&b, Build(hostileResult(s), Options{Chart: true})); err != nil {
 			t.Fatal(err)
 		}
 		z := html.NewTokenizer(&b)

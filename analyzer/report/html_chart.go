@@ -63,11 +63,27 @@ var MarkKinds = []MarkKind{MarkKilled, MarkStop, MarkStart, MarkOOM, MarkConnect
 // Mark is one drawn point: an event or a flow fact, with the evidence a
 // person opens to check it.
 type Mark struct {
-	Lane     string
-	Kind     MarkKind
+	Lane string
+	Kind MarkKind
+	// Evidence is where to open it. For capture facts Text is empty: Text()
+	// words it on demand, since only the marks drawn or listed need words
+	// and a busy capture has tens of thousands of flows.
 	Evidence Evidence
 	// Cited is set when a finding's evidence names the same line or frame.
 	Cited bool
+	flow  *flow.Flow // set for capture facts
+	rst   bool       // the mark is flow's RST
+}
+
+// Text is what the mark's line or packet says.
+func (m Mark) Text() string {
+	switch {
+	case m.flow == nil:
+		return m.Evidence.Text
+	case m.rst:
+		return rstEntry(m.flow, "").Text
+	}
+	return flowEntry(m.flow, "").Text
 }
 
 var eventMarks = map[analyzer.EventKind]MarkKind{
@@ -98,16 +114,23 @@ type chartBuilder struct {
 	lanes    map[string]*Lane
 	hostNode map[string]string // broker host name → node id
 	addrNode map[netip.Addr]string
-	cited    map[string]bool
+	cited    map[place]bool
+	// laneOf caches each event's lane by what decides it, so the per-event
+	// lookup builds no key string.
+	laneOf map[laneSource]*Lane
+	// clientIP caches capture clients' lanes by address.
+	clientIP map[netip.Addr]*Lane
 	// sourceClient is the one client id a log file names, so its lines
 	// without one ("Node 0 disconnected") join that client's lane; "" when
 	// the file names none or several.
 	sourceClient map[string]string
 }
 
-func buildChart(inc *analyzer.Incident, findings []Finding) Chart {
+func buildChart(inc *analyzer.Incident, findings []Finding) *Chart {
 	b := &chartBuilder{lanes: map[string]*Lane{}, hostNode: map[string]string{},
-		addrNode: map[netip.Addr]string{}, cited: citedPlaces(findings)}
+		addrNode: map[netip.Addr]string{}, cited: citedPlaces(findings), laneOf: map[laneSource]*Lane{},
+		clientIP: map[netip.Addr]*Lane{}}
+	b.chart.Marks = make([]Mark, 0, len(inc.Events)+2*len(inc.Flows))
 	b.learnBrokers(inc)
 	b.learnClients(inc)
 	for i := range inc.Events {
@@ -115,7 +138,7 @@ func buildChart(inc *analyzer.Incident, findings []Finding) Chart {
 	}
 	b.addFlows(inc)
 	b.finish()
-	return b.chart
+	return &b.chart
 }
 
 // learnBrokers ties broker host names and addresses to node ids, so a
@@ -158,18 +181,25 @@ func (b *chartBuilder) learnClients(inc *analyzer.Incident) {
 	}
 }
 
-func citedPlaces(findings []Finding) map[string]bool {
-	out := map[string]bool{}
+// place is a line or frame of an input.
+type place struct {
+	source       string
+	line, packet int
+}
+
+func citedPlaces(findings []Finding) map[place]bool {
+	out := map[place]bool{}
 	for _, f := range findings {
 		for _, e := range f.Evidence {
-			out[placeKey(e.Source, e.Line, e.Packet)] = true
+			out[place{e.Source, e.Line, e.Packet}] = true
 		}
 	}
 	return out
 }
 
-func placeKey(source string, line, packet int) string {
-	return source + "\x00" + strconv.Itoa(line) + "\x00" + strconv.Itoa(packet)
+// laneSource is what decides an event's lane.
+type laneSource struct {
+	program, node, host, client, source string
 }
 
 func (b *chartBuilder) addEvent(e *analyzer.Event) {
@@ -181,8 +211,13 @@ func (b *chartBuilder) addEvent(e *analyzer.Event) {
 		b.chart.Undated++
 		return
 	}
-	lane := b.eventLane(e)
-	b.add(lane, kind, Evidence{Source: e.Source.Path, Line: e.Source.Line, Packet: e.Source.Frame,
+	ls := laneSource{e.Program, e.Node, e.Host, e.Client, e.Source.Path}
+	lane := b.laneOf[ls]
+	if lane == nil {
+		lane = b.eventLane(e)
+		b.laneOf[ls] = lane
+	}
+	b.add(lane, kind, nil, false, Evidence{Source: e.Source.Path, Line: e.Source.Line, Packet: e.Source.Frame,
 		Time: Timestamp{e.Time}, Text: e.Text})
 }
 
@@ -246,9 +281,9 @@ func (b *chartBuilder) lane(key, label string, broker bool, from string) *Lane {
 	return l
 }
 
-func (b *chartBuilder) add(l *Lane, kind MarkKind, ev Evidence) {
+func (b *chartBuilder) add(l *Lane, kind MarkKind, f *flow.Flow, rst bool, ev Evidence) {
 	b.chart.Marks = append(b.chart.Marks, Mark{Lane: l.Key, Kind: kind, Evidence: ev,
-		Cited: b.cited[placeKey(ev.Source, ev.Line, ev.Packet)]})
+		Cited: b.cited[place{ev.Source, ev.Line, ev.Packet}], flow: f, rst: rst})
 }
 
 // connKey names one TCP connection across captures: two captures of it
@@ -307,16 +342,14 @@ func (b *chartBuilder) addFlow(f *flow.Flow) {
 	lane := b.flowLane(f)
 	kind := flowOutcome(f)
 	if kind != "" {
-		b.add(lane, kind, Evidence{Source: f.Capture, Packet: f.FirstFrame, Time: Timestamp{f.Start},
-			Text: flowEntry(f, "").Text})
+		b.add(lane, kind, f, false, Evidence{Source: f.Capture, Packet: f.FirstFrame, Time: Timestamp{f.Start}})
 	}
 	if f.RST != nil && f.HandshakeDone && !f.RST.Time.IsZero() {
 		k := MarkReset
 		if f.RST.FingerprintMismatch {
 			k = MarkResetForged
 		}
-		b.add(lane, k, Evidence{Source: f.Capture, Packet: f.RST.Frame, Time: Timestamp{f.RST.Time},
-			Text: rstEntry(f, "").Text})
+		b.add(lane, k, f, true, Evidence{Source: f.Capture, Packet: f.RST.Frame, Time: Timestamp{f.RST.Time}})
 	}
 }
 
@@ -325,8 +358,14 @@ func (b *chartBuilder) flowLane(f *flow.Flow) *Lane {
 	if id := b.addrNode[f.Orig.Addr()]; id != "" {
 		return b.brokerLane(id, "captures") // broker to broker
 	}
-	a := f.Orig.Addr().String()
-	return b.lane("ip/"+a, "client "+a, false, "captures")
+	ip := f.Orig.Addr()
+	if l := b.clientIP[ip]; l != nil {
+		return l
+	}
+	a := ip.String()
+	l := b.lane("ip/"+a, "client "+a, false, "captures")
+	b.clientIP[ip] = l
+	return l
 }
 
 // flowOutcome says how a connection attempt went, "" for a flow caught

@@ -53,7 +53,7 @@ func renderScenario(t *testing.T, dir string) []byte {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := report.WriteHTML(&b, report.Build(res, report.Options{Zone: time.UTC})); err != nil {
+	if err := report.WriteHTML(&b, report.Build(res, report.Options{Zone: time.UTC, Chart: true})); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()

@@ -149,8 +149,8 @@ func markTitle(m *Mark, z *time.Location) string {
 		b.WriteString(" (cited by a finding)")
 	}
 	b.WriteString("\n" + shown(where(m.Evidence.Source, m.Evidence.Line, m.Evidence.Packet), maxTitle))
-	if m.Evidence.Text != "" {
-		b.WriteString("\n" + shown(m.Evidence.Text, maxTitle))
+	if text := m.Text(); text != "" {
+		b.WriteString("\n" + shown(text, maxTitle))
 	}
 	return b.String()
 }

@@ -63,7 +63,7 @@ func hostileResult(long string) *analyzer.Result {
 func TestHTMLHostileInputIsInert(t *testing.T) {
 	long := strings.Repeat("<b>x</b>\u202e", 200000) // ~2.6 MB on one line
 	var b bytes.Buffer
-	if err := WriteHTML(&b, Build(hostileResult(long), Options{})); err != nil {
+	if err := WriteHTML(&b, Build(hostileResult(long), Options{Chart: true})); err != nil {
 		t.Fatal(err)
 	}
 	page := b.String()

@@ -85,7 +85,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	r := report.Build(res, report.Options{Zone: zone, Timeline: c.Timeline})
+	r := report.Build(res, report.Options{Zone: zone, Timeline: c.Timeline, Chart: c.Format == "html"})
 	if err := c.write(e, r); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
