@@ -13,12 +13,13 @@ import (
 const (
 	tlLabelW   = 190.0 // lane labels
 	tlPlotW    = 880.0
-	tlRightPad = 20.0
+	tlRightPad = 34.0
 	tlTop      = 34.0 // axis caption and tick labels
 	tlLaneH    = 40.0
 	// tlRowOff moves trouble marks (refused, reset, killed…) above the
-	// lane's line and the rest (connected, started…) below it, so a reset
-	// and the reconnect right after it do not hide each other.
+	// lane's line and the rest (connected, started…) below it, so a reset,
+	// the disconnect it causes (on the line) and the reconnect right after
+	// it do not hide each other.
 	tlRowOff   = 8.0
 	tlBottom   = 12.0
 	tlMaxTicks = 9
@@ -102,7 +103,10 @@ func placeMarks(marks []Mark, laneY map[string]float64, x func(time.Time) float6
 		mx := x(m.Evidence.Time.Time)
 		b := bucket{m.Lane, m.Kind, int(mx / tlBucket)}
 		y := laneY[m.Lane] + tlRowOff
-		if troubleMarks[m.Kind] {
+		switch {
+		case m.Kind == MarkDisconnect:
+			y = laneY[m.Lane] // a thin bar on the line, between the rows
+		case troubleMarks[m.Kind]:
 			y = laneY[m.Lane] - tlRowOff
 		}
 		if i, ok := index[b]; ok {
@@ -137,8 +141,9 @@ func placeMarks(marks []Mark, laneY map[string]float64, x func(time.Time) float6
 	return out, kinds
 }
 
-// troubleMarks are drawn above a lane's line (what went down or wrong), the rest below.
-var troubleMarks = map[MarkKind]bool{MarkKilled: true, MarkStop: true, MarkDisconnect: true, MarkOOM: true, MarkRefused: true, MarkUnanswered: true,
+// troubleMarks are drawn above a lane's line (what went down or wrong),
+// disconnects on it, the rest below.
+var troubleMarks = map[MarkKind]bool{MarkKilled: true, MarkStop: true, MarkOOM: true, MarkRefused: true, MarkUnanswered: true,
 	MarkSynAckLost: true, MarkResetForged: true, MarkReset: true, MarkTLS: true, MarkExpired: true, MarkKernel: true}
 
 // markTitle is a mark's tooltip: what, when, where to open it, the text.
