@@ -110,8 +110,10 @@ func niceStep(span float64, n int) float64 {
 func secondsLabel(s float64) string {
 	d := time.Duration(s * float64(time.Second))
 	switch {
+	case d <= 0:
+		return "0 s"
 	case d < time.Second:
-		return d.Round(time.Millisecond).String()
+		return trimFloat(s*1000) + " ms"
 	case d < 2*time.Minute || d%time.Minute != 0:
 		return trimFloat(s) + " s"
 	case d < 2*time.Hour || d%time.Hour != 0:

@@ -71,6 +71,9 @@ type Mark struct {
 	Evidence Evidence
 	// Cited is set when a finding's evidence names the same line or frame.
 	Cited bool
+	// Until is when a failed connection attempt gave up (its last SYN
+	// retry); zero for a point.
+	Until Timestamp
 	flow  *flow.Flow // set for capture facts
 	rst   bool       // the mark is flow's RST
 }
@@ -298,11 +301,15 @@ type connKey struct {
 // (a capture that saw the SYN-ACK tells more than one that saw only SYNs).
 func (b *chartBuilder) addFlows(inc *analyzer.Incident) {
 	best := map[connKey]*flow.Flow{}
+	cited := map[connKey]bool{} // any capture of the connection is cited
 	var order []connKey
 	for _, f := range inc.Flows {
 		k := connKey{f.Orig, f.Resp, f.OrigISN}
 		if f.SYNs == 0 {
 			k.isn = uint32(f.FirstFrame) // no ISN to join on: keep each
+		}
+		if b.flowCited(f) {
+			cited[k] = true
 		}
 		cur, ok := best[k]
 		if !ok {
@@ -315,8 +322,22 @@ func (b *chartBuilder) addFlows(inc *analyzer.Incident) {
 		}
 	}
 	for _, k := range order {
-		b.addFlow(best[k])
+		b.addFlow(best[k], cited[k])
 	}
+}
+
+// flowCited reports whether a finding cites one of the flow's key frames.
+func (b *chartBuilder) flowCited(f *flow.Flow) bool {
+	frames := [...]int{f.FirstFrame, f.SynFrame, f.SynAckFrame, f.FINFrame, f.LastFrame, 0}
+	if f.RST != nil {
+		frames[5] = f.RST.Frame
+	}
+	for _, n := range frames {
+		if n > 0 && b.cited[place{f.Capture, 0, n}] {
+			return true
+		}
+	}
+	return false
 }
 
 // flowRank orders captures of one connection by what they show.
@@ -334,7 +355,7 @@ func flowRank(f *flow.Flow) int {
 	return r
 }
 
-func (b *chartBuilder) addFlow(f *flow.Flow) {
+func (b *chartBuilder) addFlow(f *flow.Flow, cited bool) {
 	if f.Start.IsZero() {
 		b.chart.Undated++
 		return
@@ -343,6 +364,11 @@ func (b *chartBuilder) addFlow(f *flow.Flow) {
 	kind := flowOutcome(f)
 	if kind != "" {
 		b.add(lane, kind, f, false, Evidence{Source: f.Capture, Packet: f.FirstFrame, Time: Timestamp{f.Start}})
+		m := &b.chart.Marks[len(b.chart.Marks)-1]
+		m.Cited = m.Cited || cited
+		if kind != MarkConnectOK && f.End.After(f.Start) {
+			m.Until = Timestamp{f.End} // the retries of a failed attempt
+		}
 	}
 	if f.RST != nil && f.HandshakeDone && !f.RST.Time.IsZero() {
 		k := MarkReset

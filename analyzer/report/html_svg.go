@@ -50,7 +50,9 @@ type svgLane struct {
 }
 
 type svgMark struct {
-	X, Y  float64
+	X, Y float64
+	// X2 is where a failed attempt's retries ended; 0 for a point.
+	X2    float64
 	Kind  MarkKind
 	Cited bool
 	Count int
@@ -112,12 +114,18 @@ func placeMarks(marks []Mark, laneY map[string]float64, x func(time.Time) float6
 		if i, ok := index[b]; ok {
 			out[i].Count++
 			out[i].Cited = out[i].Cited || m.Cited
+			if !m.Until.IsZero() {
+				out[i].X2 = max(out[i].X2, x(m.Until.Time))
+			}
 			last[i] = m
 			continue
 		}
 		index[b] = len(out)
-		out = append(out, svgMark{X: mx, Y: y, Kind: m.Kind, Cited: m.Cited, Count: 1,
-			Title: markTitle(&m, z)})
+		sm := svgMark{X: mx, Y: y, Kind: m.Kind, Cited: m.Cited, Count: 1, Title: markTitle(&m, z)}
+		if !m.Until.IsZero() {
+			sm.X2 = x(m.Until.Time)
+		}
+		out = append(out, sm)
 		last = append(last, m)
 		drawn[m.Kind] = true
 	}
