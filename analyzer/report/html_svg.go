@@ -56,14 +56,16 @@ type svgMark struct {
 	Kind  MarkKind
 	Cited bool
 	Count int
-	// Badge is set when the "×N" count fits: no other count label sits
-	// within tlBadgeGap on the same row (the tooltip always has it).
+	// Badge is set when the "×N" count fits: it would not overlap the
+	// previous count label on the same row (the tooltip always has it).
 	Badge bool
 	Title string
 }
 
-// tlBadgeGap is the room a "×N" label needs.
-const tlBadgeGap = 22.0
+// badgeWidth is the room a "×N" label needs, with a gap after it.
+func badgeWidth(n int) float64 {
+	return 6 + 6*float64(len(strconv.Itoa(n))+1)
+}
 
 func layoutTimeline(c *Chart, z *time.Location) *svgTimeline {
 	if len(c.Marks) == 0 {
@@ -131,9 +133,9 @@ func placeMarks(marks []Mark, laneY map[string]float64, x func(time.Time) float6
 	}
 	lastBadge := map[float64]float64{}
 	for i := range out {
-		if prev, ok := lastBadge[out[i].Y]; out[i].Count > 1 && (!ok || out[i].X-prev >= tlBadgeGap) {
+		if prev, ok := lastBadge[out[i].Y]; out[i].Count > 1 && (!ok || out[i].X >= prev) {
 			out[i].Badge = true
-			lastBadge[out[i].Y] = out[i].X
+			lastBadge[out[i].Y] = out[i].X + badgeWidth(out[i].Count)
 		}
 		if out[i].Count > 1 {
 			out[i].Title += fmt.Sprintf("\n… and %d more %s marks until %s", out[i].Count-1,
