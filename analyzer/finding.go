@@ -95,6 +95,10 @@ type Finding struct {
 	Explains []string
 	// DisplayFilter is a Wireshark display filter for the flows involved.
 	DisplayFilter string
+	// IdleTimeout is the idle timeout a device in the path was inferred to
+	// enforce; set only by idle-timeout-reset findings (the HTML report
+	// marks it on the idle-gap histogram), zero otherwise.
+	IdleTimeout time.Duration
 }
 
 // Subject is who a finding is about.

@@ -220,6 +220,7 @@ func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages
 		f.AddEvidence(analyzer.EventEvidence(e))
 	}
 	device, name := deviceTimeout(c)
+	f.IdleTimeout = device
 	what := "idle periods before the resets"
 	switch {
 	case len(flows) == 0 && len(ages) > 0 && ages[0].State == "":

@@ -19,6 +19,9 @@ type Options struct {
 	Zone *time.Location
 	// Timeline adds the merged timeline of events and flows.
 	Timeline bool
+	// Chart builds Report.Chart and the findings' idle-gap data: what the
+	// HTML writer draws. Off for the other formats, which need neither.
+	Chart bool
 }
 
 // Report is the model every writer formats. Its JSON form is the
@@ -47,6 +50,9 @@ type Report struct {
 	// Display is the zone text and Markdown print times in; never nil
 	// after Build.
 	Display *time.Location `json:"-"`
+	// Chart is the timeline the HTML report draws; nil unless
+	// Options.Chart was set. Not part of the JSON contract.
+	Chart *Chart `json:"-"`
 }
 
 // Input is one input as read or skipped.
@@ -97,6 +103,9 @@ type Finding struct {
 
 	// Level is Severity as a value, for --fail-on and colour.
 	Level analyzer.Severity `json:"-"`
+	// Idle is the idle-gap histogram's data, set only for
+	// idle-timeout-reset findings; the HTML report draws it.
+	Idle *IdleGaps `json:"-"`
 }
 
 // Subject is who a finding is about; "" for what is not known.
@@ -150,6 +159,14 @@ func Build(res *analyzer.Result, opts Options) *Report {
 		r.Display = time.UTC
 	}
 	r.Nodes = buildNodes(inc, r.Findings)
+	if opts.Chart {
+		r.Chart = buildChart(inc, r.Findings)
+		for i := range findings {
+			if findings[i].Cause == analyzer.IdleTimeoutReset {
+				r.Findings[i].Idle = buildIdleGaps(inc, &r.Findings[i], findings[i].IdleTimeout)
+			}
+		}
+	}
 	if opts.Timeline {
 		r.Timeline = buildTimeline(inc)
 	}

@@ -64,9 +64,6 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	if c.Format == "html" {
-		return usageErr("--format html is not built yet; use text, json or markdown")
-	}
 	failOn, err := parseFailOn(c.FailOn)
 	if err != nil {
 		return usageErr("--fail-on: %v", err)
@@ -88,7 +85,7 @@ func (c *AnalyzeCmd) Run(e *env) error {
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	r := report.Build(res, report.Options{Zone: zone, Timeline: c.Timeline})
+	r := report.Build(res, report.Options{Zone: zone, Timeline: c.Timeline, Chart: c.Format == "html"})
 	if err := c.write(e, r); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -155,6 +152,8 @@ func (c *AnalyzeCmd) render(w io.Writer, r *report.Report, color bool) error {
 		return report.WriteJSON(w, r)
 	case "markdown":
 		return report.WriteMarkdown(w, r)
+	case "html":
+		return report.WriteHTML(w, r)
 	}
 	return report.WriteText(w, r, report.TextOptions{Color: color})
 }

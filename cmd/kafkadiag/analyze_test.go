@@ -79,7 +79,6 @@ func TestAnalyzeUsageErrors(t *testing.T) {
 		wantErr []string
 	}{
 		{"bad zone", []string{"analyze", "--tz", "Mars/Olympus", ok}, []string{`"Mars/Olympus"`, "time zone"}},
-		{"html not built", []string{"analyze", "--format", "html", ok}, []string{"html is not built yet"}},
 		{"unknown format flag", []string{"analyze", "--format", "pdf", ok}, []string{"pdf"}},
 		{"bad fail-on", []string{"analyze", "--fail-on", "sometimes", ok}, []string{"sometimes"}},
 		{"no path", []string{"analyze"}, []string{"path"}},
