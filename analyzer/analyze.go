@@ -228,6 +228,10 @@ func finish(inc *Incident) {
 		}
 		return a.FirstFrame < b.FirstFrame
 	})
+	if events, n := dropDuplicateEvents(inc.Events); n > 0 {
+		inc.Events = events
+		inc.Notes = append(inc.Notes, duplicateNote(n))
+	}
 	inc.Nodes = foldNodes(inc.Nodes)
 	sort.SliceStable(inc.Configs, func(i, j int) bool {
 		a, b := inc.Configs[i], inc.Configs[j]

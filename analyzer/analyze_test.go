@@ -3,6 +3,7 @@ package analyzer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -227,5 +228,28 @@ func TestFoldNodes(t *testing.T) {
 	want := []Node{n("-1", "boot"), n("1", "a"), n("2", "b")}
 	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b Node) bool { return a.ID == b.ID && a.Host == b.Host })); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestDropDuplicateEvents: one journal exported twice counts once; the same
+// line repeated inside one file stays, as do equal lines of two hosts.
+func TestDropDuplicateEvents(t *testing.T) {
+	at := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	ev := func(path string, line int, host, text string) Event {
+		return Event{Kind: ProcessKilled, Time: at, Host: host, Text: text, Source: Location{Path: path, Line: line}}
+	}
+	in := []Event{
+		ev("journal.export", 10, "kafka-1", "kafka.service: Main process exited, code=killed, status=9/KILL"),
+		ev("journal.json", 3, "kafka-1", "kafka.service: Main process exited, code=killed, status=9/KILL"),
+		ev("journal.export", 11, "kafka-1", "kafka.service: Main process exited, code=killed, status=9/KILL"),
+		ev("other.export", 5, "kafka-2", "kafka.service: Main process exited, code=killed, status=9/KILL"),
+	}
+	got, n := dropDuplicateEvents(in)
+	var locs []string
+	for _, e := range got {
+		locs = append(locs, fmt.Sprintf("%s:%d", e.Source.Path, e.Source.Line))
+	}
+	if diff := cmp.Diff([]string{"journal.export:10", "journal.export:11", "other.export:5"}, locs); diff != "" || n != 1 {
+		t.Errorf("dropped %d (want 1), kept (-want +got):\n%s", n, diff)
 	}
 }
