@@ -224,7 +224,7 @@ func TestSilentIdleDrop(t *testing.T) {
 		want want
 	}{
 		{"one request each, minutes apart, on old connections", incident(spaced, nil, node1), want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true,
-			Contains: []string{"3 times a request sent on a connection that had been open for minutes", "without a reset", "connections.max.idle.ms below"}}},
+			Contains: []string{"3 times a request sent on a connection that had been open for minutes", "spread over 35 min", "without a reset", "connections.max.idle.ms below"}}},
 		{"two are not a pattern", incident(spaced[:2], nil, node1), want{N: 0}},
 		{"a burst of many timed-out requests is not an idle drop", incident(burst, nil, node1), want{N: 0}},
 	}

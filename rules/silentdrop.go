@@ -51,6 +51,14 @@ func silentDrops(inc *analyzer.Incident, outs []*outage) []*analyzer.Event {
 	return drops
 }
 
+// span renders a long duration in minutes ("54 min"), a short one in seconds.
+func span(d time.Duration) string {
+	if d >= 2*time.Minute {
+		return fmt.Sprintf("%d min", int(d.Round(time.Minute)/time.Minute))
+	}
+	return seconds(d)
+}
+
 // timedOutRequests reads N from librdkafka's "N request(s) timed out:
 // disconnect"; ok is false for other request-timeout lines.
 func timedOutRequests(e *analyzer.Event) (int, bool) {
@@ -79,7 +87,7 @@ func silentDropFinding(inc *analyzer.Incident, drops []*analyzer.Event) analyzer
 	f.Subjects = ageSubjects(inc, drops)
 	f.Summary = fmt.Sprintf("%d times a request sent on a connection that had been open for minutes got no answer at all and timed out, one request each time, "+
 		"spread over %s: a device in the path (load balancer, NAT) forgot the idle connection and dropped its next packets silently, without a reset.",
-		len(drops), seconds(drops[len(drops)-1].Time.Sub(drops[0].Time)))
+		len(drops), span(drops[len(drops)-1].Time.Sub(drops[0].Time)))
 	device, ms := "the device's idle timeout", int64(0)
 	if azureHost(drops) {
 		device, ms = "the Azure load balancer's 4 min (240 s) idle timeout", 180000

@@ -28,6 +28,10 @@ type record struct {
 	fac    []byte // facility, empty when the layout has none
 	client []byte // instance name, empty when the layout has none
 	text   []byte // everything after the prefix
+	// errStr is set when an app callback printed librdkafka's error string
+	// ("(Local: Broker transport failure): ") before the text: proof
+	// enough, for sniffing, that the line came from librdkafka.
+	errStr bool
 }
 
 // split recognises line in one of the layouts; zone is for layouts printing
@@ -45,6 +49,8 @@ func split(line []byte, zone *time.Location) (record, bool) {
 		return splitAppCallback(line, zone)
 	case isDigit(c) && line[1] == '|':
 		return splitDotnet(line, zone)
+	case isDigit(c) && len(line) > 10 && line[2] == '-' && line[5] == '-':
+		return splitDayFirstCallback(line, zone)
 	case isDigit(c):
 		return splitSyslogStyle(line)
 	case c == '[':
@@ -170,10 +176,54 @@ func splitAppCallback(line []byte, zone *time.Location) (record, bool) {
 	rest = bytes.TrimLeft(rest[19:], " ")
 	if len(rest) > 0 && rest[0] == '(' {
 		if i := bytes.Index(rest, []byte("): ")); i > 0 {
-			rest = rest[i+3:]
+			rest, r.errStr = rest[i+3:], bytes.HasPrefix(rest, []byte("(Local: "))
 		}
 	}
 	r.text = rest
+	return r, true
+}
+
+// splitDayFirstCallback reads an application's log callback with a
+// day-first date that prints librdkafka's error string:
+// `16-08-2018 17:28:51.038 ERROR - ERROR (Local: Broker transport failure): kafka1:9092/bootstrap: Receive failed: Disconnected`.
+// The "(Local: …): " part is required: the date alone is too common.
+func splitDayFirstCallback(line []byte, zone *time.Location) (record, bool) {
+	r := record{layout: 5, level: -1}
+	if len(line) < 20 || line[10] != ' ' {
+		return r, false
+	}
+	// Rearrange DD-MM-YYYY into YYYY-MM-DD for parseDateTime.
+	var buf [32]byte
+	n := copy(buf[:], line[6:10])
+	buf[n] = '-'
+	n += 1 + copy(buf[n+1:], line[3:5])
+	buf[n] = '-'
+	n += 1 + copy(buf[n+1:], line[0:2])
+	end := bytes.IndexByte(line[11:], ' ')
+	if end < 0 {
+		return r, false
+	}
+	clock := line[10 : 11+end]
+	if len(clock) > len(buf)-n {
+		return r, false
+	}
+	n += copy(buf[n:], clock)
+	var ok bool
+	if r.time, ok = parseDateTime(buf[:n], '-', zone); !ok {
+		return r, false
+	}
+	rest := bytes.TrimLeft(line[11+end:], " ")
+	word, _, _ := bytes.Cut(rest, []byte(" "))
+	r.level = syslogLevel(word)
+	i := bytes.Index(rest, []byte("(Local: "))
+	if i < 0 {
+		return r, false
+	}
+	j := bytes.Index(rest[i:], []byte("): "))
+	if j < 0 {
+		return r, false
+	}
+	r.text, r.errStr = rest[i+j+3:], true
 	return r, true
 }
 

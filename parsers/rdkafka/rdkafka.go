@@ -72,7 +72,7 @@ func looksRdkafka(r record) bool {
 	case LayoutNative, LayoutJournal, LayoutSyslogStyle, LayoutDotnet:
 		return true
 	}
-	return bytes.Contains(r.client, []byte("#producer-")) || bytes.Contains(r.client, []byte("#consumer-")) ||
+	return r.errStr || bytes.Contains(r.client, []byte("#producer-")) || bytes.Contains(r.client, []byte("#consumer-")) ||
 		bytes.Contains(r.text, []byte("[thrd:"))
 }
 

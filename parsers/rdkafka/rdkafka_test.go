@@ -233,6 +233,9 @@ func TestSniff(t *testing.T) {
 		{"7|2017-02-28 09:05:52.404|rdkafka#producer-1|REQTMOUT| [thrd:a:1/1]: x\n", true},
 		{"[2022/11/14 15:31:59] [error] [output:kafka:kafka.0] fluent-bit#producer-1: [thrd:app]: x\n", true},
 		{"[2022/11/14 15:31:59] [ info] [engine] started (pid=1)\n", false},
+		{"%7 2020/09/24 18:20:12       (Local: Broker transport failure): kafka:9092/3: Disconnected (after 69600ms in state UP)\n", true},
+		{"16-08-2018 17:28:51.038 ERROR - ERROR (Local: Broker transport failure): kafka1:9092/bootstrap: Receive failed: Disconnected\n", true},
+		{"16-08-2018 17:28:51.038 ERROR - payment failed for order 1123\n", false},
 		{"% ERROR: Local: Host resolution failure: kafka:9092/0: Failed\n", false},
 		{"[2024-01-25 01:17:42,123] INFO Kafka version: 3.6.1 (org.apache.kafka.common.utils.AppInfoParser)\n", false},
 		{"2024-01-25 01:17:42,123 INFO [main] o.a.k.c.p.ProducerConfig - ProducerConfig values:\n", false},
@@ -329,6 +332,7 @@ func FuzzParse(f *testing.F) {
 			f.Add(in[:min(len(in), 4096)])
 		}
 	}
+	f.Add([]byte("16-08-2018 17:28:51.038 ERROR - ERROR (Local: Broker transport failure): kafka1:9092/bootstrap: Receive failed: Disconnected\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		src := &analyzer.Source{Path: "f.log", R: bufio.NewReaderSize(bytes.NewReader(in), 4096)}
 		p := New()
@@ -362,9 +366,11 @@ func TestLayouts(t *testing.T) {
 			analyzer.SASLAuthFailed, time.Date(2021, 6, 12, 0, 13, 9, 0, time.UTC)},
 		{LayoutAppCallback, "%3 2021/06/12 01:13:09       (Local: Broker transport failure): b:9092/1: Connect to ipv4#198.18.0.3:9092 failed: No route to host (after 3004ms in state CONNECT)",
 			analyzer.ConnectNoRoute, time.Date(2021, 6, 12, 0, 13, 9, 0, time.UTC)},
+		{LayoutAppCallback, "12-06-2021 01:13:09.038 ERROR - ERROR (Local: Broker transport failure): b:9092/1: Receive failed: Disconnected",
+			analyzer.Disconnected, time.Date(2021, 6, 12, 0, 13, 9, 38e6, time.UTC)},
 	}
 	for _, tt := range tests {
-		t.Run(tt.layout, func(t *testing.T) {
+		t.Run(tt.layout+" "+tt.line[:12], func(t *testing.T) {
 			rec, st := parseBytes(t, "l.log", []byte(tt.line+"\n"), cet)
 			if st.Layout != tt.layout || len(rec.Events) != 1 {
 				t.Fatalf("layout %q, %d events", st.Layout, len(rec.Events))
