@@ -84,7 +84,27 @@ func hostName(d string) string {
 			return ""
 		}
 	}
+	if proseName(l) {
+		return ""
+	}
 	return d
+}
+
+// proseName reports a name written like a phrase with underscores
+// ("broker_idle_reaper_600s", "case_for_acme"): host names have no
+// underscores, and the ones that do come from docker compose, which joins
+// at most a project and a service to a number ("shop_kafka_1").
+func proseName(l string) bool {
+	if !strings.Contains(l, "_") {
+		return false
+	}
+	words := 0
+	for _, tok := range strings.Split(l, "_") {
+		if strings.ContainsAny(tok, "abcdefghijklmnopqrstuvwxyz") {
+			words++
+		}
+	}
+	return words >= 3
 }
 
 // sosHost reads the host out of a sosreport name: "HOST[-CASE]-DATE-RANDOM"

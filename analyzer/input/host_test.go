@@ -13,6 +13,8 @@ func TestHostFromPath(t *testing.T) {
 		{"bundle.tgz!./broker-1/logs/server.log", "broker-1"},
 		{"support-bundle-2024-06-29.tgz!kafka-3/journal.txt", "kafka-3"},
 		{"kafka-3/journal.txt", "kafka-3"},
+		{"cases/broker_idle_reaper_600s/client.log", ""},
+		{"compose/shop_kafka_1/server.log", "shop_kafka_1"},
 		{"cluster.zip!nodes/kafka-2.prod.example.com/var/log/kafka/server.log", "kafka-2.prod.example.com"},
 		{"ip-10-0-4-33.ec2.internal/var/log/kafka/server.log", "ip-10-0-4-33.ec2.internal"},
 		{"bundle.zip!10.0.4.33/server.log", "10.0.4.33"},
