@@ -196,7 +196,7 @@ func outageHow(o *outage) string {
 	}
 	var shown []string
 	if o.Kinds[kindJournal] {
-		shown = append(shown, "the journal")
+		shown = append(shown, "the system log")
 	}
 	if o.Kinds[kindBrokerLog] {
 		shown = append(shown, "the broker log")

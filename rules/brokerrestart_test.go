@@ -67,7 +67,7 @@ func TestBrokerRestart(t *testing.T) {
 		{"packets only", restartIncident(false, false, true), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.45, ConfMax: 0.55, Missing: true,
 			Contains: []string{"3 connections closed together, 2 connects refused, 1 reconnect) show", "198.18.0.3:9092"}}},
 		{"all three", restartIncident(true, true, true), want{N: 1, Kinds: []string{"packets", "broker-log", "journal"}, ConfMin: 0.9, ConfMax: 0.95,
-			Contains: []string{"as the journal, the broker log and packets"}}},
+			Contains: []string{"as the system log, the broker log and packets"}}},
 		{"an orderly stop as the inputs end, no client affected", incident([]analyzer.Event{
 			brokerLine(analyzer.SignalReceived, 100.1, 500, "[2026-03-14 10:01:40,100] INFO Terminating process due to signal SIGTERM (org.apache.kafka.common.utils.LoggingSignalHandler)"),
 			brokerLine(analyzer.BrokerShutDown, 104, 560, "[2026-03-14 10:01:44,000] INFO [KafkaServer id=1] shut down completed (kafka.server.KafkaServer)"),
