@@ -9,21 +9,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/analyzer/report"
+	"github.com/kafkadiag/kafkadiag/internal/golden"
 	"github.com/kafkadiag/kafkadiag/parsers"
 	"github.com/kafkadiag/kafkadiag/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden reports in e2e/testdata/golden")
 
 // expectation is the part of a case's expected.json this test checks.
 // Scenarios written by the lab carry only Cause; incidents add the rest.
@@ -189,20 +185,6 @@ func checkGolden(t *testing.T, name string, r *report.Report) {
 	}
 	for ext, got := range map[string][]byte{".json": js.Bytes(), ".md": md.Bytes()} {
 		path := filepath.Join("e2e", "testdata", "golden", name+ext)
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run go test ./e2e -update)", err)
-		}
-		if diff := cmp.Diff(string(want), string(got)); diff != "" {
-			t.Errorf("%s differs (-want +got):\n%s", path, diff)
-		}
+		golden.Check(t, path, got)
 	}
 }

@@ -3,22 +3,19 @@ package batch
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/kafkadiag/kafkadiag/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // TestGolden pins the bytes of summary.jsonl and of the summary table for
 // a batch of lab incidents of every kind: several causes, one cause in two
 // incidents of the same name, a healthy folder, and two that fail.
 // Regenerate with go test ./analyzer/batch -update and read the diff.
 func TestGolden(t *testing.T) {
-	golden, err := filepath.Abs("testdata")
+	goldenDir, err := filepath.Abs("testdata")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,26 +63,6 @@ func TestGolden(t *testing.T) {
 	if err := WriteTable(&table, lines, "out"); err != nil {
 		t.Fatal(err)
 	}
-	compareGolden(t, filepath.Join(golden, "summary.golden.jsonl"), summary)
-	compareGolden(t, filepath.Join(golden, "table.golden.txt"), table.Bytes())
-}
-
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("%s (-want +got):\n%s", filepath.Base(path), d)
-	}
+	golden.Check(t, filepath.Join(goldenDir, "summary.golden.jsonl"), summary)
+	golden.Check(t, filepath.Join(goldenDir, "table.golden.txt"), table.Bytes())
 }

@@ -3,16 +3,13 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/kafkadiag/kafkadiag/internal/golden"
 )
-
-var updateGolden = flag.Bool("update", false, "rewrite the golden files")
 
 const captures = "../../testdata/captures"
 
@@ -52,21 +49,7 @@ func TestFlowsGolden(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q", code, errOut)
 			}
 			path := filepath.Join(captures, "golden", tt.golden)
-			if *updateGolden {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), out); diff != "" {
-				t.Errorf("%s (-golden +got):\n%s", tt.golden, diff)
-			}
+			golden.Check(t, path, []byte(out))
 		})
 	}
 }

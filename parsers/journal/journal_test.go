@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,13 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kafkadiag/kafkadiag/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
 	"github.com/kafkadiag/kafkadiag/parsers/rdkafka"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 type recorder struct {
 	Events []analyzer.Event
@@ -104,21 +103,8 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "golden", filepath.Base(f)+".json")
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)+"\n"); diff != "" {
-				t.Errorf("golden mismatch (-want +got):\n%s", diff)
-			}
+			goldenPath := filepath.Join("testdata", "golden", filepath.Base(f)+".json")
+			golden.Check(t, goldenPath, append(got, '\n'))
 		})
 	}
 }

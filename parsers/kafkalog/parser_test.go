@@ -1,22 +1,20 @@
 package kafkalog
 
 import (
-	"flag"
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kafkadiag/kafkadiag/internal/golden"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestGolden parses every fixture and compares all it emitted with
 // testdata/golden/<fixture>.golden.
@@ -40,22 +38,8 @@ func TestGolden(t *testing.T) {
 			for _, c := range rec.configs {
 				fmt.Fprintf(&b, "config %s client=%s %s=%s at=%d\n", c.Scope, c.Client, c.Key, c.Value, c.Source.Line)
 			}
-			golden := filepath.Join("testdata", "golden", name+".golden")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if diff := cmp.Diff(string(want), b.String()); diff != "" {
-				t.Errorf("%s mismatch (-want +got):\n%s", golden, diff)
-			}
+			goldenPath := filepath.Join("testdata", "golden", name+".golden")
+			golden.Check(t, goldenPath, []byte(b.String()))
 		})
 	}
 }
