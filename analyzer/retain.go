@@ -26,7 +26,11 @@ import (
 //     retainSamplePerServer per capture and server endpoint (a connection
 //     that worked: advertised listeners, clock pairs), and up to
 //     retainAfterRefusal starting within retainRefusalWindow after a
-//     refusal to the same endpoint (the reconnects that end an outage).
+//     refusal to the same endpoint (the reconnects that end an outage),
+//     past the first two at most retainAfterRefusals in all per endpoint,
+//     so a capture where refusals never stop keeps at most two healthy
+//     flows per refusal. Past that cap a broker-restart finding may count
+//     fewer reconnects than a run with every flow kept.
 //   - Every other flow is counted in a FlowTally per capture, server
 //     endpoint and state (count, first start, last end, bytes), so flow
 //     totals, per-state and per-node counts stay exact.
@@ -38,8 +42,13 @@ const (
 	// retainAfterRefusal bounds the healthy flows kept after one refusal;
 	// retainRefusalWindow must cover the broker-restart rule's reconnect
 	// search (refusals within 5 min, reconnects within 30 s).
-	retainAfterRefusal  = 256
-	retainRefusalWindow = 10 * time.Minute
+	retainAfterRefusal = 64
+	// retainFirstAfterRefusal flows after each refusal are kept whatever
+	// the cap: the first connection that works again ends an outage, and
+	// other rules (idle resets) skip what falls inside one.
+	retainFirstAfterRefusal = 2
+	retainAfterRefusals     = 1024
+	retainRefusalWindow     = 10 * time.Minute
 	// retainMaxIdle: a healthy flow with a longer silence is kept (an idle
 	// gap is what middlebox timeouts act on).
 	retainMaxIdle = time.Minute
@@ -56,6 +65,7 @@ type serverRetention struct {
 	sampled     int
 	lastRefusal time.Time // latest start of a REJ flow, zero if none
 	afterRef    int       // healthy flows kept since lastRefusal
+	afterRefs   int       // healthy flows kept after any refusal
 	tallies     map[string]*FlowTally
 }
 
@@ -88,8 +98,10 @@ func (r *flowRetention) keep(f *flow.Flow) bool {
 		return true
 	}
 	if !s.lastRefusal.IsZero() && f.Start.After(s.lastRefusal) &&
-		f.Start.Sub(s.lastRefusal) <= retainRefusalWindow && s.afterRef < retainAfterRefusal {
+		f.Start.Sub(s.lastRefusal) <= retainRefusalWindow &&
+		(s.afterRef < retainFirstAfterRefusal || s.afterRef < retainAfterRefusal && s.afterRefs < retainAfterRefusals) {
 		s.afterRef++
+		s.afterRefs++
 		return true
 	}
 	s.tally(f)
