@@ -18,6 +18,7 @@ const (
 	frameARP                    // an ARP packet: the decoder's ARP layer is filled
 	frameBadLink                // a link type this decoder does not read
 	frameDamaged                // empty, or cut inside a header it needed
+	frameEnd                    // no frame: the capture ended
 )
 
 // decoder turns frames into flow.Packets without allocating: one set of
