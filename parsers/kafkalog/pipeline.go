@@ -19,6 +19,8 @@ const (
 	batchLines = 2048
 	lineArena  = 1 << 20 // ≥ MaxLineLen: any line fits an empty arena
 	linePool   = 4
+	// readerScanEvery: see readLines.
+	readerScanEvery = 3
 )
 
 // batchLine is one line of a batch: arena[start:end].
@@ -26,7 +28,8 @@ type batchLine struct {
 	start, end int
 	cut        bool // longer than MaxLineLen, cut
 	// keyword is false when the line holds none of the pre-filter's
-	// keywords (and no ANSI colours, which the decoder strips first).
+	// keywords (and no ANSI colours, which the decoder strips first); true
+	// means the decoder must look.
 	keyword bool
 }
 
@@ -56,7 +59,10 @@ func readLines(ctx context.Context, src *analyzer.Source, full chan<- *lineBatch
 		}
 		start := len(b.arena)
 		b.arena = append(b.arena, line...)
-		kw := bytes.IndexByte(line, 0x1b) >= 0 || interesting(line)
+		// The pre-filter is the reading stage's biggest cost: every
+		// readerScanEvery-th line is left to the decoder (keyword "maybe"),
+		// which scans only the message part, so both stages stay busy.
+		kw := n%readerScanEvery == 0 || bytes.IndexByte(line, 0x1b) >= 0 || interesting(line)
 		b.lines = append(b.lines, batchLine{start: start, end: len(b.arena), cut: cut, keyword: kw})
 		if n%4096 == 0 && ctx.Err() != nil {
 			b.err = fmt.Errorf("%s: line %d: %w", src.Path, n, ctx.Err())
