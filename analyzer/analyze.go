@@ -24,6 +24,10 @@ type Options struct {
 	// Limits bound what bundles may cost (decompressed bytes, ratio,
 	// members, temp-dir copies); zero fields take input.DefaultOptions.
 	Limits input.Options
+	// KeepAllFlows keeps every flow in Incident.Flows, as `kafkadiag flows`
+	// needs; otherwise large captures keep only the flows a rule may need
+	// and tally the rest (see RetainAllFlows).
+	KeepAllFlows bool
 }
 
 // Result is an analysed incident and its findings, most likely cause first.
@@ -59,7 +63,7 @@ func Collect(ctx context.Context, paths []string, opts Options, parsers []Parser
 		zone = time.UTC
 	}
 	inc := &Incident{Zone: zone}
-	c := &collector{inc: inc}
+	c := &collector{inc: inc, keepAll: opts.KeepAllFlows}
 	w := input.NewWithOptions(paths, opts.Stdin, opts.Limits)
 	defer w.Close()
 	read := 0
@@ -86,6 +90,7 @@ func Collect(ctx context.Context, paths []string, opts Options, parsers []Parser
 	if read == 0 {
 		return inc, ErrNoInput
 	}
+	inc.FlowTallies = c.retain.tallies()
 	finish(inc)
 	return inc, nil
 }
@@ -177,8 +182,10 @@ func Evaluate(inc *Incident, rules []Rule) []Finding {
 
 // collector is the Sink that builds an Incident.
 type collector struct {
-	inc  *Incident
-	host string // host of the input being parsed
+	inc     *Incident
+	host    string // host of the input being parsed
+	keepAll bool
+	retain  flowRetention
 }
 
 func (c *collector) Event(e Event) {
@@ -190,7 +197,11 @@ func (c *collector) Event(e Event) {
 	}
 	c.inc.Events = append(c.inc.Events, e)
 }
-func (c *collector) Flow(f *flow.Flow) { c.inc.Flows = append(c.inc.Flows, f) }
+func (c *collector) Flow(f *flow.Flow) {
+	if c.keepAll || c.retain.keep(f) {
+		c.inc.Flows = append(c.inc.Flows, f)
+	}
+}
 func (c *collector) ARP(a CapturedARP) { c.inc.ARP = append(c.inc.ARP, a) }
 func (c *collector) Node(n Node)       { c.inc.Nodes = append(c.inc.Nodes, n) }
 func (c *collector) Config(cf Config)  { c.inc.Configs = append(c.inc.Configs, cf) }

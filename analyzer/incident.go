@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
@@ -14,7 +15,14 @@ type Incident struct {
 	// Events is the timeline, sorted by time, then source path and line.
 	Events []Event
 	// Flows are sorted by start time, then capture path and first frame.
+	// On large captures Collect keeps only the flows a rule may need (see
+	// RetainFlow); the others are counted in FlowTallies, so a complete
+	// count is FlowCount, not len(Flows).
 	Flows []*flow.Flow
+	// FlowTallies counts the plain healthy flows Collect did not keep, per
+	// capture, server endpoint and state, sorted in that order. Empty when
+	// every flow was kept.
+	FlowTallies []FlowTally
 	// ARP is every ARP packet seen, per capture, in capture order.
 	ARP     []CapturedARP
 	Nodes   []Node
@@ -25,6 +33,28 @@ type Incident struct {
 	// ("times without a zone read as UTC", "year 2024 inferred for
 	// journal lines").
 	Notes []string
+}
+
+// FlowTally summarises plain healthy flows of one capture to one server
+// endpoint that ended in one state: enough for exact totals and per-node
+// counts without holding every flow.
+type FlowTally struct {
+	Capture string
+	Resp    netip.AddrPort
+	State   string
+	Count   int
+	// First is the earliest start and Last the latest end among them.
+	First, Last          time.Time
+	OrigBytes, RespBytes int64
+}
+
+// FlowCount is the number of flows replayed: kept and tallied.
+func (in *Incident) FlowCount() int {
+	n := len(in.Flows)
+	for i := range in.FlowTallies {
+		n += in.FlowTallies[i].Count
+	}
+	return n
 }
 
 // CapturedARP is an ARP packet and the capture it came from.

@@ -46,15 +46,16 @@ run() {
   local name=$1 file=$2; shift 2
   cat "$file" > /dev/null
   local tf; tf=$(mktemp)
-  /usr/bin/time -v -o "$tf" "$@" > /dev/null 2>>"$OUT/stderr.log" || true
-  local secs rss bytes
+  /usr/bin/time -v -o "$tf" "$@" > "$OUT/last.out" 2>>"$OUT/stderr.log" || true
+  local secs rss bytes load
+  load=$(cut -d' ' -f1 /proc/loadavg)
   secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$tf")
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$tf")
   bytes=$(stat -c %s "$file")
   rm -f "$tf"
   local mbps; mbps=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { if (s<=0) s=0.001; printf "%.0f", b/1e6/s }')
-  rows+=("$name|$(basename "$file")|$secs|$mbps|$rss")
-  printf '%s\n' "$name: ${secs}s ${mbps} MB/s ${rss} MiB" >&2
+  rows+=("$name|$(basename "$file")|$secs|$mbps|$rss|$load")
+  printf '%s\n' "$name: ${secs}s ${mbps} MB/s ${rss} MiB (load $load)" >&2
 }
 
 run "cat" "$cap" cat "$cap"
@@ -64,14 +65,18 @@ run "kafkadiag flows --format json" "$cap" "$OUT/kafkadiag" flows --format json 
 run "kafkadiag analyze --format json" "$cap" "$OUT/kafkadiag" analyze --fail-on none --format json "$cap"
 run "grep -c -F Connection" "$log" grep -c -F Connection "$log"
 run "kafkadiag analyze (log)" "$log" "$OUT/kafkadiag" analyze --fail-on none --format json "$log"
+# Start-up: a capture of a few packets (best of 5 runs, in ms).
+tiny=testdata/scenarios/connection_refused/broker-side.pcap
+startup=$(for _ in 1 2 3 4 5; do /usr/bin/time -f %e "$OUT/kafkadiag" analyze --fail-on none --format json "$tiny" 2>&1 >/dev/null; done | sort -n | head -1)
 
 echo
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); capture $CAP_BYTES B, log $LOG_BYTES B, tshark slice $TSHARK_BYTES B."
 echo
-echo "| tool | file | seconds | MB/s | peak RSS MiB |"
-echo "|---|---|---:|---:|---:|"
+echo "| tool | file | seconds | MB/s | peak RSS MiB | 1-min load before |"
+echo "|---|---|---:|---:|---:|---:|"
 for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
 echo
 mb() { printf '%s\n' "${rows[@]}" | awk -F'|' -v n="$1" '$1==n {print $4}'; }
 ratio() { awk -v a="$(mb "$1")" -v b="$(mb "$2")" 'BEGIN { if (b>0) printf "%.2f×", a/b; else print "n/a" }'; }
+echo "Start-up: kafkadiag analyze on $(stat -c %s "$tiny") B capture: $(awk -v s="$startup" 'BEGIN {printf "%.0f", s*1000}') ms wall (best of 5)."
 echo "Ratios: analyze/tcpdump = $(ratio 'kafkadiag analyze --format json' 'tcpdump SYN/RST filter'), analyze/tshark = $(ratio 'kafkadiag analyze --format json' 'tshark -z conv,tcp (slice)'), log analyze/grep = $(ratio 'kafkadiag analyze (log)' 'grep -c -F Connection')"

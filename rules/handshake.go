@@ -61,10 +61,24 @@ func handshakeLosses(inc *analyzer.Incident) (joined []handshakeLoss, clientOnly
 // capture.
 func partners(inc *analyzer.Incident) map[*flow.Flow]*flow.Flow {
 	m := map[*flow.Flow]*flow.Flow{}
+	if !severalCaptures(inc) {
+		return m // nothing to pair; rules call this per finding, keep it cheap
+	}
 	for _, p := range crossCapture(inc) {
 		m[p.A], m[p.B] = p.B, p.A
 	}
 	return m
+}
+
+// severalCaptures reports whether the incident's flows come from more than
+// one capture.
+func severalCaptures(inc *analyzer.Incident) bool {
+	for _, f := range inc.Flows {
+		if f.Capture != inc.Flows[0].Capture {
+			return true
+		}
+	}
+	return false
 }
 
 // synText describes a client-side SYN-only flow for evidence.

@@ -91,6 +91,9 @@ type side struct {
 // first SYN so flows without one do not pay for it.
 type handshakeTimes struct {
 	syn, synAck []time.Time
+	// first holds the first SYN and SYN-ACK time: most flows see one of
+	// each, and then the slices need no allocation of their own.
+	first [2]time.Time
 }
 
 // conn is the live replay state of one flow. It is kept small (no Flow
@@ -250,7 +253,9 @@ func (c *conn) trackHandshake(p *Packet, d int) {
 
 func (c *conn) handshakeTimes() *handshakeTimes {
 	if c.times == nil {
-		c.times = &handshakeTimes{}
+		h := &handshakeTimes{}
+		h.syn, h.synAck = h.first[0:0:1], h.first[1:1:2]
+		c.times = h
 	}
 	return c.times
 }

@@ -3,6 +3,7 @@ package flow
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"net/netip"
 )
 
@@ -22,6 +23,9 @@ type flowKey struct {
 
 // keyOf returns p's canonical key and whether p's source is the key's a side.
 func keyOf(p *Packet) (flowKey, bool) {
+	if s, d := p.Src.Addr(), p.Dst.Addr(); s.Is4() && d.Is4() {
+		return keyOf4(s.As4(), p.Src.Port(), d.As4(), p.Dst.Port())
+	}
 	src, dst := p.Src.Addr().Unmap(), p.Dst.Addr().Unmap()
 	sa, da := src.As16(), dst.As16()
 	sp, dp := p.Src.Port(), p.Dst.Port()
@@ -35,6 +39,22 @@ func keyOf(p *Packet) (flowKey, bool) {
 	}
 	k.a, k.aPort, k.b, k.bPort = da, dp, sa, sp
 	return k, false
+}
+
+// keyOf4 is keyOf for two IPv4 endpoints, the common case: the addresses
+// compare as big-endian integers, and are stored IPv4-mapped.
+func keyOf4(s [4]byte, sp uint16, d [4]byte, dp uint16) (flowKey, bool) {
+	si, di := binary.BigEndian.Uint32(s[:]), binary.BigEndian.Uint32(d[:])
+	k := flowKey{family: 4}
+	srcIsA := si < di || si == di && sp < dp
+	if !srcIsA {
+		s, d, sp, dp = d, s, dp, sp
+	}
+	k.a[10], k.a[11], k.b[10], k.b[11] = 0xff, 0xff, 0xff, 0xff
+	copy(k.a[12:], s[:])
+	copy(k.b[12:], d[:])
+	k.aPort, k.bPort = sp, dp
+	return k, srcIsA
 }
 
 func less(a [16]byte, ap uint16, b [16]byte, bp uint16) bool {

@@ -1,7 +1,6 @@
 package flow
 
 import (
-	"bytes"
 	"encoding/binary"
 )
 
@@ -18,33 +17,52 @@ const headLen = 16
 // can pass as a request (its correlation id reads as api key 0 and a small
 // version), so a responder's "kafka-request" means "Kafka framing".
 func ClassifyPayload(b []byte) Payload {
+	var box payloadBox
+	box.classify(b)
+	return box.p
+}
+
+// payloadBox holds a Payload and what it points to in one allocation: a
+// flow's first payload is classified once per side, on the hot path.
+type payloadBox struct {
+	p     Payload
+	kafka KafkaRequest
+	head  [headLen]byte
+}
+
+// classify fills box.p from b, as ClassifyPayload describes.
+func (box *payloadBox) classify(b []byte) {
+	p := &box.p
 	if len(b) == 0 {
-		return Payload{Class: PayloadNone}
+		*p = Payload{Class: PayloadNone}
+		return
 	}
-	p := Payload{Class: PayloadOther, Head: bytes.Clone(b[:min(headLen, len(b))])}
+	n := copy(box.head[:], b)
+	*p = Payload{Class: PayloadOther, Head: box.head[:n:n]}
 	if rec, ok := parseTLSRecord(b); ok {
 		p.Class, p.TLS = PayloadTLSOther, rec
 		if rec.ContentType == tlsHandshake && rec.HandshakeType == tlsClientHello {
 			p.Class = PayloadTLSClientHello
 		}
-		return p
+		return
 	}
-	if req, ok := parseKafkaRequest(b); ok {
-		p.Class, p.Kafka = PayloadKafkaRequest, req
+	if parseKafkaRequest(b, &box.kafka) {
+		p.Class, p.Kafka = PayloadKafkaRequest, &box.kafka
 	}
-	return p
 }
 
 // firstPayload classifies the first payload packet of one side. A packet
 // whose payload the snaplen cut away entirely is "other": something was sent,
 // nothing can say what (Flow.Truncated tells why).
 func firstPayload(p *Packet) *Payload {
-	pl := ClassifyPayload(p.Payload)
+	box := new(payloadBox)
+	box.classify(p.Payload)
+	pl := &box.p
 	if pl.Class == PayloadNone {
 		pl.Class = PayloadOther
 	}
 	pl.Frame = p.Frame
-	return &pl
+	return pl
 }
 
 // Kafka request header bounds. A request is at least the v1 header (api key,
@@ -63,11 +81,11 @@ const (
 // api_version, correlation_id, nullable client_id). Every field must be in
 // range and the captured client id bytes printable, so random bytes pass
 // about once in 10^8 tries.
-func parseKafkaRequest(b []byte) (*KafkaRequest, bool) {
+func parseKafkaRequest(b []byte, r *KafkaRequest) bool {
 	if len(b) < kafkaHeaderLen {
-		return nil, false
+		return false
 	}
-	r := &KafkaRequest{
+	*r = KafkaRequest{
 		Size:          int32(binary.BigEndian.Uint32(b)),
 		APIKey:        int16(binary.BigEndian.Uint16(b[4:])),
 		APIVersion:    int16(binary.BigEndian.Uint16(b[6:])),
@@ -80,10 +98,10 @@ func parseKafkaRequest(b []byte) (*KafkaRequest, bool) {
 		r.APIVersion < 0 || r.APIVersion > maxAPIVersion,
 		r.CorrelationID < 0,
 		idLen < -1 || idLen > int(r.Size)-minKafkaRequest:
-		return nil, false
+		return false
 	}
 	if idLen <= 0 {
-		return r, true
+		return true
 	}
 	id := b[kafkaHeaderLen:]
 	if len(id) > idLen {
@@ -91,9 +109,9 @@ func parseKafkaRequest(b []byte) (*KafkaRequest, bool) {
 	}
 	for _, c := range id {
 		if c < 0x20 || c > 0x7e {
-			return nil, false
+			return false
 		}
 	}
 	r.ClientID = string(id)
-	return r, true
+	return true
 }

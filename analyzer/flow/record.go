@@ -41,7 +41,7 @@ func (c *conn) record(capture string) *Flow {
 		Truncated:     c.truncated,
 	}
 	if c.times != nil {
-		f.SynTimes, f.SynAckTimes = c.times.syn, c.times.synAck
+		f.SynTimes, f.SynAckTimes = orNil(c.times.syn), orNil(c.times.synAck)
 	}
 	for i := range c.sides {
 		f.FirstPayload[i] = Payload{Class: PayloadNone}
@@ -76,6 +76,14 @@ func (c *conn) recordMACs(f *Flow) {
 			f.ReplyMACMismatch = true
 		}
 	}
+}
+
+// orNil keeps "none seen" a nil slice, as before the times were pre-sized.
+func orNil(ts []time.Time) []time.Time {
+	if len(ts) == 0 {
+		return nil
+	}
+	return ts
 }
 
 func roleName(d int8) string {

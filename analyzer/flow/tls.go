@@ -22,10 +22,12 @@ func parseTLSRecord(b []byte) (*TLSRecord, bool) {
 	if len(b) < 3 {
 		return nil, false
 	}
-	rec := &TLSRecord{ContentType: b[0], Version: uint16(b[1])<<8 | uint16(b[2])}
-	if rec.ContentType < 20 || rec.ContentType > 23 || rec.Version < 0x0300 || rec.Version > 0x0304 {
+	// Validate before allocating: nearly every first payload is not TLS.
+	ct, ver := b[0], uint16(b[1])<<8|uint16(b[2])
+	if ct < 20 || ct > 23 || ver < 0x0300 || ver > 0x0304 {
 		return nil, false
 	}
+	rec := &TLSRecord{ContentType: ct, Version: ver}
 	if len(b) < 5 {
 		return rec, rec.ContentType == tlsHandshake
 	}

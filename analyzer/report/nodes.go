@@ -65,6 +65,13 @@ func buildNodes(inc *analyzer.Incident, findings []Finding) []Node {
 	for _, f := range inc.Flows {
 		ix.countFlow(f)
 	}
+	// Tallied flows are counted at their server; their clients' ephemeral
+	// endpoints are not kept (see analyzer.RetainAllFlows).
+	for _, t := range inc.FlowTallies {
+		if nd := ix.byAddr[t.Resp]; nd != nil {
+			nd.Flows[stateOrOTH(t.State)] += t.Count
+		}
+	}
 	sort.SliceStable(ix.nodes, func(i, j int) bool { return nodeLess(ix.nodes[i], ix.nodes[j]) })
 	out := make([]Node, 0, len(ix.nodes))
 	for _, nd := range ix.nodes {

@@ -262,9 +262,12 @@ func buildFinding(f *analyzer.Finding) Finding {
 }
 
 func buildFlowSummary(inc *analyzer.Incident) FlowSummary {
-	s := FlowSummary{Total: len(inc.Flows), ByState: map[string]int{}}
+	s := FlowSummary{Total: inc.FlowCount(), ByState: map[string]int{}}
 	for _, f := range inc.Flows {
 		s.ByState[stateOrOTH(f.State)]++
+	}
+	for _, t := range inc.FlowTallies {
+		s.ByState[stateOrOTH(t.State)] += t.Count
 	}
 	return s
 }

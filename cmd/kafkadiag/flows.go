@@ -34,7 +34,7 @@ Examples:
 // Run replays the captures and writes the flows. Inputs that could not be
 // read are listed on stderr; it fails (exit 2) only when none could.
 func (c *FlowsCmd) Run(e *env) error {
-	inc, err := analyzer.Collect(context.Background(), c.Paths, analyzer.Options{Stdin: e.stdin}, parsers.All())
+	inc, err := analyzer.Collect(context.Background(), c.Paths, analyzer.Options{Stdin: e.stdin, KeepAllFlows: true}, parsers.All())
 	if inc != nil {
 		reportInputs(e.stderr, inc.Inputs)
 	}

@@ -33,6 +33,10 @@ type LineDecoder struct {
 	sink analyzer.Sink
 	// stats is what Parse reports; LineDecoder callers may ignore it.
 	stats analyzer.Stats
+	// noKeyword is set by Parse while it hands over a line its reading
+	// stage found no keyword in: no part of that line can be interesting,
+	// so the decoder skips the scan. False for LineDecoder's own callers.
+	noKeyword bool
 
 	hdr header
 	// slots hold the pending entries: one per docker compose service, so
@@ -201,7 +205,7 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 	}
 	// The server lifecycle loggers print a handful of short lines, some
 	// ("starting") with no keyword at all: keep them all.
-	e.candidate = interesting(e.msg) || (bytes.HasPrefix(e.logger, []byte("kafka.server.")) && bytes.HasSuffix(e.logger, []byte("Server")))
+	e.candidate = (!d.noKeyword && interesting(e.msg)) || (bytes.HasPrefix(e.logger, []byte("kafka.server.")) && bytes.HasSuffix(e.logger, []byte("Server")))
 }
 
 // continuation attaches a non-header line to the pending entry.
@@ -237,10 +241,10 @@ func (d *LineDecoder) continuation(loc analyzer.Location, line []byte) bool {
 		e.configLine(t)
 		return true
 	case bytes.HasPrefix(t, []byte("Caused by: ")):
-		e.exception(t[len("Caused by: "):])
+		e.exception(t[len("Caused by: "):], !d.noKeyword)
 		return true
 	case len(t) == len(line) && isExceptionLine(t):
-		e.exception(t)
+		e.exception(t, !d.noKeyword)
 		return true
 	case looksLikeRecord(line):
 		d.finish(e)
@@ -318,8 +322,9 @@ func (e *entry) reset() {
 }
 
 // exception keeps an exception line ("java.io.IOException: msg").
-func (e *entry) exception(t []byte) {
-	if interesting(t) {
+// scan is false when the line is known to hold no keyword.
+func (e *entry) exception(t []byte, scan bool) {
+	if scan && interesting(t) {
 		e.candidate = true
 	}
 	if bytes.HasPrefix(t, []byte("org.apache.kafka.")) {

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"time"
 
@@ -53,29 +52,31 @@ func (Parser) Sniff(head []byte) bool {
 	return false
 }
 
-// Parse streams src line by line through a LineDecoder.
+// Parse streams src line by line through a LineDecoder. Two goroutines
+// share the work (see lineBatch): one splits lines and runs the keyword
+// pre-filter, the other decodes.
 func (Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sink) (analyzer.Stats, error) {
 	d := NewLineDecoder(src, sink)
-	lr := lineReader{r: src.R}
 	loc := analyzer.Location{Path: src.Path}
+	full, free := make(chan *lineBatch, linePool), make(chan *lineBatch, linePool)
+	for range linePool {
+		free <- &lineBatch{arena: make([]byte, 0, lineArena), lines: make([]batchLine, 0, batchLines)}
+	}
+	go readLines(ctx, src, full, free)
 	var err error
-	for {
-		line, cut, rerr := lr.next()
-		if rerr != nil {
-			if !errors.Is(rerr, io.EOF) {
-				err = fmt.Errorf("%s: line %d: %w", src.Path, loc.Line+1, rerr)
+	for b := range full {
+		for _, l := range b.lines {
+			loc.Line++
+			if l.cut {
+				d.problem(loc, "line longer than %d bytes, cut", MaxLineLen)
 			}
-			break
+			d.noKeyword = !l.keyword
+			d.line(loc, time.Time{}, src.Host, b.arena[l.start:l.end])
 		}
-		loc.Line++
-		if cut {
-			d.problem(loc, "line longer than %d bytes, cut", MaxLineLen)
-		}
-		d.line(loc, time.Time{}, src.Host, line)
-		if loc.Line%4096 == 0 && ctx.Err() != nil {
-			err = fmt.Errorf("%s: line %d: %w", src.Path, loc.Line, ctx.Err())
-			break
-		}
+		d.noKeyword = false
+		err = b.err
+		b.arena, b.lines, b.err = b.arena[:0], b.lines[:0], nil
+		free <- b
 	}
 	d.Flush()
 	return d.Stats(), err

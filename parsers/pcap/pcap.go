@@ -41,7 +41,7 @@ func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.
 	}
 	tab := flow.NewTable(src.Path, sink.Flow, p.Flows)
 	rp := newReplay(cf)
-	err = rp.run(ctx, tab.Add, func(a *flow.ARP) {
+	err = rp.pipeline(ctx, tab.Add, func(a *flow.ARP) {
 		sink.ARP(analyzer.CapturedARP{Capture: src.Path, ARP: *a})
 	})
 	tab.Flush()
@@ -75,33 +75,49 @@ func (rp *replay) run(ctx context.Context, tcp func(*flow.Packet), arp func(*flo
 				return err
 			}
 		}
-		data, ci, err := rp.cf.rec.ZeroCopyReadPacketData()
-		if err == io.EOF {
+		v, err := rp.read()
+		switch {
+		case err != nil:
+			return err
+		case v == frameEnd:
 			return nil
-		}
-		frame := rp.frames + 1
-		if err != nil {
-			return fmt.Errorf("frame %d: %w", frame, describeReadErr(err))
-		}
-		rp.frames = frame
-		lt := rp.cf.linkOf(&ci)
-		rp.noteLink(lt)
-		switch rp.dec.decode(data, lt) {
-		case frameTCP:
-			pkt := &rp.dec.pkt
-			pkt.Frame, pkt.Time = frame, ci.Timestamp
-			tcp(pkt)
-		case frameARP:
-			if a, ok := rp.dec.arpRecord(frame); ok {
-				a.Time = ci.Timestamp
+		case v == frameTCP:
+			tcp(&rp.dec.pkt)
+		case v == frameARP:
+			if a, ok := rp.dec.arpRecord(rp.frames); ok {
+				a.Time = rp.dec.pkt.Time
 				arp(&a)
 			}
-		case frameBadLink:
-			rp.badLinks[lt]++
-		case frameDamaged:
-			rp.damaged++
 		}
 	}
+}
+
+// read reads and decodes the next record and counts it. For frameTCP the
+// segment is in rp.dec.pkt, its slices valid until the next read; for
+// frameARP the ARP layer is in rp.dec and rp.dec.pkt.Time is its time.
+// frameEnd means the capture ended cleanly.
+func (rp *replay) read() (verdict, error) {
+	data, ci, err := rp.cf.rec.ZeroCopyReadPacketData()
+	if err == io.EOF {
+		return frameEnd, nil
+	}
+	frame := rp.frames + 1
+	if err != nil {
+		return frameEnd, fmt.Errorf("frame %d: %w", frame, describeReadErr(err))
+	}
+	rp.frames = frame
+	lt := rp.cf.linkOf(&ci)
+	rp.noteLink(lt)
+	v := rp.dec.decode(data, lt)
+	switch v {
+	case frameTCP, frameARP:
+		rp.dec.pkt.Frame, rp.dec.pkt.Time = frame, ci.Timestamp
+	case frameBadLink:
+		rp.badLinks[lt]++
+	case frameDamaged:
+		rp.damaged++
+	}
+	return v, nil
 }
 
 func (rp *replay) noteLink(lt layers.LinkType) {

@@ -1,0 +1,169 @@
+package analyzer
+
+import (
+	"cmp"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// Flow retention. A busy broker's capture holds millions of flows, almost
+// all plain healthy ones: handshake, Kafka requests, a clean close. Keeping
+// each as a *flow.Flow costs hundreds of bytes, so on large captures the
+// collector keeps only what a rule can use and tallies the rest:
+//
+//   - Every flow while fewer than RetainAllFlows have been seen: small and
+//     medium captures (every fixture, most incidents) keep every flow, so
+//     the rules see exactly what they would without the policy.
+//   - Past that, every flow that is not plain healthy (see plainHealthy):
+//     REJ, S0, RST*, SH/SHR/OTH, retransmitted SYNs or SYN-ACKs, MAC
+//     mismatch, zero windows, non-Kafka or TLS first payloads, a long idle
+//     gap, or a close the server started (a broker restart ends many
+//     connections from its side at once).
+//   - Plain healthy flows a rule reads as context: the first
+//     retainSamplePerServer per capture and server endpoint (a connection
+//     that worked: advertised listeners, clock pairs), and up to
+//     retainAfterRefusal starting within retainRefusalWindow after a
+//     refusal to the same endpoint (the reconnects that end an outage),
+//     past the first two at most retainAfterRefusals in all per endpoint,
+//     so a capture where refusals never stop keeps at most two healthy
+//     flows per refusal. Past that cap a broker-restart finding may count
+//     fewer reconnects than a run with every flow kept.
+//   - Every other flow is counted in a FlowTally per capture, server
+//     endpoint and state (count, first start, last end, bytes), so flow
+//     totals, per-state and per-node counts stay exact.
+const (
+	// RetainAllFlows is how many flows are kept unconditionally.
+	RetainAllFlows = 1 << 14
+	// retainSamplePerServer healthy flows are kept per capture and server.
+	retainSamplePerServer = 8
+	// retainAfterRefusal bounds the healthy flows kept after one refusal;
+	// retainRefusalWindow must cover the broker-restart rule's reconnect
+	// search (refusals within 5 min, reconnects within 30 s).
+	retainAfterRefusal = 64
+	// retainFirstAfterRefusal flows after each refusal are kept whatever
+	// the cap: the first connection that works again ends an outage, and
+	// other rules (idle resets) skip what falls inside one.
+	retainFirstAfterRefusal = 2
+	retainAfterRefusals     = 1024
+	retainRefusalWindow     = 10 * time.Minute
+	// retainMaxIdle: a healthy flow with a longer silence is kept (an idle
+	// gap is what middlebox timeouts act on).
+	retainMaxIdle = time.Minute
+)
+
+// serverKey names one server endpoint within one capture.
+type serverKey struct {
+	capture string
+	resp    netip.AddrPort
+}
+
+// serverRetention is what the policy remembers per server endpoint.
+type serverRetention struct {
+	sampled     int
+	lastRefusal time.Time // latest start of a REJ flow, zero if none
+	afterRef    int       // healthy flows kept since lastRefusal
+	afterRefs   int       // healthy flows kept after any refusal
+	tallies     map[string]*FlowTally
+}
+
+// flowRetention decides, flow by flow, what the collector keeps.
+type flowRetention struct {
+	seen    int
+	servers map[serverKey]*serverRetention
+}
+
+// keep reports whether f is kept; when not, it is tallied.
+func (r *flowRetention) keep(f *flow.Flow) bool {
+	r.seen++
+	if r.servers == nil {
+		r.servers = map[serverKey]*serverRetention{}
+	}
+	k := serverKey{f.Capture, f.Resp}
+	s := r.servers[k]
+	if s == nil {
+		s = &serverRetention{}
+		r.servers[k] = s
+	}
+	if f.State == "REJ" && f.Start.After(s.lastRefusal) {
+		s.lastRefusal, s.afterRef = f.Start, 0
+	}
+	if r.seen <= RetainAllFlows || !plainHealthy(f) {
+		return true
+	}
+	if s.sampled < retainSamplePerServer {
+		s.sampled++
+		return true
+	}
+	if !s.lastRefusal.IsZero() && f.Start.After(s.lastRefusal) &&
+		f.Start.Sub(s.lastRefusal) <= retainRefusalWindow &&
+		(s.afterRef < retainFirstAfterRefusal || s.afterRef < retainAfterRefusal && s.afterRefs < retainAfterRefusals) {
+		s.afterRef++
+		s.afterRefs++
+		return true
+	}
+	s.tally(f)
+	return false
+}
+
+func (s *serverRetention) tally(f *flow.Flow) {
+	if s.tallies == nil {
+		s.tallies = map[string]*FlowTally{}
+	}
+	t := s.tallies[f.State]
+	if t == nil {
+		t = &FlowTally{Capture: f.Capture, Resp: f.Resp, State: f.State, First: f.Start, Last: f.End}
+		s.tallies[f.State] = t
+	}
+	t.Count++
+	if f.Start.Before(t.First) {
+		t.First = f.Start
+	}
+	if f.End.After(t.Last) {
+		t.Last = f.End
+	}
+	t.OrigBytes += f.OrigBytes
+	t.RespBytes += f.RespBytes
+}
+
+// tallies returns every tally, sorted by capture, server and state.
+func (r *flowRetention) tallies() []FlowTally {
+	var out []FlowTally
+	for _, s := range r.servers {
+		for _, t := range s.tallies {
+			out = append(out, *t)
+		}
+	}
+	slices.SortFunc(out, func(a, b FlowTally) int {
+		return cmp.Or(cmp.Compare(a.Capture, b.Capture), a.Resp.Compare(b.Resp), cmp.Compare(a.State, b.State))
+	})
+	return out
+}
+
+// plainHealthy reports whether f is an ordinary working connection no rule
+// reports on: handshake once, Kafka (or nothing) from the client, nothing
+// TLS either way, closed by the client or still open, no reset, no zero
+// window, no mismatched MAC, no long silence.
+func plainHealthy(f *flow.Flow) bool {
+	if f.State != "SF" && f.State != "S1" {
+		return false
+	}
+	if !f.HandshakeDone || f.SYNs != 1 || f.SynAcks != 1 || f.RST != nil || f.RSTBy != "" || f.FINBy == "resp" {
+		return false
+	}
+	if f.ReplyMACMismatch || f.ZeroWindows != [2]int{} || f.MaxIdle >= retainMaxIdle {
+		return false
+	}
+	switch f.FirstPayload[0].Class {
+	case "", flow.PayloadNone, flow.PayloadKafkaRequest:
+	default:
+		return false
+	}
+	switch f.FirstPayload[1].Class {
+	case "", flow.PayloadNone, flow.PayloadOther:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,63 @@
+package kafkalog
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+)
+
+// TestPipelineMatchesLineByLine: Parse (two stages, the reading stage's
+// keyword flag skipping the decoder's scan) finds exactly what a
+// LineDecoder fed line by line without the flag finds, on every fixture.
+func TestPipelineMatchesLineByLine(t *testing.T) {
+	names, err := filepath.Glob(filepath.Join("testdata", "*.log"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, path := range names {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			got, gotStats := parseFile(t, name)
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := &recorder{}
+			src := &analyzer.Source{Path: name, R: bufio.NewReader(bytes.NewReader(data)), Zone: time.UTC}
+			d := NewLineDecoder(src, want)
+			lr := lineReader{r: src.R}
+			loc := analyzer.Location{Path: name}
+			for {
+				line, _, err := lr.next()
+				if err != nil {
+					break
+				}
+				loc.Line++
+				d.line(loc, time.Time{}, "", line)
+			}
+			d.Flush()
+			if diff := cmp.Diff(describeAll(want.events), describeAll(got.events)); diff != "" {
+				t.Errorf("events (-line by line +pipeline):\n%s", diff)
+			}
+			if gotStats.Lines != d.Stats().Lines || gotStats.Events != d.Stats().Events {
+				t.Errorf("stats: pipeline %d lines %d events, line by line %d lines %d events",
+					gotStats.Lines, gotStats.Events, d.Stats().Lines, d.Stats().Events)
+			}
+		})
+	}
+}
+
+func describeAll(events []analyzer.Event) []string {
+	out := make([]string, len(events))
+	for i, e := range events {
+		out[i] = describe(e)
+	}
+	return out
+}

@@ -1,0 +1,115 @@
+package pcap
+
+import (
+	"context"
+
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// The replay runs as two stages on two goroutines: one reads and decodes
+// records into batches, the other replays the batches into the flow table.
+// Batches, not single packets, cross the channel, so the hand-over costs a
+// few nanoseconds per packet; a fixed pool of batches is recycled, so the
+// steady state allocates nothing. Order is kept: one producer, one
+// consumer, one FIFO channel.
+const (
+	batchPackets  = 1024    // packets per batch
+	batchArena    = 1 << 19 // bytes of payload and MACs a batch holds before it is sent
+	batchesInPool = 4       // batches in flight: enough to keep both stages busy
+)
+
+// batch is a run of decoded frames. The packets' Payload and MAC slices
+// point into arena: the reader's own buffer is reused at the next record.
+type batch struct {
+	arena []byte
+	pkts  []flow.Packet
+	arps  []flow.ARP // ARP records copy their own slices
+	// err, on the last batch, is why reading stopped (nil at the end).
+	err error
+}
+
+// pipeline is run on two goroutines: tcp and arp are called on the caller's
+// goroutine, in capture order, with the same contract as run. The replay's
+// counters are final when it returns.
+func (rp *replay) pipeline(ctx context.Context, tcp func(*flow.Packet), arp func(*flow.ARP)) error {
+	full := make(chan *batch, batchesInPool)
+	free := make(chan *batch, batchesInPool)
+	for range batchesInPool {
+		free <- &batch{arena: make([]byte, 0, batchArena), pkts: make([]flow.Packet, 0, batchPackets)}
+	}
+	go rp.produce(ctx, full, free)
+	var err error
+	for b := range full {
+		for i := range b.pkts {
+			tcp(&b.pkts[i])
+		}
+		for i := range b.arps {
+			arp(&b.arps[i])
+		}
+		err = b.err
+		b.arena, b.pkts, b.arps, b.err = b.arena[:0], b.pkts[:0], b.arps[:0], nil
+		free <- b
+	}
+	return err
+}
+
+// produce reads every record into batches sent on full, taking empty ones
+// from free, and closes full at the end.
+func (rp *replay) produce(ctx context.Context, full chan<- *batch, free <-chan *batch) {
+	defer close(full)
+	b := <-free
+	for {
+		if rp.frames%ctxCheckEvery == 0 {
+			if b.err = ctx.Err(); b.err != nil {
+				break
+			}
+		}
+		v, err := rp.read()
+		if err != nil || v == frameEnd {
+			b.err = err
+			break
+		}
+		switch v {
+		case frameTCP:
+			p := &rp.dec.pkt
+			need := len(p.Payload) + len(p.SrcMAC) + len(p.DstMAC)
+			if len(b.pkts) == cap(b.pkts) || len(b.arena)+need > cap(b.arena) {
+				full <- b
+				b = <-free
+			}
+			b.pkts = append(b.pkts, *p)
+			b.keep(&b.pkts[len(b.pkts)-1])
+		case frameARP:
+			if a, ok := rp.dec.arpRecord(rp.frames); ok {
+				if len(b.arps) == batchPackets {
+					full <- b
+					b = <-free
+				}
+				a.Time = rp.dec.pkt.Time
+				b.arps = append(b.arps, a)
+			}
+		}
+	}
+	full <- b
+}
+
+// keep copies the slices of p into the arena and points p at the copies. A
+// payload larger than the arena's room gets its own allocation (only
+// super-frames near MaxFrame).
+func (b *batch) keep(p *flow.Packet) {
+	p.Payload = b.copy(p.Payload)
+	p.SrcMAC = b.copy(p.SrcMAC)
+	p.DstMAC = b.copy(p.DstMAC)
+}
+
+func (b *batch) copy(s []byte) []byte {
+	if s == nil {
+		return nil
+	}
+	if len(b.arena)+len(s) > cap(b.arena) {
+		return append([]byte(nil), s...)
+	}
+	start := len(b.arena)
+	b.arena = append(b.arena, s...)
+	return b.arena[start:len(b.arena):len(b.arena)]
+}
