@@ -20,7 +20,7 @@ import (
 type AnalyzeCmd struct {
 	Format   string   `enum:"text,json,markdown,html" default:"text" help:"Report format: ${enum}."`
 	Output   string   `short:"o" type:"path" placeholder:"FILE" help:"Write the report to FILE instead of standard output (atomically: a reader never sees half a report)."`
-	TZ       string   `name:"tz" default:"UTC" placeholder:"ZONE" help:"Zone for log times printed without one, and for times in text and Markdown reports (IANA name, e.g. Europe/Berlin; default UTC)."`
+	TZ       string   `name:"tz" default:"UTC" placeholder:"ZONE" help:"Zone for log times printed without one, and for times in text, Markdown and HTML reports (JSON is always UTC) (IANA name, e.g. Europe/Berlin; default UTC)."`
 	FailOn   string   `enum:"none,info,warning,critical" default:"warning" help:"Exit 1 when a finding is at or above this severity: ${enum}."`
 	Timeline bool     `help:"Also print the merged timeline of all inputs (in JSON: a \"timeline\" array)."`
 	Paths    []string `arg:"" name:"path" help:"Files, folders, bundles (.tar, .tgz, .zip, .gz), or - for standard input."`
