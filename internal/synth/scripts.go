@@ -123,8 +123,8 @@ func (g *generator) healthy(s *script, at time.Time) {
 	c := g.open(s, at)
 	c.handshake()
 	for i, n := 0, 1+g.rng.IntN(6); i < n; i++ {
-		c.cli(pshF|ackF, kafkaRequest(int16(g.rng.IntN(4)), int32(i), 40+g.rng.IntN(300)), time.Duration(g.rng.IntN(5000))*time.Microsecond)
-		c.srv(pshF|ackF, payload(60+g.rng.IntN(600)), c.rtt())
+		c.cli(pshF|ackF, kafkaRequest(int16(g.rng.IntN(4)), int32(i), 100+g.rng.IntN(300)), time.Duration(g.rng.IntN(5000))*time.Microsecond)
+		c.srv(pshF|ackF, payload(200+g.rng.IntN(1600)), c.rtt())
 		c.cli(ackF, nil, c.rtt()/4)
 	}
 	c.cli(finF|ackF, nil, time.Millisecond)
