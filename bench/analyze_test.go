@@ -200,9 +200,9 @@ func TestAnalyzeLogFindsPlanted(t *testing.T) {
 // are the same as when every flow is kept.
 func TestRetentionKeepsFindings(t *testing.T) {
 	if testing.Short() {
-		t.Skip("generates a 96 MiB capture")
+		t.Skip("generates a 160 MiB capture")
 	}
-	path, planted := writeCapture(t, 96<<20)
+	path, planted := writeCapture(t, 160<<20)
 	if planted.Flows <= analyzer.RetainAllFlows*3/2 {
 		t.Fatalf("capture has %d flows, too few to exercise retention", planted.Flows)
 	}
