@@ -64,6 +64,11 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 		// The client sees a broker vanish; a network fault that resets and
 		// then refuses (a failover VIP, a host firewall) reads the same.
 		base = 0.45
+		if o.IdleLoss {
+			// Only a bare "Node N disconnected.": the client could
+			// also have closed it, or a device in the path.
+			base = 0.4
+		}
 	}
 	if o.OOM {
 		base = 0.75
@@ -186,6 +191,11 @@ func outageHow(o *outage) string {
 		how = "a clean, logged shutdown and restart"
 	case o.Kinds[kindJournal] || o.Kinds[kindBrokerLog]:
 		how = "a stop and start of the broker service"
+	case o.Kinds[kindClientLog] && !o.Kinds[kindPackets] && o.IdleLoss:
+		how = fmt.Sprintf("an established connection with nothing in flight was closed under the client and the next %s failed at once with nothing listening", plural(o.Failures, "reconnect"))
+		if !o.End.IsZero() && o.Signs[len(o.Signs)-1].Kind == analyzer.Connected {
+			how += ", until the client connected again"
+		}
 	case o.Kinds[kindClientLog] && !o.Kinds[kindPackets]:
 		how = fmt.Sprintf("a connection that was carrying requests was lost and the next %s failed at once with nothing listening", plural(o.Failures, "reconnect"))
 		if !o.End.IsZero() && o.Signs[len(o.Signs)-1].Kind == analyzer.Connected {
