@@ -33,7 +33,8 @@ func (BrokerRestart) Meta() analyzer.RuleMeta { return brokerRestartMeta }
 func (BrokerRestart) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	clock := estimateClockOffset(inc)
 	var out []analyzer.Finding
-	for _, o := range brokerOutages(inc, clock) {
+	outs := brokerOutages(inc, clock)
+	for _, o := range outs {
 		if o.OOM {
 			continue
 		}
@@ -48,6 +49,9 @@ func (BrokerRestart) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 			f.Summary += " No client in the inputs was affected."
 		}
 		out = append(out, f)
+	}
+	for _, b := range massCloses(inc, outs) {
+		out = append(out, massCloseNote(inc, b))
 	}
 	return out
 }
