@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -92,16 +93,15 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 		text string
 	}
 	seen := map[line]bool{}
-	for _, e := range o.Signs {
+	lines := append(append([]*analyzer.Event(nil), o.Signs...), agree...)
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].Time.Before(lines[j].Time) })
+	for _, e := range lines {
 		// One journal often arrives twice (export and JSON): show its
 		// entries once.
 		if k := (line{e.Time, e.Text}); !seen[k] {
 			seen[k] = true
 			f.AddEvidence(analyzer.EventEvidence(e))
 		}
-	}
-	for _, e := range agree {
-		f.AddEvidence(analyzer.EventEvidence(e))
 	}
 	if len(o.Closes) > 0 {
 		c := o.Closes[0]
