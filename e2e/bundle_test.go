@@ -42,7 +42,7 @@ func TestSampleBundle(t *testing.T) {
 	if top.Cause != "broker-restart" {
 		t.Errorf("findings[0] = %s, want broker-restart; all: %s", top.Cause, causeList(r))
 	}
-	if diff := cmp.Diff([]string{"packets", "broker-log", "journal"}, top.Kinds); diff != "" {
+	if diff := cmp.Diff([]string{"packets", "client-log", "broker-log", "journal"}, top.Kinds); diff != "" {
 		t.Errorf("evidence kinds (-want +got):\n%s", diff)
 	}
 	checkGolden(t, "sample-bundle", r)

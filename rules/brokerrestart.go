@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -33,7 +34,8 @@ func (BrokerRestart) Meta() analyzer.RuleMeta { return brokerRestartMeta }
 func (BrokerRestart) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	clock := estimateClockOffset(inc)
 	var out []analyzer.Finding
-	for _, o := range brokerOutages(inc, clock) {
+	outs := brokerOutages(inc, clock)
+	for _, o := range outs {
 		if o.OOM {
 			continue
 		}
@@ -48,6 +50,9 @@ func (BrokerRestart) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 			f.Summary += " No client in the inputs was affected."
 		}
 		out = append(out, f)
+	}
+	for _, b := range massCloses(inc, outs) {
+		out = append(out, massCloseNote(inc, b))
 	}
 	return out
 }
@@ -64,18 +69,33 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 		// The client sees a broker vanish; a network fault that resets and
 		// then refuses (a failover VIP, a host firewall) reads the same.
 		base = 0.45
+		if o.IdleLoss {
+			// Only a bare "Node N disconnected.": the client could
+			// also have closed it, or a device in the path.
+			base = 0.4
+		}
 	}
 	if o.OOM {
 		base = 0.75
 	}
-	f := analyzer.NewFinding(meta, agreeing(base, len(kinds)))
-	f.Kinds = kinds
+	agree := clientAgreement(inc, o)
+	all := o.Kinds
+	if len(agree) > 0 {
+		all = kindSet{kindClientLog: true}
+		for k := range o.Kinds {
+			all[k] = true
+		}
+	}
+	f := analyzer.NewFinding(meta, agreeing(base, len(all)))
+	f.Kinds = all.list()
 	type line struct {
 		t    time.Time
 		text string
 	}
 	seen := map[line]bool{}
-	for _, e := range o.Signs {
+	lines := append(append([]*analyzer.Event(nil), o.Signs...), agree...)
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].Time.Before(lines[j].Time) })
+	for _, e := range lines {
 		// One journal often arrives twice (export and JSON): show its
 		// entries once.
 		if k := (line{e.Time, e.Text}); !seen[k] {
@@ -186,6 +206,11 @@ func outageHow(o *outage) string {
 		how = "a clean, logged shutdown and restart"
 	case o.Kinds[kindJournal] || o.Kinds[kindBrokerLog]:
 		how = "a stop and start of the broker service"
+	case o.Kinds[kindClientLog] && !o.Kinds[kindPackets] && o.IdleLoss:
+		how = fmt.Sprintf("an established connection with nothing in flight was closed under the client and the next %s failed at once with nothing listening", plural(o.Failures, "reconnect"))
+		if !o.End.IsZero() && o.Signs[len(o.Signs)-1].Kind == analyzer.Connected {
+			how += ", until the client connected again"
+		}
 	case o.Kinds[kindClientLog] && !o.Kinds[kindPackets]:
 		how = fmt.Sprintf("a connection that was carrying requests was lost and the next %s failed at once with nothing listening", plural(o.Failures, "reconnect"))
 		if !o.End.IsZero() && o.Signs[len(o.Signs)-1].Kind == analyzer.Connected {
@@ -255,4 +280,95 @@ func nodeOfHost(inc *analyzer.Incident, host string) string {
 		}
 	}
 	return ""
+}
+
+// maxAgreeEvidence bounds the client lines an outage finding shows as
+// agreement; the Explains list counts them all.
+const maxAgreeEvidence = 3
+
+// clientAgreement returns the first client lines that agree with an
+// outage the broker side (journal, broker log, packets) showed: a
+// disconnect, reset or failed connect to that broker inside the outage
+// window (its grace included). Those make the client log an extra kind of
+// evidence; lines outside the window, or about another broker, do not.
+// Nil when the outage was read from the client log in the first place.
+func clientAgreement(inc *analyzer.Incident, o *outage) []*analyzer.Event {
+	if o.Kinds[kindClientLog] {
+		return nil
+	}
+	lines := inc.EventsOf(analyzer.Disconnected, analyzer.NodeDisconnected, analyzer.ConnectionReset,
+		analyzer.ConnectRefused, analyzer.ConnectFailed)
+	single := oneBrokerInView(inc, lines)
+	node := brokerNodeOf(o)
+	if node == "" {
+		node = nodeOfHost(inc, o.Host)
+	}
+	var out []*analyzer.Event
+	for _, e := range lines {
+		if !clientLine(e) || !o.covers(e.Time) {
+			continue
+		}
+		if m := brokerMatch(inc, o, node, e); m < 0 || m == 0 && !single {
+			continue
+		}
+		if out = append(out, e); len(out) == maxAgreeEvidence {
+			break
+		}
+	}
+	return out
+}
+
+func clientLine(e *analyzer.Event) bool {
+	return e.Program == "java-client" || e.Program == "librdkafka"
+}
+
+// brokerMatch says whether a client line is about the outage's broker:
+// 1 when its address, host or node id names it, -1 when one names another
+// broker, 0 when nothing tells.
+func brokerMatch(inc *analyzer.Incident, o *outage, node string, e *analyzer.Event) int {
+	if t := eventTarget(inc, e); o.Addr.IsValid() && t.IsValid() {
+		if t == o.Addr {
+			return 1
+		}
+		return -1
+	}
+	if o.Host != "" && e.NodeHost != "" {
+		if strings.EqualFold(o.Host, e.NodeHost) || strings.HasPrefix(strings.ToLower(e.NodeHost), strings.ToLower(o.Host)+".") {
+			return 1
+		}
+		return -1
+	}
+	if node != "" && e.Node != "" && !strings.HasPrefix(e.Node, "-") {
+		if e.Node == node {
+			return 1
+		}
+		return -1
+	}
+	return 0
+}
+
+// oneBrokerInView reports whether the client lines name at most one
+// broker (by address, else node id): then a line that cannot be matched
+// to the outage's broker by name is still about it.
+func oneBrokerInView(inc *analyzer.Incident, lines []*analyzer.Event) bool {
+	seen := ""
+	for _, e := range lines {
+		if !clientLine(e) {
+			continue
+		}
+		k := ""
+		if t := eventTarget(inc, e); t.IsValid() {
+			k = t.String()
+		} else if e.Node != "" && !strings.HasPrefix(e.Node, "-") {
+			k = "node " + e.Node
+		}
+		if k == "" {
+			continue
+		}
+		if seen != "" && seen != k {
+			return false
+		}
+		seen = k
+	}
+	return true
 }

@@ -60,13 +60,13 @@ func TestBrokerRestart(t *testing.T) {
 		inc  *analyzer.Incident
 		want want
 	}{
-		{"journal only", restartIncident(true, false, false), want{N: 1, Kinds: []string{"journal"}, ConfMin: 0.65, ConfMax: 0.75, Missing: true,
+		{"journal and agreeing client lines", restartIncident(true, false, false), want{N: 1, Kinds: []string{"client-log", "journal"}, ConfMin: 0.8, ConfMax: 0.9, Missing: true,
 			Contains: []string{"broker-1 was down", "refused connects (node 1, state CONNECT) ×2", "not separate causes"}}},
-		{"broker log only", restartIncident(false, true, false), want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.65, ConfMax: 0.75, Missing: true,
+		{"broker log and agreeing client lines", restartIncident(false, true, false), want{N: 1, Kinds: []string{"client-log", "broker-log"}, ConfMin: 0.8, ConfMax: 0.9, Missing: true,
 			Contains: []string{"clean, logged shutdown", "Node 1 disconnected ×1"}}},
-		{"packets only", restartIncident(false, false, true), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.45, ConfMax: 0.55, Missing: true,
+		{"packets and agreeing client lines", restartIncident(false, false, true), want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.75, ConfMax: 0.85, Missing: true,
 			Contains: []string{"3 connections closed together, 2 connects refused, 1 reconnect) show", "198.18.0.3:9092"}}},
-		{"all three", restartIncident(true, true, true), want{N: 1, Kinds: []string{"packets", "broker-log", "journal"}, ConfMin: 0.9, ConfMax: 0.95,
+		{"all three and client lines", restartIncident(true, true, true), want{N: 1, Kinds: []string{"packets", "client-log", "broker-log", "journal"}, ConfMin: 0.9, ConfMax: 0.95,
 			Contains: []string{"as the system log, the broker log and packets"}}},
 		{"an orderly stop as the inputs end, no client affected", incident([]analyzer.Event{
 			brokerLine(analyzer.SignalReceived, 100.1, 500, "[2026-03-14 10:01:40,100] INFO Terminating process due to signal SIGTERM (org.apache.kafka.common.utils.LoggingSignalHandler)"),
@@ -130,7 +130,7 @@ func TestBrokerRestartAcrossClocks(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("%d restart findings, want 1", len(got))
 	}
-	if diff := cmp.Diff([]string{"packets", "broker-log", "journal"}, got[0].Kinds); diff != "" {
+	if diff := cmp.Diff([]string{"packets", "client-log", "broker-log", "journal"}, got[0].Kinds); diff != "" {
 		t.Errorf("kinds (-want +got):\n%s", diff)
 	}
 	if !strings.Contains(got[0].Summary, "log clocks run 30 s ahead of the capture clock") {
@@ -138,5 +138,41 @@ func TestBrokerRestartAcrossClocks(t *testing.T) {
 	}
 	if refused := (ConnectionRefused{}).Evaluate(inc); len(refused) != 0 {
 		t.Errorf("connection-refused fired inside the restart: %s", refused[0].Summary)
+	}
+}
+
+// TestOutageClientAgreement: client lines count as a second kind only
+// inside the outage window and only about the broker that went down.
+func TestOutageClientAgreement(t *testing.T) {
+	journal := []analyzer.Event{
+		journalLine(analyzer.ServiceStopping, "systemd", 100, 301, "Mar 14 10:01:40 broker-1 systemd[1]: Stopping Apache Kafka Server..."),
+		journalLine(analyzer.ServiceStopped, "systemd", 104.5, 305, "Mar 14 10:01:44 broker-1 systemd[1]: Stopped Apache Kafka Server."),
+		journalLine(analyzer.ServiceStarted, "systemd", 106, 307, "Mar 14 10:01:46 broker-1 systemd[1]: Started Apache Kafka Server."),
+	}
+	otherBroker := refusedRd(105, 40)
+	otherBroker.Node, otherBroker.Addr = "2", ap("198.18.0.4:9092")
+	with := func(extra ...analyzer.Event) *analyzer.Incident {
+		// The journal's host is known as node 1 (the clients' metadata).
+		n := node1
+		n.Host = "broker-1"
+		return incident(append(append([]analyzer.Event(nil), journal...), extra...), nil, n)
+	}
+	tests := []struct {
+		name string
+		inc  *analyzer.Incident
+		want want
+	}{
+		{"refusals inside the window", with(refusedRd(105, 40), refusedRd(107, 41)),
+			want{N: 1, Kinds: []string{"client-log", "journal"}, ConfMin: 0.8, ConfMax: 0.9, Missing: true,
+				Contains: []string{"Connect to ipv4#198.18.0.3:9092 failed: Connection refused"}}},
+		{"refusals long after the window (grace included): no client was hit", with(refusedRd(300, 40), refusedRd(301, 41)),
+			want{N: 1, Kinds: []string{"journal"}, ConfMin: 0.35, ConfMax: 0.45, Missing: true}},
+		{"refusals from another broker too: only broker 1's count", with(refusedRd(105, 40), otherBroker),
+			want{N: 1, Kinds: []string{"client-log", "journal"}, ConfMin: 0.8, ConfMax: 0.9, Missing: true}},
+		{"refusals from another broker only", with(otherBroker),
+			want{N: 1, Kinds: []string{"journal"}, ConfMin: 0.65, ConfMax: 0.75, Missing: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { checkRule(t, BrokerRestart{}, tc.inc, tc.want) })
 	}
 }

@@ -34,6 +34,7 @@ func clientOutages(inc *analyzer.Incident) []*outage {
 		lost     *analyzer.Event
 		failures []*analyzer.Event
 		back     *analyzer.Event // the reconnect that ended the run, if logged
+		idle     bool            // lost had nothing in flight (idleLoss)
 	}
 	open := map[string]*run{}
 	var runs []*run
@@ -53,6 +54,10 @@ func clientOutages(inc *analyzer.Incident) []*outage {
 			delete(open, key)
 		case establishedLoss(e):
 			r := &run{lost: e}
+			open[key] = r
+			runs = append(runs, r)
+		case open[key] == nil && idleLoss(inc, i, key):
+			r := &run{lost: e, idle: true}
 			open[key] = r
 			runs = append(runs, r)
 		case e.Kind == analyzer.ConnectRefused || e.Kind == analyzer.ConnectFailed:
@@ -75,6 +80,7 @@ func clientOutages(inc *analyzer.Incident) []*outage {
 	var outs []*outage
 	for _, r := range runs {
 		if o := runOutage(inc, r.lost, r.failures, r.back, lastTime[r.lost.Source.Path]); o != nil {
+			o.IdleLoss = r.idle
 			outs = append(outs, o)
 		}
 	}
@@ -144,6 +150,35 @@ func establishedLoss(e *analyzer.Event) bool {
 		return true
 	}
 	return e.Program == "java-client" && e.Node != "" && !strings.HasPrefix(e.Node, "-")
+}
+
+// companionGap bounds the time between a Java client's "Node N
+// disconnected." and the "could not be established" it logs for the same
+// failed connect: both come from one call, well under the reconnect
+// backoff (reconnect.backoff.ms 50 ms, jitter down to 40 ms).
+const companionGap = 20 * time.Millisecond
+
+// idleLoss reports whether inc.Events[i] is a Java client losing an
+// established connection that had nothing in flight: "Node N disconnected."
+// for a broker node, not followed at once by "could not be established"
+// (which would make it the close of a failed connect, not of a live
+// connection). Java logs no cancelled request for an idle connection, so
+// this line alone is all a broker restart leaves at INFO.
+func idleLoss(inc *analyzer.Incident, i int, key string) bool {
+	e := &inc.Events[i]
+	if e.Kind != analyzer.NodeDisconnected || e.Program != "java-client" || e.Node == "" || strings.HasPrefix(e.Node, "-") {
+		return false
+	}
+	for j := i + 1; j < len(inc.Events); j++ {
+		n := &inc.Events[j]
+		if n.Time.Sub(e.Time) > companionGap {
+			break
+		}
+		if (n.Kind == analyzer.ConnectFailed || n.Kind == analyzer.ConnectRefused) && clientTargetKey(inc, n) == key {
+			return false
+		}
+	}
+	return true
 }
 
 // clientTargetKey names the broker a client event is about, per log file:

@@ -15,7 +15,14 @@ type idleSetting struct {
 	Ms     int64
 	// Source is where the value was printed; zero for a default.
 	Source analyzer.Location
+	// Old is set on a librdkafka default when the client's lines lack the
+	// "(after N ms in state S)" suffix: a librdkafka far older than v1.9.0,
+	// which added connections.max.idle.ms, so the setting does not exist.
+	Old bool
 }
+
+// rdkafkaIdleSince is the first librdkafka with connections.max.idle.ms.
+const rdkafkaIdleSince = "v1.9.0"
 
 // Defaults of connections.max.idle.ms (Kafka docs; librdkafka's 0 disables
 // its idle close).
@@ -28,6 +35,9 @@ const (
 // "540000 ms (default)".
 func (s idleSetting) describe() string {
 	if s.Source.Path == "" {
+		if s.Old {
+			return "none: this librdkafka predates the setting (added in " + rdkafkaIdleSince + ")"
+		}
 		if s.Ms == 0 {
 			return "0, librdkafka's default: disabled"
 		}
@@ -67,7 +77,7 @@ func clientIdleSettings(inc *analyzer.Incident) []idleSetting {
 	for i := range inc.Events {
 		switch inc.Events[i].Program {
 		case "librdkafka":
-			return []idleSetting{{Scope: "librdkafka", Client: inc.Events[i].Client}}
+			return []idleSetting{{Scope: "librdkafka", Client: inc.Events[i].Client, Old: oldRdkafka(inc)}}
 		case "java-client":
 			return []idleSetting{{Scope: "java client", Client: inc.Events[i].Client, Ms: javaClientIdleMs}}
 		}
@@ -86,4 +96,22 @@ func brokerIdleSetting(inc *analyzer.Incident) int64 {
 		}
 	}
 	return brokerIdleMs
+}
+
+// oldRdkafka reports whether the librdkafka lines come from a version too
+// old to print "(after N ms in state S)" on its connection failures (0.9
+// era): there are such failure lines and none carries the suffix. Those
+// versions lack connections.max.idle.ms.
+func oldRdkafka(inc *analyzer.Incident) bool {
+	failures := 0
+	for _, e := range inc.EventsOf(analyzer.Disconnected, analyzer.ConnectionReset, analyzer.ConnectRefused, analyzer.ConnectTimeout) {
+		if e.Program != "librdkafka" {
+			continue
+		}
+		if e.State != "" {
+			return false
+		}
+		failures++
+	}
+	return failures > 0
 }

@@ -25,6 +25,15 @@ func synAckUnacked(f *flow.Flow) bool {
 	return f.SynAcks >= 1 && !f.HandshakeDone && (f.SYNs >= 2 || f.SynAcks >= 2)
 }
 
+// synAckMisaddressed reports a handshake whose SYN-ACK went to a MAC the
+// client does not use: the reply cannot arrive, so the connection is lost
+// even when the capture ends before a retransmission could show it.
+// stale-arp-entry reports the same flows; counting them here too keeps the
+// two findings about the same connections and packets.
+func synAckMisaddressed(f *flow.Flow) bool {
+	return f.SynAcks >= 1 && !f.HandshakeDone && f.ReplyMACMismatch && len(f.RespDstMAC) > 0
+}
+
 // handshakeLoss is one failed connection with whatever captures saw of it.
 type handshakeLoss struct {
 	// Server is the flow from the capture that saw SYN-ACKs leave (nil when
@@ -41,7 +50,7 @@ func handshakeLosses(inc *analyzer.Incident) (joined []handshakeLoss, clientOnly
 	for _, f := range inc.Flows {
 		seen[f] = true
 		switch {
-		case synAckUnacked(f):
+		case synAckUnacked(f) || synAckMisaddressed(f):
 			l := handshakeLoss{Server: f}
 			if c := partner[f]; c != nil && c.SynAcks == 0 {
 				l.Client = c
@@ -88,5 +97,12 @@ func synText(f *flow.Flow) string {
 
 // synAckText describes a server-side flow whose SYN-ACKs went unanswered.
 func synAckText(f *flow.Flow) string {
-	return fmt.Sprintf("%s SYN ×%d in, SYN-ACK ×%d out, no ACK (client ISN %d re-sent)", flowText(f), f.SYNs, f.SynAcks, f.OrigISN)
+	why := fmt.Sprintf("client ISN %d re-sent", f.OrigISN)
+	if f.SYNs < 2 {
+		why = "the capture ends here"
+	}
+	if f.ReplyMACMismatch {
+		why += "; SYN-ACK addressed to " + f.RespDstMAC.String() + ", not the SYN's " + f.OrigMAC.String()
+	}
+	return fmt.Sprintf("%s SYN ×%d in, SYN-ACK ×%d out, no ACK (%s)", flowText(f), f.SYNs, f.SynAcks, why)
 }

@@ -138,6 +138,10 @@ func reaperNote(inc *analyzer.Incident, c idleCluster, ages []*analyzer.Event) a
 		"This is Kafka's routine idle close, not a device in the path.", seconds(time.Duration(brokerIdleSetting(inc))*time.Millisecond), describeCluster(c))
 	f.Remediation = []string{"Nothing to fix. To keep connections open, send traffic more often than connections.max.idle.ms, " +
 		"or set the client's own connections.max.idle.ms lower so the client closes first and quietly."}
+	if s := clientIdleSettings(inc); s[0].Old {
+		f.Remediation = []string{"Nothing to fix. To keep connections open, send traffic more often than the broker's connections.max.idle.ms. " +
+			"This librdkafka predates its own connections.max.idle.ms (added in " + rdkafkaIdleSince + "); after an upgrade, setting it lower lets the client close first and quietly."}
+	}
 	return f
 }
 
@@ -238,7 +242,9 @@ func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages
 		f.Summary += fmt.Sprintf(" %d of %d RSTs were forged by that device, not sent by the broker (%s).", forged, len(flows), firstWhy(flows))
 	}
 	settings := clientIdleSettings(inc)
-	if settings[0].Ms == 0 {
+	if settings[0].Old {
+		f.Summary += " This librdkafka is older than " + rdkafkaIdleSince + " (its lines lack the \"(after N ms in state …)\" suffix) and has no connections.max.idle.ms: it never closes idle connections itself, so the device fires first."
+	} else if settings[0].Ms == 0 {
 		f.Summary += fmt.Sprintf(" librdkafka never closes idle connections itself (connections.max.idle.ms = %s), so the device fires first.", settings[0].describe())
 	} else if settings[0].Ms >= device.Milliseconds() {
 		f.Summary += fmt.Sprintf(" Kafka's own idle close (connections.max.idle.ms = %s) is later, so the device fires first.", settings[0].describe())
@@ -309,6 +315,12 @@ func idleRemediation(settings []idleSetting, device time.Duration) []string {
 	for _, s := range settings {
 		if s.Ms > 0 && s.Ms < device.Milliseconds() {
 			continue // already below the device
+		}
+		if s.Old {
+			out = append(out, fmt.Sprintf("On %s set socket.keepalive.enable=true and, on its host, net.ipv4.tcp_keepalive_time below the device's ≈%s: "+
+				"this librdkafka predates connections.max.idle.ms (added in %s); upgrading it and setting connections.max.idle.ms=%d is the lasting fix.",
+				s.who(), seconds(device), rdkafkaIdleSince, safe))
+			continue
 		}
 		out = append(out, fmt.Sprintf("Set connections.max.idle.ms=%d on %s (now %s): below the device's ≈%s.",
 			safe, s.who(), s.describe(), seconds(device)))

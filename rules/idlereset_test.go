@@ -1,9 +1,13 @@
 package rules
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
@@ -105,5 +109,53 @@ func TestDeviceTimeout(t *testing.T) {
 		if got != tc.want || device != tc.device || safeIdleMs(got) != tc.safe {
 			t.Errorf("gaps %v: got %v %q %d, want %v %q %d", tc.gaps, got, device, safeIdleMs(got), tc.want, tc.device, tc.safe)
 		}
+	}
+}
+
+// oldDisconnect is a 0.9-era librdkafka "Receive failed: Disconnected":
+// no "(after N ms in state S)" suffix, so no State and no age.
+func oldDisconnect(sec float64, line int) analyzer.Event {
+	e := rdkafka(analyzer.Disconnected, sec, line, fmt.Sprintf(
+		"%%3|%d.%03d|FAIL|rdkafka#producer-1| 198.18.0.3:9092/bootstrap: Receive failed: Disconnected", at(sec).Unix(), at(sec).Nanosecond()/1e6))
+	e.Addr = ap(broker1)
+	return e
+}
+
+// TestIdleFixForOldRdkafka: a librdkafka that prints no "(after …)" suffix
+// predates connections.max.idle.ms; the fix must not name a setting it
+// lacks as the thing to set, and must offer keepalive and an upgrade.
+func TestIdleFixForOldRdkafka(t *testing.T) {
+	var old []analyzer.Event
+	for i := range 5 {
+		old = append(old, oldDisconnect(300.4*float64(i+1), 10+i))
+	}
+	newer := []analyzer.Event{disconnectedUp(371, 10, 350120), disconnectedUp(771, 11, 350090), disconnectedUp(1171, 12, 350300)}
+	tests := []struct {
+		name      string
+		inc       *analyzer.Incident
+		firstFix  string
+		forbidden string
+	}{
+		{"0.9-era lines", incident(old, nil, node1),
+			"On client rdkafka#producer-1 set socket.keepalive.enable=true and, on its host, net.ipv4.tcp_keepalive_time below the device's ≈300 s: " +
+				"this librdkafka predates connections.max.idle.ms (added in v1.9.0); upgrading it and setting connections.max.idle.ms=270000 is the lasting fix.",
+			"Set connections.max.idle.ms"},
+		{"lines with the suffix", incident(newer, nil, node1),
+			"Set connections.max.idle.ms=315000 on client rdkafka#producer-1 (now 0, librdkafka's default: disabled): below the device's ≈350 s.",
+			"predates"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := (IdleReset{}).Evaluate(tc.inc)
+			if len(got) != 1 {
+				t.Fatalf("%d findings, want 1", len(got))
+			}
+			if diff := cmp.Diff(tc.firstFix, got[0].Remediation[0]); diff != "" {
+				t.Errorf("first fix (-want +got):\n%s", diff)
+			}
+			if s := got[0].Summary + strings.Join(got[0].Remediation, " "); strings.Contains(s, tc.forbidden) {
+				t.Errorf("finding says %q: %s", tc.forbidden, s)
+			}
+		})
 	}
 }

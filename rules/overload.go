@@ -118,7 +118,7 @@ func (BrokerOverload) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 // disconnect): idle-reset explains those, not overload.
 func partOfDrop(inc *analyzer.Incident, e *analyzer.Event, drops []*analyzer.Event) bool {
 	for _, d := range drops {
-		if gap := d.Time.Sub(e.Time); gap >= 0 && gap <= 2*time.Second && eventTarget(inc, d) == eventTarget(inc, e) && d.Node == e.Node {
+		if gap := d.Time.Sub(e.Time); gap >= -2*time.Second && gap <= 2*time.Second && eventTarget(inc, d) == eventTarget(inc, e) && d.Node == e.Node {
 			return true
 		}
 	}

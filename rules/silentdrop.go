@@ -27,9 +27,19 @@ const (
 	maxDropRequests = 2
 )
 
-// silentDrops returns the librdkafka disconnects that fit the silent idle
-// drop, one per episode, or nil when they do not form the pattern.
+// silentDrops returns the disconnects that fit the silent idle drop, one
+// per episode, or nil when they do not form the pattern: librdkafka's
+// when there are any, else the Java client's (javaSilentDrops).
 func silentDrops(inc *analyzer.Incident, outs []*outage) []*analyzer.Event {
+	if drops := rdkafkaSilentDrops(inc, outs); drops != nil {
+		return drops
+	}
+	return javaSilentDrops(inc, outs)
+}
+
+// rdkafkaSilentDrops returns the librdkafka disconnects that fit the
+// silent idle drop, one per episode, or nil.
+func rdkafkaSilentDrops(inc *analyzer.Incident, outs []*outage) []*analyzer.Event {
 	var drops []*analyzer.Event
 	for _, e := range inc.EventsOf(analyzer.RequestTimeout) {
 		n, ok := timedOutRequests(e)
@@ -75,6 +85,9 @@ func timedOutRequests(e *analyzer.Event) (int, bool) {
 // RST, no capture, only timeouts; modest confidence, and the device's
 // timeout is unknown unless the broker is a service with a published one.
 func silentDropFinding(inc *analyzer.Incident, drops []*analyzer.Event) analyzer.Finding {
+	if drops[0].Program == "java-client" {
+		return javaSilentDropFinding(inc, drops)
+	}
 	kinds := kindSet{}
 	for _, e := range drops {
 		kinds.addEvent(e)

@@ -59,3 +59,23 @@ func TestStaleARP(t *testing.T) {
 		t.Fatalf("want syn-ack-lost below stale-arp-entry, got %d/%d findings", len(sal), len(arp))
 	}
 }
+
+// TestStaleARPAndSynAckLostAgree: a connection caught at the very end of
+// both captures (one SYN, one SYN-ACK to the stale MAC) counts in
+// syn-ack-lost as in stale-arp-entry, joined with its client-side flow.
+func TestStaleARPAndSynAckLostAgree(t *testing.T) {
+	early := staleFlow(":40112", 10, 5, 1111)
+	early.SYNs, early.SynAcks = 7, 9
+	late := staleFlow(":40114", 19, 30, 2222)
+	late.SYNs, late.SynAcks, late.History = 1, 1, "Sh"
+	earlyClient := s0Flow(clientPcap, client1+":40112", broker1, 10, 7, 1, 1111)
+	lateClient := s0Flow(clientPcap, client1+":40114", broker1, 19, 1, 8, 2222)
+	inc := incident(nil, []*flow.Flow{early, late, earlyClient, lateClient}, node1)
+	checkRule(t, StaleARP{}, inc, want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.8, ConfMax: 0.9, Contains: []string{"10 SYN-ACK(s)"}})
+	checkRule(t, SynAckLost{}, inc, want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.8, ConfMax: 0.85,
+		Contains: []string{"2 connections", "SYN-ACK 10 times", "2 of them went to a MAC", "client-side.pcap shows only SYNs (frames 1, 8)"}})
+	// Without the wrong MAC, one SYN-ACK at the end of a capture proves
+	// nothing: the client may have answered after the capture stopped.
+	late.ReplyMACMismatch = false
+	checkRule(t, SynAckLost{}, incident(nil, []*flow.Flow{late, lateClient}, node1), want{N: 0})
+}

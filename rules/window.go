@@ -34,6 +34,9 @@ type outage struct {
 	// Failures counts the failed reconnects of an outage seen only from a
 	// client log (Signs keeps a few of them).
 	Failures int
+	// IdleLoss is set on a client-log outage whose lost connection had
+	// nothing in flight (a Java "Node N disconnected." alone).
+	IdleLoss bool
 	// Signs are the log lines that mark the outage, in time order.
 	Signs []*analyzer.Event
 	// Closes, Refused and Reconnects are the flows that show it on the wire.
