@@ -38,7 +38,6 @@
 package journal
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"time"
@@ -170,24 +169,6 @@ func anchored(b []byte) bool {
 				return true
 			}
 		}
-	}
-	return false
-}
-
-// has reports whether b contains s without allocating.
-func has(b []byte, s string) bool {
-	if len(s) == 0 {
-		return true
-	}
-	for len(b) >= len(s) {
-		i := bytes.IndexByte(b[:len(b)-len(s)+1], s[0])
-		if i < 0 {
-			return false
-		}
-		if string(b[i:i+len(s)]) == s {
-			return true
-		}
-		b = b[i+1:]
 	}
 	return false
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
 )
 
 // pendingOOM is an `oom-kill:constraint=…,task_memcg=…,task=…,pid=…` line
@@ -18,18 +19,18 @@ type pendingOOM struct {
 // kernel maps kernel messages (mm/oom_kill.c, neighbour.c, nf_conntrack).
 func (h *handler) kernel(e *entry, msg []byte) {
 	switch {
-	case has(msg, "oom-kill:") && has(msg, "task_memcg="):
+	case text.Has(msg, "oom-kill:") && text.Has(msg, "task_memcg="):
 		h.oomContext(e, msg)
-	case has(msg, "Killed process "):
+	case text.Has(msg, "Killed process "):
 		h.oomKilled(e, msg)
-	case has(msg, "neighbor table overflow") || has(msg, "Neighbour table overflow"):
+	case text.Has(msg, "neighbor table overflow") || text.Has(msg, "Neighbour table overflow"):
 		ev := h.event(e, analyzer.NeighbourOverflow, "kernel", msg)
 		ev.Reason = "arp_cache"
-		if has(msg, "ndisc_cache") {
+		if text.Has(msg, "ndisc_cache") {
 			ev.Reason = "ndisc_cache"
 		}
 		h.sink.Event(ev)
-	case has(msg, "nf_conntrack") && has(msg, "table full"):
+	case text.Has(msg, "nf_conntrack") && text.Has(msg, "table full"):
 		ev := h.event(e, analyzer.ConntrackFull, "kernel", msg)
 		ev.Reason = "table full, dropping packet"
 		h.sink.Event(ev)

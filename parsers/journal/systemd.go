@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
 )
 
 // kafkaUnit decides whether a unit name or description (lower-cased by
@@ -14,12 +15,12 @@ import (
 // (UIs, exporters, REST proxy, Connect, MirrorMaker, schema registry,
 // ksqlDB, Cruise Control) or ZooKeeper, which is not a broker.
 func kafkaUnit(lower []byte) bool {
-	if !(has(lower, "kafka") || has(lower, "confluent-server") || has(lower, "confluent server") ||
-		has(lower, "confluent-kraft")) {
+	if !(text.Has(lower, "kafka") || text.Has(lower, "confluent-server") || text.Has(lower, "confluent server") ||
+		text.Has(lower, "confluent-kraft")) {
 		return false
 	}
 	for _, not := range notBroker {
-		if has(lower, not) {
+		if text.Has(lower, not) {
 			return false
 		}
 	}
@@ -120,9 +121,9 @@ func (h *handler) unitMessage(e *entry, msg, unit, body []byte) {
 			r = r[:i]
 		}
 		ev.Reason = string(r)
-	case has(body, "killed by the OOM killer"):
+	case text.Has(body, "killed by the OOM killer"):
 		ev = h.event(e, analyzer.OOMKill, "systemd", msg)
-	case bytes.HasPrefix(body, []byte("State '")) && has(body, "timed out. Killing"):
+	case bytes.HasPrefix(body, []byte("State '")) && text.Has(body, "timed out. Killing"):
 		ev = h.event(e, analyzer.ProcessKilled, "systemd", msg)
 		ev.Signal, ev.Reason = "KILL", "stop-timeout"
 	case bytes.HasPrefix(body, []byte("Scheduled restart job")):

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
 )
 
 // brokerRef is a librdkafka broker name split up:
@@ -127,45 +128,45 @@ func classify(fac, body []byte) classified {
 	var c classified
 	c.state, c.afterMs = afterSuffix(body)
 	switch {
-	case has(body, "Connect to ") && has(body, " failed: "):
+	case text.Has(body, "Connect to ") && text.Has(body, " failed: "):
 		c.addr = addrToken(body)
 		c.reason = reasonAfter(body, " failed: ")
 		c.kind = connectKind(c.reason)
 	case bytes.HasPrefix(body, []byte("Failed to connect to broker at ")):
 		c.reason = reasonAfter(body[len("Failed to connect to broker at "):], ": ")
 		c.kind = connectKind(c.reason)
-	case has(body, "Connection setup timed out"):
+	case text.Has(body, "Connection setup timed out"):
 		c.kind, c.reason = analyzer.ConnectTimeout, []byte("Connection setup timed out")
 	case bytes.HasPrefix(body, []byte("Failed to resolve '")):
 		c.kind, c.reason = analyzer.ResolveFailed, reasonAfter(body, "': ")
-	case has(body, "connecting to a SSL listener?"):
+	case text.Has(body, "connecting to a SSL listener?"):
 		c.kind, c.reason = analyzer.SecurityProtocolHint, []byte("SSL listener?")
-	case has(body, "connecting to a PLAINTEXT broker listener?"):
+	case text.Has(body, "connecting to a PLAINTEXT broker listener?"):
 		c.kind, c.reason = analyzer.SecurityProtocolHint, []byte("PLAINTEXT listener?")
-	case has(body, "SSL handshake failed") || has(body, "SSL routines") || string(c.state) == "SSL_HANDSHAKE":
+	case text.Has(body, "SSL handshake failed") || text.Has(body, "SSL routines") || string(c.state) == "SSL_HANDSHAKE":
 		c.kind, c.reason = analyzer.SSLHandshakeFailed, sslReason(body)
-	case has(body, "SASL authentication error") || has(body, "SASL authentication failure") ||
-		has(body, "Failed to initialize SASL") || has(body, "SASL handshake failed"):
+	case text.Has(body, "SASL authentication error") || text.Has(body, "SASL authentication failure") ||
+		text.Has(body, "Failed to initialize SASL") || text.Has(body, "SASL handshake failed"):
 		c.kind, c.reason = analyzer.SASLAuthFailed, reasonAfter(body, ": ")
 	case bytes.HasPrefix(body, []byte("Receive failed: ")) || bytes.HasPrefix(body, []byte("Send failed: ")):
 		c.reason = reasonAfter(body, "failed: ")
 		c.kind = closeKind(c.reason)
 	case bytes.HasPrefix(body, []byte("Disconnected")):
 		c.reason = reasonAfter(body, "Disconnected: ")
-		if !has(body, "Disconnected: ") {
+		if !text.Has(body, "Disconnected: ") {
 			c.reason = nil
 		}
 		c.kind = closeKind(body)
-	case has(body, "request(s) timed out: disconnect"):
+	case text.Has(body, "request(s) timed out: disconnect"):
 		c.kind, c.reason = analyzer.RequestTimeout, []byte("request(s) timed out: disconnect")
-	case bytes.HasPrefix(body, []byte("Timed out ")) && has(body, "Request") && has(body, ", timeout #"):
+	case bytes.HasPrefix(body, []byte("Timed out ")) && text.Has(body, "Request") && text.Has(body, ", timeout #"):
 		c.kind, c.reason = analyzer.RequestTimeout, requestName(body)
 		c.afterMs = timeoutAfter(body)
-	case bytes.HasPrefix(body, []byte("ApiVersionRequest failed: ")) && has(body, "Timed out"):
+	case bytes.HasPrefix(body, []byte("ApiVersionRequest failed: ")) && text.Has(body, "Timed out"):
 		c.kind, c.reason = analyzer.RequestTimeout, []byte("ApiVersionRequest")
-	case has(body, "Message timed out"):
+	case text.Has(body, "Message timed out"):
 		c.kind, c.reason = analyzer.BatchExpired, []byte("Local: Message timed out")
-	case has(body, " brokers are down"):
+	case text.Has(body, " brokers are down"):
 		c.kind, c.reason = analyzer.NodeDisconnected, brokersDown(body)
 	case string(fac) == "STATE" && bytes.HasSuffix(body, []byte("-> UP")):
 		c.kind, c.state = analyzer.Connected, []byte("UP")
@@ -173,44 +174,25 @@ func classify(fac, body []byte) classified {
 	return c
 }
 
-// has reports whether b contains s. Unlike bytes.Contains(b, []byte(s)) it
-// never allocates, whatever the length of s.
-func has(b []byte, s string) bool {
-	if len(s) == 0 {
-		return true
-	}
-	for len(b) >= len(s) {
-		i := bytes.IndexByte(b[:len(b)-len(s)+1], s[0])
-		if i < 0 {
-			return false
-		}
-		if string(b[i:i+len(s)]) == s {
-			return true
-		}
-		b = b[i+1:]
-	}
-	return false
-}
-
 // connectKind maps the strerror of a failed connect.
 func connectKind(reason []byte) analyzer.EventKind {
 	switch {
-	case has(reason, "refused"):
+	case text.Has(reason, "refused"):
 		return analyzer.ConnectRefused
-	case has(reason, "timed out") || has(reason, "Timed out"):
+	case text.Has(reason, "timed out") || text.Has(reason, "Timed out"):
 		return analyzer.ConnectTimeout
-	case has(reason, "No route to host") || has(reason, "unreachable"):
+	case text.Has(reason, "No route to host") || text.Has(reason, "unreachable"):
 		return analyzer.ConnectNoRoute
 	}
 	return analyzer.ConnectFailed
 }
 
 // closeKind maps a receive/send failure or close text.
-func closeKind(text []byte) analyzer.EventKind {
+func closeKind(msg []byte) analyzer.EventKind {
 	switch {
-	case has(text, "reset by peer") || has(text, "Connection reset"):
+	case text.Has(msg, "reset by peer") || text.Has(msg, "Connection reset"):
 		return analyzer.ConnectionReset
-	case has(text, "Broken pipe"):
+	case text.Has(msg, "Broken pipe"):
 		return analyzer.BrokenPipe
 	}
 	return analyzer.Disconnected
