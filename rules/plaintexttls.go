@@ -51,13 +51,6 @@ func (PlaintextToTLS) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		return nil
 	}
 	events := append(strong, unclearTLSEvents(inc)...)
-	kinds := kindSet{}
-	if len(flows) > 0 {
-		kinds[kindPackets] = true
-	}
-	for _, e := range events {
-		kinds.addEvent(e)
-	}
 	base := 0.55
 	switch {
 	case alerts > 0:
@@ -65,16 +58,7 @@ func (PlaintextToTLS) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	case len(strong) > 0:
 		base = 0.7
 	}
-	f := analyzer.NewFinding(plaintextToTLSMeta, agreeing(base, len(kinds)))
-	f.Kinds = kinds.list()
-	for _, fl := range flows {
-		f.AddEvidence(FlowEvidence(fl, fl.FirstPayload[0].Frame, fl.Start, plainText(fl)))
-	}
-	for _, e := range events {
-		f.AddEvidence(analyzer.EventEvidence(e))
-	}
-	var filters []string
-	f.Subjects, filters = tlsSubjects(inc, flows, events)
+	f, filters := tlsEvidence(inc, plaintextToTLSMeta, base, flows, events, 0, plainText, nil)
 	if len(filters) > 0 {
 		f.DisplayFilter = filterOr(filters)
 	}
@@ -82,7 +66,7 @@ func (PlaintextToTLS) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	switch {
 	case len(flows) == 0:
 		f.Missing = "a capture would show the client's first bytes (a Kafka request instead of a TLS ClientHello) and the broker's TLS alert"
-	case len(kinds) == 1:
+	case len(f.Kinds) == 1:
 		f.Missing = "the client's config dump (security.protocol) and the broker's \"Failed authentication … (SSL handshake failed)\" lines would confirm it"
 	}
 	f.Remediation = []string{fmt.Sprintf("Set security.protocol=SSL (or SASL_SSL) on the client%s with ssl.truststore.location / ssl.ca.location, "+

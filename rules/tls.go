@@ -325,3 +325,34 @@ func tlsGist(e *analyzer.Event) string {
 	}
 	return lineGist(e)
 }
+
+// tlsEvidence is what the three TLS rules' findings share: which kinds of
+// evidence agreed, the flows (each cited at the frame of its first payload
+// from side dir, 0 client, 1 broker) and the log lines, the subjects, and
+// the display-filter terms for the flows involved. base is the rule's
+// confidence for one kind of evidence; agreeing kinds raise it.
+func tlsEvidence(inc *analyzer.Incident, meta analyzer.RuleMeta, base float64, flows []*flow.Flow, events []*analyzer.Event,
+	dir int, flowText func(*flow.Flow) string, eventText func(*analyzer.Event) string) (analyzer.Finding, []string) {
+	kinds := kindSet{}
+	if len(flows) > 0 {
+		kinds[kindPackets] = true
+	}
+	for _, e := range events {
+		kinds.addEvent(e)
+	}
+	f := analyzer.NewFinding(meta, agreeing(base, len(kinds)))
+	f.Kinds = kinds.list()
+	for _, fl := range flows {
+		f.AddEvidence(FlowEvidence(fl, fl.FirstPayload[dir].Frame, fl.Start, flowText(fl)))
+	}
+	for _, e := range events {
+		ev := analyzer.EventEvidence(e)
+		if eventText != nil {
+			ev.Text = eventText(e)
+		}
+		f.AddEvidence(ev)
+	}
+	var filters []string
+	f.Subjects, filters = tlsSubjects(inc, flows, events)
+	return f, filters
+}

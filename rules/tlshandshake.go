@@ -46,27 +46,11 @@ func (TLSHandshake) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		return nil
 	}
 	events := append(strong, unclearTLSEvents(inc)...)
-	kinds := kindSet{}
-	if len(flows) > 0 {
-		kinds[kindPackets] = true
-	}
-	for _, e := range events {
-		kinds.addEvent(e)
-	}
 	base := 0.5
 	if len(strong) > 0 || alert != nil {
 		base = 0.65
 	}
-	f := analyzer.NewFinding(tlsHandshakeMeta, agreeing(base, len(kinds)))
-	f.Kinds = kinds.list()
-	for _, fl := range flows {
-		f.AddEvidence(FlowEvidence(fl, fl.FirstPayload[1].Frame, fl.Start, handshakeText(fl)))
-	}
-	for _, e := range events {
-		f.AddEvidence(analyzer.EventEvidence(e))
-	}
-	var filters []string
-	f.Subjects, filters = tlsSubjects(inc, flows, events)
+	f, filters := tlsEvidence(inc, tlsHandshakeMeta, base, flows, events, 1, handshakeText, nil)
 	if len(filters) > 0 {
 		f.DisplayFilter = "(" + filterOr(filters) + ") && (tls.handshake || tls.alert_message)"
 	}

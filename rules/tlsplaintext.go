@@ -44,35 +44,23 @@ func (TLSToPlaintext) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	if len(flows) > 0 || len(strong) > 0 {
 		events = append(events, unclearTLSEvents(inc)...)
 	}
-	kinds := kindSet{}
-	if len(flows) > 0 {
-		kinds[kindPackets] = true
-	}
 	var sized *analyzer.Event
 	for _, e := range events {
-		kinds.addEvent(e)
-		if sized == nil && e.Kind == analyzer.InvalidReceive {
+		if e.Kind == analyzer.InvalidReceive {
 			sized = e
+			break
 		}
 	}
 	base := 0.6
 	if sized != nil {
 		base = 0.8
 	}
-	f := analyzer.NewFinding(tlsToPlaintextMeta, agreeing(base, len(kinds)))
-	f.Kinds = kinds.list()
-	for _, fl := range flows {
-		f.AddEvidence(FlowEvidence(fl, fl.FirstPayload[0].Frame, fl.Start, helloText(fl)))
-	}
-	for _, e := range events {
-		ev := analyzer.EventEvidence(e)
+	f, filters := tlsEvidence(inc, tlsToPlaintextMeta, base, flows, events, 0, helloText, func(e *analyzer.Event) string {
 		if e.Kind == analyzer.InvalidReceive {
-			ev.Text += " — " + decodeSize(e.Size)
+			return e.Text + " — " + decodeSize(e.Size)
 		}
-		f.AddEvidence(ev)
-	}
-	var filters []string
-	f.Subjects, filters = tlsSubjects(inc, flows, events)
+		return e.Text
+	})
 	if len(filters) > 0 {
 		f.DisplayFilter = filterOr(filters)
 	}
@@ -93,7 +81,7 @@ func (TLSToPlaintext) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	switch {
 	case len(flows) == 0:
 		f.Missing = "a capture would show the ClientHello going out and the listener closing without a ServerHello"
-	case len(kinds) == 1:
+	case len(f.Kinds) == 1:
 		f.Missing = "the broker's server.log would show InvalidReceiveException with the TLS header read as a size"
 	}
 	f.Remediation = []string{fmt.Sprintf("Set security.protocol=PLAINTEXT (or SASL_PLAINTEXT) on the client%s, or point bootstrap.servers at the broker's SSL listener.",
