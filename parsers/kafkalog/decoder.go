@@ -314,11 +314,13 @@ type entry struct {
 }
 
 func (e *entry) reset() {
-	keep := *e
-	*e = entry{
-		compose: keep.compose[:0], logger: keep.logger[:0], text: keep.text[:0], msg: keep.msg[:0],
-		excs: keep.excs[:0], excEnds: keep.excEnds[:0], settings: keep.settings[:0],
-	}
+	// Field by field rather than through a copy of the whole entry: this
+	// runs once per record, and the entry is a few hundred bytes.
+	e.active, e.loc, e.host, e.hostFromCompose = false, analyzer.Location{}, "", false
+	e.time, e.timeGuessed, e.level, e.layout = time.Time{}, false, "", layoutNone
+	e.compose, e.logger, e.text, e.msg = e.compose[:0], e.logger[:0], e.text[:0], e.msg[:0]
+	e.candidate, e.kafkaOrigin = false, false
+	e.excs, e.excEnds, e.dump, e.settings = e.excs[:0], e.excEnds[:0], "", e.settings[:0]
 }
 
 // exception keeps an exception line ("java.io.IOException: msg").
