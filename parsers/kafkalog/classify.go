@@ -1,7 +1,6 @@
 package kafkalog
 
 import (
-	"encoding/binary"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,7 +11,7 @@ import (
 // keywords is the pre-filter: a record is classified only when its first
 // line or one of its exception lines contains one of these. Every
 // template classify matches contains at least one of them. Each is at
-// least 4 bytes long: the scan keys on the first four.
+// least 4 bytes long (see prefilter.go for how they are found).
 var keywords = [...]string{
 	"could not be established", "setup timeout", "terminated during",
 	"uthentication", "Invalid receive", "Expiring ", "request timeout",
@@ -24,42 +23,6 @@ var keywords = [...]string{
 	"] start", "] shut", "], start", "], shut",
 	"Error sending fetch", "Cancelled in-flight", "during broker startup",
 	"KafkaServer startup", "OutOfMemoryError",
-}
-
-// keywordHeads is a bitset over a hash of each keyword's first four bytes
-// and keywordHeadWords those four bytes, so interesting looks at each
-// byte of a line once instead of running one search per keyword.
-var (
-	keywordHeads     [1 << 13]byte // 65536 bits
-	keywordHeadWords [len(keywords)]uint32
-)
-
-func init() {
-	for i, k := range keywords {
-		w := binary.LittleEndian.Uint32([]byte(k))
-		keywordHeadWords[i] = w
-		h := headHash(w)
-		keywordHeads[h>>3] |= 1 << (h & 7)
-	}
-}
-
-func headHash(w uint32) uint32 { return (w * 0x9E3779B1) >> 16 }
-
-// interesting is the allocation-free, regex-free pre-filter.
-func interesting(b []byte) bool {
-	for i := 0; i+4 <= len(b); i++ {
-		w := binary.LittleEndian.Uint32(b[i:])
-		h := headHash(w)
-		if keywordHeads[h>>3]&(1<<(h&7)) == 0 {
-			continue
-		}
-		for k, kw := range keywordHeadWords {
-			if kw == w && len(b)-i >= len(keywords[k]) && string(b[i:i+len(keywords[k])]) == keywords[k] {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 var (

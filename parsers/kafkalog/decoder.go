@@ -37,6 +37,10 @@ type LineDecoder struct {
 	// stage found no keyword in: no part of that line can be interesting,
 	// so the decoder skips the scan. False for LineDecoder's own callers.
 	noKeyword bool
+	// noESC and noNodeString are set likewise while Parse hands over a
+	// line its reading stage found no ESC byte in, or (with no ESC) no
+	// "(id: " in. False for LineDecoder's own callers.
+	noESC, noNodeString bool
 
 	hdr header
 	// slots hold the pending entries: one per docker compose service, so
@@ -107,13 +111,16 @@ func (d *LineDecoder) Flush() {
 	}
 }
 
+// nodeStringMark starts the "(id: 1 rack: r)" of a node string.
+var nodeStringMark = []byte("(id: ")
+
 // line decodes one physical line.
 func (d *LineDecoder) line(loc analyzer.Location, ts time.Time, host string, line []byte) bool {
 	d.stats.Lines++
 	if n := len(line); n > 0 && line[n-1] == '\r' {
 		line = line[:n-1]
 	}
-	if bytes.IndexByte(line, 0x1b) >= 0 { // colours from a terminal capture
+	if !d.noESC && bytes.IndexByte(line, 0x1b) >= 0 { // colours from a terminal capture
 		d.plain = stripANSI(d.plain[:0], line)
 		line = d.plain
 	}
@@ -196,7 +203,7 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 		}
 	}
 	// "(id: " rather than " (id: ": IndexByte on a space stops at every word.
-	if bytes.Contains(e.msg, []byte("(id: ")) {
+	if !d.noNodeString && bytes.Contains(e.msg, nodeStringMark) {
 		d.learnNodeStrings(e.msg, loc)
 	}
 	if scope, ok := configDumpScope(e.msg); ok {
@@ -314,11 +321,13 @@ type entry struct {
 }
 
 func (e *entry) reset() {
-	keep := *e
-	*e = entry{
-		compose: keep.compose[:0], logger: keep.logger[:0], text: keep.text[:0], msg: keep.msg[:0],
-		excs: keep.excs[:0], excEnds: keep.excEnds[:0], settings: keep.settings[:0],
-	}
+	// Field by field rather than through a copy of the whole entry: this
+	// runs once per record, and the entry is a few hundred bytes.
+	e.active, e.loc, e.host, e.hostFromCompose = false, analyzer.Location{}, "", false
+	e.time, e.timeGuessed, e.level, e.layout = time.Time{}, false, "", layoutNone
+	e.compose, e.logger, e.text, e.msg = e.compose[:0], e.logger[:0], e.text[:0], e.msg[:0]
+	e.candidate, e.kafkaOrigin = false, false
+	e.excs, e.excEnds, e.dump, e.settings = e.excs[:0], e.excEnds[:0], "", e.settings[:0]
 }
 
 // exception keeps an exception line ("java.io.IOException: msg").

@@ -310,18 +310,35 @@ func isLoggerToken(b []byte) bool {
 	if len(b) == 0 || len(b) > 256 {
 		return false
 	}
-	dot := false
+	var seen uint8
 	for _, c := range b {
-		switch {
-		case c == '.' || c == '$':
-			dot = true
-		case c == '_' || c == ':' || isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'z'):
-		default:
+		k := loggerBytes[c]
+		if k == 0 {
 			return false
 		}
+		seen |= k
 	}
-	return dot && !isDigit(b[0])
+	return seen&loggerDot != 0 && !isDigit(b[0])
 }
+
+// loggerBytes classifies the bytes of a logger name for isLoggerToken, one
+// table look-up per byte: 0 ends the name, loggerDot marks a separator.
+var loggerBytes = func() (t [256]uint8) {
+	for c := range 256 {
+		switch b := byte(c); {
+		case b == '.' || b == '$':
+			t[c] = loggerDot
+		case b == '_' || b == ':' || isDigit(b) || (b|0x20 >= 'a' && b|0x20 <= 'z'):
+			t[c] = loggerName
+		}
+	}
+	return t
+}()
+
+const (
+	loggerName = 1 << iota
+	loggerDot
+)
 
 // cutCompose recognises docker compose's "service  | " prefix.
 func cutCompose(line []byte) (name, end int, ok bool) {

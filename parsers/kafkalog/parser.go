@@ -70,10 +70,10 @@ func (Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sin
 			if l.cut {
 				d.problem(loc, "line longer than %d bytes, cut", MaxLineLen)
 			}
-			d.noKeyword = !l.keyword
+			d.noKeyword, d.noESC, d.noNodeString = !l.keyword, !l.esc, l.noNodeString
 			d.line(loc, time.Time{}, src.Host, b.arena[l.start:l.end])
 		}
-		d.noKeyword = false
+		d.noKeyword, d.noESC, d.noNodeString = false, false, false
 		err = b.err
 		b.arena, b.lines, b.err = b.arena[:0], b.lines[:0], nil
 		free <- b

@@ -31,6 +31,11 @@ type batchLine struct {
 	// keywords (and no ANSI colours, which the decoder strips first); true
 	// means the decoder must look.
 	keyword bool
+	// esc is set when the line holds an ESC byte (terminal colours).
+	// noNodeString is set when it holds no ESC and no "(id: ", so the
+	// decoder need not look for node strings. Both are found here, on the
+	// stage with time to spare, instead of on the decoding one.
+	esc, noNodeString bool
 }
 
 type lineBatch struct {
@@ -62,8 +67,10 @@ func readLines(ctx context.Context, src *analyzer.Source, full chan<- *lineBatch
 		// The pre-filter is the reading stage's biggest cost: every
 		// readerScanEvery-th line is left to the decoder (keyword "maybe"),
 		// which scans only the message part, so both stages stay busy.
-		kw := n%readerScanEvery == 0 || bytes.IndexByte(line, 0x1b) >= 0 || interesting(line)
-		b.lines = append(b.lines, batchLine{start: start, end: len(b.arena), cut: cut, keyword: kw})
+		esc := bytes.IndexByte(line, 0x1b) >= 0
+		kw := n%readerScanEvery == 0 || esc || interesting(line)
+		noNode := !esc && !bytes.Contains(line, nodeStringMark)
+		b.lines = append(b.lines, batchLine{start: start, end: len(b.arena), cut: cut, keyword: kw, esc: esc, noNodeString: noNode})
 		if n%4096 == 0 && ctx.Err() != nil {
 			b.err = fmt.Errorf("%s: line %d: %w", src.Path, n, ctx.Err())
 			break

@@ -3,12 +3,15 @@ package kafkalog
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 )
@@ -60,4 +63,38 @@ func describeAll(events []analyzer.Event) []string {
 		out[i] = describe(e)
 	}
 	return out
+}
+
+// FuzzPipeline: on any input, Parse (with the reading stage's keyword, ESC
+// and node-string hints) finds what a LineDecoder fed line by line finds.
+func FuzzPipeline(f *testing.F) {
+	fuzzSeeds(f)
+	f.Add([]byte("[2024-03-05 10:15:02,114] INFO \x1b[32m(id: 3 rack: r)\x1b[0m kafka-3:9092 (id: 3 rack: null) Node 3 disconnected. (org.apache.kafka.clients.NetworkClient)\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got := &recorder{}
+		src := &analyzer.Source{Path: "f.log", R: bufio.NewReader(bytes.NewReader(data)), Zone: time.UTC}
+		if _, err := (Parser{}).Parse(context.Background(), src, got); err != nil {
+			t.Fatalf("Parse: %v", err)
+		}
+		want := &recorder{}
+		src = &analyzer.Source{Path: "f.log", R: bufio.NewReader(bytes.NewReader(data)), Zone: time.UTC}
+		d := NewLineDecoder(src, want)
+		lr := lineReader{r: src.R}
+		loc := analyzer.Location{Path: "f.log"}
+		for {
+			line, _, err := lr.next()
+			if err != nil {
+				break
+			}
+			loc.Line++
+			d.line(loc, time.Time{}, "", line)
+		}
+		d.Flush()
+		if diff := cmp.Diff(describeAll(want.events), describeAll(got.events)); diff != "" {
+			t.Errorf("events (-line by line +pipeline):\n%s", diff)
+		}
+		if diff := cmp.Diff(want.nodes, got.nodes, cmpopts.EquateComparable(netip.AddrPort{}, netip.Addr{})); diff != "" {
+			t.Errorf("nodes (-line by line +pipeline):\n%s", diff)
+		}
+	})
 }

@@ -1,6 +1,10 @@
 package kafkalog
 
-import "testing"
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
 
 // TestPrefilter checks the keyword scan against catalog templates it must
 // pass and ordinary lines it must drop.
@@ -61,5 +65,48 @@ func TestPrefilter(t *testing.T) {
 		if len(k) < 4 || !interesting([]byte("x"+k+"y")) {
 			t.Errorf("keyword %q is shorter than 4 bytes or not found by the scan", k)
 		}
+	}
+}
+
+// containsKeyword is the plain search the fast scan must agree with.
+func containsKeyword(b []byte) bool {
+	for _, k := range keywords {
+		if bytes.Contains(b, []byte(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// FuzzPrefilter checks the aligned-word and anchor scans against a plain
+// search of every keyword, including keywords at every offset and cut at
+// the end of the line.
+func FuzzPrefilter(f *testing.F) {
+	for i, k := range keywords {
+		f.Add([]byte(strings.Repeat("x", i%5) + k))
+		f.Add([]byte(strings.Repeat("ab ", i%3) + k[:len(k)-1]))
+	}
+	f.Add([]byte("[2024-03-05 10:15:47,901] INFO [Log partition=orders-1] Rolled new log segment (kafka.log.LocalLog)"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := interesting(b), containsKeyword(b); got != want {
+			t.Fatalf("interesting(%q) = %v, want %v", b, got, want)
+		}
+	})
+}
+
+func BenchmarkPrefilter(b *testing.B) {
+	data := benchmarkLog(20000)
+	lines := bytes.Split(data, []byte("\n"))
+	b.SetBytes(int64(len(data)))
+	n := 0
+	for b.Loop() {
+		for _, l := range lines {
+			if interesting(l) {
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		b.Fatal("no line passed")
 	}
 }
