@@ -45,7 +45,8 @@ func TestPlainHealthy(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := healthyFlow("10.0.4.31:9092", 0)
 			tt.change(f)
-			if got := plainHealthy(f); got != tt.want {
+			s := flow.SummaryOf(f)
+			if got := plainHealthy(&s); got != tt.want {
 				t.Errorf("plainHealthy = %v, want %v", got, tt.want)
 			}
 		})
