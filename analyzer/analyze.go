@@ -202,6 +202,15 @@ func (c *collector) Flow(f *flow.Flow) {
 		c.inc.Flows = append(c.inc.Flows, f)
 	}
 }
+
+// KeepFlow decides, before the flow is built, whether the collector keeps
+// it (the pcap parser asks; see flow.Options.Keep). A declined flow has
+// been tallied.
+func (c *collector) KeepFlow(s *flow.Summary) bool { return c.keepAll || c.retain.keepSummary(s) }
+
+// KeptFlow takes a flow KeepFlow already accepted.
+func (c *collector) KeptFlow(f *flow.Flow) { c.inc.Flows = append(c.inc.Flows, f) }
+
 func (c *collector) ARP(a CapturedARP) { c.inc.ARP = append(c.inc.ARP, a) }
 func (c *collector) Node(n Node)       { c.inc.Nodes = append(c.inc.Nodes, n) }
 func (c *collector) Config(cf Config)  { c.inc.Configs = append(c.inc.Configs, cf) }

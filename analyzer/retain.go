@@ -77,6 +77,14 @@ type flowRetention struct {
 
 // keep reports whether f is kept; when not, it is tallied.
 func (r *flowRetention) keep(f *flow.Flow) bool {
+	s := flow.SummaryOf(f)
+	return r.keepSummary(&s)
+}
+
+// keepSummary is keep for a flow not built yet: the pcap parser asks it
+// before building, so a flow that is only tallied is never materialised.
+// When it returns false, f has been tallied.
+func (r *flowRetention) keepSummary(f *flow.Summary) bool {
 	r.seen++
 	if r.servers == nil {
 		r.servers = map[serverKey]*serverRetention{}
@@ -108,7 +116,7 @@ func (r *flowRetention) keep(f *flow.Flow) bool {
 	return false
 }
 
-func (s *serverRetention) tally(f *flow.Flow) {
+func (s *serverRetention) tally(f *flow.Summary) {
 	if s.tallies == nil {
 		s.tallies = map[string]*FlowTally{}
 	}
@@ -146,22 +154,22 @@ func (r *flowRetention) tallies() []FlowTally {
 // reports on: handshake once, Kafka (or nothing) from the client, nothing
 // TLS either way, closed by the client or still open, no reset, no zero
 // window, no mismatched MAC, no long silence.
-func plainHealthy(f *flow.Flow) bool {
+func plainHealthy(f *flow.Summary) bool {
 	if f.State != "SF" && f.State != "S1" {
 		return false
 	}
-	if !f.HandshakeDone || f.SYNs != 1 || f.SynAcks != 1 || f.RST != nil || f.RSTBy != "" || f.FINBy == "resp" {
+	if !f.HandshakeDone || f.SYNs != 1 || f.SynAcks != 1 || f.HasRST || f.RSTBy != "" || f.FINBy == "resp" {
 		return false
 	}
 	if f.ReplyMACMismatch || f.ZeroWindows != [2]int{} || f.MaxIdle >= retainMaxIdle {
 		return false
 	}
-	switch f.FirstPayload[0].Class {
+	switch f.FirstPayload[0] {
 	case "", flow.PayloadNone, flow.PayloadKafkaRequest:
 	default:
 		return false
 	}
-	switch f.FirstPayload[1].Class {
+	switch f.FirstPayload[1] {
 	case "", flow.PayloadNone, flow.PayloadOther:
 		return true
 	}

@@ -45,7 +45,8 @@ func TestPlainHealthy(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := healthyFlow("10.0.4.31:9092", 0)
 			tt.change(f)
-			if got := plainHealthy(f); got != tt.want {
+			s := flow.SummaryOf(f)
+			if got := plainHealthy(&s); got != tt.want {
 				t.Errorf("plainHealthy = %v, want %v", got, tt.want)
 			}
 		})
@@ -91,5 +92,42 @@ func TestRetentionTallies(t *testing.T) {
 	}}
 	if diff := cmp.Diff(want, r.tallies(), cmp.Comparer(func(a, b netip.AddrPort) bool { return a == b })); diff != "" {
 		t.Errorf("tallies (-want +got):\n%s", diff)
+	}
+}
+
+// TestKeepFlowBeforeBuild: judging flows from their summaries before they
+// are built (the pcap parser's path) keeps and tallies exactly what judging
+// built flows does, and KeepAllFlows keeps every one either way.
+func TestKeepFlowBeforeBuild(t *testing.T) {
+	var flows []*flow.Flow
+	for i := range RetainAllFlows + 3000 {
+		f := healthyFlow([]string{"10.0.4.31:9092", "10.0.4.32:9092"}[i%2], time.Duration(i)*time.Millisecond)
+		switch {
+		case i%997 == 0:
+			f.State, f.HandshakeDone, f.FINBy = "REJ", false, ""
+		case i%501 == 0:
+			f.State, f.RSTBy, f.RST = "RSTR", "resp", &flow.RSTInfo{Frame: i}
+		}
+		flows = append(flows, f)
+	}
+	for _, keepAll := range []bool{false, true} {
+		built := &collector{inc: &Incident{}, keepAll: keepAll}
+		summarised := &collector{inc: &Incident{}, keepAll: keepAll}
+		for _, f := range flows {
+			built.Flow(f)
+			if s := flow.SummaryOf(f); summarised.KeepFlow(&s) {
+				summarised.KeptFlow(f)
+			}
+		}
+		if keepAll && len(built.inc.Flows) != len(flows) {
+			t.Errorf("KeepAllFlows kept %d of %d flows", len(built.inc.Flows), len(flows))
+		}
+		eq := cmp.Comparer(func(a, b netip.AddrPort) bool { return a == b })
+		if diff := cmp.Diff(built.inc.Flows, summarised.inc.Flows, eq); diff != "" {
+			t.Errorf("keepAll %v: kept flows (-built +summarised):\n%s", keepAll, diff)
+		}
+		if diff := cmp.Diff(built.retain.tallies(), summarised.retain.tallies(), eq); diff != "" {
+			t.Errorf("keepAll %v: tallies (-built +summarised):\n%s", keepAll, diff)
+		}
 	}
 }

@@ -68,14 +68,7 @@ func (c *conn) recordMACs(f *Flow) {
 	if l.respDst.n > 0 {
 		f.RespDstMAC = net.HardwareAddr(l.respDst.m[0][:])
 	}
-	if l.origSrc.n == 0 {
-		return
-	}
-	for i := range l.respDst.n {
-		if !l.origSrc.has(l.respDst.m[i]) {
-			f.ReplyMACMismatch = true
-		}
-	}
+	f.ReplyMACMismatch = l.replyMismatch()
 }
 
 // orNil keeps "none seen" a nil slice, as before the times were pre-sized.

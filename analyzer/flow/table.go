@@ -16,6 +16,11 @@ type Options struct {
 	// MaxFlows bounds live flows; past it the longest-idle flow is
 	// finalised early. Default (zero) 1<<20.
 	MaxFlows int
+	// Keep, when set, is asked about every finished flow before it is
+	// built: a flow it declines is never materialised nor emitted, so Keep
+	// is where the consumer counts it. The Summary is valid during the call
+	// only. Nil keeps every flow.
+	Keep func(*Summary) bool
 }
 
 // Defaults applied for zero Options fields.
@@ -36,6 +41,8 @@ const EndLinger = 2 * time.Second
 type Table struct {
 	capture string
 	emit    func(*Flow)
+	keep    func(*Summary) bool
+	sum     Summary // reused for every keep call: no allocation per flow
 	horizon int64
 	max     int
 	flows   map[flowKey]*conn
@@ -60,6 +67,7 @@ func NewTable(capture string, emit func(*Flow), opts Options) *Table {
 	return &Table{
 		capture: capture,
 		emit:    emit,
+		keep:    opts.Keep,
 		horizon: int64(opts.IdleHorizon),
 		max:     opts.MaxFlows,
 		flows:   make(map[flowKey]*conn),
@@ -201,6 +209,12 @@ func (t *Table) evictOldest() {
 func (t *Table) finalise(c *conn) {
 	t.list(c).remove(c)
 	delete(t.flows, c.key)
+	if t.keep != nil {
+		c.summarise(t.capture, &t.sum)
+		if !t.keep(&t.sum) {
+			return
+		}
+	}
 	if t.emit != nil {
 		t.emit(c.record(t.capture))
 	}

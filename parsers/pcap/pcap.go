@@ -39,13 +39,26 @@ func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.
 	if err != nil {
 		return analyzer.Stats{}, err
 	}
-	tab := flow.NewTable(src.Path, sink.Flow, p.Flows)
+	emit, opts := sink.Flow, p.Flows
+	if r, ok := sink.(flowRetainer); ok {
+		emit, opts.Keep = r.KeptFlow, r.KeepFlow
+	}
+	tab := flow.NewTable(src.Path, emit, opts)
 	rp := newReplay(cf)
 	err = rp.pipeline(ctx, tab.Add, func(a *flow.ARP) {
 		sink.ARP(analyzer.CapturedARP{Capture: src.Path, ARP: *a})
 	})
 	tab.Flush()
 	return rp.stats(), err
+}
+
+// flowRetainer is a Sink that decides which flows it keeps before they are
+// built (the analyzer's collector): flows it declines are only counted, so
+// building them would be wasted work. KeptFlow then takes what KeepFlow
+// accepted, without deciding again.
+type flowRetainer interface {
+	KeepFlow(*flow.Summary) bool
+	KeptFlow(*flow.Flow)
 }
 
 // ctxCheckEvery is how many frames pass between cancellation checks.
