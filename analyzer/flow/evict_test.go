@@ -186,6 +186,7 @@ func TestOriginator(t *testing.T) {
 		wantFlipTo string // history's first letter
 	}{
 		{"SYN sender", "198.18.0.10:9092", "198.18.0.20:40000", step{by: 'c', flags: flow.SYN}, "198.18.0.10:9092", "S"},
+		{"IPv6 SYN sender", "[2001:db8::10]:40000", "[2001:db8::20]:9092", step{by: 'c', flags: flow.SYN}, "[2001:db8::10]:40000", "S"},
 		{"SYN-ACK receiver", "198.18.0.10:40000", "198.18.0.20:9092", step{by: 's', flags: sa}, "198.18.0.10:40000", "^"},
 		{"mid-stream, low ephemeral port to Kafka", "198.18.0.10:2000", "198.18.0.20:9092", step{by: 's', flags: pa, n: 5}, "198.18.0.10:2000", "^"},
 		{"mid-stream, higher port originates", "198.18.0.10:50000", "198.18.0.20:12345", step{by: 's', flags: ack}, "198.18.0.10:50000", "^"},
