@@ -43,7 +43,6 @@ import (
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
-	"github.com/kafkadiag/kafkadiag/analyzer/flow"
 )
 
 // Embedded decodes program output that reached the journal, one message at a time.
@@ -132,7 +131,6 @@ type countingSink struct {
 }
 
 func (c *countingSink) Event(e analyzer.Event) { c.events++; c.Sink.Event(e) }
-func (c *countingSink) Flow(f *flow.Flow)      { c.Sink.Flow(f) }
 
 // problem records damage at a position, bounded.
 func (h *handler) problem(format string, args ...any) {

@@ -28,9 +28,9 @@ func kafkaUnit(lower []byte) bool {
 }
 
 var notBroker = [...]string{
-	"zookeeper", "-ui", " ui", "kafdrop", "akhq", "manager", "exporter", "rest",
-	"connect", "mirror", "schema", "ksql", "cruise", "control-center", "control center",
-	"lag", "burrow", "topics-ui",
+	"zookeeper", "-ui", " ui", "kafdrop", "akhq", "manager", "exporter",
+	"-rest", " rest", "rest-proxy", "connect", "mirror", "schema", "ksql", "cruise",
+	"control-center", "control center", "-lag", " lag", "burrow",
 }
 
 // lowerBuf lower-cases b into buf (bounded) without allocating.
