@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
@@ -61,8 +62,15 @@ func (TLSHandshake) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	case alert != nil:
 		reason = "TLS alert " + alertName(alert.AlertDescription)
 	}
-	f.Summary = fmt.Sprintf("Client and broker at %s both speak TLS but the handshake fails: %s (%s in the captures, %s).",
-		firstServer(f.Subjects, events), reason, plural(conns, "failed TLS connection"), plural(len(events), "log line"))
+	var seen []string
+	if conns > 0 {
+		seen = append(seen, plural(conns, "failed TLS connection")+" in the captures")
+	}
+	if len(events) > 0 {
+		seen = append(seen, plural(len(events), "log line"))
+	}
+	f.Summary = fmt.Sprintf("Client and broker at %s both speak TLS but the handshake fails: %s (%s).",
+		firstServer(f.Subjects, events), reason, strings.Join(seen, ", "))
 	switch {
 	case len(flows) == 0:
 		f.Missing = "a capture would show which side sent the alert and the certificate the broker presented"
