@@ -118,6 +118,7 @@ func parseItem(ctx context.Context, it *input.Item, zone *time.Location, parsers
 	src := &Source{Path: it.Path, Host: it.Host, R: it.R, Zone: zone}
 	ps, err := p.Parse(ctx, src, c)
 	st.Layout, st.Packets, st.Events, st.Lines, st.Unparsed = ps.Layout, ps.Packets, ps.Events, ps.Lines, ps.Unparsed
+	st.ZoneAssumed = ps.ZoneAssumed
 	st.Problems = ps.Problems
 	if ps.Host != "" {
 		st.Host = ps.Host
@@ -218,15 +219,8 @@ func (c *collector) Config(cf Config)  { c.inc.Configs = append(c.inc.Configs, c
 // finish fills guessed years, sorts everything and folds duplicate nodes.
 func finish(inc *Incident) {
 	fillYears(inc)
-	if inc.Zone == time.UTC {
-		for _, e := range inc.Events {
-			if !e.Time.IsZero() && e.Program != "librdkafka" {
-				inc.Notes = append(inc.Notes, "log times printed without a zone were read as UTC (set --tz to change)")
-				break
-			}
-		}
-	} else {
-		inc.Notes = append(inc.Notes, "log times printed without a zone were read as "+inc.Zone.String())
+	if note := zoneNote(inc); note != "" {
+		inc.Notes = append(inc.Notes, note)
 	}
 	sort.SliceStable(inc.Events, func(i, j int) bool {
 		a, b := &inc.Events[i], &inc.Events[j]
@@ -260,6 +254,30 @@ func finish(inc *Incident) {
 		}
 		return a.Source.Line < b.Source.Line
 	})
+}
+
+// zoneNote names the zone assumed for times printed without one, and the
+// inputs that printed them; "" when every time carried its zone (captures,
+// journal exports, librdkafka's epoch seconds).
+func zoneNote(inc *Incident) string {
+	var assumed []string
+	for _, in := range inc.Inputs {
+		if in.ZoneAssumed {
+			assumed = append(assumed, in.Path)
+		}
+	}
+	if len(assumed) == 0 {
+		return ""
+	}
+	which := assumed[0]
+	if len(assumed) > 1 {
+		which = fmt.Sprintf("%s and %d more", assumed[0], len(assumed)-1)
+	}
+	note := fmt.Sprintf("times printed without a zone (%s) were read as %s", which, inc.Zone)
+	if inc.Zone == time.UTC {
+		note += " (set --tz to change)"
+	}
+	return note
 }
 
 // foldNodes keeps one record per (id, host, addr), the first one seen, in

@@ -253,3 +253,29 @@ func TestDropDuplicateEvents(t *testing.T) {
 		t.Errorf("dropped %d (want 1), kept (-want +got):\n%s", n, diff)
 	}
 }
+
+// TestZoneNote: the assumed zone is named only when an input needed it,
+// with the inputs that did.
+func TestZoneNote(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no zone database:", err)
+	}
+	tests := []struct {
+		name   string
+		zone   *time.Location
+		inputs []InputStat
+		want   string
+	}{
+		{"exact times only", time.UTC, []InputStat{{Path: "a.pcap"}, {Path: "journal.export"}}, ""},
+		{"one log", time.UTC, []InputStat{{Path: "a.pcap"}, {Path: "server.log", ZoneAssumed: true}},
+			"times printed without a zone (server.log) were read as UTC (set --tz to change)"},
+		{"two logs, --tz", berlin, []InputStat{{Path: "server.log", ZoneAssumed: true}, {Path: "client.log", ZoneAssumed: true}},
+			"times printed without a zone (server.log and 1 more) were read as Europe/Berlin"},
+	}
+	for _, tc := range tests {
+		if got := zoneNote(&Incident{Zone: tc.zone, Inputs: tc.inputs}); got != tc.want {
+			t.Errorf("%s: zoneNote = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

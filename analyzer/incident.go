@@ -75,6 +75,9 @@ type InputStat struct {
 	Events   int
 	Lines    int
 	Unparsed int // lines or frames not understood
+	// ZoneAssumed: some of the input's times carried no zone and were
+	// read in Incident.Zone.
+	ZoneAssumed bool
 	// Skipped is the reason the input was not analysed ("" when read).
 	Skipped string
 	// Problems are errors that stopped reading part-way or damaged records,

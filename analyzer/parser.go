@@ -47,6 +47,10 @@ type Stats struct {
 	Unparsed int
 	// Host overrides Source.Host when the input named its machine.
 	Host string
+	// ZoneAssumed is set when at least one time in the input was printed
+	// without a zone and read in Source.Zone: only then does the report
+	// say which zone it assumed.
+	ZoneAssumed bool
 	// Problems are non-fatal damage found on the way, each naming its
 	// position; the input was still read past them.
 	Problems []string

@@ -115,6 +115,8 @@ func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.
 	case "":
 		err = fmt.Errorf("%s: %w", src.Path, errNotJournal)
 	default:
+		// short and short-precise print local times with no zone.
+		h.st.ZoneAssumed = layout == LayoutShort || layout == LayoutShortPrecise
 		err = h.readShort(ctx, layout)
 	}
 	h.flush()

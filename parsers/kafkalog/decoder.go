@@ -178,6 +178,9 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 	switch {
 	case h.hasTime:
 		e.time = h.time
+		if !h.zoned {
+			d.stats.ZoneAssumed = true
+		}
 	case h.hasDocker:
 		e.time = h.dockerTime
 	case !ts.IsZero():

@@ -52,8 +52,11 @@ type header struct {
 	composeEnd, composeName int
 	// time is the record's time; hasTime is false for patterns without a
 	// date, then dockerTime (hasDocker) or the caller's time stands in.
-	time       time.Time
-	hasTime    bool
+	time    time.Time
+	hasTime bool
+	// zoned is set iff hasTime and the time carried its own zone or
+	// offset; otherwise it was read in the Source's assumed zone.
+	zoned      bool
 	dockerTime time.Time
 	hasDocker  bool
 	level      string
@@ -82,10 +85,10 @@ func parseHeaderSpans(line []byte, zone *time.Location, h *header) bool {
 	if name, end, ok := cutCompose(line); ok {
 		h.composeName, h.composeEnd, pos = name, end, end
 	}
-	if t, n, iso, ok := parseDateTime(line[pos:], zone); ok && iso && pos+n < len(line) && line[pos+n] == ' ' {
+	if t, n, iso, _, ok := parseDateTime(line[pos:], zone); ok && iso && pos+n < len(line) && line[pos+n] == ' ' {
 		inner := pos + n + 1
 		if inner < len(line) && (line[inner] == '[' || isDigit(line[inner])) {
-			if _, _, _, ok := parseDateTime(trimBracket(line[inner:]), zone); ok {
+			if _, _, _, _, ok := parseDateTime(trimBracket(line[inner:]), zone); ok {
 				h.dockerTime, h.hasDocker, pos = t, true, inner
 			}
 		}
@@ -95,20 +98,20 @@ func parseHeaderSpans(line []byte, zone *time.Location, h *header) bool {
 	}
 	switch c := line[pos]; {
 	case c == '[':
-		t, n, _, ok := parseDateTime(line[pos+1:], zone)
+		t, n, _, zoned, ok := parseDateTime(line[pos+1:], zone)
 		p := pos + 1 + n
 		if !ok || p+1 >= len(line) || line[p] != ']' || line[p+1] != ' ' {
 			return false
 		}
-		h.time, h.hasTime = t, true
+		h.time, h.hasTime, h.zoned = t, true, zoned
 		return parseAfterDate(line, p+2, layoutLog4j, h)
 	case isDigit(c):
-		t, n, iso, ok := parseDateTime(line[pos:], zone)
+		t, n, iso, zoned, ok := parseDateTime(line[pos:], zone)
 		p := pos + n
 		if !ok || p >= len(line) || line[p] != ' ' {
 			return false
 		}
-		h.time, h.hasTime = t, true
+		h.time, h.hasTime, h.zoned = t, true, zoned
 		if iso {
 			return parseAfterDate(line, p+1, layoutISO8601, h)
 		}

@@ -28,13 +28,13 @@ func parseLevel(b []byte) (string, int) {
 // parseDateTime reads "yyyy-MM-dd HH:mm:ss[,.]SSS" or the ISO form with
 // "T", a fraction of 1-9 digits and an optional zone (Z, +hh:mm, +hhmm).
 // Times without a zone are in zone. iso reports the "T" form.
-func parseDateTime(b []byte, zone *time.Location) (t time.Time, n int, iso, ok bool) {
+func parseDateTime(b []byte, zone *time.Location) (t time.Time, n int, iso, zoned, ok bool) {
 	if len(b) < 19 || b[4] != '-' || b[7] != '-' || b[13] != ':' || b[16] != ':' {
-		return time.Time{}, 0, false, false
+		return time.Time{}, 0, false, false, false
 	}
 	iso = b[10] == 'T'
 	if !iso && b[10] != ' ' {
-		return time.Time{}, 0, false, false
+		return time.Time{}, 0, false, false, false
 	}
 	year, ok1 := digits(b[0:4])
 	mon, ok2 := digits(b[5:7])
@@ -43,7 +43,7 @@ func parseDateTime(b []byte, zone *time.Location) (t time.Time, n int, iso, ok b
 	mm, ok5 := digits(b[14:16])
 	ss, ok6 := digits(b[17:19])
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 {
-		return time.Time{}, 0, false, false
+		return time.Time{}, 0, false, false, false
 	}
 	n = 19
 	nsec := 0
@@ -56,7 +56,7 @@ func parseDateTime(b []byte, zone *time.Location) (t time.Time, n int, iso, ok b
 			k++
 		}
 		if k == n+1 {
-			return time.Time{}, 0, false, false
+			return time.Time{}, 0, false, false, false
 		}
 		n = k
 	}
@@ -66,10 +66,10 @@ func parseDateTime(b []byte, zone *time.Location) (t time.Time, n int, iso, ok b
 	if iso {
 		if off, k, zoned := parseZone(b[n:]); zoned {
 			t = time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, time.UTC).Add(-time.Duration(off) * time.Second)
-			return t, n + k, true, true
+			return t, n + k, true, true, true
 		}
 	}
-	return time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, zone), n, iso, true
+	return time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, zone), n, iso, false, true
 }
 
 // parseZone reads "Z", "+hh:mm" or "+hhmm" and returns the offset in seconds.

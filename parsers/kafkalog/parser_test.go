@@ -230,3 +230,23 @@ func TestANSIColours(t *testing.T) {
 		t.Errorf("events mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestZoneAssumed: the report names the assumed zone only for inputs whose
+// times carried none; Spring Boot 3's ISO times with an offset do not.
+func TestZoneAssumed(t *testing.T) {
+	tests := []struct {
+		name, line string
+		want       bool
+	}{
+		{"log4j", "[2024-06-29 09:41:22,517] WARN [Producer clientId=p-1] Connection to node 3 (kafka-3/10.0.4.33:9092) could not be established. Broker may not be available. (org.apache.kafka.clients.NetworkClient)\n", true},
+		{"spring boot 3 with Z", "2025-03-11T23:13:55.125Z  WARN 1 --- [kafka-t] [kafka-t-admin-0] org.apache.kafka.clients.NetworkClient   : [AdminClient clientId=a-1] Node 1 disconnected.\n", false},
+		{"iso with offset", "2025-03-11T23:13:55.125+01:00  WARN 1 --- [kafka-t] [kafka-t-admin-0] org.apache.kafka.clients.NetworkClient   : [AdminClient clientId=a-1] Node 1 disconnected.\n", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, st := parseString(t, tc.line); st.ZoneAssumed != tc.want {
+				t.Errorf("ZoneAssumed = %v, want %v (stats %+v)", st.ZoneAssumed, tc.want, st)
+			}
+		})
+	}
+}

@@ -85,6 +85,21 @@ func (d *LineDecoder) Layout() string {
 	return layoutOrder[best]
 }
 
+// ZoneAssumed reports whether any line came in a layout that prints local
+// times without a zone (dotnet, fluent-bit, application callbacks), read in
+// the Source's zone; the native layouts carry epoch seconds.
+func (d *LineDecoder) ZoneAssumed() bool {
+	for i, name := range layoutOrder {
+		switch name {
+		case LayoutDotnet, LayoutFluentBit, LayoutAppCallback:
+			if d.layouts[i] > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (d *LineDecoder) zone() *time.Location {
 	if d.src != nil && d.src.Zone != nil {
 		return d.src.Zone

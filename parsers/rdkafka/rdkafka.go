@@ -81,7 +81,7 @@ func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.
 	d := NewLineDecoder(src, sink)
 	defer func() {
 		d.Flush()
-		st.Events, st.Layout = d.Events, d.Layout()
+		st.Events, st.Layout, st.ZoneAssumed = d.Events, d.Layout(), d.ZoneAssumed()
 	}()
 	lr := lineReader{r: src.R}
 	for {
