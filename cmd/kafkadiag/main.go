@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 
 	"github.com/alecthomas/kong"
 
@@ -43,6 +44,10 @@ type CLI struct {
 	Batch   BatchCmd   `cmd:"" help:"Analyse many incidents (bundles or folders) at once and summarise."`
 	Rules   RulesCmd   `cmd:"" help:"List the rules or explain one."`
 	Version VersionCmd `cmd:"" help:"Print the version."`
+
+	// CPUProfile is for reports of a slow run: the profile says where the
+	// time went without the user rebuilding anything.
+	CPUProfile string `name:"cpu-profile" hidden:"" type:"path" help:"Write a Go CPU profile of the run to this file."`
 }
 
 // env is what commands get besides their flags: the streams, so tests run
@@ -119,6 +124,14 @@ func run(args []string, e *env) int {
 		fmt.Fprintln(e.stderr, "kafkadiag:", err)
 		return exitUsage
 	}
+	if cli.CPUProfile != "" {
+		stop, err := startCPUProfile(cli.CPUProfile)
+		if err != nil {
+			fmt.Fprintln(e.stderr, "kafkadiag:", err)
+			return exitUsage
+		}
+		defer stop()
+	}
 	if err := ctx.Run(); err != nil {
 		var xe *exitError
 		if errors.As(err, &xe) {
@@ -131,6 +144,19 @@ func run(args []string, e *env) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// startCPUProfile starts a CPU profile into path; stop ends and closes it.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpu-profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpu-profile %s: %w", path, err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func isTerminal(f *os.File) bool {
