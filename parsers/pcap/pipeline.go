@@ -12,18 +12,31 @@ import (
 // few nanoseconds per packet; a fixed pool of batches is recycled, so the
 // steady state allocates nothing. Order is kept: one producer, one
 // consumer, one FIFO channel.
+//
+// A packet's Payload and MAC slices must stay valid until the consumer is
+// done with its batch. Classic pcap files are read into blocks that travel
+// with the batches (classicReader), so nothing is copied; pcapng records
+// come from pcapgo's reusable buffer and are copied into the batch's arena.
 const (
-	batchPackets  = 1024    // packets per batch
+	batchPackets  = 2048    // packets per batch
 	batchArena    = 1 << 19 // bytes of payload and MACs a batch holds before it is sent
 	batchesInPool = 4       // batches in flight: enough to keep both stages busy
+	// blocksInPool bounds the classic-pcap blocks made after the first: one
+	// per batch in flight or being replayed, plus the one being read.
+	blocksInPool = batchesInPool + 2
 )
 
-// batch is a run of decoded frames. The packets' Payload and MAC slices
-// point into arena: the reader's own buffer is reused at the next record.
+// batch is a run of decoded frames.
 type batch struct {
+	// arena holds copies of the packets' slices when the reader reuses its
+	// buffer (pcapng).
 	arena []byte
 	pkts  []flow.Packet
 	arps  []flow.ARP // ARP records copy their own slices
+	// retire is a block the reader has left: every packet pointing into it
+	// is in this batch or an earlier one, so it is free once this batch is
+	// replayed.
+	retire []byte
 	// err, on the last batch, is why reading stopped (nil at the end).
 	err error
 }
@@ -37,7 +50,13 @@ func (rp *replay) pipeline(ctx context.Context, tcp func(*flow.Packet), arp func
 	for range batchesInPool {
 		free <- &batch{arena: make([]byte, 0, batchArena), pkts: make([]flow.Packet, 0, batchPackets)}
 	}
-	go rp.produce(ctx, full, free)
+	// The blocks channel holds every pooled block: returning one never waits.
+	blocks := make(chan []byte, blocksInPool+1)
+	blockSize := 0
+	if cr, ok := rp.cf.rec.(*classicReader); ok {
+		blockSize = cr.blockSize
+	}
+	go rp.produce(ctx, full, free, blocks)
 	var err error
 	for b := range full {
 		for i := range b.pkts {
@@ -47,7 +66,10 @@ func (rp *replay) pipeline(ctx context.Context, tcp func(*flow.Packet), arp func
 			arp(&b.arps[i])
 		}
 		err = b.err
-		b.arena, b.pkts, b.arps, b.err = b.arena[:0], b.pkts[:0], b.arps[:0], nil
+		if b.retire != nil && len(b.retire) == blockSize {
+			blocks <- b.retire
+		}
+		b.arena, b.pkts, b.arps, b.retire, b.err = b.arena[:0], b.pkts[:0], b.arps[:0], nil, nil
 		free <- b
 	}
 	return err
@@ -55,9 +77,31 @@ func (rp *replay) pipeline(ctx context.Context, tcp func(*flow.Packet), arp func
 
 // produce reads every record into batches sent on full, taking empty ones
 // from free, and closes full at the end.
-func (rp *replay) produce(ctx context.Context, full chan<- *batch, free <-chan *batch) {
+func (rp *replay) produce(ctx context.Context, full chan<- *batch, free <-chan *batch, blocks chan []byte) {
 	defer close(full)
 	b := <-free
+	cr, zeroCopy := rp.cf.rec.(*classicReader)
+	if zeroCopy {
+		made := 0
+		cr.swap = func(tail []byte, n int) []byte {
+			var blk []byte
+			switch {
+			case n > cr.blockSize:
+				blk = make([]byte, n) // larger than a block: not pooled
+			case made < blocksInPool:
+				blk, made = make([]byte, cr.blockSize), made+1
+			default:
+				blk = <-blocks
+			}
+			copy(blk, tail)
+			if cr.block != nil { // not the first block: hand over what it holds
+				b.retire = cr.block
+				full <- b
+				b = <-free
+			}
+			return blk
+		}
+	}
 	for {
 		if rp.frames%ctxCheckEvery == 0 {
 			if b.err = ctx.Err(); b.err != nil {
@@ -72,6 +116,14 @@ func (rp *replay) produce(ctx context.Context, full chan<- *batch, free <-chan *
 		switch v {
 		case frameTCP:
 			p := &rp.dec.pkt
+			if zeroCopy {
+				if len(b.pkts) == cap(b.pkts) {
+					full <- b
+					b = <-free
+				}
+				b.pkts = append(b.pkts, *p)
+				break
+			}
 			need := len(p.Payload) + len(p.SrcMAC) + len(p.DstMAC)
 			if len(b.pkts) == cap(b.pkts) || len(b.arena)+need > cap(b.arena) {
 				full <- b

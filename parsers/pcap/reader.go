@@ -50,6 +50,10 @@ type recordReader interface {
 	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
 }
 
+// pcapgoBufSize is bufio's default size: pcapgo.NewReader reads through a
+// *bufio.Reader at least this large as it is, else through its own.
+const pcapgoBufSize = 4096
+
 // captureFile is an open capture and what it says about itself.
 type captureFile struct {
 	kind container
@@ -66,7 +70,8 @@ type captureFile struct {
 // the input walker has already removed gzip layers.
 func openCapture(r *bufio.Reader) (*captureFile, error) {
 	head, _ := r.Peek(4)
-	switch sniffContainer(head) {
+	magic := bytes.Clone(head)
+	switch sniffContainer(magic) {
 	case classic:
 		cr, err := pcapgo.NewReader(r)
 		if err != nil {
@@ -76,7 +81,13 @@ func openCapture(r *bufio.Reader) (*captureFile, error) {
 		// header's snaplen; pcapgo refuses those unless the limit is raised.
 		// Raising it to MaxFrame also caps what a hostile record can claim.
 		cr.SetSnaplen(MaxFrame)
-		return &captureFile{kind: classic, rec: cr, link: cr.LinkType()}, nil
+		cf := &captureFile{kind: classic, rec: cr, link: cr.LinkType()}
+		// pcapgo read the header through r itself unless r's buffer is
+		// smaller than bufio's default (then it wrapped r in its own).
+		if r.Size() >= pcapgoBufSize {
+			cf.rec = newClassicReader(r, magic, MaxFrame)
+		}
+		return cf, nil
 	case pcapng:
 		cf := &captureFile{kind: pcapng, drops: map[int]uint64{}}
 		opts := pcapgo.NgReaderOptions{
@@ -94,7 +105,7 @@ func openCapture(r *bufio.Reader) (*captureFile, error) {
 		cf.rec, cf.link = nr, nr.LinkType()
 		return cf, nil
 	}
-	return nil, fmt.Errorf("not a pcap or pcapng file (starts % x)", head)
+	return nil, fmt.Errorf("not a pcap or pcapng file (starts % x)", magic)
 }
 
 // linkOf returns the link type of one record.

@@ -1,0 +1,147 @@
+package pcap
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/gopacket/gopacket"
+)
+
+// classicReader reads the records of a classic pcap file straight out of
+// large blocks, without copying them: a record's bytes stay where the read
+// put them until the block is handed back. pcapgo.Reader copies every
+// record into a buffer of its own, which is valid only until its next read,
+// so a two-stage replay had to copy each packet again to hand it over; the
+// two copies cost more than the decoding (profile of a 1 GiB capture:
+// 0.7 of 2.3 CPU seconds).
+//
+// pcapgo still reads and checks the file header (openCapture) and stays the
+// reference for records: FuzzClassicReader feeds both the same bytes and
+// requires the same records, times and errors.
+type classicReader struct {
+	r          *bufio.Reader
+	order      binary.ByteOrder
+	nanoFactor uint32 // 1000 for microsecond files, 1 for nanosecond
+	maxCapLen  int    // longest record accepted (pcapgo's maxCaptureLength)
+
+	blockSize  int    // size of a new block; a larger record gets a block its size
+	block      []byte // the current block; records are block[start:end]
+	start, end int
+	err        error // sticky read error, returned once the block is drained
+
+	// swap, when set, is called when the next record does not fit in what
+	// is left of the block: it gets the bytes not yet returned (a partial
+	// record) and returns a fresh block of at least n bytes that begins
+	// with a copy of them.
+	// Records already returned then stay valid in the old block. Without
+	// swap the block is compacted in place, so a record is valid only until
+	// the next read, as with pcapgo.
+	swap func(tail []byte, n int) []byte
+}
+
+// recordHeaderLen is the size of a classic pcap record header.
+const recordHeaderLen = 16
+
+// classicBlockSize is the size of a block: twice the walker's read buffer,
+// so most reads go straight into the block (see shortRoom), and more than
+// the largest record, so every record is read in place.
+const classicBlockSize = 2 << 20
+
+// newClassicReader reads records from r, which must be positioned just past
+// the 24-byte file header whose first four bytes are magic.
+func newClassicReader(r *bufio.Reader, magic []byte, maxCapLen int) *classicReader {
+	c := &classicReader{r: r, order: binary.LittleEndian, nanoFactor: 1000, maxCapLen: maxCapLen, blockSize: classicBlockSize}
+	switch {
+	case string(magic) == string(magicMicroBE):
+		c.order = binary.BigEndian
+	case string(magic) == string(magicNanoLE):
+		c.nanoFactor = 1
+	case string(magic) == string(magicNanoBE):
+		c.order, c.nanoFactor = binary.BigEndian, 1
+	}
+	return c
+}
+
+// ZeroCopyReadPacketData returns the next record. It reports the errors
+// pcapgo reports, in the same cases: io.EOF at a clean end,
+// io.ErrUnexpectedEOF inside a record, and a length error for a record
+// longer than maxCapLen or than the packet it claims to hold.
+func (c *classicReader) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	var ci gopacket.CaptureInfo
+	if err := c.fill(recordHeaderLen); err != nil {
+		return nil, ci, err
+	}
+	h := c.block[c.start : c.start+recordHeaderLen]
+	sec, frac := c.order.Uint32(h[0:4]), c.order.Uint32(h[4:8])
+	ci.Timestamp = time.Unix(int64(sec), int64(frac*c.nanoFactor)).UTC()
+	ci.CaptureLength = int(c.order.Uint32(h[8:12]))
+	ci.Length = int(c.order.Uint32(h[12:16]))
+	if ci.CaptureLength > c.maxCapLen {
+		// pcapgo names the snaplen it was given, which openCapture set to
+		// MaxFrame: the same number.
+		return nil, ci, fmt.Errorf("capture length exceeds snap length: %d > %d", ci.CaptureLength, c.maxCapLen)
+	}
+	if ci.CaptureLength > ci.Length {
+		return nil, ci, fmt.Errorf("capture length exceeds original packet length: %d > %d", ci.CaptureLength, ci.Length)
+	}
+	if err := c.fill(recordHeaderLen + ci.CaptureLength); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, ci, err
+	}
+	from := c.start + recordHeaderLen
+	c.start = from + ci.CaptureLength
+	return c.block[from:c.start:c.start], ci, nil
+}
+
+// fill makes sure n unread bytes are in the block, reading more as needed.
+// io.EOF means the input ended with no unread byte left; io.ErrUnexpectedEOF
+// that it ended with some, fewer than n.
+func (c *classicReader) fill(n int) error {
+	if c.end-c.start >= n {
+		return nil
+	}
+	if c.start+n > len(c.block) || (c.start > 0 && c.shortRoom()) {
+		c.renew(n)
+	}
+	for c.end-c.start < n && c.err == nil {
+		var m int
+		m, c.err = c.r.Read(c.block[c.end:])
+		c.end += m
+	}
+	if c.end-c.start >= n {
+		return nil
+	}
+	if c.err == io.EOF && c.end > c.start {
+		return io.ErrUnexpectedEOF
+	}
+	return c.err
+}
+
+// shortRoom reports whether a read now would be copied twice: bufio.Reader
+// reads straight into the caller's slice only when the slice is at least
+// its buffer's size and its buffer is empty; a smaller read first fills
+// its own buffer. A fresh block is cheaper than the extra copy.
+func (c *classicReader) shortRoom() bool {
+	return len(c.block)-c.end < c.r.Size() && c.r.Buffered() == 0
+}
+
+// renew moves the unread bytes to the front of a block of at least n
+// bytes: a fresh one from swap, else the current one when it is large
+// enough, else a new one.
+func (c *classicReader) renew(n int) {
+	tail := c.block[c.start:c.end]
+	switch {
+	case c.swap != nil:
+		c.block = c.swap(tail, n)
+	case n <= len(c.block):
+		copy(c.block, tail)
+	default:
+		c.block = append(make([]byte, 0, max(n, c.blockSize)), tail...)[:max(n, c.blockSize)]
+	}
+	c.start, c.end = 0, len(tail)
+}
