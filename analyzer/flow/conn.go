@@ -84,7 +84,7 @@ type side struct {
 	retrans                   int32
 	zeroWin                   int32
 	bytes                     int64
-	payload                   *Payload
+	payload                   *payloadBox // the first payload's class, nil until one is sent
 }
 
 // handshakeTimes holds the bounded SYN and SYN-ACK times; allocated on the
@@ -123,15 +123,18 @@ type conn struct {
 	syns, synAcks         int32
 	times                 *handshakeTimes
 	rst                   *RSTInfo
-	l2                    *linkAddrs // nil until a packet carries MACs
-	sides                 [2]side
+	// l2 is inline: it is read on every packet that carries MACs, and a
+	// pointer would cost a cache miss there.
+	l2    linkAddrs
+	sides [2]side
 }
 
 // maxHistory bounds the history string; letters past it are dropped.
 const maxHistory = 24
 
-func newConn(k flowKey, origIsA, flipped bool, p *Packet) *conn {
-	c := &conn{key: k, origIsA: origIsA, finBy: -1, rstBy: -1}
+// newConn starts the replay state of a flow in c, which must be zeroed.
+func newConn(c *conn, k flowKey, origIsA, flipped bool, p *Packet) *conn {
+	c.key, c.origIsA, c.finBy, c.rstBy = k, origIsA, -1, -1
 	c.firstNS = p.Time.UnixNano()
 	c.lastNS = c.firstNS
 	c.firstFrame = uint32(p.Frame)
@@ -152,8 +155,9 @@ func (c *conn) dir(srcIsA bool) int {
 	return 1
 }
 
-// add replays one packet sent by side d.
-func (c *conn) add(p *Packet, d int) {
+// add replays one packet sent by side d; sp supplies the parts a flow
+// allocates on demand.
+func (c *conn) add(p *Packet, d int, sp *spares) {
 	c.clock(p)
 	s := &c.sides[d]
 	s.pkts++
@@ -162,13 +166,13 @@ func (c *conn) add(p *Packet, d int) {
 	}
 	c.recordHistory(p, d)
 	c.trackSeq(p, d)
-	c.trackHandshake(p, d)
+	c.trackHandshake(p, d, sp)
 	c.updateState(p, d)
 	c.trackEnd(p, d)
 	c.trackFingerprint(p, s)
 	c.trackMACs(p, d)
 	if s.payload == nil && p.PayloadLen > 0 {
-		s.payload = firstPayload(p)
+		s.payload = firstPayload(p, sp.box())
 	}
 }
 
@@ -228,20 +232,20 @@ func (c *conn) trackSeq(p *Packet, d int) {
 
 // trackHandshake counts SYNs and SYN-ACKs and notes the ISNs and the
 // originator's completing ACK.
-func (c *conn) trackHandshake(p *Packet, d int) {
+func (c *conn) trackHandshake(p *Packet, d int, sp *spares) {
 	switch {
 	case p.Has(SYN | ACK):
 		c.synAcks++
 		if c.synAckFrame == 0 {
 			c.synAckFrame = uint32(p.Frame)
 		}
-		c.noteTime(&c.handshakeTimes().synAck, p.Time)
+		c.noteTime(&c.handshakeTimes(sp).synAck, p.Time)
 	case p.Has(SYN):
 		c.syns++
 		if c.synFrame == 0 {
 			c.synFrame = uint32(p.Frame)
 		}
-		c.noteTime(&c.handshakeTimes().syn, p.Time)
+		c.noteTime(&c.handshakeTimes(sp).syn, p.Time)
 	case d == 0 && p.Has(ACK) && !c.handshake && c.syns > 0 && c.sides[1].hasISN:
 		c.handshake = seqLEQ(c.sides[1].isn+1, p.Ack)
 	}
@@ -251,11 +255,9 @@ func (c *conn) trackHandshake(p *Packet, d int) {
 	}
 }
 
-func (c *conn) handshakeTimes() *handshakeTimes {
+func (c *conn) handshakeTimes(sp *spares) *handshakeTimes {
 	if c.times == nil {
-		h := &handshakeTimes{}
-		h.syn, h.synAck = h.first[0:0:1], h.first[1:1:2]
-		c.times = h
+		c.times = sp.handshakeTimes()
 	}
 	return c.times
 }
@@ -270,12 +272,6 @@ func (c *conn) noteTime(ts *[]time.Time, t time.Time) {
 // and destination MACs; a responder packet addressed to a MAC the originator
 // never sent from is the stale-neighbour-entry signature.
 func (c *conn) trackMACs(p *Packet, d int) {
-	if len(p.SrcMAC) == 0 && len(p.DstMAC) == 0 {
-		return
-	}
-	if c.l2 == nil {
-		c.l2 = &linkAddrs{}
-	}
 	if d == 0 {
 		c.l2.origSrc.add(p.SrcMAC)
 		return

@@ -54,15 +54,15 @@ func (box *payloadBox) classify(b []byte) {
 // firstPayload classifies the first payload packet of one side. A packet
 // whose payload the snaplen cut away entirely is "other": something was sent,
 // nothing can say what (Flow.Truncated tells why).
-func firstPayload(p *Packet) *Payload {
-	box := new(payloadBox)
+// The result is box, filled.
+func firstPayload(p *Packet, box *payloadBox) *payloadBox {
 	box.classify(p.Payload)
 	pl := &box.p
 	if pl.Class == PayloadNone {
 		pl.Class = PayloadOther
 	}
 	pl.Frame = p.Frame
-	return pl
+	return box
 }
 
 // Kafka request header bounds. A request is at least the v1 header (api key,

@@ -45,8 +45,8 @@ func (c *conn) record(capture string) *Flow {
 	}
 	for i := range c.sides {
 		f.FirstPayload[i] = Payload{Class: PayloadNone}
-		if p := c.sides[i].payload; p != nil {
-			f.FirstPayload[i] = *p
+		if box := c.sides[i].payload; box != nil {
+			f.FirstPayload[i] = box.p
 		}
 	}
 	c.recordMACs(f)
@@ -54,19 +54,25 @@ func (c *conn) record(capture string) *Flow {
 	return f
 }
 
+// recordMACs copies the MACs out: the conn is reused once the flow is built.
 func (c *conn) recordMACs(f *Flow) {
-	l := c.l2
-	if l == nil {
+	l := &c.l2
+	if l.origSrc.n == 0 && !l.hasRespSrc && l.respDst.n == 0 {
 		return
 	}
+	macs := make([]byte, 0, 3*len(mac{})) // one allocation for the three
+	take := func(m *mac) net.HardwareAddr {
+		macs = append(macs, m[:]...)
+		return net.HardwareAddr(macs[len(macs)-len(m):len(macs):len(macs)])
+	}
 	if l.origSrc.n > 0 {
-		f.OrigMAC = net.HardwareAddr(l.origSrc.m[0][:])
+		f.OrigMAC = take(&l.origSrc.m[0])
 	}
 	if l.hasRespSrc {
-		f.RespMAC = net.HardwareAddr(l.respSrc[:])
+		f.RespMAC = take(&l.respSrc)
 	}
 	if l.respDst.n > 0 {
-		f.RespDstMAC = net.HardwareAddr(l.respDst.m[0][:])
+		f.RespDstMAC = take(&l.respDst.m[0])
 	}
 	f.ReplyMACMismatch = l.replyMismatch()
 }

@@ -62,11 +62,11 @@ func (c *conn) summarise(capture string, s *Summary) {
 	}
 	for i := range c.sides {
 		s.FirstPayload[i] = PayloadNone
-		if p := c.sides[i].payload; p != nil {
-			s.FirstPayload[i] = p.Class
+		if box := c.sides[i].payload; box != nil {
+			s.FirstPayload[i] = box.p.Class
 		}
 	}
-	s.ReplyMACMismatch = c.l2 != nil && c.l2.replyMismatch()
+	s.ReplyMACMismatch = c.l2.replyMismatch()
 }
 
 // replyMismatch reports a responder packet addressed to a MAC the

@@ -46,6 +46,7 @@ type Table struct {
 	horizon int64
 	max     int
 	flows   map[flowKey]*conn
+	spare   spares
 	// active and ended are LRU lists (head = most recently touched); a
 	// flow moves to ended when it closes, where it waits EndLinger
 	// instead of IdleHorizon.
@@ -96,7 +97,7 @@ func (t *Table) Add(p *Packet) {
 	} else {
 		t.list(c).remove(c)
 	}
-	c.add(p, c.dir(srcIsA))
+	c.add(p, c.dir(srcIsA), &t.spare)
 	t.list(c).pushFront(c)
 }
 
@@ -124,7 +125,7 @@ func (t *Table) open(k flowKey, srcIsA bool, p *Packet) *conn {
 		t.evictOldest()
 	}
 	origIsA := originatorIsA(k, srcIsA, p)
-	c := newConn(k, origIsA, origIsA != srcIsA, p)
+	c := newConn(t.spare.conn(), k, origIsA, origIsA != srcIsA, p)
 	t.flows[k] = c
 	return c
 }
@@ -209,15 +210,15 @@ func (t *Table) evictOldest() {
 func (t *Table) finalise(c *conn) {
 	t.list(c).remove(c)
 	delete(t.flows, c.key)
-	if t.keep != nil {
+	emit := t.emit != nil
+	if emit && t.keep != nil {
 		c.summarise(t.capture, &t.sum)
-		if !t.keep(&t.sum) {
-			return
-		}
+		emit = t.keep(&t.sum)
 	}
-	if t.emit != nil {
+	if emit {
 		t.emit(c.record(t.capture))
 	}
+	t.spare.recycle(c, emit)
 }
 
 func (t *Table) list(c *conn) *lru {
