@@ -63,7 +63,7 @@ func (c *conn) recordMACs(f *Flow) {
 	macs := make([]byte, 0, 3*len(mac{})) // one allocation for the three
 	take := func(m *mac) net.HardwareAddr {
 		macs = append(macs, m[:]...)
-		return net.HardwareAddr(macs[len(macs)-len(m):len(macs):len(macs)])
+		return net.HardwareAddr(macs[len(macs)-len(m) : len(macs) : len(macs)])
 	}
 	if l.origSrc.n > 0 {
 		f.OrigMAC = take(&l.origSrc.m[0])
