@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
@@ -163,10 +165,28 @@ func describeHead(head []byte) string {
 
 // Evaluate runs every rule and orders the findings most likely first:
 // higher confidence, then higher severity, then cause ID for a stable order.
+// Rules only read the incident, so they run side by side on every core (on
+// a big capture they take a tenth of the run); the findings are gathered
+// in rule order, so the result does not depend on which finished first.
 func Evaluate(inc *Incident, rules []Rule) []Finding {
+	found := make([][]Finding, len(rules))
+	next := make(chan int, len(rules))
+	for i := range rules {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(rules)) {
+		wg.Go(func() {
+			for i := range next {
+				found[i] = rules[i].Evaluate(inc)
+			}
+		})
+	}
+	wg.Wait()
 	var out []Finding
-	for _, r := range rules {
-		out = append(out, r.Evaluate(inc)...)
+	for _, fs := range found {
+		out = append(out, fs...)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
