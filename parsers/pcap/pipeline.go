@@ -122,6 +122,11 @@ func (rp *replay) produce(ctx context.Context, full chan<- *batch, free <-chan *
 					b = <-free
 				}
 				b.pkts = append(b.pkts, *p)
+				// The table reads the MACs of every packet: side by side
+				// in the arena they share cache lines, where in the
+				// block each would cost a miss on the other core.
+				q := &b.pkts[len(b.pkts)-1]
+				q.SrcMAC, q.DstMAC = b.copy(q.SrcMAC), b.copy(q.DstMAC)
 				break
 			}
 			need := len(p.Payload) + len(p.SrcMAC) + len(p.DstMAC)
