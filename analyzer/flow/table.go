@@ -45,7 +45,10 @@ type Table struct {
 	sum     Summary // reused for every keep call: no allocation per flow
 	horizon int64
 	max     int
-	flows   map[flowKey]*conn
+	// flows4 holds flows between IPv4 endpoints, flows6 the rest: the
+	// small key makes the common lookup cheap.
+	flows4 map[key4]*conn
+	flows6 map[flowKey]*conn
 	spare   spares
 	// active and ended are LRU lists (head = most recently touched); a
 	// flow moves to ended when it closes, where it waits EndLinger
@@ -71,7 +74,8 @@ func NewTable(capture string, emit func(*Flow), opts Options) *Table {
 		keep:    opts.Keep,
 		horizon: int64(opts.IdleHorizon),
 		max:     opts.MaxFlows,
-		flows:   make(map[flowKey]*conn),
+		flows4:  make(map[key4]*conn),
+		flows6:  make(map[flowKey]*conn),
 	}
 }
 
@@ -86,14 +90,20 @@ func (t *Table) Add(p *Packet) {
 		t.clock, t.started = ns, true
 	}
 	t.expire()
-	k, srcIsA := keyOf(p)
-	c := t.flows[k]
+	pl := placeOf(p)
+	srcIsA := pl.srcIsA
+	var c *conn
+	if pl.v4 {
+		c = t.flows4[pl.k4]
+	} else {
+		c = t.flows6[pl.k6]
+	}
 	if c != nil && c.reusedBy(p, c.dir(srcIsA)) {
 		t.finalise(c)
 		c = nil
 	}
 	if c == nil {
-		c = t.open(k, srcIsA, p)
+		c = t.open(pl.key(), srcIsA, p)
 	} else {
 		t.list(c).remove(c)
 	}
@@ -104,8 +114,11 @@ func (t *Table) Add(p *Packet) {
 // Flush finalises every live flow, in first-frame order: call it at the end
 // of the capture.
 func (t *Table) Flush() {
-	live := make([]*conn, 0, len(t.flows))
-	for _, c := range t.flows {
+	live := make([]*conn, 0, t.Live())
+	for _, c := range t.flows4 {
+		live = append(live, c)
+	}
+	for _, c := range t.flows6 {
 		live = append(live, c)
 	}
 	slices.SortFunc(live, func(a, b *conn) int {
@@ -117,16 +130,20 @@ func (t *Table) Flush() {
 }
 
 // Live is the number of flows not yet emitted.
-func (t *Table) Live() int { return len(t.flows) }
+func (t *Table) Live() int { return len(t.flows4) + len(t.flows6) }
 
 // open starts a flow for p, making room first when the table is full.
 func (t *Table) open(k flowKey, srcIsA bool, p *Packet) *conn {
-	if len(t.flows) >= t.max {
+	if t.Live() >= t.max {
 		t.evictOldest()
 	}
 	origIsA := originatorIsA(k, srcIsA, p)
 	c := newConn(t.spare.conn(), k, origIsA, origIsA != srcIsA, p)
-	t.flows[k] = c
+	if k.family == 4 {
+		t.flows4[k.short()] = c
+	} else {
+		t.flows6[k] = c
+	}
 	return c
 }
 
@@ -209,7 +226,11 @@ func (t *Table) evictOldest() {
 
 func (t *Table) finalise(c *conn) {
 	t.list(c).remove(c)
-	delete(t.flows, c.key)
+	if c.key.family == 4 {
+		delete(t.flows4, c.key.short())
+	} else {
+		delete(t.flows6, c.key)
+	}
 	emit := t.emit != nil
 	if emit && t.keep != nil {
 		c.summarise(t.capture, &t.sum)
