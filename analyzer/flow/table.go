@@ -49,7 +49,7 @@ type Table struct {
 	// small key makes the common lookup cheap.
 	flows4 map[key4]*conn
 	flows6 map[flowKey]*conn
-	spare   spares
+	spare  spares
 	// active and ended are LRU lists (head = most recently touched); a
 	// flow moves to ended when it closes, where it waits EndLinger
 	// instead of IdleHorizon.
