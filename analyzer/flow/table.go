@@ -102,13 +102,21 @@ func (t *Table) Add(p *Packet) {
 		t.finalise(c)
 		c = nil
 	}
+	var from *lru // the list c is on; nil for a new flow
 	if c == nil {
 		c = t.open(pl.key(), srcIsA, p)
 	} else {
-		t.list(c).remove(c)
+		from = t.list(c)
 	}
 	c.add(p, c.dir(srcIsA), &t.spare)
-	t.list(c).pushFront(c)
+	to := t.list(c)
+	if from == to && to.head == c {
+		return // a burst of one flow: moving it would touch its neighbours for nothing
+	}
+	if from != nil {
+		from.remove(c)
+	}
+	to.pushFront(c)
 }
 
 // Flush finalises every live flow, in first-frame order: call it at the end
