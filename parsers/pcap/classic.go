@@ -50,6 +50,9 @@ const recordHeaderLen = 16
 // the largest record, so every record is read in place.
 const classicBlockSize = 2 << 20
 
+// firstBlockSize is the size of the first block; see renew.
+const firstBlockSize = 64 << 10
+
 // newClassicReader reads records from r, which must be positioned just past
 // the 24-byte file header whose first four bytes are magic.
 func newClassicReader(r *bufio.Reader, magic []byte, maxCapLen int) *classicReader {
@@ -105,7 +108,7 @@ func (c *classicReader) fill(n int) error {
 	if c.end-c.start >= n {
 		return nil
 	}
-	if c.start+n > len(c.block) || (c.start > 0 && c.shortRoom()) {
+	if c.start+n > len(c.block) || (c.start > 0 && len(c.block) >= c.blockSize && c.shortRoom()) {
 		c.renew(n)
 	}
 	for c.end-c.start < n && c.err == nil {
@@ -131,17 +134,21 @@ func (c *classicReader) shortRoom() bool {
 }
 
 // renew moves the unread bytes to the front of a block of at least n
-// bytes: a fresh one from swap, else the current one when it is large
-// enough, else a new one.
+// bytes. The first block is small (firstBlockSize): most captures in a
+// bundle are a few kilobytes. Later ones come from swap, or are the
+// current block when it is full size, else a new full-size one.
 func (c *classicReader) renew(n int) {
 	tail := c.block[c.start:c.end]
 	switch {
+	case c.block == nil:
+		c.block = make([]byte, max(n, min(firstBlockSize, c.blockSize)))
 	case c.swap != nil:
 		c.block = c.swap(tail, n)
-	case n <= len(c.block):
+	case n <= len(c.block) && len(c.block) >= c.blockSize:
 		copy(c.block, tail)
 	default:
-		c.block = append(make([]byte, 0, max(n, c.blockSize)), tail...)[:max(n, c.blockSize)]
+		size := max(n, c.blockSize)
+		c.block = append(make([]byte, 0, size), tail...)[:size]
 	}
 	c.start, c.end = 0, len(tail)
 }
