@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -54,6 +56,51 @@ func TestPipelineMatchesLineByLine(t *testing.T) {
 					gotStats.Lines, gotStats.Events, d.Stats().Lines, d.Stats().Events)
 			}
 		})
+	}
+}
+
+// lineReader is the reference the pipeline is checked against: it splits a stream into lines of at most MaxLineLen bytes
+// without allocating per line: short lines are returned from the bufio
+// buffer, long ones assembled once in buf.
+type lineReader struct {
+	r   *bufio.Reader
+	buf []byte
+}
+
+// next returns the next line without its "\n"; cut reports it was longer
+// than MaxLineLen. The slice is valid until the next call.
+func (lr *lineReader) next() (line []byte, cut bool, err error) {
+	b, err := lr.r.ReadSlice('\n')
+	if err == nil {
+		return b[:len(b)-1], false, nil
+	}
+	if errors.Is(err, io.EOF) {
+		if len(b) > 0 {
+			return b, false, nil
+		}
+		return nil, false, io.EOF
+	}
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, false, err
+	}
+	lr.buf = append(lr.buf[:0], b...)
+	for {
+		b, err = lr.r.ReadSlice('\n')
+		room := MaxLineLen - len(lr.buf)
+		if room > 0 {
+			lr.buf = append(lr.buf, b[:min(room, len(b))]...)
+		}
+		if len(lr.buf) == MaxLineLen && len(bytes.TrimSuffix(b, []byte("\n"))) > room {
+			cut = true
+		}
+		switch {
+		case err == nil:
+			return bytes.TrimSuffix(lr.buf, []byte("\n")), cut, nil
+		case errors.Is(err, io.EOF):
+			return lr.buf, cut, nil
+		case !errors.Is(err, bufio.ErrBufferFull):
+			return nil, false, err
+		}
 	}
 }
 

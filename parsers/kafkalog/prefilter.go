@@ -112,11 +112,23 @@ func gramHash(w uint32) uint32 { return (w * 0x9E3779B1) >> (32 - gramBits) }
 // interesting is the allocation-free, regex-free pre-filter: whether b
 // contains one of keywords.
 func interesting(b []byte) bool {
-	return hasLongKeyword(b) || hasShortKeyword(b)
+	if s, _ := nextLongKeyword(b, 0); s >= 0 {
+		return true
+	}
+	for a := range anchors {
+		if s, _ := nextShortKeyword(b, &anchors[a], 0); s >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
-func hasLongKeyword(b []byte) bool {
-	for i := 0; i+4 <= len(b); i += stride {
+// nextLongKeyword returns the span of a long keyword in b starting at or
+// after from, or -1. Words are read in order, so no keyword ends before
+// the returned one starts on a line before it: a block can be scanned
+// whole and each hit taken as its line's first.
+func nextLongKeyword(b []byte, from int) (start, end int) {
+	for i := from; i+4 <= len(b); i += stride {
 		w := binary.LittleEndian.Uint32(b[i:])
 		h := gramHash(w)
 		if gramSet[h/64]&(1<<(h%64)) == 0 {
@@ -128,29 +140,29 @@ func hasLongKeyword(b []byte) bool {
 			}
 			kw := keywords[g.kw]
 			s := i - int(g.off)
-			if s >= 0 && len(b)-s >= len(kw) && string(b[s:s+len(kw)]) == kw {
-				return true
+			if s >= from && len(b)-s >= len(kw) && string(b[s:s+len(kw)]) == kw {
+				return s, s + len(kw)
 			}
 		}
 	}
-	return false
+	return -1, -1
 }
 
-func hasShortKeyword(b []byte) bool {
-	for _, a := range anchors {
-		for from := a.off; from < len(b); {
-			j := bytes.IndexByte(b[from:], a.c)
-			if j < 0 {
-				break
-			}
-			s := from + j - a.off
-			for _, kw := range a.kws {
-				if len(b)-s >= len(kw) && string(b[s:s+len(kw)]) == kw {
-					return true
-				}
-			}
-			from += j + 1
+// nextShortKeyword returns the span of the first of a's keywords in b
+// starting at or after from, or -1.
+func nextShortKeyword(b []byte, a *anchor, from int) (start, end int) {
+	for p := from + a.off; p < len(b); {
+		j := bytes.IndexByte(b[p:], a.c)
+		if j < 0 {
+			break
 		}
+		s := p + j - a.off
+		for _, kw := range a.kws {
+			if len(b)-s >= len(kw) && string(b[s:s+len(kw)]) == kw {
+				return s, s + len(kw)
+			}
+		}
+		p += j + 1
 	}
-	return false
+	return -1, -1
 }
