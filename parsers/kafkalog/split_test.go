@@ -17,7 +17,7 @@ import (
 
 // splitLine is one line as the reading stage hands it over.
 type splitLine struct {
-	Text                             string
+	Text                            string
 	Cut, Keyword, ESC, NoNodeString bool
 }
 
