@@ -128,7 +128,13 @@ func FuzzSplit(f *testing.F) {
 	fuzzSeeds(f)
 	f.Add([]byte("a\n\nSSLb\n] shut\n], start (id: 1\x1b"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := splitAll(iotest.HalfReader(bytes.NewReader(data)), 2*MaxLineLen, len(data)%8+1)
+		// Few lines per batch move the unsplit rest from batch to batch:
+		// quadratic, so only on small inputs.
+		maxLines := batchLines
+		if len(data) < 4096 {
+			maxLines = len(data)%8 + 1
+		}
+		got, err := splitAll(iotest.HalfReader(bytes.NewReader(data)), 2*MaxLineLen, maxLines)
 		if err != nil {
 			t.Fatal(err)
 		}
