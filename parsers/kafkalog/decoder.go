@@ -42,7 +42,8 @@ type LineDecoder struct {
 	// "(id: " in. False for LineDecoder's own callers.
 	noESC, noNodeString bool
 
-	hdr header
+	hdr   header
+	clock minuteClock
 	// slots hold the pending entries: one per docker compose service, so
 	// interleaved containers keep their stack traces (slots[0] without
 	// compose). cur is the entry the last line went to.
@@ -75,7 +76,9 @@ type LineDecoder struct {
 // NewLineDecoder decodes Kafka log lines one at a time, for callers that
 // have already split and timestamped them (journal entries, docker logs).
 func NewLineDecoder(src *analyzer.Source, sink analyzer.Sink) *LineDecoder {
-	return &LineDecoder{src: src, sink: sink, nodes: map[string]struct{}{}, nodeStrings: map[string]struct{}{}}
+	d := &LineDecoder{src: src, sink: sink, nodes: map[string]struct{}{}, nodeStrings: map[string]struct{}{}}
+	d.hdr.clock = &d.clock
+	return d
 }
 
 // Line decodes one message; ts is the caller's timestamp (used when the message has none),

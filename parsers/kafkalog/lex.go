@@ -28,7 +28,8 @@ func parseLevel(b []byte) (string, int) {
 // parseDateTime reads "yyyy-MM-dd HH:mm:ss[,.]SSS" or the ISO form with
 // "T", a fraction of 1-9 digits and an optional zone (Z, +hh:mm, +hhmm).
 // Times without a zone are in zone. iso reports the "T" form.
-func parseDateTime(b []byte, zone *time.Location) (t time.Time, n int, iso, zoned, ok bool) {
+// clock, when not nil, remembers the last minute converted.
+func parseDateTime(b []byte, zone *time.Location, clock *minuteClock) (t time.Time, n int, iso, zoned, ok bool) {
 	if len(b) < 19 || b[4] != '-' || b[7] != '-' || b[13] != ':' || b[16] != ':' {
 		return time.Time{}, 0, false, false, false
 	}
@@ -65,11 +66,41 @@ func parseDateTime(b []byte, zone *time.Location) (t time.Time, n int, iso, zone
 	}
 	if iso {
 		if off, k, zoned := parseZone(b[n:]); zoned {
-			t = time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, time.UTC).Add(-time.Duration(off) * time.Second)
+			t = clock.date(year, mon, day, hh, mm, ss, nsec, time.UTC).Add(-time.Duration(off) * time.Second)
 			return t, n + k, true, true, true
 		}
 	}
-	return time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, zone), n, iso, false, true
+	return clock.date(year, mon, day, hh, mm, ss, nsec, zone), n, iso, false, true
+}
+
+// minuteClock turns civil times into instants like time.Date, remembering
+// the last minute it converted: time.Date (calendar arithmetic and a zone
+// look-up) is the dearest part of a header, and consecutive records nearly
+// always share their minute. A nil clock remembers nothing.
+type minuteClock struct {
+	// key packs the civil minute of base; 0 means none.
+	key  uint64
+	zone *time.Location
+	// base is the minute's second 0, valid iff key != 0; the zone's offset
+	// is the same all through that minute (checked when it was stored).
+	base time.Time
+}
+
+// date returns time.Date(year, mon, day, hh, mm, ss, nsec, zone).
+func (c *minuteClock) date(year, mon, day, hh, mm, ss, nsec int, zone *time.Location) time.Time {
+	if c == nil || ss > 59 || year < 0 {
+		return time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, zone)
+	}
+	key := (((uint64(year)<<4|uint64(mon))<<5|uint64(day))<<5|uint64(hh))<<6 | uint64(mm) | 1<<63
+	if key != c.key || zone != c.zone {
+		base := time.Date(year, time.Month(mon), day, hh, mm, 0, 0, zone)
+		if time.Date(year, time.Month(mon), day, hh, mm, 59, 0, zone).Sub(base) != 59*time.Second {
+			// The zone's offset changes within this minute.
+			return time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, zone)
+		}
+		c.key, c.zone, c.base = key, zone, base
+	}
+	return c.base.Add(time.Duration(ss)*time.Second + time.Duration(nsec))
 }
 
 // parseZone reads "Z", "+hh:mm" or "+hhmm" and returns the offset in seconds.
