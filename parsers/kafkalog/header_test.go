@@ -144,7 +144,7 @@ var clockZones = func() []*time.Location {
 // offset changes, including times in the gap or overlap of a change.
 func FuzzMinuteClock(f *testing.F) {
 	f.Add(uint8(2), int64(1711846800), []byte{0, 30, 30, 59, 1, 255, 7})  // Berlin, spring 2024
-	f.Add(uint8(3), int64(1730613600), []byte{60, 60, 0, 200, 3, 3, 3})  // New York, autumn 2024
+	f.Add(uint8(3), int64(1730613600), []byte{60, 60, 0, 200, 3, 3, 3})   // New York, autumn 2024
 	f.Add(uint8(4), int64(1712412000), []byte{10, 250, 250, 250, 250, 1}) // Lord Howe, April 2024
 	f.Add(uint8(6), int64(-1000000000), []byte{1, 2, 3})                  // Amsterdam, 1938
 	f.Fuzz(func(t *testing.T, zi uint8, start int64, steps []byte) {
