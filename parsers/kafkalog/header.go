@@ -293,11 +293,16 @@ func splitLoggerSuffix(line []byte, p int) (ms, me, ls, le int, ok bool) {
 	if end <= p || line[end-1] != ')' {
 		return 0, 0, 0, 0, false
 	}
-	open := bytes.LastIndexByte(line[p:end-1], '(')
-	if open < 0 {
+	// Back from ")" over logger bytes to the "(": where the run stops
+	// anywhere else, the last "(" (if any) encloses a byte no logger name
+	// holds, and isLoggerToken would refuse it.
+	open := end - 2
+	for open >= p && loggerBytes[line[open]] != 0 && end-2-open < 257 {
+		open--
+	}
+	if open < p || line[open] != '(' {
 		return 0, 0, 0, 0, false
 	}
-	open += p
 	tok := line[open+1 : end-1]
 	if !isLoggerToken(tok) {
 		return 0, 0, 0, 0, false
