@@ -64,7 +64,7 @@ type javaException struct{ class, msg string }
 
 // newRecord builds the record of a candidate entry.
 func newRecord(e *entry) *record {
-	r := &record{full: string(e.msg), logger: string(e.logger), level: e.level, kafkaOrigin: e.kafkaOrigin}
+	r := &record{full: string(e.msg()), logger: string(e.logger()), level: e.level, kafkaOrigin: e.kafkaOrigin}
 	r.ctx, r.msg = parseContext(skipConnectorContext(r.full))
 	if r.ctx.Component == "" && strings.HasPrefix(r.full, "[Kafka Server ") { // 0.x "[Kafka Server 1], started"
 		if i := strings.Index(r.full, "], "); i > 0 {
@@ -171,10 +171,10 @@ func (d *LineDecoder) emitEntry(e *entry) {
 	ev := analyzer.Event{
 		Time: e.time, TimeGuessed: e.timeGuessed, Source: e.loc, Level: e.level,
 		Program: d.program(r), Host: e.host, Client: r.ctx.Client, Group: r.ctx.Group,
-		Text: string(e.text),
+		Text: string(e.text()),
 	}
 	if e.hostFromCompose {
-		ev.Host = string(e.compose)
+		ev.Host = string(e.compose())
 	}
 	if x, ok := r.relevantException(); ok {
 		ev.Exception, ev.ExceptionMsg = x.class, x.msg

@@ -54,6 +54,7 @@ func (Parser) Sniff(head []byte) bool {
 // pre-filter, the other decodes.
 func (Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sink) (analyzer.Stats, error) {
 	d := NewLineDecoder(src, sink)
+	d.borrow = true
 	loc := analyzer.Location{Path: src.Path}
 	full, free := startReading(ctx, src, lineArena, batchLines)
 	var err error
@@ -67,6 +68,7 @@ func (Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sin
 			d.line(loc, time.Time{}, src.Host, b.arena[l.start:l.end])
 		}
 		d.noKeyword, d.noESC, d.noNodeString = false, false, false
+		d.detach() // b goes back to the reading stage
 		err = b.err
 		b.arena, b.lines, b.err = b.arena[:0], b.lines[:0], nil
 		free <- b
