@@ -19,8 +19,9 @@ import (
 // FIFO channel).
 const (
 	// lineArena is the block size: ≥ 2×MaxLineLen, so a carried partial
-	// line always leaves room to read.
-	lineArena = 1 << 20
+	// line always leaves room to read, and startReading makes it larger
+	// than the source's bufio buffer.
+	lineArena = 2 << 20
 	// batchLines bounds the lines of one batch (a block of empty lines
 	// would otherwise need 32 bytes of batchLine per byte read).
 	batchLines = 16 << 10
@@ -65,7 +66,9 @@ type blockSplitter struct {
 // room to read) and maxLines lines each. Batches arrive on full, in order,
 // and are handed back on free once decoded.
 func startReading(ctx context.Context, src *analyzer.Source, arena, maxLines int) (<-chan *lineBatch, chan<- *lineBatch) {
-	arena = max(arena, 2*MaxLineLen)
+	// Room for the bufio buffer's size after a carried line, so reads
+	// bypass the buffer.
+	arena = max(arena, 2*MaxLineLen, src.R.Size()+MaxLineLen)
 	full, free := make(chan *lineBatch, linePool), make(chan *lineBatch, linePool)
 	for range linePool {
 		free <- &lineBatch{arena: make([]byte, 0, arena), lines: make([]batchLine, 0, maxLines)}
@@ -113,14 +116,25 @@ func readLines(ctx context.Context, src *analyzer.Source, full chan<- *lineBatch
 	}
 }
 
-// fill reads into b.arena until it is full, or the error that stopped it
-// (io.EOF at the end).
+// fill reads into the free part of b.arena until what it read holds a
+// line end or the arena is full, and returns the error that stopped it
+// (io.EOF at the end). Once what the sniffer peeked is consumed, a read at
+// least as long as the bufio buffer goes straight from the file into the
+// arena (see startReading), without a copy through the buffer.
 func fill(src *analyzer.Source, b *lineBatch) error {
-	for len(b.arena) < cap(b.arena) {
+	for empty := 0; len(b.arena) < cap(b.arena); {
 		n, err := src.R.Read(b.arena[len(b.arena):cap(b.arena)])
+		read := b.arena[len(b.arena) : len(b.arena)+n]
 		b.arena = b.arena[:len(b.arena)+n]
-		if err != nil {
+		switch {
+		case err != nil:
 			return err
+		case bytes.IndexByte(read, '\n') >= 0:
+			return nil
+		case n == 0:
+			if empty++; empty == 100 {
+				return io.ErrNoProgress
+			}
 		}
 	}
 	return nil
