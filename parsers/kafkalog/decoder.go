@@ -210,7 +210,7 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 	logger, msg := e.logger(), e.msg()
 	if isKafkaLogger(logger) {
 		e.kafkaOrigin = true
-		if isBrokerLogger(logger) {
+		if !d.sawBroker && isBrokerLogger(logger) {
 			d.sawBroker = true
 		}
 	}

@@ -296,17 +296,18 @@ func splitLoggerSuffix(line []byte, p int) (ms, me, ls, le int, ok bool) {
 	// Back from ")" over logger bytes to the "(": where the run stops
 	// anywhere else, the last "(" (if any) encloses a byte no logger name
 	// holds, and isLoggerToken would refuse it.
+	// The bytes are checked on the way, so only isLoggerToken's other
+	// conditions remain: a separator, no leading digit.
 	open := end - 2
+	var seen uint8
 	for open >= p && loggerBytes[line[open]] != 0 && end-2-open < 257 {
+		seen |= loggerBytes[line[open]]
 		open--
 	}
-	if open < p || line[open] != '(' {
+	if open < p || line[open] != '(' || seen&loggerDot == 0 || isDigit(line[open+1]) {
 		return 0, 0, 0, 0, false
 	}
 	tok := line[open+1 : end-1]
-	if !isLoggerToken(tok) {
-		return 0, 0, 0, 0, false
-	}
 	le = end - 1
 	if c := bytes.IndexByte(tok, ':'); c >= 0 { // Connect's "(%c:%L)"
 		le = open + 1 + c
