@@ -18,10 +18,10 @@ import (
 // allocates nothing and order is kept (one producer, one consumer, one
 // FIFO channel).
 const (
-	// lineArena is the block size: ≥ 2×MaxLineLen, so a carried partial
-	// line always leaves room to read, and startReading makes it larger
-	// than the source's bufio buffer.
-	lineArena = 2 << 20
+	// lineArena is the least block size: ≥ 2×MaxLineLen, so a carried
+	// partial line always leaves room to read; startReading makes it
+	// larger than the source's bufio buffer.
+	lineArena = 256 << 10
 	// batchLines bounds the lines of one batch (a block of empty lines
 	// would otherwise need 32 bytes of batchLine per byte read).
 	batchLines = 16 << 10
@@ -67,7 +67,8 @@ type blockSplitter struct {
 // and are handed back on free once decoded.
 func startReading(ctx context.Context, src *analyzer.Source, arena, maxLines int) (<-chan *lineBatch, chan<- *lineBatch) {
 	// Room for the bufio buffer's size after a carried line, so reads
-	// bypass the buffer.
+	// bypass the buffer, and no more: a smaller block is likelier to be
+	// in cache still when it is scanned and decoded.
 	arena = max(arena, 2*MaxLineLen, src.R.Size()+MaxLineLen)
 	full, free := make(chan *lineBatch, linePool), make(chan *lineBatch, linePool)
 	for range linePool {
