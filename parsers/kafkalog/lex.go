@@ -37,13 +37,15 @@ func parseDateTime(b []byte, zone *time.Location, clock *minuteClock) (t time.Ti
 	if !iso && b[10] != ' ' {
 		return time.Time{}, 0, false, false, false
 	}
-	year, ok1 := digits(b[0:4])
-	mon, ok2 := digits(b[5:7])
-	day, ok3 := digits(b[8:10])
-	hh, ok4 := digits(b[11:13])
-	mm, ok5 := digits(b[14:16])
-	ss, ok6 := digits(b[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 {
+	cent, ok0 := twoDigits(b[0], b[1])
+	yy, ok1 := twoDigits(b[2], b[3])
+	mon, ok2 := twoDigits(b[5], b[6])
+	day, ok3 := twoDigits(b[8], b[9])
+	hh, ok4 := twoDigits(b[11], b[12])
+	mm, ok5 := twoDigits(b[14], b[15])
+	ss, ok6 := twoDigits(b[17], b[18])
+	year := cent*100 + yy
+	if !(ok0 && ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 {
 		return time.Time{}, 0, false, false, false
 	}
 	n = 19
@@ -131,6 +133,12 @@ func parseZone(b []byte) (off, n int, ok bool) {
 		off = -off
 	}
 	return off, n + 2, true
+}
+
+// twoDigits reads the number hi lo; a byte below '0' wraps past 9.
+func twoDigits(hi, lo byte) (int, bool) {
+	hi, lo = hi-'0', lo-'0'
+	return int(hi)*10 + int(lo), hi <= 9 && lo <= 9
 }
 
 func digits(b []byte) (int, bool) {
