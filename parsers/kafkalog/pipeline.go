@@ -59,30 +59,36 @@ type blockSplitter struct {
 	// next block was cut at MaxLineLen: its bytes up to the next newline
 	// are dropped.
 	skipping bool
+	// arena is the block size batches are given now: it starts small and
+	// doubles up to maxArena while reads fill whole blocks, so a small
+	// input (a bundle holds thousands) costs little memory.
+	arena, maxArena int
+	maxLines        int
 }
 
-// startReading starts readLines over a pool of linePool batches of
+// startReading starts readLines over a pool of linePool batches of up to
 // arena bytes (at least 2×MaxLineLen, so a carried partial line leaves
 // room to read) and maxLines lines each. Batches arrive on full, in order,
 // and are handed back on free once decoded.
 func startReading(ctx context.Context, src *analyzer.Source, arena, maxLines int) (<-chan *lineBatch, chan<- *lineBatch) {
+	s := &blockSplitter{src: src, arena: 2 * MaxLineLen, maxLines: maxLines}
 	// Room for the bufio buffer's size after a carried line, so reads
 	// bypass the buffer, and no more: a smaller block is likelier to be
 	// in cache still when it is scanned and decoded.
-	arena = max(arena, 2*MaxLineLen, src.R.Size()+MaxLineLen)
+	s.maxArena = max(arena, s.arena, src.R.Size()+MaxLineLen)
 	full, free := make(chan *lineBatch, linePool), make(chan *lineBatch, linePool)
 	for range linePool {
-		free <- &lineBatch{arena: make([]byte, 0, arena), lines: make([]batchLine, 0, maxLines)}
+		free <- &lineBatch{}
 	}
-	go readLines(ctx, src, full, free)
+	go s.readLines(ctx, full, free)
 	return full, free
 }
 
-// readLines reads src into batches sent on full and closes it at the end.
-func readLines(ctx context.Context, src *analyzer.Source, full chan<- *lineBatch, free <-chan *lineBatch) {
+// readLines reads s.src into batches sent on full and closes it at the end.
+func (s *blockSplitter) readLines(ctx context.Context, full chan<- *lineBatch, free <-chan *lineBatch) {
 	defer close(full)
-	s := blockSplitter{src: src}
-	b := <-free
+	src := s.src
+	b := s.take(free, nil)
 	eof := false
 	for {
 		var rerr error
@@ -91,6 +97,9 @@ func readLines(ctx context.Context, src *analyzer.Source, full chan<- *lineBatch
 		}
 		if errors.Is(rerr, io.EOF) {
 			eof, rerr = true, nil
+		}
+		if len(b.arena) == cap(b.arena) {
+			s.arena = min(2*s.arena, s.maxArena)
 		}
 		rest := s.split(b, eof)
 		markLines(b)
@@ -110,11 +119,20 @@ func readLines(ctx context.Context, src *analyzer.Source, full chan<- *lineBatch
 		// The next batch is taken before this one is handed over, so the
 		// unsplit rest can be copied out of it while no one else may
 		// reuse it.
-		next := <-free
-		next.arena = append(next.arena[:0], rest...)
+		next := s.take(free, rest)
 		full <- b
 		b = next
 	}
+}
+
+// take returns a free batch holding rest, its arena grown to s.arena.
+func (s *blockSplitter) take(free <-chan *lineBatch, rest []byte) *lineBatch {
+	b := <-free
+	if cap(b.arena) < s.arena {
+		b.arena = make([]byte, 0, s.arena)
+	}
+	b.arena = append(b.arena[:0], rest...)
+	return b
 }
 
 // fill reads into the free part of b.arena until what it read holds a
@@ -147,7 +165,7 @@ func fill(src *analyzer.Source, b *lineBatch) error {
 func (s *blockSplitter) split(b *lineBatch, atEOF bool) (rest []byte) {
 	data := b.arena
 	pos := 0
-	for len(b.lines) < cap(b.lines) {
+	for len(b.lines) < s.maxLines {
 		i := bytes.IndexByte(data[pos:], '\n')
 		if i < 0 {
 			break
@@ -156,7 +174,7 @@ func (s *blockSplitter) split(b *lineBatch, atEOF bool) (rest []byte) {
 		pos += i + 1
 	}
 	rest = data[pos:]
-	if len(rest) == 0 || len(b.lines) == cap(b.lines) {
+	if len(rest) == 0 || len(b.lines) == s.maxLines {
 		return rest
 	}
 	if atEOF {
