@@ -13,7 +13,7 @@ import (
 // A log is read on two goroutines: readLines reads blocks, splits them
 // into lines and runs the keyword pre-filter over each block as a whole
 // (most of the cost on routine lines), Parse decodes. Blocks are read
-// straight into the arena of a batch from a fixed pool, so a byte is
+// straight into the arena of a batch from a pool of linePool, so a byte is
 // copied once (a line cut across two blocks twice), the steady state
 // allocates nothing and order is kept (one producer, one consumer, one
 // FIFO channel).
@@ -23,7 +23,7 @@ const (
 	// larger than the source's bufio buffer.
 	lineArena = 256 << 10
 	// batchLines bounds the lines of one batch (a block of empty lines
-	// would otherwise need 32 bytes of batchLine per byte read).
+	// would otherwise need 24 bytes of batchLine per byte read).
 	batchLines = 16 << 10
 	linePool   = 4
 )
