@@ -53,10 +53,16 @@ func (Parser) Sniff(head []byte) bool {
 // share the work (see lineBatch): one splits lines and runs the keyword
 // pre-filter, the other decodes.
 func (Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sink) (analyzer.Stats, error) {
+	return parse(ctx, src, sink, -1)
+}
+
+// parse is Parse with the reading stage's share of the pre-filter fixed
+// (0 to shareSteps) or balanced (-1); tests fix it.
+func parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sink, share int) (analyzer.Stats, error) {
 	d := NewLineDecoder(src, sink)
 	d.borrow = true
 	loc := analyzer.Location{Path: src.Path}
-	full, free := startReading(ctx, src, lineArena, batchLines)
+	full, free := startReading(ctx, src, lineArena, batchLines, share)
 	var err error
 	for b := range full {
 		for _, l := range b.lines {

@@ -64,14 +64,30 @@ type blockSplitter struct {
 	// input (a bundle holds thousands) costs little memory.
 	arena, maxArena int
 	maxLines        int
+	// share is the part of each batch's lines, in 1/shareSteps, whose
+	// keywords and node strings the reading stage looks for itself; the
+	// rest it leaves to the decoder (flags "maybe"). It moves a step at a
+	// time towards whichever stage waits on the other, so the two
+	// goroutines stay equally busy on any machine. The flags are hints,
+	// so the events found do not depend on it.
+	share int
+	// fixedShare, when set, holds share still (tests).
+	fixedShare bool
 }
+
+const shareSteps = 16
 
 // startReading starts readLines over a pool of linePool batches of up to
 // arena bytes (at least 2×MaxLineLen, so a carried partial line leaves
 // room to read) and maxLines lines each. Batches arrive on full, in order,
-// and are handed back on free once decoded.
-func startReading(ctx context.Context, src *analyzer.Source, arena, maxLines int) (<-chan *lineBatch, chan<- *lineBatch) {
-	s := &blockSplitter{src: src, arena: 2 * MaxLineLen, maxLines: maxLines}
+// and are handed back on free once decoded. share is the reading stage's
+// part of the pre-filter in 1/shareSteps (see blockSplitter), or -1 to
+// balance it between the stages.
+func startReading(ctx context.Context, src *analyzer.Source, arena, maxLines, share int) (<-chan *lineBatch, chan<- *lineBatch) {
+	s := &blockSplitter{src: src, arena: 2 * MaxLineLen, maxLines: maxLines, share: shareSteps}
+	if share >= 0 {
+		s.share, s.fixedShare = min(share, shareSteps), true
+	}
 	// Room for the bufio buffer's size after a carried line, so reads
 	// bypass the buffer, and no more: a smaller block is likelier to be
 	// in cache still when it is scanned and decoded.
@@ -102,7 +118,7 @@ func (s *blockSplitter) readLines(ctx context.Context, full chan<- *lineBatch, f
 			s.arena = min(2*s.arena, s.maxArena)
 		}
 		rest := s.split(b, eof)
-		markLines(b)
+		markLines(b, len(b.lines)*s.share/shareSteps)
 		switch {
 		case rerr != nil:
 			b.err = fmt.Errorf("%s: line %d: %w", src.Path, s.lines+1, rerr)
@@ -119,9 +135,23 @@ func (s *blockSplitter) readLines(ctx context.Context, full chan<- *lineBatch, f
 		// The next batch is taken before this one is handed over, so the
 		// unsplit rest can be copied out of it while no one else may
 		// reuse it.
+		s.balance(len(free) == 0, len(full) == 0)
 		next := s.take(free, rest)
 		full <- b
 		b = next
+	}
+}
+
+// balance moves share a step: up when the reading stage is about to wait
+// for a free batch (it is ahead), down when the decoder has no full batch
+// queued (it waits for this one).
+func (s *blockSplitter) balance(readerAhead, decoderIdle bool) {
+	switch {
+	case s.fixedShare:
+	case readerAhead && s.share < shareSteps:
+		s.share++
+	case decoderIdle && !readerAhead && s.share > 0:
+		s.share--
 	}
 }
 
@@ -201,10 +231,12 @@ func (s *blockSplitter) add(b *lineBatch, start, end int) {
 	s.lines++
 }
 
-// markLines sets the pre-filter's flags of every line of b. ESC bytes and
-// node strings are looked for over the whole block first: most blocks have
-// no ESC at all, and "(id: " sits on a minority of lines.
-func markLines(b *lineBatch) {
+// markLines sets the pre-filter's flags of every line of b, looking for
+// keywords and node strings in its first mine lines only: the others are
+// marked for the decoder to look. ESC bytes and node strings are looked
+// for over the whole block first: most blocks have no ESC at all, and
+// "(id: " sits on a minority of lines.
+func markLines(b *lineBatch, mine int) {
 	if len(b.lines) == 0 {
 		return
 	}
@@ -215,7 +247,11 @@ func markLines(b *lineBatch) {
 		l := &b.lines[i]
 		line := data[l.start:l.end]
 		l.esc = anyESC && bytes.IndexByte(line, 0x1b) >= 0
-		l.keyword = l.esc
+		l.keyword = l.esc || i >= mine
+		if i >= mine {
+			l.noNodeString = false
+			continue
+		}
 		if node < l.start {
 			node = len(data)
 			if j := bytes.Index(data[l.start:], nodeStringMark); j >= 0 {
@@ -224,7 +260,9 @@ func markLines(b *lineBatch) {
 		}
 		l.noNodeString = !l.esc && node+len(nodeStringMark) > l.end
 	}
-	markKeywords(data, b.lines)
+	if mine > 0 {
+		markKeywords(data[:b.lines[mine-1].end], b.lines[:mine])
+	}
 }
 
 // markKeywords sets keyword on every line of data that holds a keyword,

@@ -29,7 +29,6 @@ func TestPipelineMatchesLineByLine(t *testing.T) {
 	for _, path := range names {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
-			got, gotStats := parseFile(t, name)
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -48,12 +47,22 @@ func TestPipelineMatchesLineByLine(t *testing.T) {
 				d.line(loc, time.Time{}, "", line)
 			}
 			d.Flush()
-			if diff := cmp.Diff(describeAll(want.events), describeAll(got.events)); diff != "" {
-				t.Errorf("events (-line by line +pipeline):\n%s", diff)
-			}
-			if gotStats.Lines != d.Stats().Lines || gotStats.Events != d.Stats().Events {
-				t.Errorf("stats: pipeline %d lines %d events, line by line %d lines %d events",
-					gotStats.Lines, gotStats.Events, d.Stats().Lines, d.Stats().Events)
+			// Balanced, and with the pre-filter all on the decoder, split,
+			// all on the reading stage.
+			for _, share := range []int{-1, 0, shareSteps / 2, shareSteps} {
+				got := &recorder{}
+				src := &analyzer.Source{Path: name, R: bufio.NewReaderSize(bytes.NewReader(data), 16<<10), Zone: time.UTC}
+				gotStats, err := parse(context.Background(), src, got, share)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(describeAll(want.events), describeAll(got.events)); diff != "" {
+					t.Errorf("share %d: events (-line by line +pipeline):\n%s", share, diff)
+				}
+				if gotStats.Lines != d.Stats().Lines || gotStats.Events != d.Stats().Events {
+					t.Errorf("share %d: stats: pipeline %d lines %d events, line by line %d lines %d events",
+						share, gotStats.Lines, gotStats.Events, d.Stats().Lines, d.Stats().Events)
+				}
 			}
 		})
 	}
@@ -122,7 +131,7 @@ func FuzzPipeline(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got := &recorder{}
 		src := &analyzer.Source{Path: "f.log", R: bufio.NewReader(bytes.NewReader(data)), Zone: time.UTC}
-		if _, err := (Parser{}).Parse(context.Background(), src, got); err != nil {
+		if _, err := parse(context.Background(), src, got, len(data)%(shareSteps+1)); err != nil {
 			t.Fatalf("Parse: %v", err)
 		}
 		want := &recorder{}
