@@ -64,7 +64,7 @@ type javaException struct{ class, msg string }
 
 // newRecord builds the record of a candidate entry.
 func newRecord(e *entry) *record {
-	r := &record{full: string(e.msg), logger: string(e.logger), level: e.level, kafkaOrigin: e.kafkaOrigin}
+	r := &record{full: string(e.msg()), logger: string(e.logger()), level: e.level, kafkaOrigin: e.kafkaOrigin}
 	r.ctx, r.msg = parseContext(skipConnectorContext(r.full))
 	if r.ctx.Component == "" && strings.HasPrefix(r.full, "[Kafka Server ") { // 0.x "[Kafka Server 1], started"
 		if i := strings.Index(r.full, "], "); i > 0 {
@@ -171,10 +171,10 @@ func (d *LineDecoder) emitEntry(e *entry) {
 	ev := analyzer.Event{
 		Time: e.time, TimeGuessed: e.timeGuessed, Source: e.loc, Level: e.level,
 		Program: d.program(r), Host: e.host, Client: r.ctx.Client, Group: r.ctx.Group,
-		Text: string(e.text),
+		Text: string(e.text()),
 	}
 	if e.hostFromCompose {
-		ev.Host = string(e.compose)
+		ev.Host = string(e.compose())
 	}
 	if x, ok := r.relevantException(); ok {
 		ev.Exception, ev.ExceptionMsg = x.class, x.msg
@@ -213,30 +213,42 @@ func (d *LineDecoder) program(r *record) string {
 }
 
 // setNode fills Node, NodeHost and Addr from the first node reference.
+// Each regexp runs only when a literal it needs is in the message: a
+// regexp without a literal prefix walks the whole message even to fail.
 func setNode(r *record, ev *analyzer.Event) {
-	if m := reNodeAddr.FindStringSubmatch(r.msg); m != nil {
+	hasNode := strings.Contains(r.msg, "ode ")
+	if m := findIf(hasNode, reNodeAddr, r.msg); m != nil {
 		ev.Node = m[1]
 		if ep, ok := parseEndpoint(m[2]); ok {
 			ev.NodeHost, ev.Addr = ep.Host, ep.Addr
 		}
 		return
 	}
-	if m := reNodeString.FindStringSubmatch(r.msg); m != nil {
+	if m := findIf(strings.Contains(r.msg, " (id: "), reNodeString, r.msg); m != nil {
 		ev.Node = m[3]
 		if ep, ok := parseEndpoint(m[1] + ":" + m[2]); ok {
 			ev.NodeHost, ev.Addr = ep.Host, ep.Addr
 		}
 		return
 	}
-	if m := reNodeID.FindStringSubmatch(r.msg); m != nil {
+	if m := findIf(hasNode, reNodeID, r.msg); m != nil {
 		ev.Node = m[1]
 	}
+}
+
+// findIf is re.FindStringSubmatch(s) when need is set, nil otherwise.
+func findIf(need bool, re *regexp.Regexp, s string) []string {
+	if !need {
+		return nil
+	}
+	return re.FindStringSubmatch(s)
 }
 
 // setPeer fills Peer (and NodeHost when a name was printed) from the
 // socket description of a Selector line.
 func setPeer(r *record, ev *analyzer.Event) {
-	m := rePeer.FindStringSubmatch(r.msg)
+	// Every alternative of rePeer ends in " with " or " from ".
+	m := findIf(strings.Contains(r.msg, "with ") || strings.Contains(r.msg, "from "), rePeer, r.msg)
 	if m == nil {
 		return
 	}

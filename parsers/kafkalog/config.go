@@ -3,6 +3,7 @@ package kafkalog
 import (
 	"bytes"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 )
@@ -20,6 +21,16 @@ var dumpScopes = [...]struct{ class, scope string }{
 
 // configDumpScope reports whether msg opens a config dump, and its scope.
 func configDumpScope(msg []byte) (string, bool) {
+	// Nearly every message ends in an ASCII byte other than ':' (after
+	// ASCII spaces): say no before trimming and comparing. Non-ASCII may be
+	// a Unicode space TrimSpace removes.
+	end := len(msg)
+	for end > 0 && asciiSpace(msg[end-1]) {
+		end--
+	}
+	if end == 0 || (msg[end-1] != ':' && msg[end-1] < utf8.RuneSelf) {
+		return "", false
+	}
 	m := bytes.TrimSpace(msg)
 	cls, ok := bytes.CutSuffix(m, []byte(" values:"))
 	if !ok {
@@ -31,6 +42,10 @@ func configDumpScope(msg []byte) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // keptSettings are the keys that explain connection behaviour; the rest of

@@ -41,8 +41,12 @@ type LineDecoder struct {
 	// line its reading stage found no ESC byte in, or (with no ESC) no
 	// "(id: " in. False for LineDecoder's own callers.
 	noESC, noNodeString bool
+	// borrow is set by Parse: the lines it hands over stay valid until it
+	// calls detach, so a record's first line need not be copied at once.
+	borrow bool
 
-	hdr header
+	hdr   header
+	clock minuteClock
 	// slots hold the pending entries: one per docker compose service, so
 	// interleaved containers keep their stack traces (slots[0] without
 	// compose). cur is the entry the last line went to.
@@ -75,7 +79,9 @@ type LineDecoder struct {
 // NewLineDecoder decodes Kafka log lines one at a time, for callers that
 // have already split and timestamped them (journal entries, docker logs).
 func NewLineDecoder(src *analyzer.Source, sink analyzer.Sink) *LineDecoder {
-	return &LineDecoder{src: src, sink: sink, nodes: map[string]struct{}{}, nodeStrings: map[string]struct{}{}}
+	d := &LineDecoder{src: src, sink: sink, nodes: map[string]struct{}{}, nodeStrings: map[string]struct{}{}}
+	d.hdr.clock = &d.clock
+	return d
 }
 
 // Line decodes one message; ts is the caller's timestamp (used when the message has none),
@@ -120,9 +126,10 @@ func (d *LineDecoder) line(loc analyzer.Location, ts time.Time, host string, lin
 	if n := len(line); n > 0 && line[n-1] == '\r' {
 		line = line[:n-1]
 	}
+	stable := d.borrow
 	if !d.noESC && bytes.IndexByte(line, 0x1b) >= 0 { // colours from a terminal capture
 		d.plain = stripANSI(d.plain[:0], line)
-		line = d.plain
+		line, stable = d.plain, false
 	}
 	zone := time.UTC
 	if d.src != nil && d.src.Zone != nil {
@@ -133,6 +140,9 @@ func (d *LineDecoder) line(loc analyzer.Location, ts time.Time, host string, lin
 		d.finish(e)
 		d.cur = e
 		d.start(loc, ts, host, line)
+		if !stable {
+			e.detach()
+		}
 		return true
 	}
 	return d.continuation(loc, line)
@@ -142,7 +152,7 @@ func (d *LineDecoder) line(loc analyzer.Location, ts time.Time, host string, lin
 // taking a free slot or, when all are busy, the first one.
 func (d *LineDecoder) slot(name []byte) *entry {
 	for i := 0; i < d.nslots; i++ {
-		if bytes.Equal(d.slots[i].compose, name) {
+		if bytes.Equal(d.slots[i].compose(), name) {
 			return &d.slots[i]
 		}
 	}
@@ -158,7 +168,7 @@ func (d *LineDecoder) slot(name []byte) *entry {
 // belongs to, or nil.
 func (d *LineDecoder) slotOf(name []byte) *entry {
 	for i := 0; i < d.nslots; i++ {
-		if d.slots[i].active && bytes.Equal(d.slots[i].compose, name) {
+		if d.slots[i].active && bytes.Equal(d.slots[i].compose(), name) {
 			return &d.slots[i]
 		}
 	}
@@ -191,37 +201,36 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 	if e.time.After(d.lastTime) {
 		d.lastTime = e.time
 	}
-	e.compose = append(e.compose, line[:h.composeName]...)
-	if host == "" && len(e.compose) > 0 {
+	e.line, e.borrowed = line, true
+	e.composeEnd, e.loggerStart, e.loggerEnd = h.composeName, h.loggerStart, h.loggerEnd
+	e.textEnd, e.msgStart, e.msgEnd = textCut(line), h.msgStart, min(h.msgEnd, h.msgStart+maxKeep)
+	if host == "" && e.composeEnd > 0 {
 		e.hostFromCompose = true // the service names the container; Host is set on emit
 	}
-	e.logger = append(e.logger, line[h.loggerStart:h.loggerEnd]...)
-	e.text = append(e.text, line[:textCut(line)]...)
-	msg := line[h.msgStart:h.msgEnd]
-	e.msg = append(e.msg, msg[:min(len(msg), maxKeep)]...)
-	if isKafkaLogger(e.logger) {
+	logger, msg := e.logger(), e.msg()
+	if isKafkaLogger(logger) {
 		e.kafkaOrigin = true
-		if isBrokerLogger(e.logger) {
+		if !d.sawBroker && isBrokerLogger(logger) {
 			d.sawBroker = true
 		}
 	}
 	// "(id: " rather than " (id: ": IndexByte on a space stops at every word.
-	if !d.noNodeString && bytes.Contains(e.msg, nodeStringMark) {
-		d.learnNodeStrings(e.msg, loc)
+	if !d.noNodeString && bytes.Contains(msg, nodeStringMark) {
+		d.learnNodeStrings(msg, loc)
 	}
-	if scope, ok := configDumpScope(e.msg); ok {
+	if scope, ok := configDumpScope(msg); ok {
 		e.dump = scope
 		return
 	}
 	// The server lifecycle loggers print a handful of short lines, some
 	// ("starting") with no keyword at all: keep them all.
-	e.candidate = (!d.noKeyword && interesting(e.msg)) || (bytes.HasPrefix(e.logger, []byte("kafka.server.")) && bytes.HasSuffix(e.logger, []byte("Server")))
+	e.candidate = (!d.noKeyword && interesting(msg)) || (bytes.HasPrefix(logger, []byte("kafka.server.")) && bytes.HasSuffix(logger, []byte("Server")))
 }
 
 // continuation attaches a non-header line to the pending entry.
 func (d *LineDecoder) continuation(loc analyzer.Location, line []byte) bool {
 	e := d.cur
-	if name, end, ok := cutCompose(line); ok && e != nil && len(e.compose) > 0 {
+	if name, end, ok := cutCompose(line); ok && e != nil && e.composeEnd > 0 {
 		// A compose log: the line belongs to its service's entry, if any.
 		c := d.slotOf(line[:name])
 		if c == nil {
@@ -306,10 +315,17 @@ type entry struct {
 	timeGuessed     bool
 	level           string
 	layout          layout
-	compose         []byte
-	logger          []byte
-	text            []byte
-	msg             []byte
+	// line is the record's first line: the caller's bytes while borrowed
+	// (valid until detach), else a copy in own. The spans below index it:
+	// compose is line[:composeEnd], Text line[:textEnd], the message
+	// line[msgStart:msgEnd] (cut to maxKeep), the logger
+	// line[loggerStart:loggerEnd].
+	line                   []byte
+	own                    []byte
+	borrowed               bool
+	composeEnd, textEnd    int
+	msgStart, msgEnd       int
+	loggerStart, loggerEnd int
 	// candidate is set when the first line or an exception line passed the
 	// keyword pre-filter; only candidates are classified.
 	candidate bool
@@ -328,9 +344,34 @@ func (e *entry) reset() {
 	// runs once per record, and the entry is a few hundred bytes.
 	e.active, e.loc, e.host, e.hostFromCompose = false, analyzer.Location{}, "", false
 	e.time, e.timeGuessed, e.level, e.layout = time.Time{}, false, "", layoutNone
-	e.compose, e.logger, e.text, e.msg = e.compose[:0], e.logger[:0], e.text[:0], e.msg[:0]
+	e.line, e.borrowed = nil, false
+	e.composeEnd, e.textEnd, e.msgStart, e.msgEnd, e.loggerStart, e.loggerEnd = 0, 0, 0, 0, 0, 0
 	e.candidate, e.kafkaOrigin = false, false
 	e.excs, e.excEnds, e.dump, e.settings = e.excs[:0], e.excEnds[:0], "", e.settings[:0]
+}
+
+func (e *entry) compose() []byte { return e.line[:e.composeEnd] }
+func (e *entry) text() []byte    { return e.line[:e.textEnd] }
+func (e *entry) msg() []byte     { return e.line[e.msgStart:e.msgEnd] }
+func (e *entry) logger() []byte  { return e.line[e.loggerStart:e.loggerEnd] }
+
+// detach copies a borrowed first line into the entry's own buffer, as
+// far as the spans reach.
+func (e *entry) detach() {
+	if !e.borrowed {
+		return
+	}
+	n := max(e.composeEnd, e.textEnd, e.msgEnd, e.loggerEnd)
+	e.own = append(e.own[:0], e.line[:n]...)
+	e.line, e.borrowed = e.own, false
+}
+
+// detach copies every borrowed line the decoder still holds: Parse calls
+// it before the buffer its lines came from is reused.
+func (d *LineDecoder) detach() {
+	for i := 0; i < d.nslots; i++ {
+		d.slots[i].detach()
+	}
 }
 
 // exception keeps an exception line ("java.io.IOException: msg").

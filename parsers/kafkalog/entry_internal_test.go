@@ -14,25 +14,26 @@ import (
 // buffers' memory. A new entry field must be added both to reset and to
 // the filled entry below (the field count guards it).
 func TestEntryReset(t *testing.T) {
-	if n := reflect.TypeFor[entry]().NumField(); n != 18 {
-		t.Fatalf("entry has %d fields, reset and this test know 18", n)
+	if n := reflect.TypeFor[entry]().NumField(); n != 23 {
+		t.Fatalf("entry has %d fields, reset and this test know 23", n)
 	}
 	e := entry{
 		active: true, loc: analyzer.Location{Path: "p", Line: 3}, host: "h", hostFromCompose: true,
 		time: time.Unix(5, 0), timeGuessed: true, level: "WARN", layout: layoutLog4j,
-		compose: []byte("c"), logger: []byte("l"), text: []byte("t"), msg: []byte("m"),
+		line: []byte("c | l t m"), own: []byte("c | l t m"), borrowed: true,
+		composeEnd: 1, textEnd: 9, msgStart: 8, msgEnd: 9, loggerStart: 4, loggerEnd: 5,
 		candidate: true, kafkaOrigin: true, excs: []byte("x"), excEnds: []int{1},
 		dump: "d", settings: []setting{{"k", "v"}},
 	}
 	e.reset()
 	want := entry{
-		compose: []byte{}, logger: []byte{}, text: []byte{}, msg: []byte{},
+		own:  []byte("c | l t m"), // kept for the next detach
 		excs: []byte{}, excEnds: []int{}, settings: []setting{},
 	}
 	if diff := cmp.Diff(want, e, cmp.AllowUnexported(entry{}, setting{})); diff != "" {
 		t.Errorf("after reset (-want +got):\n%s", diff)
 	}
-	if cap(e.msg) == 0 || cap(e.settings) == 0 {
+	if cap(e.excs) == 0 || cap(e.settings) == 0 {
 		t.Error("reset dropped the buffers")
 	}
 }

@@ -64,6 +64,8 @@ type header struct {
 	// record's logger sits on a later line (multi-line messages).
 	loggerStart, loggerEnd int
 	msgStart, msgEnd       int
+	// clock, set by the owner and kept across parses, converts the times.
+	clock *minuteClock
 }
 
 // parseHeader recognises a record header in any supported layout. It never
@@ -80,15 +82,15 @@ func parseHeader(line []byte, zone *time.Location, h *header) bool {
 }
 
 func parseHeaderSpans(line []byte, zone *time.Location, h *header) bool {
-	*h = header{}
+	*h = header{clock: h.clock}
 	pos := 0
 	if name, end, ok := cutCompose(line); ok {
 		h.composeName, h.composeEnd, pos = name, end, end
 	}
-	if t, n, iso, _, ok := parseDateTime(line[pos:], zone); ok && iso && pos+n < len(line) && line[pos+n] == ' ' {
+	if t, n, iso, _, ok := parseDateTime(line[pos:], zone, h.clock); ok && iso && pos+n < len(line) && line[pos+n] == ' ' {
 		inner := pos + n + 1
 		if inner < len(line) && (line[inner] == '[' || isDigit(line[inner])) {
-			if _, _, _, _, ok := parseDateTime(trimBracket(line[inner:]), zone); ok {
+			if _, _, _, _, ok := parseDateTime(trimBracket(line[inner:]), zone, nil); ok {
 				h.dockerTime, h.hasDocker, pos = t, true, inner
 			}
 		}
@@ -98,7 +100,7 @@ func parseHeaderSpans(line []byte, zone *time.Location, h *header) bool {
 	}
 	switch c := line[pos]; {
 	case c == '[':
-		t, n, _, zoned, ok := parseDateTime(line[pos+1:], zone)
+		t, n, _, zoned, ok := parseDateTime(line[pos+1:], zone, h.clock)
 		p := pos + 1 + n
 		if !ok || p+1 >= len(line) || line[p] != ']' || line[p+1] != ' ' {
 			return false
@@ -106,7 +108,7 @@ func parseHeaderSpans(line []byte, zone *time.Location, h *header) bool {
 		h.time, h.hasTime, h.zoned = t, true, zoned
 		return parseAfterDate(line, p+2, layoutLog4j, h)
 	case isDigit(c):
-		t, n, iso, zoned, ok := parseDateTime(line[pos:], zone)
+		t, n, iso, zoned, ok := parseDateTime(line[pos:], zone, h.clock)
 		p := pos + n
 		if !ok || p >= len(line) || line[p] != ' ' {
 			return false
@@ -291,15 +293,21 @@ func splitLoggerSuffix(line []byte, p int) (ms, me, ls, le int, ok bool) {
 	if end <= p || line[end-1] != ')' {
 		return 0, 0, 0, 0, false
 	}
-	open := bytes.LastIndexByte(line[p:end-1], '(')
-	if open < 0 {
+	// Back from ")" over logger bytes to the "(": where the run stops
+	// anywhere else, the last "(" (if any) encloses a byte no logger name
+	// holds, and isLoggerToken would refuse it.
+	// The bytes are checked on the way, so only isLoggerToken's other
+	// conditions remain: a separator, no leading digit.
+	open := end - 2
+	var seen uint8
+	for open >= p && loggerBytes[line[open]] != 0 && end-2-open < 257 {
+		seen |= loggerBytes[line[open]]
+		open--
+	}
+	if open < p || line[open] != '(' || seen&loggerDot == 0 || isDigit(line[open+1]) {
 		return 0, 0, 0, 0, false
 	}
-	open += p
 	tok := line[open+1 : end-1]
-	if !isLoggerToken(tok) {
-		return 0, 0, 0, 0, false
-	}
 	le = end - 1
 	if c := bytes.IndexByte(tok, ':'); c >= 0 { // Connect's "(%c:%L)"
 		le = open + 1 + c

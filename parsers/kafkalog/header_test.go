@@ -125,3 +125,99 @@ func TestParseEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// clockZones have offsets that change: DST at 2:00 and 3:00, a 30-minute
+// shift (Lord Howe), a negative DST (Dublin) and an offset in seconds
+// (Amsterdam before 1937).
+var clockZones = func() []*time.Location {
+	zones := []*time.Location{time.UTC, time.FixedZone("CET", 3600)}
+	for _, name := range []string{"Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Europe/Dublin", "Europe/Amsterdam"} {
+		if z, err := time.LoadLocation(name); err == nil {
+			zones = append(zones, z)
+		}
+	}
+	return zones
+}()
+
+// FuzzMinuteClock: the remembered minute gives what time.Date gives, for
+// runs of civil times read in order (the cache is hit) in zones whose
+// offset changes, including times in the gap or overlap of a change.
+func FuzzMinuteClock(f *testing.F) {
+	f.Add(uint8(2), int64(1711846800), []byte{0, 30, 30, 59, 1, 255, 7})  // Berlin, spring 2024
+	f.Add(uint8(3), int64(1730613600), []byte{60, 60, 0, 200, 3, 3, 3})   // New York, autumn 2024
+	f.Add(uint8(4), int64(1712412000), []byte{10, 250, 250, 250, 250, 1}) // Lord Howe, April 2024
+	f.Add(uint8(6), int64(-1000000000), []byte{1, 2, 3})                  // Amsterdam, 1938
+	f.Fuzz(func(t *testing.T, zi uint8, start int64, steps []byte) {
+		zone := clockZones[int(zi)%len(clockZones)]
+		start %= 1 << 36 // years 0 to about 4100
+		if start < -62135596800 {
+			start = -start
+		}
+		var c minuteClock
+		at := time.Unix(start, 0).In(zone)
+		for _, s := range steps {
+			at = at.Add(time.Duration(s) * 7 * time.Second)
+			y, mo, d := at.Date()
+			hh, mm, ss := at.Clock()
+			if s%5 == 0 { // a civil time that may not exist or be ambiguous
+				hh = (hh + 1) % 24
+			}
+			nsec := int(s) * 3_000_001
+			want := time.Date(y, mo, d, hh, mm, ss, nsec, zone)
+			got := c.date(y, int(mo), d, hh, mm, ss, nsec, zone)
+			if got != want {
+				t.Fatalf("date(%d-%02d-%02d %02d:%02d:%02d.%09d %s) = %v, time.Date gives %v", y, mo, d, hh, mm, ss, nsec, zone, got, want)
+			}
+		}
+	})
+}
+
+// FuzzParseDateTime checks the hand-rolled date reader against time.Parse
+// with the layout it claims to have read: whatever both accept reads as
+// the same instant, with and without the remembered minute.
+func FuzzParseDateTime(f *testing.F) {
+	for _, s := range []string{"2024-03-05 10:15:02,114", "2025-02-03T21:07:43.000123456Z", "2024-01-25T01:17:42.5+01:00",
+		"2024-01-25T01:17:42-0530 x", "2024-03-31 02:30:00.000", "2024-02-30 10:00:00"} {
+		f.Add([]byte(s), uint8(2))
+	}
+	f.Fuzz(func(t *testing.T, b []byte, zi uint8) {
+		zone := clockZones[int(zi)%len(clockZones)]
+		var c minuteClock
+		t1, n, iso, zoned, ok := parseDateTime(b, zone, nil)
+		t2, n2, _, _, ok2 := parseDateTime(b, zone, &c)
+		t3, _, _, _, _ := parseDateTime(b, zone, &c)
+		if ok != ok2 || n != n2 || t1 != t2 || t1 != t3 {
+			t.Fatalf("%q: without clock %v %d, with %v %d then %v", b, t1, n, t2, n2, t3)
+		}
+		if !ok {
+			return
+		}
+		layout := []byte("2006-01-02 15:04:05")
+		if iso {
+			layout[10] = 'T'
+		}
+		if n > 19 && (b[19] == ',' || b[19] == '.') {
+			layout = append(layout, b[19])
+			for i := 20; i < n && isDigit(b[i]); i++ {
+				layout = append(layout, '0')
+			}
+		}
+		if zoned {
+			switch z := string(b[len(layout):n]); {
+			case z == "Z":
+				layout = append(layout, "Z07:00"...)
+			case len(z) == 6:
+				layout = append(layout, "-07:00"...)
+			default:
+				layout = append(layout, "-0700"...)
+			}
+		}
+		want, err := time.ParseInLocation(string(layout), string(b[:n]), zone)
+		if err != nil {
+			return // time.Parse is stricter: day 31 of April, second 60
+		}
+		if !t1.Equal(want) {
+			t.Errorf("parseDateTime(%q) = %v, time.Parse(%q) = %v", b[:n], t1, layout, want)
+		}
+	})
+}

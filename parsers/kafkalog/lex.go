@@ -28,7 +28,8 @@ func parseLevel(b []byte) (string, int) {
 // parseDateTime reads "yyyy-MM-dd HH:mm:ss[,.]SSS" or the ISO form with
 // "T", a fraction of 1-9 digits and an optional zone (Z, +hh:mm, +hhmm).
 // Times without a zone are in zone. iso reports the "T" form.
-func parseDateTime(b []byte, zone *time.Location) (t time.Time, n int, iso, zoned, ok bool) {
+// clock, when not nil, remembers the last minute converted.
+func parseDateTime(b []byte, zone *time.Location, clock *minuteClock) (t time.Time, n int, iso, zoned, ok bool) {
 	if len(b) < 19 || b[4] != '-' || b[7] != '-' || b[13] != ':' || b[16] != ':' {
 		return time.Time{}, 0, false, false, false
 	}
@@ -36,13 +37,15 @@ func parseDateTime(b []byte, zone *time.Location) (t time.Time, n int, iso, zone
 	if !iso && b[10] != ' ' {
 		return time.Time{}, 0, false, false, false
 	}
-	year, ok1 := digits(b[0:4])
-	mon, ok2 := digits(b[5:7])
-	day, ok3 := digits(b[8:10])
-	hh, ok4 := digits(b[11:13])
-	mm, ok5 := digits(b[14:16])
-	ss, ok6 := digits(b[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 {
+	cent, ok0 := twoDigits(b[0], b[1])
+	yy, ok1 := twoDigits(b[2], b[3])
+	mon, ok2 := twoDigits(b[5], b[6])
+	day, ok3 := twoDigits(b[8], b[9])
+	hh, ok4 := twoDigits(b[11], b[12])
+	mm, ok5 := twoDigits(b[14], b[15])
+	ss, ok6 := twoDigits(b[17], b[18])
+	year := cent*100 + yy
+	if !(ok0 && ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 {
 		return time.Time{}, 0, false, false, false
 	}
 	n = 19
@@ -65,11 +68,41 @@ func parseDateTime(b []byte, zone *time.Location) (t time.Time, n int, iso, zone
 	}
 	if iso {
 		if off, k, zoned := parseZone(b[n:]); zoned {
-			t = time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, time.UTC).Add(-time.Duration(off) * time.Second)
+			t = clock.date(year, mon, day, hh, mm, ss, nsec, time.UTC).Add(-time.Duration(off) * time.Second)
 			return t, n + k, true, true, true
 		}
 	}
-	return time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, zone), n, iso, false, true
+	return clock.date(year, mon, day, hh, mm, ss, nsec, zone), n, iso, false, true
+}
+
+// minuteClock turns civil times into instants like time.Date, remembering
+// the last minute it converted: time.Date (calendar arithmetic and a zone
+// look-up) is the dearest part of a header, and consecutive records nearly
+// always share their minute. A nil clock remembers nothing.
+type minuteClock struct {
+	// key packs the civil minute of base; 0 means none.
+	key  uint64
+	zone *time.Location
+	// base is the minute's second 0, valid iff key != 0; the zone's offset
+	// is the same all through that minute (checked when it was stored).
+	base time.Time
+}
+
+// date returns time.Date(year, mon, day, hh, mm, ss, nsec, zone).
+func (c *minuteClock) date(year, mon, day, hh, mm, ss, nsec int, zone *time.Location) time.Time {
+	if c == nil || ss > 59 || year < 0 {
+		return time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, zone)
+	}
+	key := (((uint64(year)<<4|uint64(mon))<<5|uint64(day))<<5|uint64(hh))<<6 | uint64(mm) | 1<<63
+	if key != c.key || zone != c.zone {
+		base := time.Date(year, time.Month(mon), day, hh, mm, 0, 0, zone)
+		if time.Date(year, time.Month(mon), day, hh, mm, 59, 0, zone).Sub(base) != 59*time.Second {
+			// The zone's offset changes within this minute.
+			return time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, zone)
+		}
+		c.key, c.zone, c.base = key, zone, base
+	}
+	return c.base.Add(time.Duration(ss)*time.Second + time.Duration(nsec))
 }
 
 // parseZone reads "Z", "+hh:mm" or "+hhmm" and returns the offset in seconds.
@@ -100,6 +133,12 @@ func parseZone(b []byte) (off, n int, ok bool) {
 		off = -off
 	}
 	return off, n + 2, true
+}
+
+// twoDigits reads the number hi lo; a byte below '0' wraps past 9.
+func twoDigits(hi, lo byte) (int, bool) {
+	hi, lo = hi-'0', lo-'0'
+	return int(hi)*10 + int(lo), hi <= 9 && lo <= 9
 }
 
 func digits(b []byte) (int, bool) {

@@ -101,7 +101,7 @@ func matchAuthTerminated(r *record, ev *analyzer.Event) bool {
 // "Failed authentication with /ip (X)" and the 1.0-2.1 DEBUG wording.
 func matchFailedAuth(r *record, ev *analyzer.Event) bool {
 	detail := ""
-	switch m := reFailedAuth.FindStringSubmatch(r.msg); {
+	switch m := findIf(strings.Contains(r.msg, "authentication "), reFailedAuth, r.msg); {
 	case m != nil:
 		detail = m[1] + m[2]
 	case strings.Contains(r.msg, "disconnected due to authentication exception"):

@@ -3,6 +3,7 @@ package kafkalog
 import (
 	"bytes"
 	"strconv"
+	"strings"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 )
@@ -15,6 +16,9 @@ const maxNodeFacts = 4096
 // learnNodes sends a Node fact for every "node 3 (kafka-3/10.0.4.33:9092)"
 // in the message of a classified record.
 func (d *LineDecoder) learnNodes(msg string, loc analyzer.Location) {
+	if !strings.Contains(msg, "ode ") { // reNodeAddr needs it
+		return
+	}
 	for _, m := range reNodeAddr.FindAllStringSubmatch(msg, 8) {
 		if ep, ok := parseEndpoint(m[2]); ok {
 			d.node(m[1], ep, loc)

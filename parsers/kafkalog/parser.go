@@ -1,11 +1,8 @@
 package kafkalog
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"errors"
-	"io"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -56,13 +53,16 @@ func (Parser) Sniff(head []byte) bool {
 // share the work (see lineBatch): one splits lines and runs the keyword
 // pre-filter, the other decodes.
 func (Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sink) (analyzer.Stats, error) {
+	return parse(ctx, src, sink, -1)
+}
+
+// parse is Parse with the reading stage's share of the pre-filter fixed
+// (0 to shareSteps) or balanced (-1); tests fix it.
+func parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sink, share int) (analyzer.Stats, error) {
 	d := NewLineDecoder(src, sink)
+	d.borrow = true
 	loc := analyzer.Location{Path: src.Path}
-	full, free := make(chan *lineBatch, linePool), make(chan *lineBatch, linePool)
-	for range linePool {
-		free <- &lineBatch{arena: make([]byte, 0, lineArena), lines: make([]batchLine, 0, batchLines)}
-	}
-	go readLines(ctx, src, full, free)
+	full, free := startReading(ctx, src, lineArena, batchLines, share)
 	var err error
 	for b := range full {
 		for _, l := range b.lines {
@@ -74,6 +74,7 @@ func (Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sin
 			d.line(loc, time.Time{}, src.Host, b.arena[l.start:l.end])
 		}
 		d.noKeyword, d.noESC, d.noNodeString = false, false, false
+		d.detach() // b goes back to the reading stage
 		err = b.err
 		b.arena, b.lines, b.err = b.arena[:0], b.lines[:0], nil
 		free <- b
@@ -92,49 +93,4 @@ func (d *LineDecoder) Stats() analyzer.Stats {
 	}
 	s.Problems = append([]string(nil), d.stats.Problems...)
 	return s
-}
-
-// lineReader splits a stream into lines of at most MaxLineLen bytes
-// without allocating per line: short lines are returned from the bufio
-// buffer, long ones assembled once in buf.
-type lineReader struct {
-	r   *bufio.Reader
-	buf []byte
-}
-
-// next returns the next line without its "\n"; cut reports it was longer
-// than MaxLineLen. The slice is valid until the next call.
-func (lr *lineReader) next() (line []byte, cut bool, err error) {
-	b, err := lr.r.ReadSlice('\n')
-	if err == nil {
-		return b[:len(b)-1], false, nil
-	}
-	if errors.Is(err, io.EOF) {
-		if len(b) > 0 {
-			return b, false, nil
-		}
-		return nil, false, io.EOF
-	}
-	if !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, false, err
-	}
-	lr.buf = append(lr.buf[:0], b...)
-	for {
-		b, err = lr.r.ReadSlice('\n')
-		room := MaxLineLen - len(lr.buf)
-		if room > 0 {
-			lr.buf = append(lr.buf, b[:min(room, len(b))]...)
-		}
-		if len(lr.buf) == MaxLineLen && len(b) > room {
-			cut = true
-		}
-		switch {
-		case err == nil:
-			return bytes.TrimSuffix(lr.buf, []byte("\n")), cut, nil
-		case errors.Is(err, io.EOF):
-			return lr.buf, cut, nil
-		case !errors.Is(err, bufio.ErrBufferFull):
-			return nil, false, err
-		}
-	}
 }

@@ -10,17 +10,22 @@ import (
 	"github.com/kafkadiag/kafkadiag/analyzer"
 )
 
-// A log is read on two goroutines: readLines splits lines and runs the
-// keyword pre-filter (most of the cost on routine lines), Parse decodes.
-// Lines cross in batches from a fixed pool, copied into the batch's arena
-// (the reader's buffer is reused), so the steady state allocates nothing
-// and order is kept (one producer, one consumer, one FIFO channel).
+// A log is read on two goroutines: readLines reads blocks, splits them
+// into lines and runs the keyword pre-filter over each block as a whole
+// (most of the cost on routine lines), Parse decodes. Blocks are read
+// straight into the arena of a batch from a pool of linePool, so a byte is
+// copied once (a line cut across two blocks twice), the steady state
+// allocates nothing and order is kept (one producer, one consumer, one
+// FIFO channel).
 const (
-	batchLines = 2048
-	lineArena  = 1 << 20 // ≥ MaxLineLen: any line fits an empty arena
+	// lineArena is the least block size: ≥ 2×MaxLineLen, so a carried
+	// partial line always leaves room to read; startReading makes it
+	// larger than the source's bufio buffer.
+	lineArena = 256 << 10
+	// batchLines bounds the lines of one batch (a block of empty lines
+	// would otherwise need 24 bytes of batchLine per byte read).
+	batchLines = 16 << 10
 	linePool   = 4
-	// readerScanEvery: see readLines.
-	readerScanEvery = 3
 )
 
 // batchLine is one line of a batch: arena[start:end].
@@ -45,36 +50,258 @@ type lineBatch struct {
 	err error
 }
 
-// readLines reads src into batches sent on full and closes it at the end.
-func readLines(ctx context.Context, src *analyzer.Source, full chan<- *lineBatch, free <-chan *lineBatch) {
+// blockSplitter is readLines' state between blocks.
+type blockSplitter struct {
+	src *analyzer.Source
+	// lines counts the lines handed over so far.
+	lines int
+	// skipping is set when the partial line carried at the start of the
+	// next block was cut at MaxLineLen: its bytes up to the next newline
+	// are dropped.
+	skipping bool
+	// arena is the block size batches are given now: it starts small and
+	// doubles up to maxArena while reads fill whole blocks, so a small
+	// input (a bundle holds thousands) costs little memory.
+	arena, maxArena int
+	maxLines        int
+	// share is the part of each batch's lines, in 1/shareSteps, whose
+	// keywords and node strings the reading stage looks for itself; the
+	// rest it leaves to the decoder (flags "maybe"). It moves a step at a
+	// time towards whichever stage waits on the other, so the two
+	// goroutines stay equally busy on any machine. The flags are hints,
+	// so the events found do not depend on it.
+	share int
+	// fixedShare, when set, holds share still (tests).
+	fixedShare bool
+}
+
+const shareSteps = 16
+
+// startReading starts readLines over a pool of linePool batches of up to
+// arena bytes (at least 2×MaxLineLen, so a carried partial line leaves
+// room to read) and maxLines lines each. Batches arrive on full, in order,
+// and are handed back on free once decoded. share is the reading stage's
+// part of the pre-filter in 1/shareSteps (see blockSplitter), or -1 to
+// balance it between the stages.
+func startReading(ctx context.Context, src *analyzer.Source, arena, maxLines, share int) (<-chan *lineBatch, chan<- *lineBatch) {
+	s := &blockSplitter{src: src, arena: 2 * MaxLineLen, maxLines: maxLines, share: shareSteps}
+	if share >= 0 {
+		s.share, s.fixedShare = min(share, shareSteps), true
+	}
+	// Room for the bufio buffer's size after a carried line, so reads
+	// bypass the buffer, and no more: a smaller block is likelier to be
+	// in cache still when it is scanned and decoded.
+	s.maxArena = max(arena, s.arena, src.R.Size()+MaxLineLen)
+	full, free := make(chan *lineBatch, linePool), make(chan *lineBatch, linePool)
+	for range linePool {
+		free <- &lineBatch{}
+	}
+	go s.readLines(ctx, full, free)
+	return full, free
+}
+
+// readLines reads s.src into batches sent on full and closes it at the end.
+func (s *blockSplitter) readLines(ctx context.Context, full chan<- *lineBatch, free <-chan *lineBatch) {
 	defer close(full)
-	lr := lineReader{r: src.R}
-	b := <-free
-	for n := 1; ; n++ {
-		line, cut, rerr := lr.next()
-		if rerr != nil {
-			if !errors.Is(rerr, io.EOF) {
-				b.err = fmt.Errorf("%s: line %d: %w", src.Path, n, rerr)
-			}
-			break
+	src := s.src
+	b := s.take(free, nil)
+	eof := false
+	for {
+		var rerr error
+		if !eof {
+			rerr = fill(src, b)
 		}
-		if len(b.lines) == cap(b.lines) || len(b.arena)+len(line) > cap(b.arena) {
+		if errors.Is(rerr, io.EOF) {
+			eof, rerr = true, nil
+		}
+		if len(b.arena) == cap(b.arena) {
+			s.arena = min(2*s.arena, s.maxArena)
+		}
+		rest := s.split(b, eof)
+		markLines(b, len(b.lines)*s.share/shareSteps)
+		switch {
+		case rerr != nil:
+			b.err = fmt.Errorf("%s: line %d: %w", src.Path, s.lines+1, rerr)
 			full <- b
-			b = <-free
+			return
+		case ctx.Err() != nil:
+			b.err = fmt.Errorf("%s: line %d: %w", src.Path, s.lines+1, ctx.Err())
+			full <- b
+			return
+		case eof && len(rest) == 0:
+			full <- b
+			return
 		}
-		start := len(b.arena)
-		b.arena = append(b.arena, line...)
-		// The pre-filter is the reading stage's biggest cost: every
-		// readerScanEvery-th line is left to the decoder (keyword "maybe"),
-		// which scans only the message part, so both stages stay busy.
-		esc := bytes.IndexByte(line, 0x1b) >= 0
-		kw := n%readerScanEvery == 0 || esc || interesting(line)
-		noNode := !esc && !bytes.Contains(line, nodeStringMark)
-		b.lines = append(b.lines, batchLine{start: start, end: len(b.arena), cut: cut, keyword: kw, esc: esc, noNodeString: noNode})
-		if n%4096 == 0 && ctx.Err() != nil {
-			b.err = fmt.Errorf("%s: line %d: %w", src.Path, n, ctx.Err())
-			break
+		// The next batch is taken before this one is handed over, so the
+		// unsplit rest can be copied out of it while no one else may
+		// reuse it.
+		s.balance(len(free) == 0, len(full) == 0)
+		next := s.take(free, rest)
+		full <- b
+		b = next
+	}
+}
+
+// balance moves share a step: up when the reading stage is about to wait
+// for a free batch (it is ahead), down when the decoder has no full batch
+// queued (it waits for this one).
+func (s *blockSplitter) balance(readerAhead, decoderIdle bool) {
+	switch {
+	case s.fixedShare:
+	case readerAhead && s.share < shareSteps:
+		s.share++
+	case decoderIdle && !readerAhead && s.share > 0:
+		s.share--
+	}
+}
+
+// take returns a free batch holding rest, its arena grown to s.arena.
+func (s *blockSplitter) take(free <-chan *lineBatch, rest []byte) *lineBatch {
+	b := <-free
+	if cap(b.arena) < s.arena {
+		b.arena = make([]byte, 0, s.arena)
+	}
+	b.arena = append(b.arena[:0], rest...)
+	return b
+}
+
+// fill reads into the free part of b.arena until what it read holds a
+// line end or the arena is full, and returns the error that stopped it
+// (io.EOF at the end). Once what the sniffer peeked is consumed, a read at
+// least as long as the bufio buffer goes straight from the file into the
+// arena (see startReading), without a copy through the buffer.
+func fill(src *analyzer.Source, b *lineBatch) error {
+	for empty := 0; len(b.arena) < cap(b.arena); {
+		n, err := src.R.Read(b.arena[len(b.arena):cap(b.arena)])
+		read := b.arena[len(b.arena) : len(b.arena)+n]
+		b.arena = b.arena[:len(b.arena)+n]
+		switch {
+		case err != nil:
+			return err
+		case bytes.IndexByte(read, '\n') >= 0:
+			return nil
+		case n == 0:
+			if empty++; empty == 100 {
+				return io.ErrNoProgress
+			}
 		}
 	}
-	full <- b
+	return nil
+}
+
+// split cuts b.arena into lines and returns the bytes it left for the next
+// block: a partial last line (cut to MaxLineLen), or whatever did not fit
+// batchLines. At the end (atEOF) a last line without "\n" is a line too.
+func (s *blockSplitter) split(b *lineBatch, atEOF bool) (rest []byte) {
+	data := b.arena
+	pos := 0
+	for len(b.lines) < s.maxLines {
+		i := bytes.IndexByte(data[pos:], '\n')
+		if i < 0 {
+			break
+		}
+		s.add(b, pos, pos+i)
+		pos += i + 1
+	}
+	rest = data[pos:]
+	if len(rest) == 0 || len(b.lines) == s.maxLines {
+		return rest
+	}
+	if atEOF {
+		s.add(b, pos, len(data))
+		return nil
+	}
+	if len(rest) > MaxLineLen {
+		rest, s.skipping = rest[:MaxLineLen], true
+	}
+	return rest
+}
+
+// add appends the line data[start:end] (its "\n" excluded) to b, cut to
+// MaxLineLen.
+func (s *blockSplitter) add(b *lineBatch, start, end int) {
+	cut := s.skipping && start == 0
+	if end-start > MaxLineLen {
+		end, cut = start+MaxLineLen, true
+	}
+	if start == 0 {
+		s.skipping = false
+	}
+	b.lines = append(b.lines, batchLine{start: start, end: end, cut: cut})
+	s.lines++
+}
+
+// markLines sets the pre-filter's flags of every line of b, looking for
+// keywords and node strings in its first mine lines only: the others are
+// marked for the decoder to look. ESC bytes and node strings are looked
+// for over the whole block first: most blocks have no ESC at all, and
+// "(id: " sits on a minority of lines.
+func markLines(b *lineBatch, mine int) {
+	if len(b.lines) == 0 {
+		return
+	}
+	data := b.arena[:b.lines[len(b.lines)-1].end]
+	anyESC := bytes.IndexByte(data, 0x1b) >= 0
+	node := -1 // next "(id: " at or after the current line, or len(data)
+	for i := range b.lines {
+		l := &b.lines[i]
+		line := data[l.start:l.end]
+		l.esc = anyESC && bytes.IndexByte(line, 0x1b) >= 0
+		l.keyword = l.esc || i >= mine
+		if i >= mine {
+			l.noNodeString = false
+			continue
+		}
+		if node < l.start {
+			node = len(data)
+			if j := bytes.Index(data[l.start:], nodeStringMark); j >= 0 {
+				node = l.start + j
+			}
+		}
+		l.noNodeString = !l.esc && node+len(nodeStringMark) > l.end
+	}
+	if mine > 0 {
+		markKeywords(data[:b.lines[mine-1].end], b.lines[:mine])
+	}
+}
+
+// markKeywords sets keyword on every line of data that holds a keyword,
+// scanning data as one block: a keyword holds no "\n", so a hit always lies
+// in one line, or in the dropped tail of a cut line, which does not count.
+func markKeywords(data []byte, lines []batchLine) {
+	for from := 0; ; {
+		s, e := nextLongKeyword(data, from)
+		if s < 0 {
+			break
+		}
+		from = markHit(lines, s, e)
+	}
+	for a := range anchors {
+		for from := 0; ; {
+			s, e := nextShortKeyword(data, &anchors[a], from)
+			if s < 0 {
+				break
+			}
+			from = markHit(lines, s, e)
+		}
+	}
+}
+
+// markHit flags the line holding data[s:e] and returns where the scan goes
+// on: past that line, or past s when the hit lies in no line.
+func markHit(lines []batchLine, s, e int) int {
+	lo, hi := 0, len(lines) // the first line starting after s
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if lines[m].start <= s {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == 0 || e > lines[lo-1].end {
+		return s + 1
+	}
+	lines[lo-1].keyword = true
+	return lines[lo-1].end
 }

@@ -2,7 +2,11 @@ package kafkalog
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
+	"math"
+	"slices"
+	"strings"
 )
 
 // The pre-filter decides, for every line, whether it holds one of the
@@ -10,10 +14,13 @@ import (
 //
 //   - long keywords (≥ longKeyword bytes) are found by reading the line
 //     one 4-byte word every stride bytes. Any occurrence of a keyword that
-//     long covers one whole word read, starting at one of its first stride
-//     offsets, so those words of every keyword go into a small hash table,
-//     and each word read costs one load, one multiply and one bit test —
-//     a third of the work of looking at every byte;
+//     long covers one whole word read starting in any window of stride
+//     consecutive offsets of the keyword, so the words of one such window
+//     per keyword go into a small hash table, and each word read costs one
+//     load, one multiply and one bit test — a third of the work of looking
+//     at every byte. The window is chosen away from words routine lines are
+//     full of ("afka" of "Kafka Server started" would hit on every
+//     "org.apache.kafka"), so the table is seldom hit;
 //   - short keywords are found with bytes.IndexByte (vectorised in the
 //     runtime) on their least common byte, then compared in place.
 //
@@ -26,10 +33,10 @@ const (
 	// first stride offsets.
 	stride      = 3
 	longKeyword = stride + 3
-	gramBits    = 12
+	gramBits    = 16
 )
 
-// gram is one 4-byte word of a long keyword at offset off (< stride).
+// gram is one 4-byte word of a long keyword at offset off.
 type gram struct {
 	word uint32
 	kw   uint8
@@ -54,24 +61,64 @@ type anchor struct {
 }
 
 func init() {
-	var byHash [1 << gramBits][]gram
 	for k, kw := range keywords {
 		if len(kw) < longKeyword {
 			addAnchor(kw)
 			continue
 		}
-		for off := 0; off < stride; off++ {
+		o := gramWindow(kw)
+		for off := o; off < o+stride; off++ {
 			w := binary.LittleEndian.Uint32([]byte(kw[off:]))
+			grams = append(grams, gram{word: w, kw: uint8(k), off: uint8(off)})
 			h := gramHash(w)
-			byHash[h] = append(byHash[h], gram{word: w, kw: uint8(k), off: uint8(off)})
 			gramSet[h/64] |= 1 << (h % 64)
 		}
 	}
-	for h := range byHash {
-		gramStart[h] = uint16(len(grams))
-		grams = append(grams, byHash[h]...)
+	slices.SortStableFunc(grams, func(a, b gram) int { return cmp.Compare(gramHash(a.word), gramHash(b.word)) })
+	i := 0
+	for h := range uint32(1 << gramBits) {
+		gramStart[h] = uint16(i)
+		for i < len(grams) && gramHash(grams[i].word) == h {
+			i++
+		}
 	}
 	gramStart[1<<gramBits] = uint16(len(grams))
+}
+
+// routineText holds words the routine lines of Kafka logs are full of
+// (logger names, the words of ordinary INFO records): gramWindow keeps a
+// keyword's grams out of them where it can.
+const routineText = "org.apache.kafka.clients.consumer.internals kafka.server kafka.log " +
+	"kafka.cluster kafka.coordinator.group Consumer Producer partition offset " +
+	"request response group generation coordinator broker node topic leader " +
+	"epoch started startup during due to the with from time for and segment"
+
+// gramWindow picks the keyword's window of stride offsets whose least rare
+// word is rarest: words of routineText count as common, others by the
+// rarity of their bytes.
+func gramWindow(kw string) int {
+	best, bestScore := 0, math.MinInt
+	for o := 0; o+stride-1+4 <= len(kw); o++ {
+		score := math.MaxInt
+		for j := o; j < o+stride; j++ {
+			score = min(score, gramScore(kw[j:j+4]))
+		}
+		if score > bestScore {
+			best, bestScore = o, score
+		}
+	}
+	return best
+}
+
+func gramScore(w string) int {
+	score := 0
+	for i := range len(w) {
+		score += rarity(w[i])
+	}
+	if strings.Contains(routineText, w) {
+		score -= 1000
+	}
+	return score
 }
 
 // addAnchor files a short keyword under its least common byte.
@@ -112,45 +159,79 @@ func gramHash(w uint32) uint32 { return (w * 0x9E3779B1) >> (32 - gramBits) }
 // interesting is the allocation-free, regex-free pre-filter: whether b
 // contains one of keywords.
 func interesting(b []byte) bool {
-	return hasLongKeyword(b) || hasShortKeyword(b)
+	if s, _ := nextLongKeyword(b, 0); s >= 0 {
+		return true
+	}
+	for a := range anchors {
+		if s, _ := nextShortKeyword(b, &anchors[a], 0); s >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
-func hasLongKeyword(b []byte) bool {
-	for i := 0; i+4 <= len(b); i += stride {
-		w := binary.LittleEndian.Uint32(b[i:])
-		h := gramHash(w)
-		if gramSet[h/64]&(1<<(h%64)) == 0 {
+// nextLongKeyword returns the span of a long keyword in b starting at or
+// after from, or -1. Words are read in order, so no keyword ends before
+// the returned one starts on a line before it: a block can be scanned
+// whole and each hit taken as its line's first.
+func nextLongKeyword(b []byte, from int) (start, end int) {
+	i := from
+	// Two words a stride apart come from one 8-byte load, and the common
+	// case (neither in the table) costs one branch for both.
+	for ; i+8 <= len(b); i += 2 * stride {
+		x := binary.LittleEndian.Uint64(b[i:])
+		w0, w1 := uint32(x), uint32(x>>(8*stride))
+		h0, h1 := gramHash(w0), gramHash(w1)
+		if (gramSet[h0/64]>>(h0%64)|gramSet[h1/64]>>(h1%64))&1 == 0 {
 			continue
 		}
-		for _, g := range grams[gramStart[h]:gramStart[h+1]] {
-			if g.word != w {
-				continue
-			}
-			kw := keywords[g.kw]
-			s := i - int(g.off)
-			if s >= 0 && len(b)-s >= len(kw) && string(b[s:s+len(kw)]) == kw {
-				return true
-			}
+		if s, e := gramAt(b, from, i, w0, h0); s >= 0 {
+			return s, e
+		}
+		if s, e := gramAt(b, from, i+stride, w1, h1); s >= 0 {
+			return s, e
 		}
 	}
-	return false
+	for ; i+4 <= len(b); i += stride {
+		w := binary.LittleEndian.Uint32(b[i:])
+		if s, e := gramAt(b, from, i, w, gramHash(w)); s >= 0 {
+			return s, e
+		}
+	}
+	return -1, -1
 }
 
-func hasShortKeyword(b []byte) bool {
-	for _, a := range anchors {
-		for from := a.off; from < len(b); {
-			j := bytes.IndexByte(b[from:], a.c)
-			if j < 0 {
-				break
-			}
-			s := from + j - a.off
-			for _, kw := range a.kws {
-				if len(b)-s >= len(kw) && string(b[s:s+len(kw)]) == kw {
-					return true
-				}
-			}
-			from += j + 1
+// gramAt returns the span of a keyword starting at or after from whose
+// gram is the word w (hash h) read at i, or -1.
+func gramAt(b []byte, from, i int, w, h uint32) (start, end int) {
+	for _, g := range grams[gramStart[h]:gramStart[h+1]] {
+		if g.word != w {
+			continue
+		}
+		kw := keywords[g.kw]
+		s := i - int(g.off)
+		if s >= from && len(b)-s >= len(kw) && string(b[s:s+len(kw)]) == kw {
+			return s, s + len(kw)
 		}
 	}
-	return false
+	return -1, -1
+}
+
+// nextShortKeyword returns the span of the first of a's keywords in b
+// starting at or after from, or -1.
+func nextShortKeyword(b []byte, a *anchor, from int) (start, end int) {
+	for p := from + a.off; p < len(b); {
+		j := bytes.IndexByte(b[p:], a.c)
+		if j < 0 {
+			break
+		}
+		s := p + j - a.off
+		for _, kw := range a.kws {
+			if len(b)-s >= len(kw) && string(b[s:s+len(kw)]) == kw {
+				return s, s + len(kw)
+			}
+		}
+		p += j + 1
+	}
+	return -1, -1
 }
