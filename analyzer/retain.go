@@ -165,10 +165,19 @@ func (r *flowRetention) place(f *flow.Flow, flows []*flow.Flow) []*flow.Flow {
 	return append(flows, f)
 }
 
-// gapFirsts appends every flow still filed in a refusal gap.
+// gapFirsts appends every flow still filed in a refusal gap, by capture,
+// server and gap: the same order on every run, whatever ties the sort by
+// start time leaves.
 func (r *flowRetention) gapFirsts(flows []*flow.Flow) []*flow.Flow {
-	for _, s := range r.servers {
-		for _, g := range s.gaps {
+	keys := make([]serverKey, 0, len(r.servers))
+	for k := range r.servers {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b serverKey) int {
+		return cmp.Or(cmp.Compare(a.capture, b.capture), a.resp.Compare(b.resp))
+	})
+	for _, k := range keys {
+		for _, g := range r.servers[k].gaps {
 			if g.pending != nil {
 				flows = append(flows, g.pending)
 			}
