@@ -9,9 +9,10 @@ import "strings"
 // of 2 M flows keeps about 150 MiB live at its peak), but with Go's default
 // GOGC=100 the heap grows to twice the live set between collections and
 // the pages freed are returned to the system slowly, so the process' RSS
-// is about three times the live heap (480 MiB there). Under this limit the
-// collector runs more often once the heap nears it, and RSS stays near the
-// limit (240 MiB there) for about 10 s more CPU on that capture; small
+// is nearly three times the live heap (390-430 MiB there). Under this
+// limit the collector runs more often once the heap nears it, and RSS
+// stays near it (236-243 MiB there) for about 10 s more CPU on that
+// capture (29 s instead of 17-19 s); small
 // inputs never reach it and pay nothing. When the live heap itself
 // outgrows the limit (far larger captures), the runtime lets the heap grow
 // past it and caps the collector at half the CPU, so the run slows down
