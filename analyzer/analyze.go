@@ -92,6 +92,7 @@ func Collect(ctx context.Context, paths []string, opts Options, parsers []Parser
 	if read == 0 {
 		return inc, ErrNoInput
 	}
+	inc.Flows = c.retain.gapFirsts(inc.Flows)
 	inc.FlowTallies = c.retain.tallies()
 	finish(inc)
 	return inc, nil
@@ -219,8 +220,10 @@ func (c *collector) Event(e Event) {
 	c.inc.Events = append(c.inc.Events, e)
 }
 func (c *collector) Flow(f *flow.Flow) {
-	if c.keepAll || c.retain.keep(f) {
+	if c.keepAll {
 		c.inc.Flows = append(c.inc.Flows, f)
+	} else if c.retain.keep(f) {
+		c.inc.Flows = c.retain.place(f, c.inc.Flows)
 	}
 }
 
@@ -230,7 +233,7 @@ func (c *collector) Flow(f *flow.Flow) {
 func (c *collector) KeepFlow(s *flow.Summary) bool { return c.keepAll || c.retain.keepSummary(s) }
 
 // KeptFlow takes a flow KeepFlow already accepted.
-func (c *collector) KeptFlow(f *flow.Flow) { c.inc.Flows = append(c.inc.Flows, f) }
+func (c *collector) KeptFlow(f *flow.Flow) { c.inc.Flows = c.retain.place(f, c.inc.Flows) }
 
 func (c *collector) ARP(a CapturedARP) { c.inc.ARP = append(c.inc.ARP, a) }
 func (c *collector) Node(n Node)       { c.inc.Nodes = append(c.inc.Nodes, n) }

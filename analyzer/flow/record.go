@@ -41,12 +41,12 @@ func (c *conn) record(capture string) *Flow {
 		Truncated:     c.truncated,
 	}
 	if c.times != nil {
-		f.SynTimes, f.SynAckTimes = orNil(c.times.syn), orNil(c.times.synAck)
+		f.SynTimes, f.SynAckTimes = compactTimes(c.times.syn, c.times.synAck)
 	}
 	for i := range c.sides {
 		f.FirstPayload[i] = Payload{Class: PayloadNone}
 		if box := c.sides[i].payload; box != nil {
-			f.FirstPayload[i] = box.p
+			f.FirstPayload[i] = compactPayload(&box.p)
 		}
 	}
 	c.recordMACs(f)
@@ -54,7 +54,8 @@ func (c *conn) record(capture string) *Flow {
 	return f
 }
 
-// recordMACs copies the MACs out: the conn is reused once the flow is built.
+// recordMACs copies the MACs into one small array of the Flow's own: the
+// Flow outlives the conn, which is reused once the flow is built.
 func (c *conn) recordMACs(f *Flow) {
 	l := &c.l2
 	if l.origSrc.n == 0 && !l.hasRespSrc && l.respDst.n == 0 {
@@ -77,12 +78,55 @@ func (c *conn) recordMACs(f *Flow) {
 	f.ReplyMACMismatch = l.replyMismatch()
 }
 
-// orNil keeps "none seen" a nil slice, as before the times were pre-sized.
-func orNil(ts []time.Time) []time.Time {
-	if len(ts) == 0 {
-		return nil
+// compactTimes copies the SYN and SYN-ACK times into one exactly sized
+// array: the live slices have spare capacity and point into the conn's
+// handshakeTimes, which a kept Flow must not hold. "None seen" stays nil;
+// each slice's capacity ends at its length, so an append by a reader
+// cannot overwrite the other.
+func compactTimes(syn, synAck []time.Time) ([]time.Time, []time.Time) {
+	n := len(syn) + len(synAck)
+	if n == 0 {
+		return nil, nil
 	}
-	return ts
+	all := make([]time.Time, n)
+	copy(all, syn)
+	copy(all[len(syn):], synAck)
+	a, b := all[:len(syn):len(syn)], all[len(syn):]
+	if len(a) == 0 {
+		a = nil
+	}
+	if len(b) == 0 {
+		b = nil
+	}
+	return a, b
+}
+
+// payloadTail is what a kept Payload points to, without the payloadBox's
+// own copy of the Payload: the box is sized for the hot path, a kept Flow
+// holds the Payload by value already.
+type payloadTail struct {
+	kafka KafkaRequest
+	head  [headLen]byte
+}
+
+// compactPayload returns a copy of p whose Kafka header and leading bytes
+// live in a payloadTail of their own, so the payloadBox p came from is
+// freed with the conn. The TLS record is shared: it is allocated on its own.
+func compactPayload(p *Payload) Payload {
+	out := *p
+	if p.Kafka == nil && len(p.Head) == 0 {
+		return out
+	}
+	t := new(payloadTail)
+	if p.Kafka != nil {
+		t.kafka = *p.Kafka
+		out.Kafka = &t.kafka
+	}
+	if p.Head != nil {
+		n := copy(t.head[:], p.Head)
+		out.Head = t.head[:n:n]
+	}
+	return out
 }
 
 func roleName(d int8) string {

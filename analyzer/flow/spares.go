@@ -51,22 +51,20 @@ func (sp *spares) box() *payloadBox {
 	return new(payloadBox)
 }
 
-// recycle takes back a finalised conn. When its flow was emitted, the Flow
-// shares the conn's handshake times, payload classes and RST record, so
-// only the conn itself comes back.
-func (sp *spares) recycle(c *conn, emitted bool) {
-	if !emitted {
-		if c.times != nil && len(sp.times) < maxSpares {
-			sp.times = append(sp.times, c.times)
-		}
-		for i := range c.sides {
-			if b := c.sides[i].payload; b != nil && len(sp.boxes) < maxSpares {
-				sp.boxes = append(sp.boxes, b)
-			}
+// recycle takes back a finalised conn and the parts it allocated on
+// demand. A built Flow owns copies of what it needs (record), so nothing
+// here is shared with one; the RST record is handed over, not recycled.
+func (sp *spares) recycle(c *conn) {
+	if c.times != nil && len(sp.times) < maxSpares {
+		sp.times = append(sp.times, c.times)
+	}
+	for i := range c.sides {
+		if b := c.sides[i].payload; b != nil && len(sp.boxes) < maxSpares {
+			sp.boxes = append(sp.boxes, b)
 		}
 	}
 	if len(sp.conns) < maxSpares {
-		*c = conn{} // drop what the Flow now owns, and pointers the GC would follow
+		*c = conn{} // drop pointers the GC would follow
 		sp.conns = append(sp.conns, c)
 	}
 }

@@ -247,7 +247,7 @@ func (t *Table) finalise(c *conn) {
 	if emit {
 		t.emit(c.record(t.capture))
 	}
-	t.spare.recycle(c, emit)
+	t.spare.recycle(c)
 }
 
 func (t *Table) list(c *conn) *lru {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 
 	"github.com/alecthomas/kong"
@@ -66,6 +67,9 @@ type env struct {
 	// rules.All() and parsers.All(). Tests inject their own.
 	rules   func() []analyzer.Rule
 	parsers func() []analyzer.Parser
+	// setMemoryLimit sets the process' soft memory limit (see
+	// applyMemoryLimit); nil leaves it alone, as in-process tests do.
+	setMemoryLimit func(bytes int64)
 }
 
 // ruleList returns the rules the commands run.
@@ -96,7 +100,8 @@ func main() {
 	os.Exit(run(os.Args[1:], &env{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		stderrTTY: isTerminal(os.Stderr), stdoutTTY: isTerminal(os.Stdout),
-		getenv: os.Getenv,
+		getenv:         os.Getenv,
+		setMemoryLimit: func(n int64) { debug.SetMemoryLimit(n) },
 	}))
 }
 
@@ -132,6 +137,7 @@ func run(args []string, e *env) int {
 		}
 		defer stop()
 	}
+	applyMemoryLimit(ctx.Command(), e)
 	if err := ctx.Run(); err != nil {
 		var xe *exitError
 		if errors.As(err, &xe) {
