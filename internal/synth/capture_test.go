@@ -101,4 +101,10 @@ func TestWriteLogDeterministic(t *testing.T) {
 	if got := bytes.Count(a.Bytes(), []byte("could not be established")); got != pa.ConnectFailed {
 		t.Errorf("%d connect-failed lines, planted %d", got, pa.ConnectFailed)
 	}
+	// A template whose verbs do not match its arguments prints fmt's
+	// complaint ("%!d(string=...)"), a line no Kafka writes.
+	if i := bytes.Index(a.Bytes(), []byte("%!")); i >= 0 {
+		end := min(i+80, a.Len())
+		t.Errorf("a line holds a formatting error: %q", a.Bytes()[i:end])
+	}
 }

@@ -28,17 +28,19 @@ type LogPlanted struct {
 	InvalidReceive   int // broker WARN with InvalidReceiveException
 }
 
-// routine lines: what a broker and its clients print all day. %s is a
-// partition, %d a number.
+// routine lines: what a broker and its clients print all day. Verbs are
+// indexed: %[1]s is a partition, %[2]d a large number (an offset, a
+// session), %[3]d a small one (an epoch, a generation), %[4]d a partition
+// number.
 var routine = []string{
-	"INFO [LocalLog partition=%s, dir=/var/lib/kafka/data] Rolled new log segment at offset %d in 2 ms. (kafka.log.LocalLog)",
-	"INFO [ProducerStateManager partition=%s] Wrote producer snapshot at offset %d with 0 producer ids in 1 ms. (kafka.log.ProducerStateManager)",
-	"INFO [UnifiedLog partition=%s, dir=/var/lib/kafka/data] Incremented log start offset to %d due to segment deletion (kafka.log.UnifiedLog)",
-	"INFO [Partition %s broker=1] ISR updated to 1,2,3 and version updated to %d (kafka.cluster.Partition)",
-	"INFO [Consumer clientId=consumer-orders-1, groupId=orders] Setting offset for partition %s to the committed offset FetchPosition{offset=%d, offsetEpoch=Optional[4], currentLeader=LeaderAndEpoch{leader=Optional[kafka-2.internal:9092 (id: 2 rack: null)], epoch=4}} (org.apache.kafka.clients.consumer.internals.ConsumerCoordinator)",
-	"INFO [GroupCoordinator 1]: Stabilized group orders generation %d (__consumer_offsets-%d) with 3 members (kafka.coordinator.group.GroupCoordinator)",
-	"DEBUG [ReplicaFetcher replicaId=1, leaderId=2, fetcherId=0] Built incremental fetch (sessionId=%d, epoch=%d) for node 2. Added 0 partition(s), altered 0 partition(s), removed 0 partition(s) out of 12 partition(s) (org.apache.kafka.clients.FetchSessionHandler)",
-	"INFO [Log partition=%s, dir=/var/lib/kafka/data] Found deletable segments with base offsets [%d] due to retention time 604800000ms breach (kafka.log.Log)",
+	"INFO [LocalLog partition=%[1]s, dir=/var/lib/kafka/data] Rolled new log segment at offset %[2]d in 2 ms. (kafka.log.LocalLog)",
+	"INFO [ProducerStateManager partition=%[1]s] Wrote producer snapshot at offset %[2]d with 0 producer ids in 1 ms. (kafka.log.ProducerStateManager)",
+	"INFO [UnifiedLog partition=%[1]s, dir=/var/lib/kafka/data] Incremented log start offset to %[2]d due to segment deletion (kafka.log.UnifiedLog)",
+	"INFO [Partition %[1]s broker=1] ISR updated to 1,2,3 and version updated to %[2]d (kafka.cluster.Partition)",
+	"INFO [Consumer clientId=consumer-orders-1, groupId=orders] Setting offset for partition %[1]s to the committed offset FetchPosition{offset=%[2]d, offsetEpoch=Optional[4], currentLeader=LeaderAndEpoch{leader=Optional[kafka-2.internal:9092 (id: 2 rack: null)], epoch=4}} (org.apache.kafka.clients.consumer.internals.ConsumerCoordinator)",
+	"INFO [GroupCoordinator 1]: Stabilized group orders generation %[3]d (__consumer_offsets-%[4]d) with 3 members (kafka.coordinator.group.GroupCoordinator)",
+	"DEBUG [ReplicaFetcher replicaId=1, leaderId=2, fetcherId=0] Built incremental fetch (sessionId=%[2]d, epoch=%[3]d) for node 2. Added 0 partition(s), altered 0 partition(s), removed 0 partition(s) out of 12 partition(s) (org.apache.kafka.clients.FetchSessionHandler)",
+	"INFO [Log partition=%[1]s, dir=/var/lib/kafka/data] Found deletable segments with base offsets [%[2]d] due to retention time 604800000ms breach (kafka.log.Log)",
 }
 
 var partitions = []string{"orders-0", "orders-3", "payments-1", "audit-7", "__consumer_offsets-12"}
@@ -76,7 +78,7 @@ func WriteLog(w io.Writer, spec LogSpec) (LogPlanted, error) {
 			rec = stamp + "WARN [SocketServer listenerType=ZK_BROKER, nodeId=1] Unexpected error from /10.1.2.9 (channelId=10.0.4.31:9092-10.1.2.9:51234-3-17); closing connection (org.apache.kafka.common.network.Selector)\norg.apache.kafka.common.network.InvalidReceiveException: Invalid receive (size = 369296129 larger than 104857600)\n" + invalidReceiveTrace
 		default:
 			tpl := routine[rng.IntN(len(routine))]
-			rec = stamp + fmt.Sprintf(tpl, partitions[rng.IntN(len(partitions))], rng.IntN(1<<24)) + "\n"
+			rec = stamp + fmt.Sprintf(tpl, partitions[rng.IntN(len(partitions))], rng.IntN(1<<24), 1+rng.IntN(60), rng.IntN(50)) + "\n"
 		}
 		n, err := bw.WriteString(rec)
 		if err != nil {
