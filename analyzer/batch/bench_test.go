@@ -163,3 +163,20 @@ func BenchmarkBatchSpeedup(b *testing.B) {
 	b.ReportMetric(float64(cpu[0].Microseconds())/n, "j1-cpu-µs/incident")
 	b.ReportMetric(float64(cpu[1].Microseconds())/n, "j2-cpu-µs/incident")
 }
+
+// BenchmarkDiscover is what --each costs before the first incident starts,
+// on one goroutine, over a folder of 200 small bundles.
+func BenchmarkDiscover(b *testing.B) {
+	dir := b.TempDir()
+	supportBundles(b, dir, benchIncidents)
+	cpu0 := cpuTime(b)
+	for b.Loop() {
+		incidents, _, err := Discover([]string{dir}, "")
+		if err != nil || len(incidents) != benchIncidents {
+			b.Fatalf("%d incidents, err %v", len(incidents), err)
+		}
+	}
+	n := float64(b.N * benchIncidents)
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/n, "µs/incident")
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/n, "cpu-µs/incident")
+}
