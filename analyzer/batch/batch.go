@@ -5,8 +5,9 @@
 // It is the engine behind "kafkadiag batch"; the command only reads flags
 // and prints. Nothing here reads the wall clock or leaks completion order:
 // the same inputs give the same bytes in every file, whatever Jobs is.
-// At most Jobs incidents are in flight, so memory is bounded by Jobs times
-// what one analysis needs.
+// At most Jobs incidents are analysed at once, and at most Jobs more wait,
+// their reports rendered, for the one goroutine that writes the files, so
+// memory is bounded by Jobs times what one analysis needs.
 package batch
 
 import (
