@@ -5,8 +5,9 @@
 // It is the engine behind "kafkadiag batch"; the command only reads flags
 // and prints. Nothing here reads the wall clock or leaks completion order:
 // the same inputs give the same bytes in every file, whatever Jobs is.
-// At most Jobs incidents are in flight, so memory is bounded by Jobs times
-// what one analysis needs.
+// At most Jobs incidents are analysed at once, and at most Jobs more wait,
+// their reports rendered, for the one goroutine that writes the files, so
+// memory is bounded by Jobs times what one analysis needs.
 package batch
 
 import (
@@ -73,27 +74,43 @@ func Run(ctx context.Context, incidents []string, opts Options) ([]Line, error) 
 	}
 	jobs = min(jobs, max(len(incidents), 1))
 
-	var (
-		mu   sync.Mutex
-		done int
-	)
-	finished := func() {
-		if opts.Progress == nil {
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
+	// Workers only analyse and render; this goroutine writes every file.
+	// Creating a file takes the folder's lock in the kernel, and on some
+	// file systems creating one costs as much as analysing a small bundle:
+	// done by the workers, they would queue on that lock in turn with a
+	// core idle. The channel holds at most jobs rendered incidents, so
+	// memory stays bounded when writing is the slower side.
+	results := make(chan analysed, jobs)
+	go analyseAll(ctx, incidents, names, jobs, &opts, results)
+	done := 0
+	for a := range results {
+		lines[a.index] = a.write(opts.Out)
 		done++
-		opts.Progress(done, len(incidents))
+		if opts.Progress != nil {
+			opts.Progress(done, len(incidents))
+		}
 	}
+	if err := ctx.Err(); err != nil {
+		return lines, err
+	}
+	if err := writeSummary(opts.Out, lines); err != nil {
+		return lines, err
+	}
+	return lines, nil
+}
 
+// analyseAll runs jobs workers over the incidents, sends each one
+// analysed on results, and closes results when all are done or ctx ends
+// (the incidents being analysed then are still finished and sent).
+func analyseAll(ctx context.Context, incidents, names []string, jobs int, opts *Options, results chan<- analysed) {
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range jobs {
 		wg.Go(func() {
 			for i := range next {
-				lines[i] = analyseRecovering(ctx, incidents[i], names[i], &opts)
-				finished()
+				a := analyseRecovering(ctx, incidents[i], names[i], opts)
+				a.index = i
+				results <- a
 			}
 		})
 	}
@@ -107,49 +124,42 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return lines, err
-	}
-	if err := writeSummary(opts.Out, lines); err != nil {
-		return lines, err
-	}
-	return lines, nil
+	close(results)
 }
 
 // analyseRecovering is analyse, with a panic — a bug a hostile bundle
 // found in a parser or rule — recorded as that incident's failure, so the
 // other incidents of a long batch are still analysed and summarised.
-func analyseRecovering(ctx context.Context, path, name string, opts *Options) (line Line) {
+func analyseRecovering(ctx context.Context, path, name string, opts *Options) (a analysed) {
 	defer func() {
 		if r := recover(); r != nil {
-			line = Line{Path: path, Error: fmt.Sprintf("internal error (a kafkadiag bug; please report it with this incident): %v", r)}
+			a = analysed{line: Line{Path: path, Error: fmt.Sprintf("internal error (a kafkadiag bug; please report it with this incident): %v", r)}}
 		}
 	}()
 	return analyse(ctx, path, name, opts)
 }
 
-// analyse runs one incident and writes its report. A report is written
+// analyse runs one incident and renders its reports. A report is made
 // even when nothing was readable: it lists each input skipped and why.
-func analyse(ctx context.Context, path, name string, opts *Options) Line {
-	line := Line{Path: path}
+func analyse(ctx context.Context, path, name string, opts *Options) analysed {
+	a := analysed{line: Line{Path: path}, name: name}
 	res, err := analyzer.Analyze(ctx, []string{path},
 		analyzer.Options{Zone: opts.Zone, Limits: opts.Limits},
 		opts.Parsers(), opts.Rules())
 	switch {
 	case errors.Is(err, analyzer.ErrNoInput):
-		line.Error = noInputReason(path, res)
+		a.line.Error = noInputReason(path, res)
 	case err != nil:
-		line.Error = err.Error()
-		return line
+		a.line.Error = err.Error()
+		return a
 	}
 	r := report.Build(res, report.Options{Zone: opts.Zone})
-	line.fill(r)
-	if err := writeReports(opts, name, r); err != nil {
-		line.Error = joinReasons(line.Error, err.Error())
-		return line
+	a.line.fill(r)
+	if err := a.render(r, opts.Markdown); err != nil {
+		a.release()
+		a.line.Error = joinReasons(a.line.Error, err.Error())
 	}
-	line.Report = name + ".json"
-	return line
+	return a
 }
 
 // maxListedReasons bounds the reasons a failed incident's line carries: a

@@ -5,7 +5,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/kafkadiag/kafkadiag/analyzer/input"
 )
@@ -46,6 +49,7 @@ func Discover(paths []string, out string) (incidents []string, ignored []Ignored
 		if err != nil {
 			return nil, nil, fmt.Errorf("--each %s: %w", dir, err)
 		}
+		var cands []candidate
 		for _, e := range ents {
 			name := e.Name()
 			if strings.HasPrefix(name, ".") || name == "__MACOSX" {
@@ -55,14 +59,42 @@ func Discover(paths []string, out string) (incidents []string, ignored []Ignored
 			if e.IsDir() && isOut(p, out) {
 				continue
 			}
-			if reason := notIncident(p, e); reason != "" {
-				ignored = append(ignored, Ignored{Path: p, Reason: reason})
+			cands = append(cands, candidate{p, e})
+		}
+		for i, reason := range reasons(cands) {
+			if reason != "" {
+				ignored = append(ignored, Ignored{Path: cands[i].path, Reason: reason})
 				continue
 			}
-			incidents = append(incidents, p)
+			incidents = append(incidents, cands[i].path)
 		}
 	}
 	return incidents, ignored, nil
+}
+
+// candidate is a folder entry that may be an incident.
+type candidate struct {
+	path  string
+	entry fs.DirEntry
+}
+
+// reasons runs notIncident on every candidate, on one goroutine per core:
+// telling a bundle means opening the file and inflating its head, and a
+// folder of a thousand bundles must not keep all but one core idle
+// before the first incident starts. reasons[i] is cands[i]'s.
+func reasons(cands []candidate) []string {
+	out := make([]string, len(cands))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(cands)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(cands); i = int(next.Add(1) - 1) {
+				out[i] = notIncident(cands[i].path, cands[i].entry)
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // notIncident says why a folder entry is not an incident; "" when it is.

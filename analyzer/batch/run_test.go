@@ -141,27 +141,6 @@ func TestRunUnwritableReport(t *testing.T) {
 	}
 }
 
-// BenchmarkBatch runs 200 small bundles (the connection_refused lab
-// scenario, 5 artifacts each) with one and two jobs; the ratio of the two
-// is the parallel speed-up on this machine.
-func BenchmarkBatch(b *testing.B) {
-	paths := writeBundles(b, b.TempDir(), "connection_refused", 200)
-	for _, jobs := range []int{1, 2} {
-		b.Run(fmt.Sprintf("jobs=%d", jobs), func(b *testing.B) {
-			for b.Loop() {
-				lines, err := Run(context.Background(), paths, realOptions(b.TempDir(), jobs))
-				if err != nil {
-					b.Fatal(err)
-				}
-				if lines[len(lines)-1].Cause != string(analyzer.ConnectionRefusedCause) {
-					b.Fatalf("last incident: %+v", lines[len(lines)-1])
-				}
-			}
-			b.ReportMetric(float64(len(paths)*b.N)/b.Elapsed().Seconds(), "incidents/s")
-		})
-	}
-}
-
 // panicky is a parser with a bug: it panics on inputs starting "BOOM".
 type panicky struct{}
 

@@ -1,7 +1,6 @@
 package batch
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -76,62 +75,6 @@ func writeSummary(out string, lines []Line) error {
 	return writeAtomic(filepath.Join(out, SummaryFile), func(w io.Writer) error {
 		return WriteSummary(w, lines)
 	})
-}
-
-// writeReports writes an incident's JSON report, and its Markdown one when
-// asked. Each is rendered in memory first — a report is small next to
-// the analysis that made it — so a render error leaves no file behind.
-func writeReports(opts *Options, name string, r *report.Report) error {
-	var b bytes.Buffer
-	if err := report.WriteJSON(&b, r); err != nil {
-		return fmt.Errorf("rendering the JSON report: %w", err)
-	}
-	if err := writeFile(filepath.Join(opts.Out, name+".json"), b.Bytes()); err != nil {
-		return err
-	}
-	if !opts.Markdown {
-		return nil
-	}
-	b.Reset()
-	if err := report.WriteMarkdown(&b, r); err != nil {
-		return fmt.Errorf("rendering the Markdown report: %w", err)
-	}
-	return writeFile(filepath.Join(opts.Out, name+".md"), b.Bytes())
-}
-
-func writeFile(path string, body []byte) error {
-	return writeAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(body)
-		return err
-	})
-}
-
-// writeAtomic writes a file through a hidden temporary file in the same
-// folder and a rename, so a reader sees the old file or the whole new one,
-// never half of one. It does not fsync: a machine crash may lose the last
-// reports, and re-running the batch writes them again.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			err = fmt.Errorf("writing %s: %w", path, err)
-		}
-	}()
-	if err = write(f); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 // makeOut makes the output folder; an existing file of that name is an

@@ -12,11 +12,13 @@ import (
 // shown as a failed incident than hidden. Anything else, including a
 // single compressed log or capture, is "".
 //
-// It reads at most a few KiB of r and decompresses at most one tar header
-// block, so it is safe on hostile files; a read error counts as "not a
-// bundle" only when nothing could be read at all, and is returned.
+// It decompresses at most one tar header block, and reads at most
+// gzipSniffInput bytes of a gzip file, so it is safe on hostile files and
+// cheap enough to run on every file of a folder of incidents; a read error
+// counts as "not a bundle" only when nothing could be read at all, and is
+// returned.
 func BundleKind(r io.Reader) (string, error) {
-	br := bufio.NewReaderSize(r, sniffHeadLen)
+	br := bufio.NewReaderSize(r, gzipSniffInput)
 	head, err := br.Peek(sniffHeadLen)
 	if len(head) == 0 {
 		if err == io.EOF {
@@ -31,7 +33,14 @@ func BundleKind(r io.Reader) (string, error) {
 	case tarLayer, zipLayer, xzLayer:
 		return kind.String(), nil
 	}
-	dr, closer, derr := decompressor(kind, &countingReader{r: br})
+	in := byteReader(br)
+	if kind == gzipLayer {
+		// flate fills its 32 KiB window before it returns anything: from
+		// a whole file it would decode that much to answer for 512 bytes.
+		// Cut short, it returns what it decoded.
+		in = bufio.NewReaderSize(io.LimitReader(br, gzipSniffInput), sniffHeadLen)
+	}
+	dr, closer, derr := decompressor(kind, &countingReader{r: in})
 	if derr != nil {
 		return "", nil // a damaged header: a compressed file, not a bundle we can tell
 	}
@@ -47,6 +56,19 @@ func BundleKind(r io.Reader) (string, error) {
 		return "zip." + compressionExt[kind], nil
 	}
 	return "", nil
+}
+
+// gzipSniffInput is how much of a gzip file BundleKind reads: a tar
+// header block's worth of output takes at most some 1300 bytes of deflate
+// (a block header and 512 literals of at most 15 bits) after the gzip
+// header, usually a few hundred, which leaves room for a stored file name
+// or comment of several hundred bytes.
+const gzipSniffInput = 2 << 10
+
+// byteReader is what a decompressor reads from.
+type byteReader interface {
+	io.Reader
+	io.ByteReader
 }
 
 // compressionExt is the usual file extension of each compression layer.

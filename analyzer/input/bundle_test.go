@@ -2,7 +2,9 @@ package input
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -52,6 +54,48 @@ func TestBundleKind(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBundleKindGzipReadsLittle: however big a tgz, BundleKind reads no
+// more of it than gzipSniffInput, also when the gzip header carries a
+// file name and a comment and the first member does not compress.
+func TestBundleKindGzipReadsLittle(t *testing.T) {
+	noise := make([]byte, 1<<20)
+	for i := range noise {
+		noise[i] = byte(i*7919>>3 ^ i*31)
+	}
+	tarball := tarOf(t, entry{name: "host/broker.pcap", body: string(noise)}, entry{name: "host/server.log", body: logLine(1)})
+	var named bytes.Buffer
+	zw := gzip.NewWriter(&named)
+	zw.Name = strings.Repeat("case-4411-", 50) + ".tar"
+	zw.Comment = strings.Repeat("collected by support ", 10)
+	if _, err := zw.Write(tarball); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string][]byte{"plain header": gzipOf(t, tarball), "named and commented": named.Bytes()} {
+		r := &countedReader{r: bytes.NewReader(body)}
+		got, err := BundleKind(r)
+		if err != nil || got != "tar.gz" {
+			t.Errorf("%s: BundleKind = %q, %v; want tar.gz", name, got, err)
+		}
+		if r.n > gzipSniffInput {
+			t.Errorf("%s: read %d bytes, want at most %d", name, r.n, gzipSniffInput)
+		}
+	}
+}
+
+type countedReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countedReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
 }
 
 func TestBundleKindReadError(t *testing.T) {

@@ -83,12 +83,12 @@ func (w *Walker) openStream(s stream) *Item {
 func decompressor(kind layerKind, cr *countingReader) (io.Reader, io.Closer, error) {
 	switch kind {
 	case gzipLayer:
-		zr, err := gzip.NewReader(cr)
+		zr, err := newGzip(cr)
 		if err != nil {
 			return nil, nil, err
 		}
 		zr.Multistream(true)
-		return zr, zr, nil
+		return zr, pooledGzip{zr}, nil
 	case zstdLayer:
 		zr, err := zstd.NewReader(cr, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
 			zstd.WithDecoderMaxWindow(zstdMaxWindow), zstd.WithDecoderMaxMemory(zstdMaxWindow))
@@ -100,6 +100,34 @@ func decompressor(kind layerKind, cr *countingReader) (io.Reader, io.Closer, err
 		return bzip2.NewReader(cr), nil, nil
 	}
 	return nil, nil, fmt.Errorf("no decoder for %s", kind)
+}
+
+// gzipReaders keeps gzip readers across layers and walkers: each holds a
+// 32 KiB window and Huffman tables, which a reset reuses, and a batch of
+// small bundles opens two or three gzip layers per bundle.
+var gzipReaders sync.Pool
+
+// newGzip is a gzip reader on r, from the pool when one is there.
+func newGzip(r io.Reader) (*gzip.Reader, error) {
+	zr, ok := gzipReaders.Get().(*gzip.Reader)
+	if !ok {
+		return gzip.NewReader(r)
+	}
+	if err := zr.Reset(r); err != nil {
+		gzipReaders.Put(zr)
+		return nil, err
+	}
+	return zr, nil
+}
+
+// pooledGzip closes a gzip reader and gives it back to the pool; it must
+// not be read after.
+type pooledGzip struct{ zr *gzip.Reader }
+
+func (p pooledGzip) Close() error {
+	err := p.zr.Close()
+	gzipReaders.Put(p.zr)
+	return err
 }
 
 // zstdMaxWindow bounds a zstd decoder's memory: 128 MiB is what
