@@ -30,6 +30,30 @@ type Options struct {
 	// needs; otherwise large captures keep only the flows a rule may need
 	// and tally the rest (see RetainAllFlows).
 	KeepAllFlows bool
+	// OneGoroutine runs the whole analysis on the calling goroutine:
+	// parsers do not split their work over two, rules run one after the
+	// other. A batch that analyses incidents side by side wants this: its
+	// parallelism is across incidents, where it costs no hand-over, and
+	// --jobs N then means N cores.
+	OneGoroutine bool
+}
+
+// oneGoroutineKey marks a context whose parsers should not start
+// goroutines of their own (Options.OneGoroutine).
+type oneGoroutineKey struct{}
+
+// WithOneGoroutine returns ctx marked as Options.OneGoroutine marks the
+// contexts parsers get.
+func WithOneGoroutine(ctx context.Context) context.Context {
+	return context.WithValue(ctx, oneGoroutineKey{}, true)
+}
+
+// OneGoroutine reports whether the analysis ctx belongs to runs on one
+// goroutine (Options.OneGoroutine): a parser then reads on the calling
+// goroutine only.
+func OneGoroutine(ctx context.Context) bool {
+	v, _ := ctx.Value(oneGoroutineKey{}).(bool)
+	return v
 }
 
 // Result is an analysed incident and its findings, most likely cause first.
@@ -55,7 +79,11 @@ func Analyze(ctx context.Context, paths []string, opts Options, parsers []Parser
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Incident: inc, Findings: Evaluate(inc, rules)}, nil
+	workers := runtime.GOMAXPROCS(0)
+	if opts.OneGoroutine {
+		workers = 1
+	}
+	return &Result{Incident: inc, Findings: evaluate(inc, rules, workers)}, nil
 }
 
 // Collect is Analyze without the rules: the incident alone.
@@ -63,6 +91,9 @@ func Collect(ctx context.Context, paths []string, opts Options, parsers []Parser
 	zone := opts.Zone
 	if zone == nil {
 		zone = time.UTC
+	}
+	if opts.OneGoroutine {
+		ctx = WithOneGoroutine(ctx)
 	}
 	inc := &Incident{Zone: zone}
 	c := &collector{inc: inc, keepAll: opts.KeepAllFlows}
@@ -170,14 +201,26 @@ func describeHead(head []byte) string {
 // a big capture they take a tenth of the run); the findings are gathered
 // in rule order, so the result does not depend on which finished first.
 func Evaluate(inc *Incident, rules []Rule) []Finding {
+	return evaluate(inc, rules, runtime.GOMAXPROCS(0))
+}
+
+// evaluate is Evaluate on at most workers goroutines; 1 runs the rules on
+// the calling goroutine.
+func evaluate(inc *Incident, rules []Rule, workers int) []Finding {
 	found := make([][]Finding, len(rules))
+	if workers <= 1 {
+		for i, r := range rules {
+			found[i] = r.Evaluate(inc)
+		}
+		return rank(found)
+	}
 	next := make(chan int, len(rules))
 	for i := range rules {
 		next <- i
 	}
 	close(next)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(rules)) {
+	for range min(workers, len(rules)) {
 		wg.Go(func() {
 			for i := range next {
 				found[i] = rules[i].Evaluate(inc)
@@ -185,6 +228,12 @@ func Evaluate(inc *Incident, rules []Rule) []Finding {
 		})
 	}
 	wg.Wait()
+	return rank(found)
+}
+
+// rank joins the rules' findings in rule order and orders them most likely
+// first.
+func rank(found [][]Finding) []Finding {
 	var out []Finding
 	for _, fs := range found {
 		out = append(out, fs...)

@@ -5,6 +5,7 @@ package bench
 
 import (
 	"context"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
@@ -252,4 +254,30 @@ func byState(inc *analyzer.Incident) map[string]int {
 		m[tl.State] += tl.Count
 	}
 	return m
+}
+
+// TestOneGoroutineSameResult: an analysis run on one goroutine, as a batch
+// runs each incident, finds what the default two-stage run finds, on inputs
+// large enough for the two-stage pipelines.
+func TestOneGoroutineSameResult(t *testing.T) {
+	capture, _ := writeCapture(t, 8<<20)
+	log, _ := writeLog(t, 4<<20)
+	run := func(one bool) *analyzer.Result {
+		res, err := analyzer.Analyze(context.Background(), []string{capture, log},
+			analyzer.Options{OneGoroutine: one}, parsers.All(), rules.All())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	two, one := run(false), run(true)
+	if diff := cmp.Diff(two.Findings, one.Findings, cmpopts.EquateComparable(netip.AddrPort{}, netip.Addr{})); diff != "" {
+		t.Errorf("findings (-two goroutines +one):\n%s", diff)
+	}
+	if a, b := len(two.Incident.Events), len(one.Incident.Events); a != b || a == 0 {
+		t.Errorf("events: %d on two goroutines, %d on one", a, b)
+	}
+	if a, b := two.Incident.FlowCount(), one.Incident.FlowCount(); a != b || a == 0 {
+		t.Errorf("flows: %d on two goroutines, %d on one", a, b)
+	}
 }

@@ -144,7 +144,7 @@ func analyseRecovering(ctx context.Context, path, name string, opts *Options) (a
 func analyse(ctx context.Context, path, name string, opts *Options) analysed {
 	a := analysed{line: Line{Path: path}, name: name}
 	res, err := analyzer.Analyze(ctx, []string{path},
-		analyzer.Options{Zone: opts.Zone, Limits: opts.Limits},
+		analyzer.Options{Zone: opts.Zone, Limits: opts.Limits, OneGoroutine: true},
 		opts.Parsers(), opts.Rules())
 	switch {
 	case errors.Is(err, analyzer.ErrNoInput):

@@ -62,25 +62,47 @@ func parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sink, share 
 	d := NewLineDecoder(src, sink)
 	d.borrow = true
 	loc := analyzer.Location{Path: src.Path}
-	full, free := startReading(ctx, src, lineArena, batchLines, share)
 	var err error
-	for b := range full {
-		for _, l := range b.lines {
-			loc.Line++
-			if l.cut {
-				d.problem(loc, "line longer than %d bytes, cut", MaxLineLen)
-			}
-			d.noKeyword, d.noESC, d.noNodeString = !l.keyword, !l.esc, l.noNodeString
-			d.line(loc, time.Time{}, src.Host, b.arena[l.start:l.end])
+	if analyzer.OneGoroutine(ctx) {
+		// Read and decode in turn on this goroutine, as a batch of
+		// incidents run side by side asks.
+		free := newLinePool()
+		r := lineSteps{s: newSplitter(src, lineArena, batchLines, share)}
+		r.b = r.s.take(free, nil)
+		for last := false; !last; {
+			var b *lineBatch
+			b, last = r.next(ctx, free, true)
+			err = d.batch(b, &loc)
+			free <- b
 		}
-		d.noKeyword, d.noESC, d.noNodeString = false, false, false
-		d.detach() // b goes back to the reading stage
-		err = b.err
-		b.arena, b.lines, b.err = b.arena[:0], b.lines[:0], nil
-		free <- b
+	} else {
+		full, free := startReading(ctx, src, lineArena, batchLines, share)
+		for b := range full {
+			err = d.batch(b, &loc)
+			free <- b
+		}
 	}
 	d.Flush()
 	return d.Stats(), err
+}
+
+// batch decodes the lines of b, counting them in loc, and empties b for
+// the reading stage; the error is the one that ended reading, on the last
+// batch.
+func (d *LineDecoder) batch(b *lineBatch, loc *analyzer.Location) error {
+	for _, l := range b.lines {
+		loc.Line++
+		if l.cut {
+			d.problem(*loc, "line longer than %d bytes, cut", MaxLineLen)
+		}
+		d.noKeyword, d.noESC, d.noNodeString = !l.keyword, !l.esc, l.noNodeString
+		d.line(*loc, time.Time{}, d.src.Host, b.arena[l.start:l.end])
+	}
+	d.noKeyword, d.noESC, d.noNodeString = false, false, false
+	d.detach() // b goes back to the reading stage
+	err := b.err
+	b.arena, b.lines, b.err = b.arena[:0], b.lines[:0], nil
+	return err
 }
 
 // Stats reports what the decoder saw so far: lines, events, lines in no

@@ -84,6 +84,14 @@ const shareSteps = 16
 // part of the pre-filter in 1/shareSteps (see blockSplitter), or -1 to
 // balance it between the stages.
 func startReading(ctx context.Context, src *analyzer.Source, arena, maxLines, share int) (<-chan *lineBatch, chan<- *lineBatch) {
+	s := newSplitter(src, arena, maxLines, share)
+	full, free := make(chan *lineBatch, linePool), newLinePool()
+	go s.readLines(ctx, full, free)
+	return full, free
+}
+
+// newSplitter is the reading stage startReading describes.
+func newSplitter(src *analyzer.Source, arena, maxLines, share int) *blockSplitter {
 	s := &blockSplitter{src: src, arena: 2 * MaxLineLen, maxLines: maxLines, share: shareSteps}
 	if share >= 0 {
 		s.share, s.fixedShare = min(share, shareSteps), true
@@ -92,54 +100,72 @@ func startReading(ctx context.Context, src *analyzer.Source, arena, maxLines, sh
 	// bypass the buffer, and no more: a smaller block is likelier to be
 	// in cache still when it is scanned and decoded.
 	s.maxArena = max(arena, s.arena, src.R.Size()+MaxLineLen)
-	full, free := make(chan *lineBatch, linePool), make(chan *lineBatch, linePool)
+	return s
+}
+
+// newLinePool returns a channel holding linePool empty batches.
+func newLinePool() chan *lineBatch {
+	free := make(chan *lineBatch, linePool)
 	for range linePool {
 		free <- &lineBatch{}
 	}
-	go s.readLines(ctx, full, free)
-	return full, free
+	return free
 }
 
 // readLines reads s.src into batches sent on full and closes it at the end.
 func (s *blockSplitter) readLines(ctx context.Context, full chan<- *lineBatch, free <-chan *lineBatch) {
 	defer close(full)
-	src := s.src
-	b := s.take(free, nil)
-	eof := false
+	r := lineSteps{s: s, b: s.take(free, nil)}
 	for {
-		var rerr error
-		if !eof {
-			rerr = fill(src, b)
-		}
-		if errors.Is(rerr, io.EOF) {
-			eof, rerr = true, nil
-		}
-		if len(b.arena) == cap(b.arena) {
-			s.arena = min(2*s.arena, s.maxArena)
-		}
-		rest := s.split(b, eof)
-		markLines(b, len(b.lines)*s.share/shareSteps)
-		switch {
-		case rerr != nil:
-			b.err = fmt.Errorf("%s: line %d: %w", src.Path, s.lines+1, rerr)
-			full <- b
-			return
-		case ctx.Err() != nil:
-			b.err = fmt.Errorf("%s: line %d: %w", src.Path, s.lines+1, ctx.Err())
-			full <- b
-			return
-		case eof && len(rest) == 0:
-			full <- b
-			return
-		}
-		// The next batch is taken before this one is handed over, so the
-		// unsplit rest can be copied out of it while no one else may
-		// reuse it.
-		s.balance(len(free) == 0, len(full) == 0)
-		next := s.take(free, rest)
+		b, last := r.next(ctx, free, len(full) == 0)
 		full <- b
-		b = next
+		if last {
+			return
+		}
 	}
+}
+
+// lineSteps is the reading stage one batch at a time: readLines runs it on
+// its own goroutine, a one-goroutine parse (analyzer.OneGoroutine) between
+// decoding batches.
+type lineSteps struct {
+	s   *blockSplitter
+	b   *lineBatch // the batch being filled
+	eof bool
+}
+
+// next fills, splits and returns the next batch; last is set on the final
+// one (the input ended, failed or was cancelled: its err says which).
+// decoderIdle says the decoder has no batch queued (see balance).
+func (r *lineSteps) next(ctx context.Context, free <-chan *lineBatch, decoderIdle bool) (b *lineBatch, last bool) {
+	s, b, src := r.s, r.b, r.s.src
+	var rerr error
+	if !r.eof {
+		rerr = fill(src, b)
+	}
+	if errors.Is(rerr, io.EOF) {
+		r.eof, rerr = true, nil
+	}
+	if len(b.arena) == cap(b.arena) {
+		s.arena = min(2*s.arena, s.maxArena)
+	}
+	rest := s.split(b, r.eof)
+	markLines(b, len(b.lines)*s.share/shareSteps)
+	switch {
+	case rerr != nil:
+		b.err = fmt.Errorf("%s: line %d: %w", src.Path, s.lines+1, rerr)
+		return b, true
+	case ctx.Err() != nil:
+		b.err = fmt.Errorf("%s: line %d: %w", src.Path, s.lines+1, ctx.Err())
+		return b, true
+	case r.eof && len(rest) == 0:
+		return b, true
+	}
+	// The next batch is taken before this one is handed over, so the
+	// unsplit rest can be copied out of it while no one else may reuse it.
+	s.balance(len(free) == 0, decoderIdle)
+	r.b = s.take(free, rest)
+	return b, false
 }
 
 // balance moves share a step: up when the reading stage is about to wait

@@ -49,19 +49,26 @@ func TestPipelineMatchesLineByLine(t *testing.T) {
 			d.Flush()
 			// Balanced, and with the pre-filter all on the decoder, split,
 			// all on the reading stage.
-			for _, share := range []int{-1, 0, shareSteps / 2, shareSteps} {
-				got := &recorder{}
-				src := &analyzer.Source{Path: name, R: bufio.NewReaderSize(bytes.NewReader(data), 16<<10), Zone: time.UTC}
-				gotStats, err := parse(context.Background(), src, got, share)
-				if err != nil {
-					t.Fatal(err)
+			// Also on one goroutine (analyzer.OneGoroutine), as a batch runs it.
+			for _, one := range []bool{false, true} {
+				ctx := context.Background()
+				if one {
+					ctx = analyzer.WithOneGoroutine(ctx)
 				}
-				if diff := cmp.Diff(describeAll(want.events), describeAll(got.events)); diff != "" {
-					t.Errorf("share %d: events (-line by line +pipeline):\n%s", share, diff)
-				}
-				if gotStats.Lines != d.Stats().Lines || gotStats.Events != d.Stats().Events {
-					t.Errorf("share %d: stats: pipeline %d lines %d events, line by line %d lines %d events",
-						share, gotStats.Lines, gotStats.Events, d.Stats().Lines, d.Stats().Events)
+				for _, share := range []int{-1, 0, shareSteps / 2, shareSteps} {
+					got := &recorder{}
+					src := &analyzer.Source{Path: name, R: bufio.NewReaderSize(bytes.NewReader(data), 16<<10), Zone: time.UTC}
+					gotStats, err := parse(ctx, src, got, share)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if diff := cmp.Diff(describeAll(want.events), describeAll(got.events)); diff != "" {
+						t.Errorf("one goroutine %v, share %d: events (-line by line +pipeline):\n%s", one, share, diff)
+					}
+					if gotStats.Lines != d.Stats().Lines || gotStats.Events != d.Stats().Events {
+						t.Errorf("one goroutine %v, share %d: stats: pipeline %d lines %d events, line by line %d lines %d events",
+							one, share, gotStats.Lines, gotStats.Events, d.Stats().Lines, d.Stats().Events)
+					}
 				}
 			}
 		})
@@ -131,7 +138,11 @@ func FuzzPipeline(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got := &recorder{}
 		src := &analyzer.Source{Path: "f.log", R: bufio.NewReader(bytes.NewReader(data)), Zone: time.UTC}
-		if _, err := parse(context.Background(), src, got, len(data)%(shareSteps+1)); err != nil {
+		ctx := context.Background()
+		if len(data)%2 == 1 {
+			ctx = analyzer.WithOneGoroutine(ctx) // as a batch runs it
+		}
+		if _, err := parse(ctx, src, got, len(data)%(shareSteps+1)); err != nil {
 			t.Fatalf("Parse: %v", err)
 		}
 		want := &recorder{}

@@ -136,7 +136,7 @@ func (c *classicReader) shortRoom() bool {
 // renew moves the unread bytes to the front of a block of at least n
 // bytes. The first block is small (firstBlockSize): most captures in a
 // bundle are a few kilobytes. Later ones come from swap, or are the
-// current block when it is full size, else a new full-size one.
+// current block when it is full size, else a new one twice as large.
 func (c *classicReader) renew(n int) {
 	tail := c.block[c.start:c.end]
 	switch {
@@ -146,8 +146,8 @@ func (c *classicReader) renew(n int) {
 		c.block = c.swap(tail, n)
 	case n <= len(c.block) && len(c.block) >= c.blockSize:
 		copy(c.block, tail)
-	default:
-		size := max(n, c.blockSize)
+	default: // grow by doubling: a small capture read on one goroutine stays small
+		size := max(n, min(2*len(c.block), c.blockSize))
 		c.block = append(make([]byte, 0, size), tail...)[:size]
 	}
 	c.start, c.end = 0, len(tail)

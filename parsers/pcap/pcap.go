@@ -1,6 +1,7 @@
 package pcap
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -45,11 +46,27 @@ func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.
 	}
 	tab := flow.NewTable(src.Path, emit, opts)
 	rp := newReplay(cf)
-	err = rp.pipeline(ctx, tab.Add, func(a *flow.ARP) {
+	arp := func(a *flow.ARP) {
 		sink.ARP(analyzer.CapturedARP{Capture: src.Path, ARP: *a})
-	})
+	}
+	if analyzer.OneGoroutine(ctx) || fitsInBuffer(src.R) {
+		// A capture the reader's buffer holds whole is replayed on this
+		// goroutine: a second one would cost more to start and feed than
+		// it saves. A batch runs its incidents side by side and asks for
+		// one goroutine each.
+		err = rp.run(ctx, tab.Add, arp)
+	} else {
+		err = rp.pipeline(ctx, tab.Add, arp)
+	}
 	tab.Flush()
 	return rp.stats(), err
+}
+
+// fitsInBuffer reports whether the rest of r's input is in its buffer: a
+// Peek of the whole buffer came back short, at the end of the input.
+func fitsInBuffer(r *bufio.Reader) bool {
+	b, err := r.Peek(r.Size())
+	return err != nil && len(b) < r.Size()
 }
 
 // flowRetainer is a Sink that decides which flows it keeps before they are
