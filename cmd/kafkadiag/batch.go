@@ -15,7 +15,7 @@ import (
 
 // BatchCmd analyses many incidents.
 type BatchCmd struct {
-	Jobs     int      `short:"j" placeholder:"N" help:"Incidents analysed in parallel (default: the number of cores)."`
+	Jobs     int      `short:"j" placeholder:"N" help:"Incidents analysed in parallel, each on one goroutine (default: the number of cores)."`
 	Out      string   `type:"path" default:"kafkadiag-reports" placeholder:"DIR" help:"Folder for the reports and summary.jsonl (made when missing; default ${default})."`
 	Each     bool     `help:"Each folder given holds incidents: every bundle (tar/zip, compressed or not, told by content) and subfolder directly in it is one incident."`
 	Markdown bool     `help:"Also write a Markdown report beside each JSON one."`
