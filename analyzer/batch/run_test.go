@@ -1,9 +1,7 @@
 package batch
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -20,40 +18,21 @@ import (
 )
 
 // scenarioTgz packs a lab scenario's captures and logs (not its README or
-// answer key) as a support bundle would hold them.
+// answer key) as a support bundle would hold them, under one host folder.
 func scenarioTgz(tb testing.TB, scenario string) []byte {
 	tb.Helper()
-	dir := filepath.Join("..", "..", "testdata", "scenarios", scenario)
-	ents, err := os.ReadDir(dir)
+	ents, err := os.ReadDir(filepath.Join("..", "..", "testdata", "scenarios", scenario))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(zw)
+	var members []hostMember
 	for _, e := range ents {
 		if e.Name() == "README.md" || e.Name() == "expected.json" {
 			continue
 		}
-		body, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		hdr := &tar.Header{Name: "client-1/" + e.Name(), Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg}
-		if err := tw.WriteHeader(hdr); err != nil {
-			tb.Fatal(err)
-		}
-		if _, err := tw.Write(body); err != nil {
-			tb.Fatal(err)
-		}
+		members = append(members, hostMember{from: e.Name(), to: "client-1/" + e.Name()})
 	}
-	if err := tw.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	return buf.Bytes()
+	return hostTgz(tb, scenario, members)
 }
 
 // writeBundles writes n copies of a scenario's bundle into dir.

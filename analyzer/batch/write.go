@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sync"
 
 	"github.com/kafkadiag/kafkadiag/analyzer/report"
+	"github.com/kafkadiag/kafkadiag/internal/atomicfile"
 )
 
 // analysed is one incident on its way from a worker to the writer: its
@@ -92,30 +92,11 @@ func writeFile(path string, body []byte) error {
 	})
 }
 
-// writeAtomic writes a file through a hidden temporary file in the same
-// folder and a rename, so a reader sees the old file or the whole new one,
-// never half of one. It does not fsync: a machine crash may lose the last
-// reports, and re-running the batch writes them again.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
+// writeAtomic writes a report or summary whole or not at all, without an
+// fsync (see atomicfile.Write), naming the path in errors.
+func writeAtomic(path string, write func(io.Writer) error) error {
+	if err := atomicfile.Write(path, false, write); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			err = fmt.Errorf("writing %s: %w", path, err)
-		}
-	}()
-	if err = write(f); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return nil
 }

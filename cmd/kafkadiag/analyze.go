@@ -7,13 +7,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"time"
 	_ "time/tzdata" // --tz works on machines without a zone database
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/analyzer/report"
+	"github.com/kafkadiag/kafkadiag/internal/atomicfile"
 )
 
 // AnalyzeCmd diagnoses an incident.
@@ -158,32 +158,10 @@ func (c *AnalyzeCmd) render(w io.Writer, r *report.Report, color bool) error {
 	return report.WriteText(w, r, report.TextOptions{Color: color})
 }
 
-// writeAtomic writes a file through a temporary file in the same folder
-// and a rename, so the path holds either the old file or the whole new one.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("--output %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = write(f); err != nil {
-		return fmt.Errorf("--output %s: %w", path, err)
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("--output %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("--output %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("--output %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
+// writeAtomic writes --output whole or not at all, synced to disk (see
+// atomicfile.Write).
+func writeAtomic(path string, write func(io.Writer) error) error {
+	if err := atomicfile.Write(path, true, write); err != nil {
 		return fmt.Errorf("--output %s: %w", path, err)
 	}
 	return nil
