@@ -120,6 +120,7 @@ func Collect(ctx context.Context, paths []string, opts Options, parsers []Parser
 		}
 		inc.Inputs = append(inc.Inputs, st)
 	}
+	inc.Events = c.events.all()
 	if read == 0 {
 		return inc, ErrNoInput
 	}
@@ -257,6 +258,52 @@ type collector struct {
 	host    string // host of the input being parsed
 	keepAll bool
 	retain  flowRetention
+	events  eventChunks // Incident.Events, until Collect ends
+}
+
+// eventChunks holds events in chunks that are never copied until the end.
+// A slice grown by append copies every event again at each growth (by a
+// quarter, for large slices), and each copy lands in fresh memory: on the
+// VMs this runs on that was 0.1-0.2 s per GiB of log in page faults.
+type eventChunks struct {
+	done [][]Event
+	cur  []Event
+	n    int
+}
+
+// Chunk sizes grow from small (an incident of a few lines stays small) to
+// a bound (a log with millions of events does not waste much of a chunk).
+const (
+	firstEventChunk = 64
+	maxEventChunk   = 4096
+)
+
+func (ec *eventChunks) add(e Event) {
+	if len(ec.cur) == cap(ec.cur) {
+		size := firstEventChunk
+		if ec.cur != nil {
+			ec.done = append(ec.done, ec.cur)
+			size = min(2*cap(ec.cur), maxEventChunk)
+		}
+		ec.cur = make([]Event, 0, size)
+	}
+	ec.cur = append(ec.cur, e)
+	ec.n++
+}
+
+// all returns every event in order, in one slice; nil when there is none.
+func (ec *eventChunks) all() []Event {
+	if ec.n == 0 {
+		return nil
+	}
+	if len(ec.done) == 0 {
+		return ec.cur
+	}
+	out := make([]Event, 0, ec.n)
+	for _, c := range ec.done {
+		out = append(out, c...)
+	}
+	return append(out, ec.cur...)
 }
 
 func (c *collector) Event(e Event) {
@@ -266,7 +313,7 @@ func (c *collector) Event(e Event) {
 	if len(e.Text) > MaxTextLen {
 		e.Text = e.Text[:MaxTextLen]
 	}
-	c.inc.Events = append(c.inc.Events, e)
+	c.events.add(e)
 }
 func (c *collector) Flow(f *flow.Flow) {
 	if c.keepAll {
