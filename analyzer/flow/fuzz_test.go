@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -111,8 +112,14 @@ func FuzzTable(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		pkts := fuzzPackets(b)
+		// Each flow is also copied when emitted: the table reuses finished
+		// flows' memory, and an emitted Flow must not change afterwards.
 		var flows []*flow.Flow
-		tbl := flow.NewTable("fuzz.pcap", func(f *flow.Flow) { flows = append(flows, f) }, flow.Options{IdleHorizon: time.Minute, MaxFlows: 3})
+		var snapshots []flow.Flow
+		tbl := flow.NewTable("fuzz.pcap", func(f *flow.Flow) {
+			flows = append(flows, f)
+			snapshots = append(snapshots, deepCopy(f))
+		}, flow.Options{IdleHorizon: time.Minute, MaxFlows: 3})
 		for i := range pkts {
 			tbl.Add(&pkts[i])
 			if tbl.Live() > 3 {
@@ -124,7 +131,10 @@ func FuzzTable(f *testing.F) {
 			t.Errorf("Live() = %d after Flush", tbl.Live())
 		}
 		total := 0
-		for _, f := range flows {
+		for i, f := range flows {
+			if !reflect.DeepEqual(snapshots[i], *f) {
+				t.Errorf("flow %s changed after it was emitted", f.UID)
+			}
 			total += f.OrigPkts + f.RespPkts
 			if !validState[f.State] {
 				t.Errorf("state %q", f.State)
