@@ -35,8 +35,8 @@ type classicReader struct {
 	// swap, when set, is called when the next record does not fit in what
 	// is left of the block: it gets the bytes not yet returned (a partial
 	// record) and returns a fresh block of at least n bytes that begins
-	// with a copy of them.
-	// Records already returned then stay valid in the old block. Without
+	// with a copy of them. Records already returned then stay valid in the
+	// old block. Without
 	// swap the block is compacted in place, so a record is valid only until
 	// the next read, as with pcapgo.
 	swap func(tail []byte, n int) []byte
@@ -71,7 +71,9 @@ func newClassicReader(r *bufio.Reader, magic []byte, maxCapLen int) *classicRead
 // ZeroCopyReadPacketData returns the next record. It reports the errors
 // pcapgo reports, in the same cases: io.EOF at a clean end,
 // io.ErrUnexpectedEOF inside a record, and a length error for a record
-// longer than maxCapLen or than the packet it claims to hold.
+// longer than maxCapLen or than the packet it claims to hold. One case
+// differs on purpose: a file that ends right after a record header is cut
+// short (io.ErrUnexpectedEOF), where pcapgo reports a clean end.
 func (c *classicReader) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 	var ci gopacket.CaptureInfo
 	if err := c.fill(recordHeaderLen); err != nil {
