@@ -67,14 +67,7 @@ func (ConnectionRefused) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 // refusedFinding builds the finding for one target. Java's "could not be
 // established" does not say why; it counts only next to REJ flows.
 func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (analyzer.Finding, bool) {
-	var refused, vague []*analyzer.Event
-	for _, e := range g.Events {
-		if e.Kind == analyzer.ConnectRefused {
-			refused = append(refused, e)
-		} else {
-			vague = append(vague, e)
-		}
-	}
+	refused, vague := g.split(analyzer.ConnectRefused)
 	fast := len(g.Flows) == 0 && len(refused) == 0 && fastRetries(vague)
 	if len(g.Flows) == 0 && !fast {
 		vague = nil

@@ -63,14 +63,7 @@ func (SynUnanswered) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 }
 
 func synUnansweredFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (analyzer.Finding, bool) {
-	var timeouts, vague []*analyzer.Event
-	for _, e := range g.Events {
-		if e.Kind == analyzer.ConnectTimeout {
-			timeouts = append(timeouts, e)
-		} else {
-			vague = append(vague, e)
-		}
-	}
+	timeouts, vague := g.split(analyzer.ConnectTimeout)
 	// Java's "could not be established" is as likely a refusal: it counts
 	// beside S0 flows to the same address, or when the attempts are spaced
 	// like connect timeouts, which a refusal (retried at once) never is.

@@ -69,6 +69,20 @@ func (t *targets) list() []*targetGroup {
 }
 
 // kinds names the evidence kinds of a group.
+// split parts the group's events into those of kind k (a connect error
+// that names its cause) and the rest (Java's "could not be established",
+// which does not).
+func (g *targetGroup) split(k analyzer.EventKind) (named, vague []*analyzer.Event) {
+	for _, e := range g.Events {
+		if e.Kind == k {
+			named = append(named, e)
+		} else {
+			vague = append(vague, e)
+		}
+	}
+	return named, vague
+}
+
 func (g *targetGroup) kinds() kindSet {
 	k := kindSet{}
 	if len(g.Flows) > 0 {
