@@ -69,34 +69,26 @@ func DefaultOptions() Options {
 	}
 }
 
-// withDefaults fills zero fields.
+// withDefaults fills zero (or negative) fields.
 func (o Options) withDefaults() Options {
 	d := DefaultOptions()
-	if o.MaxDecompressed <= 0 {
-		o.MaxDecompressed = d.MaxDecompressed
-	}
-	if o.MaxRatio <= 0 {
-		o.MaxRatio = d.MaxRatio
-	}
-	if o.RatioGrace <= 0 {
-		o.RatioGrace = d.RatioGrace
-	}
-	if o.MaxMembers <= 0 {
-		o.MaxMembers = d.MaxMembers
-	}
-	if o.MaxMemberSize <= 0 {
-		o.MaxMemberSize = d.MaxMemberSize
-	}
-	if o.MaxTempCopy <= 0 {
-		o.MaxTempCopy = d.MaxTempCopy
-	}
-	if o.MaxDepth <= 0 {
-		o.MaxDepth = d.MaxDepth
-	}
-	if o.MaxSkipsListed <= 0 {
-		o.MaxSkipsListed = d.MaxSkipsListed
-	}
+	o.MaxDecompressed = positiveOr(o.MaxDecompressed, d.MaxDecompressed)
+	o.MaxRatio = positiveOr(o.MaxRatio, d.MaxRatio)
+	o.RatioGrace = positiveOr(o.RatioGrace, d.RatioGrace)
+	o.MaxMembers = positiveOr(o.MaxMembers, d.MaxMembers)
+	o.MaxMemberSize = positiveOr(o.MaxMemberSize, d.MaxMemberSize)
+	o.MaxTempCopy = positiveOr(o.MaxTempCopy, d.MaxTempCopy)
+	o.MaxDepth = positiveOr(o.MaxDepth, d.MaxDepth)
+	o.MaxSkipsListed = positiveOr(o.MaxSkipsListed, d.MaxSkipsListed)
 	return o
+}
+
+// positiveOr is v when it is set (positive), else the default d.
+func positiveOr[T int | int64](v, d T) T {
+	if v <= 0 {
+		return d
+	}
+	return v
 }
 
 // LimitError is a decompressor stopped by a limit. Unwrap gives ErrBomb or
