@@ -30,7 +30,12 @@ var connectionRefusedMeta = analyzer.RuleMeta{
 }
 
 // minRefusals is how many refused attempts make a cause: clients retry, so
-// a real "nothing listens" repeats; one refusal is a blip.
+// a real "nothing listens" repeats; one refusal that a later connect to the
+// same target follows is a blip. A lone refusal logged by a client and
+// never followed by a success still counts, at lower confidence: a kcat
+// run that gives up, a log cut while the client is still refused. A lone
+// REJ flow does not: a capture holds probes to closed ports that no Kafka
+// client made.
 const minRefusals = 2
 
 func (ConnectionRefused) Meta() analyzer.RuleMeta { return connectionRefusedMeta }
@@ -72,7 +77,8 @@ func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (
 	if len(g.Flows) == 0 && !fast {
 		vague = nil
 	}
-	if len(g.Flows)+len(refused)+len(vague) < minRefusals {
+	lone := len(g.Flows) == 0 && len(refused) == 1 && len(vague) == 0 && !gotThroughAfter(inc, g, refused[0].Time)
+	if len(g.Flows)+len(refused)+len(vague) < minRefusals && !lone {
 		return analyzer.Finding{}, false
 	}
 	kinds := kindSet{}
@@ -86,6 +92,10 @@ func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (
 	switch {
 	case len(g.Flows) > 0:
 		base = 0.65
+	case lone:
+		// One refused connect the inputs never see recover from: the
+		// client gave up, or the log was cut while it was still refused.
+		base = 0.45
 	case fast:
 		// Java says only "could not be established"; retries at the
 		// reconnect backoff (50 ms – 1 s) mean each attempt failed at
@@ -104,6 +114,10 @@ func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (
 	f.Subjects = []analyzer.Subject{g.subject()}
 	f.Summary = fmt.Sprintf("Connects to %s were refused%s: nothing listened there, and no broker stop/start covers the time.",
 		g.label(), refusedHow(g, refused))
+	if lone {
+		f.Summary = fmt.Sprintf("A connect to %s was refused%s and no later connect got through: nothing listened there, and no broker stop/start covers the time.",
+			g.label(), refusedHow(g, refused))
+	}
 	if s := clock.String(); s != "" && kinds[kindPackets] && len(kinds) > 1 {
 		f.Summary += " Note: " + s + "."
 	}
@@ -121,6 +135,27 @@ func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (
 	}
 	f.Explains = explain(inc, g.scope(clock, 30*time.Second))
 	return f, true
+}
+
+// gotThroughAfter reports whether a later connect to g's target
+// succeeded: a client line saying it connected, or a completed handshake
+// to the address, at or after t (flow times in the capture's clock, close
+// enough for the minutes between a refusal and a retry).
+func gotThroughAfter(inc *analyzer.Incident, g *targetGroup, t time.Time) bool {
+	for _, e := range inc.EventsOf(analyzer.Connected) {
+		if e.Time.Before(t) {
+			continue
+		}
+		if a := eventTarget(inc, e); g.Addr.IsValid() && a == g.Addr || !g.Addr.IsValid() && g.Node != "" && e.Node == g.Node {
+			return true
+		}
+	}
+	for _, f := range inc.Flows {
+		if g.Addr.IsValid() && f.Resp == g.Addr && f.HandshakeDone && !f.Start.Before(t) {
+			return true
+		}
+	}
+	return false
 }
 
 // Fast retries: at least minFastRetries vague failures whose median spacing

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -12,6 +13,15 @@ func javaCouldNot(sec float64, line int) analyzer.Event {
 	e := javaClient(analyzer.ConnectFailed, sec, line,
 		"[Producer clientId=producer-1] Connection to node 1 (kafka-1/198.18.0.3:9092) could not be established. Node may not be available.")
 	e.Node, e.NodeHost, e.Addr = "1", "kafka-1", ap(broker1)
+	return e
+}
+
+// connectedRd is librdkafka's debug line for a connect to node 1 that got through.
+func connectedRd(sec float64, line int) analyzer.Event {
+	e := rdkafka(analyzer.Connected, sec, line, fmt.Sprintf(
+		"%%7|%d.%03d|CONNECT|rdkafka#producer-1| [thrd:198.18.0.3:9092/1]: 198.18.0.3:9092/1: Connected to ipv4#198.18.0.3:9092",
+		at(sec).Unix(), at(sec).Nanosecond()/1e6))
+	e.Node, e.Addr = "1", ap(broker1)
 	return e
 }
 
@@ -56,7 +66,15 @@ func TestConnectionRefused(t *testing.T) {
 		{"java vague lines retried fast", incident([]analyzer.Event{javaCouldNot(10, 50), javaCouldNot(10.05, 52), javaCouldNot(10.3, 54), javaCouldNot(11.2, 56)}, nil, node1),
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true, Contains: []string{"retried at once"}}},
 		{"java vague lines at timeout pace", incident([]analyzer.Event{javaCouldNot(10, 50), javaCouldNot(40, 52), javaCouldNot(70, 54)}, nil, node1), want{N: 0}},
-		{"one refusal is a blip", incident([]analyzer.Event{refusedRd(10, 21)}, nil, node1), want{N: 0}},
+		{"one refusal then a connect is a blip", incident([]analyzer.Event{refusedRd(10, 21), connectedRd(11, 22)}, nil, node1), want{N: 0}},
+		{"one refusal then a handshake is a blip", incident([]analyzer.Event{refusedRd(10, 21)},
+			[]*flow.Flow{sfFlow(clientPcap, client1+":40112", broker1, 11, 1)}, node1), want{N: 0}},
+		{"one refusal the inputs never see recover", incident([]analyzer.Event{refusedRd(10, 21)}, nil, node1),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true, Contains: []string{"Connection refused"}}},
+		{"a connect before the lone refusal does not excuse it", incident([]analyzer.Event{connectedRd(5, 20), refusedRd(10, 21)}, nil, node1),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true}},
+		{"one REJ flow alone is a probe, not a cause", incident(nil, []*flow.Flow{rejFlow(clientPcap, client1+":40112", broker1, 10, 5)}, node1), want{N: 0}},
+		{"one java vague line alone does not fire", incident([]analyzer.Event{javaCouldNot(10, 50)}, nil, node1), want{N: 0}},
 		{"healthy SF flows", incident(nil, []*flow.Flow{sfFlow(clientPcap, client1+":40112", broker1, 1, 1)}, node1), want{N: 0}},
 		{"refused inside a restart window", restartIncident(true, true, true), want{N: 0}},
 	}
