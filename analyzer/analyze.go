@@ -126,7 +126,7 @@ func Collect(ctx context.Context, paths []string, opts Options, parsers []Parser
 	}
 	inc.Flows = c.retain.gapFirsts(inc.Flows)
 	inc.FlowTallies = c.retain.tallies()
-	finish(inc)
+	finish(inc, c.modTimes)
 	return inc, nil
 }
 
@@ -150,6 +150,12 @@ func parseItem(ctx context.Context, it *input.Item, zone *time.Location, parsers
 	}
 	st.Format = p.Format()
 	c.host = it.Host
+	if !it.ModTime.IsZero() {
+		if c.modTimes == nil {
+			c.modTimes = map[string]time.Time{}
+		}
+		c.modTimes[it.Path] = it.ModTime
+	}
 	src := &Source{Path: it.Path, Host: it.Host, R: it.R, Zone: zone}
 	ps, err := p.Parse(ctx, src, c)
 	st.Layout, st.Packets, st.Events, st.Lines, st.Unparsed = ps.Layout, ps.Packets, ps.Events, ps.Lines, ps.Unparsed
@@ -259,6 +265,9 @@ type collector struct {
 	keepAll bool
 	retain  flowRetention
 	events  eventChunks // Incident.Events, until Collect ends
+	// modTimes are the inputs' write times by path, for dating lines
+	// printed without a year when nothing else dates them.
+	modTimes map[string]time.Time
 }
 
 // eventChunks holds events in chunks that are never copied until the end.
@@ -336,8 +345,8 @@ func (c *collector) Node(n Node)       { c.inc.Nodes = append(c.inc.Nodes, n) }
 func (c *collector) Config(cf Config)  { c.inc.Configs = append(c.inc.Configs, cf) }
 
 // finish fills guessed years, sorts everything and folds duplicate nodes.
-func finish(inc *Incident) {
-	fillYears(inc)
+func finish(inc *Incident, modTimes map[string]time.Time) {
+	fillYears(inc, modTimes)
 	if note := zoneNote(inc); note != "" {
 		inc.Notes = append(inc.Notes, note)
 	}
@@ -427,8 +436,11 @@ func foldNodes(nodes []Node) []Node {
 
 // fillYears gives events from layouts without a year (journal "short") the
 // year the other inputs point to: the capture or dated logs of the same
-// incident. Without any, the year is left at the parser's guess.
-func fillYears(inc *Incident) {
+// incident. Without any, each event takes the year its file was last
+// written in (modTimes), a year earlier when its month and day fall after
+// that write: a line cannot be newer than its file. Without either, the
+// year stays the parser's placeholder and a note says so.
+func fillYears(inc *Incident, modTimes map[string]time.Time) {
 	var ref time.Time
 	for _, e := range inc.Events {
 		if !e.NoYear && !e.Time.IsZero() {
@@ -443,6 +455,7 @@ func fillYears(inc *Incident) {
 		}
 	}
 	if ref.IsZero() {
+		fillYearsFromFiles(inc, modTimes)
 		return
 	}
 	changed := false
@@ -464,5 +477,49 @@ func fillYears(inc *Incident) {
 	}
 	if changed {
 		inc.Notes = append(inc.Notes, fmt.Sprintf("journal lines carry no year; %d was inferred from the other inputs", ref.Year()))
+	}
+}
+
+// fillYearsFromFiles dates year-less events by their files' write times,
+// when no other input dates them.
+func fillYearsFromFiles(inc *Incident, modTimes map[string]time.Time) {
+	var dated, undated []string
+	seen := map[string]bool{}
+	placeholder := 0
+	for i := range inc.Events {
+		e := &inc.Events[i]
+		if !e.NoYear {
+			continue
+		}
+		path := e.Source.Path
+		m, ok := modTimes[path]
+		if !ok {
+			if !seen[path] {
+				seen[path] = true
+				undated = append(undated, path)
+				placeholder = e.Time.Year()
+			}
+			continue
+		}
+		t := e.Time
+		guess := time.Date(m.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+		// A day's grace for zones: the line's clock and the file
+		// system's need not agree.
+		if guess.After(m.Add(24 * time.Hour)) {
+			guess = guess.AddDate(-1, 0, 0)
+		}
+		e.Time, e.NoYear, e.TimeGuessed = guess, false, true
+		if !seen[path] {
+			seen[path] = true
+			dated = append(dated, path)
+		}
+	}
+	if len(dated) > 0 {
+		inc.Notes = append(inc.Notes, fmt.Sprintf("lines without a year in %s were dated by the file's modification time: no other input gives the year",
+			strings.Join(dated, ", ")))
+	}
+	if len(undated) > 0 {
+		inc.Notes = append(inc.Notes, fmt.Sprintf("lines in %s carry no year and nothing else tells it: their times show the placeholder year %d",
+			strings.Join(undated, ", "), placeholder))
 	}
 }

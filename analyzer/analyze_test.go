@@ -151,6 +151,67 @@ func TestFillYears(t *testing.T) {
 	}
 }
 
+// TestFillYearsFromFileTime: with nothing else dating them, year-less
+// lines take the year their file was written in, the year before when
+// their day falls after that write; from standard input, which has no
+// write time, they keep the placeholder and a note says so.
+func TestFillYearsFromFileTime(t *testing.T) {
+	tests := []struct {
+		name    string
+		modTime string // "" reads the file from standard input
+		noYear  string // Stamp layout
+		want    string
+		note    string
+	}{
+		{"written the same year", "2023-04-16T08:00:00Z", "Apr 15 20:56:15", "2023-04-15T20:56:15Z", "modification time"},
+		{"december line in a file written in january", "2024-01-02T00:00:00Z", "Dec 30 23:00:00", "2023-12-30T23:00:00Z", "modification time"},
+		{"same day, a zone ahead", "2024-06-01T22:00:00Z", "Jun  1 23:30:00", "2024-06-01T23:30:00Z", "modification time"},
+		{"standard input", "", "Apr 15 20:56:15", "2000-04-15T20:56:15Z", "placeholder year 2000"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			body := "EVT " + tc.noYear + " undated\n"
+			paths, opts := []string{"-"}, Options{Stdin: strings.NewReader(body)}
+			if tc.modTime != "" {
+				p := write(t, t.TempDir(), "messages", body)
+				m, _ := time.Parse(time.RFC3339, tc.modTime)
+				if err := os.Chtimes(p, m, m); err != nil {
+					t.Fatal(err)
+				}
+				paths, opts = []string{p}, Options{}
+			}
+			inc, err := Collect(context.Background(), paths, opts, []Parser{yearParser{}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := inc.Events[0]
+			if got := e.Time.Format(time.RFC3339); got != tc.want || e.NoYear != (tc.modTime == "") || e.TimeGuessed != (tc.modTime != "") {
+				t.Errorf("event time %s (NoYear %v, guessed %v), want %s", got, e.NoYear, e.TimeGuessed, tc.want)
+			}
+			if !strings.Contains(strings.Join(inc.Notes, "\n"), tc.note) {
+				t.Errorf("notes %q, want one mentioning %q", inc.Notes, tc.note)
+			}
+		})
+	}
+}
+
+// yearParser is lineParser giving year-less times the journal parser's
+// placeholder year, 2000.
+type yearParser struct{ lineParser }
+
+func (yearParser) Parse(ctx context.Context, src *Source, sink Sink) (Stats, error) {
+	return lineParser{}.Parse(ctx, src, yearSink{sink})
+}
+
+type yearSink struct{ Sink }
+
+func (s yearSink) Event(e Event) {
+	if e.NoYear {
+		e.Time = e.Time.AddDate(2000-e.Time.Year(), 0, 0)
+	}
+	s.Sink.Event(e)
+}
+
 type fixedRule struct {
 	id       string
 	cause    Cause

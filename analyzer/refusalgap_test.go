@@ -52,7 +52,7 @@ func TestRefusalGapFirsts(t *testing.T) {
 				}
 			}
 			c.inc.Flows = c.retain.gapFirsts(c.inc.Flows)
-			finish(c.inc)
+			finish(c.inc, nil)
 			var got []time.Duration
 			for _, f := range c.inc.Flows {
 				got = append(got, f.Start.Sub(retainT0))

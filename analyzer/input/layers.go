@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -26,6 +27,9 @@ type stream struct {
 	size   int64
 	closer io.Closer
 	depth  int
+	// modTime is the stream's write time, zero when unknown; compression
+	// layers keep their container's.
+	modTime time.Time
 }
 
 // openStream peels compression layers off a stream, then yields it as an
@@ -50,7 +54,7 @@ func (w *Walker) openStream(s stream) *Item {
 		kind := sniffLayer(head)
 		if kind == plainLayer {
 			w.cur = res
-			return &Item{Path: s.path, Host: HostFromPath(s.hostPath), R: br}
+			return &Item{Path: s.path, Host: HostFromPath(s.hostPath), R: br, ModTime: s.modTime}
 		}
 		if s.depth >= w.opts.MaxDepth {
 			return w.refuse(s, &res, fmt.Sprintf("%s layer nested deeper than %d layers: not opened", kind, w.opts.MaxDepth))

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -23,6 +24,8 @@ type member struct {
 	// skip says why the entry is refused; kind is its short class, used to
 	// summarise entries not listed one by one ("empty", "symlink").
 	skip, kind string
+	// modTime is the entry's modification time from its header.
+	modTime time.Time
 	// dir marks a folder entry: counted, never yielded.
 	dir bool
 	// quiet marks a skip never listed alone, only in the container's
@@ -52,7 +55,7 @@ func (t *tarMembers) next(opts *Options) (member, error) {
 	if err != nil && !(errors.Is(err, tar.ErrInsecurePath) && hdr != nil) {
 		return member{}, err
 	}
-	m := member{name: printable(hdr.Name)}
+	m := member{name: printable(hdr.Name), modTime: hdr.ModTime}
 	if reason := unsafeName(hdr.Name); reason != "" {
 		m.skip, m.kind = reason, "unsafe path"
 		return m, nil
@@ -105,7 +108,7 @@ func (z *zipMembers) next(opts *Options) (member, error) {
 	}
 	f := z.zr.File[z.pos]
 	z.pos++
-	m := member{name: printable(f.Name)}
+	m := member{name: printable(f.Name), modTime: f.Modified}
 	if reason := unsafeName(f.Name); reason != "" {
 		m.skip, m.kind = reason, "unsafe path"
 		return m, nil

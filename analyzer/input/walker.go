@@ -44,6 +44,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // ReadBufferSize is the buffer behind every Item's reader. Large reads pay:
@@ -61,6 +62,10 @@ type Item struct {
 	// R reads the artifact's bytes, decompressed. Peek it to sniff. Read
 	// errors are *ReadError or *LimitError naming Path.
 	R *bufio.Reader
+	// ModTime is when the artifact was last written, as its file system or
+	// archive header says; zero when nothing says (standard input). A log
+	// without years in its lines was written no later than this.
+	ModTime time.Time
 	// Skip is set instead of R when the artifact cannot be read at all; it
 	// says why ("permission denied", "empty", "symlink to /etc/passwd
 	// refused"). A damaged archive yields an Item with the archive's Path
@@ -196,7 +201,7 @@ func (w *Walker) openPath(p pendingPath) *Item {
 		return &Item{Path: p.path, Host: host, Skip: describe(err)}
 	}
 	w.startInput()
-	return w.openStream(stream{path: p.path, hostPath: p.hostPath, r: f, file: f, size: st.Size(), closer: f})
+	return w.openStream(stream{path: p.path, hostPath: p.hostPath, r: f, file: f, size: st.Size(), closer: f, modTime: st.ModTime()})
 }
 
 func (w *Walker) startInput() {
@@ -230,7 +235,7 @@ func (w *Walker) nextMember() *Item {
 	if m.dir {
 		return nil
 	}
-	s := stream{path: f.path + "!" + m.name, hostPath: f.hostPath + "!" + m.name, r: m.r, closer: m.closer, depth: f.depth}
+	s := stream{path: f.path + "!" + m.name, hostPath: f.hostPath + "!" + m.name, r: m.r, closer: m.closer, depth: f.depth, modTime: m.modTime}
 	if m.skip != "" {
 		limit := w.opts.MaxSkipsListed
 		if m.quiet {

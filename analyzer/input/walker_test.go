@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/klauspost/compress/zstd"
@@ -365,5 +366,46 @@ func TestNoStdin(t *testing.T) {
 	got := f.walkAll(t, NewWithOptions([]string{"-"}, nil, f.options()))
 	if diff := cmp.Diff([]result{{Path: "-", Skip: "no standard input"}}, got); diff != "" {
 		t.Errorf("items (-want +got):\n%s", diff)
+	}
+}
+
+// TestModTime: each item carries when it was written — a file's mtime, an
+// archive member's header time, a compression layer its container's —
+// and nothing for standard input, so lines without a year can be dated.
+func TestModTime(t *testing.T) {
+	f := newFixture(t)
+	disk := time.Date(2023, 2, 3, 4, 5, 6, 0, time.UTC)
+	plain := f.write(t, "messages", []byte("Feb  3 04:05:00 h kernel: x\n"))
+	if err := os.Chtimes(plain, disk, disk); err != nil {
+		t.Fatal(err)
+	}
+	gz := f.write(t, "messages.1.gz", gzipOf(t, []byte("Feb  2 04:05:00 h kernel: x\n")))
+	if err := os.Chtimes(gz, disk, disk); err != nil {
+		t.Fatal(err)
+	}
+	tgz := f.write(t, "bundle.tgz", tgzOf(t, entry{name: "var/log/messages", body: "x\n"}))
+	zp := f.write(t, "bundle.zip", zipOf(t, entry{name: "var/log/messages", body: "x\n"}))
+	w := NewWithOptions([]string{plain, gz, tgz, zp, "-"}, strings.NewReader("from stdin\n"), f.options())
+	defer w.Close()
+	got := map[string]time.Time{}
+	for {
+		it, err := w.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[f.rel(it.Path)] = it.ModTime.UTC()
+	}
+	want := map[string]time.Time{
+		"messages":                    disk,
+		"messages.1.gz":               disk,
+		"bundle.tgz!var/log/messages": fixtureTime,
+		"bundle.zip!var/log/messages": fixtureTime,
+		"-":                           {},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mod times (-want +got):\n%s", diff)
 	}
 }
