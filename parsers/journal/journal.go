@@ -73,6 +73,13 @@ const (
 	LayoutShortISO        = "short-iso"
 	LayoutShortISOPrecise = "short-iso-precise"
 	LayoutShortUnix       = "short-unix"
+	// LayoutDmesgCtime is `dmesg -T` (`dmesg --ctime`): the kernel ring
+	// buffer, each line `[Mon Jul 13 15:55:12 2022] message`, in local
+	// time, with no host or ident (every line is the kernel's). sosreports
+	// keep it beside the journal; a dmesg saved after a crash may be the
+	// only record of an OOM kill. Plain `dmesg` prints seconds since boot,
+	// which no wall clock anchors, and is not read.
+	LayoutDmesgCtime = "dmesg-T"
 )
 
 // Sniff implements analyzer.Parser: export field records, a JSON object
@@ -116,7 +123,7 @@ func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.
 		err = fmt.Errorf("%s: %w", src.Path, errNotJournal)
 	default:
 		// short and short-precise print local times with no zone.
-		h.st.ZoneAssumed = layout == LayoutShort || layout == LayoutShortPrecise
+		h.st.ZoneAssumed = layout == LayoutShort || layout == LayoutShortPrecise || layout == LayoutDmesgCtime
 		err = h.readShort(ctx, layout)
 	}
 	h.flush()

@@ -286,6 +286,29 @@ func TestOOMContextMergesIntoKill(t *testing.T) {
 	}
 }
 
+// TestDmesgCtime reads `dmesg -T`: every line the kernel's, local time
+// with a year and no zone.
+func TestDmesgCtime(t *testing.T) {
+	in := "[Mon Jul 13 15:55:10 2022] java invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0\n" +
+		"[Mon Jul 13 15:55:12 2022] Out of memory: Killed process 2395 (java) total-vm:12345678kB, anon-rss:8123456kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:20000kB oom_score_adj:0\n" +
+		"[Mon Jul 13 15:55:13 2022] nf_conntrack: table full, dropping packet\n"
+	rec, _, st, err := parseWith(t, "dmesg", []byte(in))
+	if err != nil || st.Layout != LayoutDmesgCtime || st.Unparsed != 0 || !st.ZoneAssumed {
+		t.Fatalf("err=%v stats=%+v", err, st)
+	}
+	want := []brief{{Kind: analyzer.OOMKill, Program: "kernel", PID: 2395, Reason: "java"}, {Kind: analyzer.ConntrackFull, Program: "kernel", Reason: "table full, dropping packet"}}
+	var got []brief
+	for _, e := range rec.Events {
+		got = append(got, brief{Kind: e.Kind, Program: e.Program, Unit: e.Unit, PID: e.PID, Reason: e.Reason, Signal: e.Signal})
+		if e.NoYear || e.Time.Year() != 2022 || e.Time.Month() != time.July || e.Time.Day() != 13 {
+			t.Errorf("time %v noYear %v, want 2022-07-13", e.Time, e.NoYear)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 func TestSniff(t *testing.T) {
 	tests := []struct {
 		head string
@@ -300,7 +323,12 @@ func TestSniff(t *testing.T) {
 		{"2024-01-25T01:17:42+01:00 kafka-b1 systemd[1]: x\n", LayoutShortISO},
 		{"1706141862.123456 kafka-b1 systemd[1]: x\n", LayoutShortUnix},
 		{"Mar 07 23:10:03 ha1 sh[40957]: %7|1488928203.724|TOPBRK|rdkafka#producer-1| x\n", LayoutShort},
+		{"[Mon Jul 13 15:55:12 2022] Out of memory: Killed process 2395 (java)\n", LayoutDmesgCtime},
+		{"[Sat Jan  6 03:04:05 2024] IPv6: ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready\n", LayoutDmesgCtime},
 		// Not journals.
+		{"[863081.188441] Out of memory: Kill process 29541 (java) score 980 or sacrifice child\n", ""},
+		{"[Mon Jul 13 15:55:12,123] INFO x (kafka.server.KafkaServer)\n", ""},
+		{"[Foo Jul 13 15:55:12 2022] x\n", ""},
 		{"%7|1795435402.936|BRKMAIN|rdkafka#producer-1| [thrd::0/internal]: :0/internal: Enter main broker thread\n", ""},
 		{"[2024-01-25 01:17:42,123] INFO Kafka version: 3.6.1 (org.apache.kafka.common.utils.AppInfoParser)\n", ""},
 		{"2024-01-25 01:17:42,123 INFO [main] o.a.k.c.p.ProducerConfig - ProducerConfig values:\n", ""},

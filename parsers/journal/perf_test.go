@@ -133,6 +133,19 @@ func TestUninterestingRecordsDoNotAllocate(t *testing.T) {
 	}
 }
 
+// TestDmesgLineDoesNotAllocate: a dmesg -T line is split in place.
+func TestDmesgLineDoesNotAllocate(t *testing.T) {
+	line := []byte("[Mon Jul 13 15:55:13 2022] IPv6: ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready")
+	var e entry
+	if n := testing.AllocsPerRun(100, func() {
+		if _, ok := parseShort(line, LayoutDmesgCtime, time.UTC, &e); !ok {
+			t.Fatal("not read")
+		}
+	}); n != 0 {
+		t.Errorf("%v allocations per line", n)
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob("testdata/journal*")
 	for _, p := range files {
@@ -140,6 +153,7 @@ func FuzzParse(f *testing.F) {
 			f.Add(in[:min(len(in), 3000)])
 		}
 	}
+	f.Add([]byte("[Mon Jul 13 15:55:12 2022] Out of memory: Killed process 2395 (java) total-vm:1kB\n[Mon Jul 13 15:55:13 2022] x\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		p := parser()
 		if !p.Sniff(in[:min(len(in), analyzer.SniffLen)]) {

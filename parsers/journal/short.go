@@ -125,6 +125,10 @@ func parseShort(line []byte, want string, zone *time.Location, e *entry) (string
 	if !ok || (want != "" && layout != want) {
 		return layout, false
 	}
+	if layout == LayoutDmesgCtime {
+		e.host, e.ident, e.message, e.kernel = nil, kernelIdent, rest, true
+		return layout, true
+	}
 	sp := bytes.IndexByte(rest, ' ')
 	if sp <= 0 {
 		return layout, false
@@ -166,6 +170,8 @@ func shortTime(line []byte, zone *time.Location, e *entry) (string, []byte, bool
 		return "", nil, false
 	}
 	switch {
+	case line[0] == '[':
+		return ctime(line, zone, e)
 	case line[0] >= 'A' && line[0] <= 'Z':
 		return syslogTime(line, zone, e)
 	case isDigit(line[0]) && len(line) > 10 && line[4] == '-' && line[10] == 'T':
@@ -214,6 +220,43 @@ func syslogTime(line []byte, zone *time.Location, e *entry) (string, []byte, boo
 	e.time = time.Date(placeholderYear, time.Month(mon), int(d), int(hh), int(mm), int(ss), int(ns), zone)
 	e.noYear = true
 	return layout, rest[1:], true
+}
+
+// kernelIdent is the ident of every `dmesg -T` line.
+var kernelIdent = []byte("kernel")
+
+// ctime reads dmesg -T's `[Mon Jul  3 15:55:12 2022] ` (local time, no zone).
+func ctime(line []byte, zone *time.Location, e *entry) (string, []byte, bool) {
+	const n = len("[Mon Jul  3 15:55:12 2022] ")
+	if len(line) < n || line[4] != ' ' || line[8] != ' ' || line[11] != ' ' || line[20] != ' ' || line[25] != ']' || line[26] != ' ' {
+		return "", nil, false
+	}
+	if !isWeekday(line[1:4]) {
+		return "", nil, false
+	}
+	// Then syslog's `Jul  3 15:55:12 `, and the year.
+	var inner entry
+	if _, _, ok := syslogTime(line[5:21], zone, &inner); !ok {
+		return "", nil, false
+	}
+	y, ok := atoi(line[21:25])
+	if !ok || y < 1970 {
+		return "", nil, false
+	}
+	t := inner.time
+	e.time = time.Date(int(y), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, zone)
+	return LayoutDmesgCtime, line[n:], true
+}
+
+var weekdays = [...]string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+
+func isWeekday(b []byte) bool {
+	for _, d := range weekdays {
+		if string(b) == d {
+			return true
+		}
+	}
+	return false
 }
 
 // isoTime reads `2024-01-25T01:17:42[.123456]+0100 ` (also `+01:00`).
