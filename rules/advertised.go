@@ -43,6 +43,11 @@ func (AdvertisedListener) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	}
 	var out []analyzer.Finding
 	for _, g := range t.list() {
+		// A later connect to the node that got through means its address
+		// works: the failures were a blip (a DNS hiccup, a restart).
+		if gotThroughAfter(inc, g, g.Events[len(g.Events)-1].Time) {
+			continue
+		}
 		out = append(out, advertisedFinding(inc, g, boot))
 	}
 	return out
@@ -164,14 +169,18 @@ func advertisedUnreachable(inc *analyzer.Incident, boot bootstrapEntry, e *analy
 		}
 	}
 	a := eventTarget(inc, e)
+	// A name from metadata that does not resolve needs no bootstrap line:
+	// a node id ≥ 0 comes only from a metadata response, so bootstrap
+	// worked, and the broker advertised a name this client cannot resolve
+	// (the docker-compose "kafka:9092" seen from the host).
+	if e.Kind == analyzer.ResolveFailed && !isLoopbackHost(host, a) {
+		return host != "" && !strings.EqualFold(host, boot.Host)
+	}
 	if boot.Host == "" && !boot.Addr.IsValid() && !boot.Lines {
 		return false
 	}
 	if isLoopbackHost(host, a) {
 		return !isLoopbackHost(boot.Host, boot.Addr)
-	}
-	if e.Kind == analyzer.ResolveFailed {
-		return !strings.EqualFold(host, boot.Host)
 	}
 	if a.IsValid() {
 		// The name resolved to a usable address: a failure there is
@@ -187,7 +196,13 @@ func advertisedFinding(inc *analyzer.Incident, g *targetGroup, boot bootstrapEnt
 	if boot.Flow != nil {
 		kinds[kindPackets] = true
 	}
-	f := analyzer.NewFinding(advertisedMeta, agreeing(0.75, len(kinds)))
+	base := 0.75
+	unknownBoot := boot.Host == "" && !boot.Addr.IsValid() && !boot.Lines
+	if unknownBoot {
+		// Only the node id says bootstrap worked.
+		base = 0.6
+	}
+	f := analyzer.NewFinding(advertisedMeta, agreeing(base, len(kinds)))
 	f.Kinds = kinds.list()
 	if boot.Line != nil {
 		f.AddEvidence(analyzer.EventEvidence(boot.Line))
@@ -212,7 +227,10 @@ func advertisedFinding(inc *analyzer.Incident, g *targetGroup, boot bootstrapEnt
 	}
 	f.Summary = fmt.Sprintf("Bootstrap via %s %s, but metadata sent the client to node %s at %s and all %d attempts there failed: "+
 		"the broker advertises an address this client cannot reach.", boot.label(), answered, g.Node, adv, len(g.Events))
-	if boot.Flow == nil {
+	switch {
+	case unknownBoot:
+		f.Missing = "the client's config dump (bootstrap.servers) or its first lines would show where it bootstrapped from"
+	case boot.Flow == nil:
 		f.Missing = "a client-side capture would show the bootstrap connection completing and no packet ever leaving for the advertised address"
 	}
 	f.Remediation = append([]string{fmt.Sprintf(

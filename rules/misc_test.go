@@ -66,6 +66,18 @@ func TestAdvertisedListener(t *testing.T) {
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.7, ConfMax: 0.8, Missing: true,
 				Contains: []string{"Bootstrap via 172.23.0.20:9092 answered (node ids ≥ 0 come only from its metadata)", "bootstrap.servers = [172.23.0.20:9092, 172.23.0.21:9092]"}}},
 		{"config dump bootstraps at localhost too", withBootstrapConfig("[localhost:9092]", localFail(2, 61), localFail(3, 62)), want{N: 0}},
+		{"advertised name does not resolve, nothing says where bootstrap was", incident([]analyzer.Event{resolveFail(2, 9), resolveFail(4, 10)}, nil),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.55, ConfMax: 0.65, Missing: true, Contains: []string{"node 1001 at kafka", "node ids ≥ 0 come only from its metadata"}}},
+		{"the advertised name resolves later: a DNS blip", incident([]analyzer.Event{resolveFail(2, 9), resolveFail(4, 10), func() analyzer.Event {
+			e := rdkafka(analyzer.Connected, 9, 11, "%7|1773482417.500|CONNECT|rdkafka#producer-1| [thrd:kafka:9092/1001]: kafka:9092/1001: Connected to ipv4#172.23.0.20:9092")
+			e.Node, e.NodeHost = "1001", "kafka"
+			return e
+		}()}, nil), want{N: 0}},
+		{"the bootstrap name itself does not resolve", incident([]analyzer.Event{func() analyzer.Event {
+			e := resolveFail(2, 9)
+			e.Node = "-1"
+			return e
+		}()}, nil), want{N: 0}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { checkRule(t, AdvertisedListener{}, tc.inc, tc.want) })
