@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
@@ -48,7 +49,7 @@ func (PlaintextToTLS) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		}
 	}
 	if alerts == 0 && len(conns) < 2 && len(strong) == 0 {
-		return nil
+		return terminatedOnly(inc)
 	}
 	events := append(strong, unclearTLSEvents(inc)...)
 	base := 0.55
@@ -73,6 +74,77 @@ func (PlaintextToTLS) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		"or point bootstrap.servers at the broker's PLAINTEXT listener.", nowSetting(inc, "security.protocol"))}
 	f.Explains = explain(inc, symptomScope{Kinds: []analyzer.EventKind{analyzer.NodeDisconnected, analyzer.Disconnected,
 		analyzer.AuthTerminated, analyzer.BatchExpired, analyzer.ConnectFailed}})
+	return []analyzer.Finding{f}
+}
+
+// minTerminations is how many "terminated during authentication" lines,
+// with nothing else to go on, make a guess worth reporting.
+const minTerminations = 2
+
+// terminatedOnly is the Java client's "Connection to node N (…) terminated
+// during authentication", repeated, and no other TLS or SASL evidence.
+// Java logs it when the connection closes while the client is still
+// authenticating, so the client speaks SASL or TLS; a SASL_PLAINTEXT
+// client on an SSL listener is the common case, which DOMAIN lists under
+// this cause. A client configured for SSL or SASL_SSL is not plaintext,
+// and a SASL or TLS failure that names itself has its own rule: then
+// this stays quiet. Confidence stays low without the client's config: a
+// firewall that lets only HTTPS through gives the same lines.
+func terminatedOnly(inc *analyzer.Incident) []analyzer.Finding {
+	if len(inc.EventsOf(analyzer.SASLAuthFailed)) > 0 {
+		return nil
+	}
+	for _, e := range inc.EventsOf(analyzer.SSLHandshakeFailed) {
+		if classifyTLSLine(e) != tlsUnclear {
+			return nil
+		}
+	}
+	// The broker's "Failed authentication … (SSL handshake failed)", which
+	// names no reason, agrees: its TLS listener got no ClientHello.
+	unclear := unclearTLSEvents(inc)
+	terms := 0
+	for _, e := range unclear {
+		if e.Kind == analyzer.AuthTerminated {
+			terms++
+		}
+	}
+	if terms < minTerminations {
+		return nil
+	}
+	base := 0.35
+	proto, known := clientSetting(inc, "security.protocol")
+	switch {
+	case known && strings.Contains(strings.ToUpper(proto.Value), "SSL"):
+		return nil
+	case known:
+		base = 0.55
+	}
+	f, filters := tlsEvidence(inc, plaintextToTLSMeta, base, nil, unclear, 0, plainText, nil)
+	if len(filters) > 0 {
+		f.DisplayFilter = filterOr(filters)
+	}
+	how := "nothing else says why; the usual cause is a client without TLS (security.protocol PLAINTEXT or SASL_PLAINTEXT) on a TLS listener, " +
+		"though a firewall or proxy that passes only HTTPS ends connections the same way"
+	if known {
+		how = fmt.Sprintf("the client's security.protocol is %s, so it speaks no TLS to a listener that expects it", proto.Value)
+	}
+	f.Summary = fmt.Sprintf("Connections to %s end while the client is still authenticating (%s): %s.",
+		firstServer(f.Subjects, unclear), plural(terms, "time"), how)
+	f.Missing = "a capture of one connect would show the client's first bytes (a Kafka request instead of a TLS ClientHello); " +
+		"the client's config dump (security.protocol) and the broker's \"Failed authentication … (SSL handshake failed)\" lines would confirm it"
+	if known {
+		f.Missing = "a capture of one connect would show the client's first bytes and the broker closing; the broker's \"Failed authentication … (SSL handshake failed)\" lines would confirm it"
+	}
+	if len(f.Kinds) > 1 {
+		// Two vague signs agree that TLS failed, not on why: no floor of
+		// independent agreement here.
+		f.Confidence = min(base+0.15*float64(len(f.Kinds)-1), 0.6)
+		f.Summary += " The broker's log agrees: its TLS listener failed handshakes with no reason named, as when the first bytes are no ClientHello."
+		f.Missing = "a capture of one connect would show the client's first bytes (a Kafka request instead of a TLS ClientHello)"
+	}
+	f.Remediation = []string{fmt.Sprintf("Set security.protocol=SSL (or SASL_SSL) on the client%s with ssl.truststore.location / ssl.ca.location, "+
+		"or point bootstrap.servers at the broker's PLAINTEXT listener.", nowSetting(inc, "security.protocol"))}
+	f.Explains = explain(inc, symptomScope{Kinds: []analyzer.EventKind{analyzer.NodeDisconnected, analyzer.Disconnected, analyzer.BatchExpired}})
 	return []analyzer.Finding{f}
 }
 

@@ -121,6 +121,22 @@ func TestTLSToPlaintext(t *testing.T) {
 	}
 }
 
+// javaTerminated is the Java client's "terminated during authentication" to node 1.
+func javaTerminated(sec float64, line int) analyzer.Event {
+	e := javaClient(analyzer.AuthTerminated, sec, line, "[Producer clientId=producer-1] Connection to node 1 (kafka-1/198.18.0.3:9092) terminated during authentication. "+
+		"This may happen due to any of the following reasons: (1) Authentication failed due to invalid credentials with brokers older than 1.0.0, "+
+		"(2) Firewall blocking Kafka TLS traffic (eg it may only allow HTTPS traffic), (3) Transient network issue.")
+	e.Node, e.NodeHost, e.Addr, e.Level = "1", "kafka-1", ap(broker1), "WARN"
+	return e
+}
+
+// withProtocol is an incident whose client config dump sets security.protocol.
+func withProtocol(value string, events ...analyzer.Event) *analyzer.Incident {
+	inc := incident(events, nil, node1)
+	inc.Configs = []analyzer.Config{{Scope: "producer", Key: "security.protocol", Value: value, Source: analyzer.Location{Path: "client.log", Line: 2}}}
+	return inc
+}
+
 func TestPlaintextToTLS(t *testing.T) {
 	alerts := []*flow.Flow{plainFlow(":40112", 10, 5, alertOf(10)), plainFlow(":40114", 11, 20, alertOf(10))}
 	closes := []*flow.Flow{plainFlow(":40112", 10, 5, noReply), plainFlow(":40114", 11, 20, noReply)}
@@ -138,6 +154,19 @@ func TestPlaintextToTLS(t *testing.T) {
 		{"broker's vague SSL line alone", incident([]analyzer.Event{brokerSSLFailed(10, 400), brokerSSLFailed(11, 401)}, nil, node1), want{N: 0}},
 		{"one close alone", incident(nil, closes[:1], node1), want{N: 0}},
 		{"healthy plaintext", incident(nil, []*flow.Flow{sfFlow(clientPcap, client1+":40112", broker1, 1, 1)}, node1), want{N: 0}},
+		{"java terminated during authentication, nothing else", incident([]analyzer.Event{javaTerminated(10, 50), javaTerminated(11, 52)}, nil, node1),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.3, ConfMax: 0.4, Missing: true,
+				Contains: []string{"still authenticating (2 times)", "firewall", "security.protocol"}}},
+		{"terminated, client configured SASL_PLAINTEXT", withProtocol("SASL_PLAINTEXT", javaTerminated(10, 50), javaTerminated(11, 52)),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.5, ConfMax: 0.6, Missing: true,
+				Contains: []string{"security.protocol is SASL_PLAINTEXT", "now security.protocol=SASL_PLAINTEXT"}}},
+		{"terminated, client configured SASL_SSL", withProtocol("SASL_SSL", javaTerminated(10, 50), javaTerminated(11, 52)), want{N: 0}},
+		{"terminated once", incident([]analyzer.Event{javaTerminated(10, 50)}, nil, node1), want{N: 0}},
+		{"terminated, and the broker's TLS listener failed handshakes", incident([]analyzer.Event{javaTerminated(10, 50), javaTerminated(11, 52),
+			brokerSSLFailed(10, 400)}, nil, node1), want{N: 1, Kinds: []string{"client-log", "broker-log"}, ConfMin: 0.45, ConfMax: 0.6, Missing: true,
+			Contains: []string{"broker's log agrees"}}},
+		{"terminated beside a client certificate error: tls-handshake-failure's", incident([]analyzer.Event{javaTerminated(10, 50), javaTerminated(11, 52),
+			rdSSL(10, 3, "SSL handshake failed: error:0A000086:SSL routines::certificate verify failed")}, nil, node1), want{N: 0}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { checkRule(t, PlaintextToTLS{}, tc.inc, tc.want) })
