@@ -132,6 +132,10 @@ func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (
 			"On %s run `ss -ltnp 'sport = :%d'`: if no broker listens, start it or fix listeners; if one does, the client dials the wrong port.",
 			g.Addr.Addr(), g.Addr.Port())}, f.Remediation...)
 		f.DisplayFilter = addrFilter(g.Addr) + " && tcp.flags.reset==1"
+		if g.Addr.Addr().IsLoopback() {
+			f.Remediation = append(f.Remediation, "If the client runs in a container or pod, localhost is the container itself, not the broker's host: "+
+				"point bootstrap.servers at the broker's host name or service name.")
+		}
 	}
 	f.Explains = explain(inc, g.scope(clock, 30*time.Second))
 	return f, true
