@@ -37,7 +37,12 @@ func (m *mdWriter) verdict() {
 	p := m.r.Primary()
 	if p == nil {
 		read, skipped, packets, events := m.r.Totals()
-		m.printf("\n**No problem found:** no finding at warning level or above. Read %s (%s, %s, %s)",
+		headline := "No problem found"
+		if u := m.r.UnexplainedText(); u != "" {
+			headline = "No cause identified"
+			defer m.printf("\nBut %s.\n", mdText(u))
+		}
+		m.printf("\n**%s:** no finding at warning level or above. Read %s (%s, %s, %s)", headline,
 			plural(read, "input", "inputs"), plural(packets, "packet", "packets"),
 			plural(events, "log event", "log events"), plural(m.r.Flows.Total, "TCP flow", "TCP flows"))
 		if skipped > 0 {

@@ -5,7 +5,9 @@ import (
 	"sort"
 	"time"
 
+	"fmt"
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"strings"
 )
 
 // Schema is the JSON report's schema ID. It names the contract in DESIGN.md:
@@ -53,6 +55,18 @@ type Report struct {
 	// Chart is the timeline the HTML report draws; nil unless
 	// Options.Chart was set. Not part of the JSON contract.
 	Chart *Chart `json:"-"`
+	// Unexplained counts, by kind, the log events that show trouble
+	// (failed connects, resets, TLS and SASL failures, kills …) when no
+	// finding reaches warning: then the headline says no cause was found
+	// rather than that nothing is wrong. Empty when a finding leads. Not
+	// part of the JSON contract.
+	Unexplained []KindCount `json:"-"`
+}
+
+// KindCount is a number of events of one kind.
+type KindCount struct {
+	Kind  analyzer.EventKind
+	Count int
 }
 
 // Input is one input as read or skipped.
@@ -170,7 +184,81 @@ func Build(res *analyzer.Result, opts Options) *Report {
 	if opts.Timeline {
 		r.Timeline = buildTimeline(inc)
 	}
+	if r.Primary() == nil {
+		r.Unexplained = troubleCounts(inc.Events, findings)
+	}
 	return r
+}
+
+// troubleKinds are the event kinds that mean something went wrong, as
+// opposed to closes, connects, lifecycle lines and settings, which a
+// healthy system logs too.
+var troubleKinds = map[analyzer.EventKind]bool{
+	analyzer.ConnectRefused: true, analyzer.ConnectTimeout: true, analyzer.ConnectFailed: true,
+	analyzer.ConnectNoRoute: true, analyzer.ResolveFailed: true, analyzer.ConnectionReset: true,
+	analyzer.BrokenPipe: true, analyzer.AuthTerminated: true, analyzer.SSLHandshakeFailed: true,
+	analyzer.SASLAuthFailed: true, analyzer.SecurityProtocolHint: true, analyzer.InvalidReceive: true,
+	analyzer.RequestTimeout: true, analyzer.BatchExpired: true, analyzer.ConnectionQuota: true,
+	analyzer.JVMOutOfMemory: true, analyzer.ServiceFailed: true, analyzer.ProcessKilled: true,
+	analyzer.ProcessExited: true, analyzer.OOMKill: true, analyzer.NeighbourOverflow: true,
+	analyzer.ConntrackFull: true,
+}
+
+// troubleCounts counts the trouble events by kind, most first, then by
+// kind name, leaving out the kinds an informational finding cites (the
+// broker's own idle close accounts for its resets). Kinds, not events:
+// a finding keeps only its first MaxEvidence lines.
+func troubleCounts(events []analyzer.Event, findings []analyzer.Finding) []KindCount {
+	cited := map[analyzer.Location]bool{}
+	for i := range findings {
+		for _, ev := range findings[i].Evidence {
+			cited[ev.Location] = true
+		}
+	}
+	explained := map[analyzer.EventKind]bool{}
+	for i := range events {
+		if cited[events[i].Source] {
+			explained[events[i].Kind] = true
+		}
+	}
+	n := map[analyzer.EventKind]int{}
+	for i := range events {
+		if k := events[i].Kind; troubleKinds[k] && !explained[k] {
+			n[k]++
+		}
+	}
+	out := make([]KindCount, 0, len(n))
+	for k, c := range n {
+		out = append(out, KindCount{k, c})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Kind < out[j].Kind
+	})
+	return out
+}
+
+// UnexplainedText says which trouble no finding explains: "3 log events
+// show trouble that no rule explains (invalid-receive ×2, connect-refused
+// ×1)"; "" when there is none.
+func (r *Report) UnexplainedText() string {
+	total := 0
+	var parts []string
+	for _, kc := range r.Unexplained {
+		total += kc.Count
+		parts = append(parts, fmt.Sprintf("%s ×%d", kc.Kind, kc.Count))
+	}
+	if total == 0 {
+		return ""
+	}
+	verb := "shows"
+	if total > 1 {
+		verb = "show"
+	}
+	return fmt.Sprintf("%s %s trouble that no rule explains (%s); the Nodes table and --timeline list them",
+		plural(total, "log event", "log events"), verb, strings.Join(parts, ", "))
 }
 
 // Primary returns the finding the report leads with — findings[0], the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,6 +99,55 @@ func TestPrimary(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("Primary() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestUnexplained: with no finding at warning, trouble events that no
+// finding cites turn "no problem found" into "no cause identified"; closes,
+// connects and kinds an informational finding cites do not.
+func TestUnexplained(t *testing.T) {
+	ev := func(kind analyzer.EventKind, line int) analyzer.Event {
+		return analyzer.Event{Kind: kind, Source: analyzer.Location{Path: "c.log", Line: line}}
+	}
+	events := []analyzer.Event{ev(analyzer.ConnectionReset, 1), ev(analyzer.ConnectionReset, 2), ev(analyzer.InvalidReceive, 3),
+		ev(analyzer.Disconnected, 4), ev(analyzer.Connected, 5), ev(analyzer.NodeDisconnected, 6)}
+	citing := analyzer.Finding{Cause: analyzer.IdleTimeoutReset, Severity: analyzer.Info, Confidence: 0.6,
+		Evidence: []analyzer.Evidence{{Location: analyzer.Location{Path: "c.log", Line: 1}}}}
+	warn := analyzer.Finding{Cause: analyzer.ConnectionRefusedCause, Severity: analyzer.Warning, Confidence: 0.5}
+	tests := []struct {
+		name     string
+		events   []analyzer.Event
+		findings []analyzer.Finding
+		want     string // UnexplainedText, "" for none
+		headline string
+	}{
+		{"trouble, no finding", events, nil,
+			"3 log events show trouble that no rule explains (connection-reset ×2, invalid-receive ×1)", "No cause identified"},
+		{"an info finding cites the resets", events, []analyzer.Finding{citing},
+			"1 log event shows trouble that no rule explains (invalid-receive ×1)", "No cause identified"},
+		{"only closes and connects", events[3:], nil, "", "No problem found"},
+		{"a warning finding leads", events, []analyzer.Finding{warn}, "", "Primary cause"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Build(&analyzer.Result{Incident: &analyzer.Incident{Events: tt.events}, Findings: tt.findings}, Options{Chart: true})
+			if got := r.UnexplainedText(); !strings.HasPrefix(got, tt.want) || (tt.want == "") != (got == "") {
+				t.Errorf("UnexplainedText() = %q, want %q…", got, tt.want)
+			}
+			for name, write := range map[string]func(*strings.Builder) error{
+				"text":     func(b *strings.Builder) error { return WriteText(b, r, TextOptions{}) },
+				"markdown": func(b *strings.Builder) error { return WriteMarkdown(b, r) },
+				"html":     func(b *strings.Builder) error { return WriteHTML(b, r) },
+			} {
+				var b strings.Builder
+				if err := write(&b); err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(b.String(), tt.headline) {
+					t.Errorf("%s report lacks %q", name, tt.headline)
+				}
 			}
 		})
 	}

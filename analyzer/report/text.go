@@ -94,7 +94,12 @@ func (t *textWriter) verdict() {
 
 func (t *textWriter) healthy() {
 	read, skipped, packets, events := t.r.Totals()
-	t.printf("\n%s\n", t.paint(ansiGreen, "No problem found: no finding at warning level or above."))
+	if u := t.r.UnexplainedText(); u != "" {
+		t.printf("\n%s\n", t.paint(ansiYellow, "No cause identified: no finding at warning level or above."))
+		t.wrap("  ", "But "+u+".")
+	} else {
+		t.printf("\n%s\n", t.paint(ansiGreen, "No problem found: no finding at warning level or above."))
+	}
 	line := fmt.Sprintf("Read %s (%s, %s, %s)", plural(read, "input", "inputs"),
 		plural(packets, "packet", "packets"), plural(events, "log event", "log events"),
 		plural(t.r.Flows.Total, "TCP flow", "TCP flows"))
