@@ -1,0 +1,239 @@
+package input
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/ulikunitz/xz"
+)
+
+func xzOf(t testing.TB, b []byte, cfg xz.WriterConfig) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	zw, err := cfg.NewWriter(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// withXZDict rewrites the LZMA2 dictionary-size code of the first block
+// header of a one-filter xz stream and fixes the header's CRC-32, so the
+// stream declares a dictionary it was not made with.
+func withXZDict(t testing.TB, x []byte, code byte) []byte {
+	t.Helper()
+	x = bytes.Clone(x)
+	hdr := x[12 : 12+(int(x[12])+1)*4]
+	i := bytes.Index(hdr, []byte{0x21, 0x01})
+	if i < 0 {
+		t.Fatal("withXZDict: no LZMA2 filter in the first block header")
+	}
+	hdr[i+2] = code
+	binary.LittleEndian.PutUint32(hdr[len(hdr)-4:], crc32.ChecksumIEEE(hdr[:len(hdr)-4]))
+	return x
+}
+
+// noise is n bytes that do not compress, the same every run, so a cut
+// lands inside data.
+func noise(n int) string {
+	rng := rand.New(rand.NewPCG(1, 2))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(rng.Uint32())
+	}
+	return string(b)
+}
+
+func TestXZ(t *testing.T) {
+	l1, l2 := logLine(1), logLine(2)
+	cfg := xz.WriterConfig{}
+	sos := "sosreport-kafka-3-20240629093011"
+	cases := []walkCase{{
+		name: "loose xz log",
+		files: func(t testing.TB) map[string][]byte {
+			return map[string][]byte{"server.log.xz": xzOf(t, []byte(l1+l2), cfg)}
+		},
+		args: []string{"server.log.xz"},
+		want: []result{{Path: "server.log.xz", Body: l1 + l2}},
+	}, {
+		name: "txz with a folder per host",
+		files: func(t testing.TB) map[string][]byte {
+			return map[string][]byte{"logs.txz": xzOf(t, tarOf(t, entry{name: "broker-1/server.log", body: l1}, entry{name: "broker-2/server.log", body: l2}), cfg)}
+		},
+		args: []string{"logs.txz"},
+		want: []result{
+			{Path: "logs.txz!broker-1/server.log", Host: "broker-1", Body: l1},
+			{Path: "logs.txz!broker-2/server.log", Host: "broker-2", Body: l2},
+		},
+	}, {
+		name: "concatenated streams and stream padding read whole",
+		files: func(t testing.TB) map[string][]byte {
+			var b []byte
+			b = append(b, xzOf(t, []byte(l1), cfg)...)
+			b = append(b, 0, 0, 0, 0)
+			b = append(b, xzOf(t, []byte(l2), xz.WriterConfig{CheckSum: xz.SHA256})...)
+			b = append(b, make([]byte, 8)...)
+			return map[string][]byte{"two.xz": b}
+		},
+		args: []string{"two.xz"},
+		want: []result{{Path: "two.xz", Body: l1 + l2}},
+	}, {
+		name:  "xz of nothing",
+		files: func(t testing.TB) map[string][]byte { return map[string][]byte{"empty.xz": xzOf(t, nil, cfg)} },
+		args:  []string{"empty.xz"},
+		want:  []result{{Path: "empty.xz", Skip: "empty"}},
+	}, {
+		name: "sosreport tar.xz nested in a tgz",
+		files: func(t testing.TB) map[string][]byte {
+			inner := xzOf(t, tarOf(t, entry{name: sos + "/var/log/messages", body: l1}), cfg)
+			return map[string][]byte{"case.tgz": tgzOf(t, entry{name: sos + ".tar.xz", body: string(inner)})}
+		},
+		args: []string{"case.tgz"},
+		want: []result{{Path: "case.tgz!" + sos + ".tar.xz!" + sos + "/var/log/messages", Host: "kafka-3", Body: l1}},
+	}, {
+		name: "dictionary over the cap refused before it is allocated",
+		files: func(t testing.TB) map[string][]byte {
+			x := xzOf(t, []byte(l1), cfg)
+			return map[string][]byte{"at-cap.xz": withXZDict(t, x, 28), "128m.xz": withXZDict(t, x, 30), "4g.xz": withXZDict(t, x, 40)}
+		},
+		args: []string{"at-cap.xz", "128m.xz", "4g.xz"},
+		want: []result{
+			{Path: "at-cap.xz", Body: l1},
+			{Path: "128m.xz", Skip: "xz header: block at compressed byte 12 needs a 128 MiB dictionary, over the 64 MiB cap (xz -9 uses 64 MiB): not decoded"},
+			{Path: "4g.xz", Skip: "xz header: block at compressed byte 12 needs a 4.0 GiB dictionary, over the 64 MiB cap (xz -9 uses 64 MiB): not decoded"},
+		},
+	}, {
+		name: "dictionary over the cap in a later stream stops the read there",
+		files: func(t testing.TB) map[string][]byte {
+			return map[string][]byte{"later.xz": append(xzOf(t, []byte(l1), cfg), withXZDict(t, xzOf(t, []byte(l2), cfg), 30)...)}
+		},
+		args: []string{"later.xz"},
+		want: []result{{Path: "later.xz", Body: l1,
+			Err: "later.xz: byte 85: xz: block at compressed byte 148 needs a 128 MiB dictionary, over the 64 MiB cap (xz -9 uses 64 MiB): not decoded"}},
+	}, {
+		name: "truncated tar.xz: members before the cut are read",
+		files: func(t testing.TB) map[string][]byte {
+			x := xzOf(t, tarOf(t, entry{name: "a.log", body: l1}, entry{name: "b.log", body: l2}, entry{name: "c.log", body: noise(256 << 10)}, entry{name: "d.log", body: l1}), cfg)
+			return map[string][]byte{"cut.tar.xz": x[:len(x)-len(x)/4]}
+		},
+		args: []string{"cut.tar.xz"},
+		want: []result{
+			{Path: "cut.tar.xz!a.log", Body: l1},
+			{Path: "cut.tar.xz!b.log", Body: l2},
+			{Path: "cut.tar.xz!c.log", Body: "196423 bytes", Err: "cut.tar.xz!c.log: byte 196423: cut.tar.xz: byte 198983: xz: truncated"},
+			{Path: "cut.tar.xz", Skip: `archive damaged after 3 members (last "c.log"): byte 198983: xz: truncated; the rest of it was not read`},
+		},
+	}, {
+		name: "corrupt xz member named, the next member read",
+		files: func(t testing.TB) map[string][]byte {
+			x := xzOf(t, []byte(l1), cfg)
+			x[len(x)-12-8-4] ^= 0xff // in the CRC-64 before the index
+			cut := xzOf(t, []byte(l2), cfg)
+			return map[string][]byte{"b.tar": tarOf(t,
+				entry{name: "broker-1/server.log.xz", body: string(x)},
+				entry{name: "broker-1/cut.log.xz", body: string(cut[:len(cut)-20])},
+				entry{name: "broker-1/next.log", body: l2})}
+		},
+		args: []string{"b.tar"},
+		want: []result{
+			{Path: "b.tar!broker-1/server.log.xz", Host: "broker-1", Body: l1, Err: "b.tar!broker-1/server.log.xz: byte 85: xz: block check mismatch (corrupt data)"},
+			{Path: "b.tar!broker-1/cut.log.xz", Host: "broker-1", Body: l2, Err: "b.tar!broker-1/cut.log.xz: byte 85: xz: truncated"},
+			{Path: "b.tar!broker-1/next.log", Host: "broker-1", Body: l2},
+		},
+	}, {
+		name: "garbage after the end of the stream",
+		files: func(t testing.TB) map[string][]byte {
+			return map[string][]byte{"tail.xz": append(xzOf(t, []byte(l1), cfg), "trailing text"...)}
+		},
+		args: []string{"tail.xz"},
+		want: []result{{Path: "tail.xz", Body: l1, Err: "tail.xz: byte 85: xz: data after the end of the stream"}},
+	}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { runWalkCase(t, tc) })
+	}
+}
+
+// TestXZRoundTrip decodes what ulikunitz/xz's writer makes, every check
+// type and block layout, byte for byte.
+func TestXZRoundTrip(t *testing.T) {
+	var body strings.Builder
+	for i := range 2000 {
+		body.WriteString(logLine(i))
+	}
+	body.WriteString(noise(100 << 10))
+	want := []byte(body.String())
+	cases := []struct {
+		name string
+		cfg  xz.WriterConfig
+	}{
+		{"defaults (CRC-64, one block)", xz.WriterConfig{}},
+		{"CRC-32, 16 KiB blocks", xz.WriterConfig{CheckSum: xz.CRC32, BlockSize: 16 << 10}},
+		{"SHA-256, 64 KiB blocks", xz.WriterConfig{CheckSum: xz.SHA256, BlockSize: 64 << 10}},
+		{"no check", xz.WriterConfig{NoCheckSum: true}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			x := xzOf(t, want, tc.cfg)
+			got, err := readXZ(x)
+			if err != nil {
+				t.Fatalf("decode: %v", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("decoded %d bytes, differing from the %d written", len(got), len(want))
+			}
+		})
+	}
+}
+
+// readXZ decodes a whole xz file as the walker's layer does.
+func readXZ(x []byte) ([]byte, error) {
+	xr, err := newXZ(&countingReader{r: bytes.NewReader(x)})
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(xr)
+}
+
+func TestXZHeaderErrors(t *testing.T) {
+	good := xzOf(t, []byte(logLine(1)), xz.WriterConfig{})
+	patch := func(off int, b byte) []byte {
+		x := bytes.Clone(good)
+		x[off] = b
+		return x
+	}
+	cases := []struct {
+		name string
+		x    []byte
+		want string
+	}{
+		{"magic only", good[:6], "xz: truncated"},
+		{"stream flags changed", patch(7, 0x01), "xz: stream header checksum mismatch (corrupt header)"},
+		{"block header changed", patch(13, 0x40), "xz: block header checksum mismatch (corrupt header)"},
+		{"cut in the block header", good[:14], "xz: truncated"},
+		{"invalid dictionary code", withXZDict(t, good, 41), "xz: bad LZMA2 dictionary size"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := readXZ(tc.x)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
