@@ -13,6 +13,11 @@ import (
 	"github.com/ulikunitz/xz"
 )
 
+// smallXZ makes streams with a 64 KiB dictionary: each decoder allocates
+// its whole dictionary up front, and the default 8 MiB would make these
+// tests spend their time clearing memory.
+var smallXZ = xz.WriterConfig{DictCap: 64 << 10}
+
 func xzOf(t testing.TB, b []byte, cfg xz.WriterConfig) []byte {
 	t.Helper()
 	var out bytes.Buffer
@@ -58,7 +63,7 @@ func noise(n int) string {
 
 func TestXZ(t *testing.T) {
 	l1, l2 := logLine(1), logLine(2)
-	cfg := xz.WriterConfig{}
+	cfg := smallXZ
 	sos := "sosreport-kafka-3-20240629093011"
 	cases := []walkCase{{
 		name: "loose xz log",
@@ -132,8 +137,8 @@ func TestXZ(t *testing.T) {
 		want: []result{
 			{Path: "cut.tar.xz!a.log", Body: l1},
 			{Path: "cut.tar.xz!b.log", Body: l2},
-			{Path: "cut.tar.xz!c.log", Body: "196423 bytes", Err: "cut.tar.xz!c.log: byte 196423: cut.tar.xz: byte 198983: xz: truncated"},
-			{Path: "cut.tar.xz", Skip: `archive damaged after 3 members (last "c.log"): byte 198983: xz: truncated; the rest of it was not read`},
+			{Path: "cut.tar.xz!c.log", Body: "196506 bytes", Err: "cut.tar.xz!c.log: byte 196506: cut.tar.xz: byte 199066: xz: truncated"},
+			{Path: "cut.tar.xz", Skip: `archive damaged after 3 members (last "c.log"): byte 199066: xz: truncated; the rest of it was not read`},
 		},
 	}, {
 		name: "corrupt xz member named, the next member read",
@@ -179,8 +184,8 @@ func TestXZRoundTrip(t *testing.T) {
 		cfg  xz.WriterConfig
 	}{
 		{"defaults (CRC-64, one block)", xz.WriterConfig{}},
-		{"CRC-32, 16 KiB blocks", xz.WriterConfig{CheckSum: xz.CRC32, BlockSize: 16 << 10}},
-		{"SHA-256, 64 KiB blocks", xz.WriterConfig{CheckSum: xz.SHA256, BlockSize: 64 << 10}},
+		{"CRC-32, 16 KiB blocks, 64 KiB dictionary", xz.WriterConfig{CheckSum: xz.CRC32, BlockSize: 16 << 10, DictCap: 64 << 10}},
+		{"SHA-256, 64 KiB blocks, 64 KiB dictionary", xz.WriterConfig{CheckSum: xz.SHA256, BlockSize: 64 << 10, DictCap: 64 << 10}},
 		{"no check", xz.WriterConfig{NoCheckSum: true}},
 	}
 	for _, tc := range cases {
@@ -235,5 +240,52 @@ func TestXZHeaderErrors(t *testing.T) {
 				t.Errorf("error (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// xzZeroBomb is n MiB of zeros as concatenated xz streams.
+func xzZeroBomb(t testing.TB, mib int) []byte {
+	t.Helper()
+	return zeroBombOf(t, mib, func(w io.Writer) io.WriteCloser {
+		zw, err := xz.NewWriter(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return zw
+	})
+}
+
+func TestXZBombs(t *testing.T) {
+	bomb := xzZeroBomb(t, 10<<10) // 10 GiB of zeros in ~1.6 MB
+	l1 := logLine(1)
+	cases := []walkCase{{
+		name:  "10 GiB xz bomb stopped by ratio",
+		files: func(testing.TB) map[string][]byte { return map[string][]byte{"bomb.xz": bomb} },
+		args:  []string{"bomb.xz"},
+		opts:  Options{RatioGrace: 4 << 20},
+		want: []result{{Path: "bomb.xz", Body: "8388608 bytes",
+			Err: "bomb.xz: decompression bomb: 1.3 KiB → 8 MiB stopped at ratio 6370:1 (limit 200:1)"}},
+	}, {
+		name:  "xz bomb stopped by the per-input budget",
+		files: func(testing.TB) map[string][]byte { return map[string][]byte{"bomb.xz": bomb} },
+		args:  []string{"bomb.xz"},
+		opts:  Options{MaxDecompressed: 8 << 20},
+		want: []result{{Path: "bomb.xz", Body: "8388608 bytes",
+			Err: "bomb.xz: decompressed size limit reached: 8 MiB per input, stopped after 8 MiB of this stream"}},
+	}, {
+		name: "xz bomb member in a tar.xz: stopped, the next member read",
+		files: func(t testing.TB) map[string][]byte {
+			return map[string][]byte{"b.tar.xz": xzOf(t, tarOf(t, entry{name: "broker-1/bomb.log.xz", body: string(bomb[:200<<10])}, entry{name: "broker-1/server.log", body: l1}), xz.WriterConfig{})}
+		},
+		args: []string{"b.tar.xz"},
+		opts: Options{RatioGrace: 4 << 20},
+		want: []result{
+			{Path: "b.tar.xz!broker-1/bomb.log.xz", Host: "broker-1", Body: "8388608 bytes",
+				Err: "b.tar.xz!broker-1/bomb.log.xz: decompression bomb: 1.3 KiB → 8 MiB stopped at ratio 6370:1 (limit 200:1)"},
+			{Path: "b.tar.xz!broker-1/server.log", Host: "broker-1", Body: l1},
+		},
+	}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { runWalkCase(t, tc) })
 	}
 }
