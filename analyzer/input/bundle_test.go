@@ -116,6 +116,7 @@ func FuzzBundleKind(f *testing.F) {
 	f.Add(gzipOf(f, []byte("plain text")))
 	f.Add([]byte("BZh91AY&SY\x00\x00"))
 	f.Add([]byte{0x28, 0xb5, 0x2f, 0xfd, 0x24, 0x00})
+	f.Add(xzOf(f, tarOf(f, entry{name: "a.log", body: "x"}), smallXZ))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		k1, err1 := BundleKind(bytes.NewReader(b))
 		k2, err2 := BundleKind(bytes.NewReader(b))

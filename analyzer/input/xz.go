@@ -22,6 +22,19 @@ import (
 // allocated.
 const xzMaxDict = 64 << 20
 
+// xzDictAllowance and xzDictPerByte bound the dictionary bytes one xz
+// layer may allocate in all: each block's decoder allocates (and so
+// clears) a fresh one, and a hostile stream of 20-byte blocks each
+// declaring 64 MiB would otherwise cost seconds of memory clearing per
+// kilobyte. Real streams stay far below: one block per stream from
+// single-threaded xz; from "xz -T", blocks of three dictionaries' worth of
+// data, which even for zeros (~7000:1) is one dictionary per 1/2400 of its
+// size in input.
+const (
+	xzDictAllowance = 2 * xzMaxDict
+	xzDictPerByte   = 4096
+)
+
 // xzReader decodes the xz container (all its streams, stream padding
 // included) with ulikunitz/xz's LZMA2 decoder for each block's data.
 //
@@ -42,6 +55,11 @@ type xzReader struct {
 	// comparison with its index.
 	blocks    uint64
 	recordSum hash.Hash64
+
+	// allocated is the dictionary bytes all blocks so far allocated,
+	// bounded by xzDictAllowance and xzDictPerByte.
+	allocated int64
+	blocksAll int64 // blocks of all streams, for messages
 
 	block *xzBlock // the block being decoded; nil between blocks
 	done  bool     // the last stream ended cleanly: padding or EOF next
@@ -262,8 +280,20 @@ func (x *xzReader) nextBlock() error {
 		return fmt.Errorf("xz: block at compressed byte %d needs a %s dictionary, over the %s cap (xz -9 uses 64 MiB): not decoded",
 			start, byteSize(dict), byteSize(xzMaxDict))
 	}
+	// A block never looks back further than it reaches: one that declares
+	// its size needs no larger window than that.
+	if b.uncompressed >= 0 {
+		dict = min(dict, b.uncompressed)
+	}
+	dict = max(dict, lzma.MinDictCap)
+	x.allocated += dict
+	x.blocksAll++
+	if limit := xzDictAllowance + xzDictPerByte*x.in.n; x.allocated > limit {
+		return fmt.Errorf("xz: %d blocks in the first %s of input declare %s of dictionaries, over the limit of %s plus %d bytes per input byte: not decoded",
+			x.blocksAll, byteSize(x.in.n), byteSize(x.allocated), byteSize(xzDictAllowance), xzDictPerByte)
+	}
 	b.in.r = x.in
-	b.data, err = lzma.Reader2Config{DictCap: int(max(dict, lzma.MinDictCap))}.NewReader2(&b.in)
+	b.data, err = lzma.Reader2Config{DictCap: int(dict)}.NewReader2(&b.in)
 	if err != nil {
 		return fmt.Errorf("xz: %w", err)
 	}

@@ -128,6 +128,16 @@ func TestXZ(t *testing.T) {
 		want: []result{{Path: "later.xz", Body: l1,
 			Err: "later.xz: byte 85: xz: block at compressed byte 148 needs a 128 MiB dictionary, over the 64 MiB cap (xz -9 uses 64 MiB): not decoded"}},
 	}, {
+		name: "many empty blocks each declaring a 64 MiB dictionary",
+		files: func(t testing.TB) map[string][]byte {
+			return map[string][]byte{"blocks.xz": xzEmptyBlocks(t, 1000, 28), "two.xz": xzEmptyBlocks(t, 2, 28)}
+		},
+		args: []string{"blocks.xz", "two.xz"},
+		want: []result{
+			{Path: "blocks.xz", Skip: "unreadable: byte 0: xz: 3 blocks in the first 64 B of input declare 192 MiB of dictionaries, over the limit of 128 MiB plus 4096 bytes per input byte: not decoded"},
+			{Path: "two.xz", Skip: "empty"},
+		},
+	}, {
 		name: "truncated tar.xz: members before the cut are read",
 		files: func(t testing.TB) map[string][]byte {
 			x := xzOf(t, tarOf(t, entry{name: "a.log", body: l1}, entry{name: "b.log", body: l2}, entry{name: "c.log", body: noise(256 << 10)}, entry{name: "d.log", body: l1}), cfg)
@@ -288,4 +298,81 @@ func TestXZBombs(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { runWalkCase(t, tc) })
 	}
+}
+
+// FuzzXZ: the decoder never panics, and whatever it decodes whole (within
+// 1 MiB of output) ulikunitz/xz's own container reader decodes to the same
+// bytes: a stream accepted here is a valid one, read right. The reverse is
+// not checked: xz.Reader allocates whatever dictionary a header declares.
+func FuzzXZ(f *testing.F) {
+	body := []byte(strings.Repeat(logLine(1), 40) + logLine(2))
+	f.Add(xzOf(f, body, smallXZ))
+	f.Add(xzOf(f, nil, smallXZ))
+	f.Add(xzOf(f, body, xz.WriterConfig{DictCap: 64 << 10, BlockSize: 512, CheckSum: xz.CRC32}))
+	f.Add(xzOf(f, body, xz.WriterConfig{DictCap: 64 << 10, CheckSum: xz.SHA256}))
+	f.Add(xzOf(f, body, xz.WriterConfig{DictCap: 64 << 10, NoCheckSum: true}))
+	f.Add(append(append(xzOf(f, body[:100], smallXZ), 0, 0, 0, 0), xzOf(f, body[100:], smallXZ)...))
+	f.Add(withXZDict(f, xzOf(f, body, smallXZ), 30))
+	const limit = 1 << 20
+	f.Fuzz(func(t *testing.T, x []byte) {
+		xr, err := newXZ(&countingReader{r: bytes.NewReader(x)})
+		if err != nil {
+			return
+		}
+		got, err := io.ReadAll(io.LimitReader(xr, limit+1))
+		if err != nil || len(got) > limit {
+			return
+		}
+		if xzCheckSize(x[7]) > 0 && xzCheckHash(x[7]) == nil {
+			return // a reserved check type, which xz.Reader refuses
+		}
+		lr, err := xz.NewReader(bytes.NewReader(x))
+		if err != nil {
+			t.Fatalf("decoded %d bytes; xz.NewReader: %v", len(got), err)
+		}
+		want, err := io.ReadAll(io.LimitReader(lr, limit+1))
+		if err != nil {
+			t.Fatalf("decoded %d bytes; xz.Reader: %v after %d", len(got), err, len(want))
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("decoded %d bytes, xz.Reader %d, differing", len(got), len(want))
+		}
+	})
+}
+
+// xzEmptyBlocks is one xz stream (CRC-32 check) of n blocks that each
+// declare the dictionary dictCode and hold no data: the cheapest way to
+// make a decoder allocate a dictionary again and again.
+func xzEmptyBlocks(t testing.TB, n int, dictCode byte) []byte {
+	t.Helper()
+	le32 := func(v uint32) []byte { return binary.LittleEndian.AppendUint32(nil, v) }
+	varint := func(b []byte, v uint64) []byte {
+		for v >= 0x80 {
+			b = append(b, byte(v)|0x80)
+			v >>= 7
+		}
+		return append(b, byte(v))
+	}
+	flags := []byte{0, 0x01}
+	x := append(bytes.Clone(xzMagic), flags...)
+	x = append(x, le32(crc32.ChecksumIEEE(flags))...)
+	hdr := []byte{2, 0, 0x21, 1, dictCode, 0, 0, 0}
+	hdr = append(hdr, le32(crc32.ChecksumIEEE(hdr))...)
+	// header, the end-of-data chunk, 3 bytes of padding, CRC-32 of nothing
+	block := append(append(hdr, 0, 0, 0, 0), le32(0)...)
+	for range n {
+		x = append(x, block...)
+	}
+	index := varint([]byte{0}, uint64(n))
+	for range n {
+		index = varint(varint(index, uint64(len(hdr)+1+4)), 0)
+	}
+	for len(index)%4 != 0 {
+		index = append(index, 0)
+	}
+	index = append(index, le32(crc32.ChecksumIEEE(index))...)
+	x = append(x, index...)
+	footer := append(le32(uint32(len(index)/4-1)), flags...)
+	x = append(x, le32(crc32.ChecksumIEEE(footer))...)
+	return append(append(x, footer...), 'Y', 'Z')
 }
