@@ -130,12 +130,18 @@ func TestXZ(t *testing.T) {
 	}, {
 		name: "many empty blocks each declaring a 64 MiB dictionary",
 		files: func(t testing.TB) map[string][]byte {
-			return map[string][]byte{"blocks.xz": xzEmptyBlocks(t, 1000, 28), "two.xz": xzEmptyBlocks(t, 2, 28)}
+			return map[string][]byte{
+				"blocks.xz": xzEmptyBlocks(t, 1000, 28, false),
+				"two.xz":    xzEmptyBlocks(t, 2, 28, false),
+				// A block declaring its size gets a window no larger.
+				"sized.xz": xzEmptyBlocks(t, 1000, 28, true),
+			}
 		},
-		args: []string{"blocks.xz", "two.xz"},
+		args: []string{"blocks.xz", "two.xz", "sized.xz"},
 		want: []result{
 			{Path: "blocks.xz", Skip: "unreadable: byte 0: xz: 3 blocks in the first 64 B of input declare 192 MiB of dictionaries, over the limit of 128 MiB plus 4096 bytes per input byte: not decoded"},
 			{Path: "two.xz", Skip: "empty"},
+			{Path: "sized.xz", Skip: "empty"},
 		},
 	}, {
 		name: "truncated tar.xz: members before the cut are read",
@@ -342,8 +348,9 @@ func FuzzXZ(f *testing.F) {
 
 // xzEmptyBlocks is one xz stream (CRC-32 check) of n blocks that each
 // declare the dictionary dictCode and hold no data: the cheapest way to
-// make a decoder allocate a dictionary again and again.
-func xzEmptyBlocks(t testing.TB, n int, dictCode byte) []byte {
+// make a decoder allocate a dictionary again and again. With sized, each
+// block header also declares its uncompressed size, 0.
+func xzEmptyBlocks(t testing.TB, n int, dictCode byte, sized bool) []byte {
 	t.Helper()
 	le32 := func(v uint32) []byte { return binary.LittleEndian.AppendUint32(nil, v) }
 	varint := func(b []byte, v uint64) []byte {
@@ -357,6 +364,9 @@ func xzEmptyBlocks(t testing.TB, n int, dictCode byte) []byte {
 	x := append(bytes.Clone(xzMagic), flags...)
 	x = append(x, le32(crc32.ChecksumIEEE(flags))...)
 	hdr := []byte{2, 0, 0x21, 1, dictCode, 0, 0, 0}
+	if sized {
+		hdr = []byte{2, 0x80, 0, 0x21, 1, dictCode, 0, 0}
+	}
 	hdr = append(hdr, le32(crc32.ChecksumIEEE(hdr))...)
 	// header, the end-of-data chunk, 3 bytes of padding, CRC-32 of nothing
 	block := append(append(hdr, 0, 0, 0, 0), le32(0)...)
