@@ -24,8 +24,8 @@ type Ignored struct {
 // under each folder (not deeper), an incident is:
 //   - a subfolder, and
 //   - a regular file whose content is a bundle (input.BundleKind: a tar
-//     or zip archive, bare or behind one gzip/zstd/bzip2 layer, whatever
-//     its name says), and an xz file, so its refusal shows as a failure.
+//     or zip archive, bare or behind one gzip/zstd/bzip2/xz layer,
+//     whatever its name says).
 //
 // Loose files (a capture, a log, a single compressed log) are not
 // incidents: they are returned as Ignored. Hidden entries (".*"),

@@ -7,15 +7,16 @@ import (
 
 // BundleKind says by content alone whether r starts a bundle — an archive
 // holding several artifacts — and which: "tar", "zip", or either behind one
-// compression layer ("tar.gz", "tar.zst", "tar.bz2", "zip.gz" ...). An xz
-// stream is "xz": the walker refuses it with a reason, which is better
-// shown as a failed incident than hidden. Anything else, including a
-// single compressed log or capture, is "".
+// compression layer ("tar.gz", "tar.zst", "tar.bz2", "tar.xz", "zip.gz"
+// ...). Anything else, including a single compressed log or capture, is "".
 //
 // It decompresses at most one tar header block, and reads at most
 // gzipSniffInput bytes of a gzip file, so it is safe on hostile files and
-// cheap enough to run on every file of a folder of incidents; a read error
-// counts as "not a bundle" only when nothing could be read at all, and is
+// cheap enough to run on every file of a folder of incidents. An xz file
+// costs more: its decoder allocates the dictionary the stream declares (8
+// MiB for xz's default preset, at most xzMaxDict) and decodes up to one
+// LZMA2 chunk (2 MiB) before the first byte comes out. A read error counts
+// as "not a bundle" only when nothing could be read at all, and is
 // returned.
 func BundleKind(r io.Reader) (string, error) {
 	br := bufio.NewReaderSize(r, gzipSniffInput)
@@ -30,7 +31,7 @@ func BundleKind(r io.Reader) (string, error) {
 	switch kind {
 	case plainLayer:
 		return "", nil
-	case tarLayer, zipLayer, xzLayer:
+	case tarLayer, zipLayer:
 		return kind.String(), nil
 	}
 	in := byteReader(br)
@@ -72,4 +73,4 @@ type byteReader interface {
 }
 
 // compressionExt is the usual file extension of each compression layer.
-var compressionExt = map[layerKind]string{gzipLayer: "gz", zstdLayer: "zst", bzip2Layer: "bz2"}
+var compressionExt = map[layerKind]string{gzipLayer: "gz", zstdLayer: "zst", bzip2Layer: "bz2", xzLayer: "xz"}

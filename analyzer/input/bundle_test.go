@@ -10,6 +10,7 @@ import (
 	"testing/iotest"
 
 	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
 )
 
 func TestBundleKind(t *testing.T) {
@@ -35,7 +36,9 @@ func TestBundleKind(t *testing.T) {
 		{"tgz", gzipOf(t, tarball), "tar.gz"},
 		{"tar.zst", zstdOf(tarball), "tar.zst"},
 		{"zip in gzip", gzipOf(t, zipped), "zip.gz"},
-		{"xz", []byte{0xfd, '7', 'z', 'X', 'Z', 0, 0, 4}, "xz"},
+		{"tar.xz", xzOf(t, tarball, xz.WriterConfig{}), "tar.xz"},
+		{"xz-compressed log", xzOf(t, []byte(logLine(1)), xz.WriterConfig{}), ""},
+		{"xz with a damaged header", []byte{0xfd, '7', 'z', 'X', 'Z', 0, 0, 4}, ""},
 		{"gzipped log", gzipOf(t, []byte(strings.Repeat(logLine(1), 20))), ""},
 		{"gzip truncated in its header", gzipOf(t, tarball)[:5], ""},
 		{"gzip of nothing", gzipOf(t, nil), ""},
@@ -113,6 +116,7 @@ func FuzzBundleKind(f *testing.F) {
 	f.Add(gzipOf(f, []byte("plain text")))
 	f.Add([]byte("BZh91AY&SY\x00\x00"))
 	f.Add([]byte{0x28, 0xb5, 0x2f, 0xfd, 0x24, 0x00})
+	f.Add(xzOf(f, tarOf(f, entry{name: "a.log", body: "x"}), smallXZ))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		k1, err1 := BundleKind(bytes.NewReader(b))
 		k2, err2 := BundleKind(bytes.NewReader(b))

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ulikunitz/xz"
 )
 
 // FuzzWalker walks arbitrary bytes as one file, with tight limits: it must
@@ -21,6 +23,10 @@ func FuzzWalker(f *testing.F) {
 	f.Add(gzipOf(f, gzipOf(f, tarOf(f, entry{name: "l", typ: '2', link: "/etc/passwd"}))))
 	f.Add([]byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x00, 0x00})
 	f.Add([]byte("BZh91AY&SY\x00\x00\x00\x00"))
+	f.Add(xzOf(f, tarOf(f, entry{name: "sosreport-kafka-3/var/log/messages", body: logLine(3)}), smallXZ))
+	f.Add(xzOf(f, []byte(logLine(4)), xz.WriterConfig{DictCap: 64 << 10, BlockSize: 64, CheckSum: xz.CRC32}))
+	f.Add(gzipOf(f, xzOf(f, tarOf(f, entry{name: "a.log.xz", body: string(xzOf(f, []byte(logLine(5)), smallXZ))}), smallXZ)))
+	f.Add(withXZDict(f, xzOf(f, []byte(logLine(6)), smallXZ), 30))
 	// One folder for the whole run: a fresh t.TempDir per input costs more
 	// disk round trips than the walk itself.
 	dir := f.TempDir()

@@ -61,8 +61,6 @@ func (w *Walker) openStream(s stream) *Item {
 		}
 		s.depth++
 		switch kind {
-		case xzLayer:
-			return w.refuse(s, &res, "xz-compressed: not supported, decompress it first (xz -d)")
 		case tarLayer:
 			w.push(s, &tarMembers{tr: tar.NewReader(br)}, res)
 			return nil
@@ -72,7 +70,7 @@ func (w *Walker) openStream(s stream) *Item {
 		cr := &countingReader{r: br}
 		dr, closer, err := decompressor(kind, cr)
 		if err != nil {
-			return w.refuse(s, &res, fmt.Sprintf("%s header: %v", kind, err))
+			return w.refuse(s, &res, fmt.Sprintf("%s header: %s", kind, strings.TrimPrefix(err.Error(), kind.String()+": ")))
 		}
 		if closer != nil {
 			res.closers = append(res.closers, closer)
@@ -102,6 +100,12 @@ func decompressor(kind layerKind, cr *countingReader) (io.Reader, io.Closer, err
 		return zr, closerFunc(zr.Close), nil
 	case bzip2Layer:
 		return bzip2.NewReader(cr), nil, nil
+	case xzLayer:
+		xr, err := newXZ(cr)
+		if err != nil {
+			return nil, nil, err
+		}
+		return xr, nil, nil
 	}
 	return nil, nil, fmt.Errorf("no decoder for %s", kind)
 }

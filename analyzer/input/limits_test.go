@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -16,14 +17,29 @@ import (
 // be concatenated. 160 copies make 10 MiB that expand to 10 GiB.
 func zeroBomb(t testing.TB, mib int) []byte {
 	t.Helper()
+	return zeroBombOf(t, mib, func(w io.Writer) io.WriteCloser {
+		zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
+		return zw
+	})
+}
+
+// zeroBombOf is zeroBomb for any format that allows concatenated streams
+// (gzip members, xz streams): one stream of up to 64 MiB of zeros, made by
+// compress, repeated.
+func zeroBombOf(t testing.TB, mib int, compress func(io.Writer) io.WriteCloser) []byte {
+	t.Helper()
 	var one bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&one, gzip.BestCompression)
+	zw := compress(&one)
 	zeros := make([]byte, 1<<20)
 	per := min(mib, 64)
 	for range per {
-		zw.Write(zeros)
+		if _, err := zw.Write(zeros); err != nil {
+			t.Fatal(err)
+		}
 	}
-	zw.Close()
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	return bytes.Repeat(one.Bytes(), mib/per)
 }
 

@@ -13,7 +13,7 @@ const (
 	gzipLayer
 	zstdLayer
 	bzip2Layer
-	xzLayer // recognised to say why it is skipped
+	xzLayer
 	tarLayer
 	zipLayer
 )

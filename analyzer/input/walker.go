@@ -1,9 +1,10 @@
 // Package input walks the paths a user gave — files, folders, "-" for
 // standard input — and yields each artifact inside them, one at a time,
 // positioned at its first byte, with compression removed and archives
-// opened. It sniffs layers by content, never by name: gzip, zstd and bzip2
-// streams, tar (ustar, GNU, pax and v7) and zip archives, nested up to
-// Options.MaxDepth layers ("outer.tgz!dir/inner.zip!host/server.log").
+// opened. It sniffs layers by content, never by name: gzip, zstd, bzip2
+// and xz streams, tar (ustar, GNU, pax and v7) and zip archives, nested up
+// to Options.MaxDepth layers ("outer.tgz!dir/inner.zip!host/server.log",
+// "sosreport-kafka-3-….tar.xz!sosreport-…/var/log/messages").
 //
 // The shape is archive/tar's: call Next until io.EOF; each Item's reader is
 // valid until the next call.
@@ -15,7 +16,8 @@
 // dir (mode 0700) that Close removes. Member names are never used as paths
 // on disk. Links, devices, FIFOs, absolute names and names climbing out
 // with ".." are yielded as skipped Items saying why. Every decompressor is
-// bounded by ratio and by a per-input byte budget (ErrBomb, ErrTooLarge).
+// bounded by ratio and by a per-input byte budget (ErrBomb, ErrTooLarge);
+// an xz decoder's dictionary by xzMaxDict.
 // A damaged member stops that member; a damaged archive stops that archive
 // with an Item saying where; the walk goes on with the next input.
 //

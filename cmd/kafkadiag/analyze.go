@@ -23,7 +23,7 @@ type AnalyzeCmd struct {
 	TZ       string   `name:"tz" default:"UTC" placeholder:"ZONE" help:"Zone for log times printed without one, and for times in text, Markdown and HTML reports (JSON is always UTC) (IANA name, e.g. Europe/Berlin; default UTC)."`
 	FailOn   string   `enum:"none,info,warning,critical" default:"warning" help:"Exit 1 when a finding is at or above this severity: ${enum}."`
 	Timeline bool     `help:"Also print the merged timeline of all inputs (in JSON: a \"timeline\" array)."`
-	Paths    []string `arg:"" name:"path" help:"Files, folders, bundles (.tar, .tgz, .zip, .gz), or - for standard input."`
+	Paths    []string `arg:"" name:"path" help:"Files, folders, bundles (.tar, .tgz, .tar.xz, .zip, .gz, .xz), or - for standard input."`
 }
 
 // Help is the detailed help kong prints under the usage line.
