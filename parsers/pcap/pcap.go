@@ -87,9 +87,12 @@ type replay struct {
 	dec *decoder
 
 	frames, damaged int
-	links           []layers.LinkType // in order of first appearance
-	lastLink        layers.LinkType
-	badLinks        map[layers.LinkType]int // frames of link types not decoded
+	// fragments counts IP fragments of TCP segments: not reassembled.
+	fragments int
+	links     []layers.LinkType // in order of first appearance
+	lastLink  layers.LinkType
+	badLinks  map[layers.LinkType]int // frames of link types not decoded
+	encaps    encapCounts             // frames found inside each tunnel kind
 }
 
 func newReplay(cf *captureFile) *replay {
@@ -146,6 +149,11 @@ func (rp *replay) read() (verdict, error) {
 		rp.badLinks[lt]++
 	case frameDamaged:
 		rp.damaged++
+	case frameFragment:
+		rp.fragments++
+	}
+	if rp.dec.encaps != 0 {
+		rp.encaps.add(rp.dec.encaps)
 	}
 	return v, nil
 }
@@ -169,13 +177,19 @@ func (rp *replay) stats() analyzer.Stats {
 	if len(links) == 0 {
 		links = []layers.LinkType{rp.cf.link}
 	}
-	st := analyzer.Stats{Layout: layout(rp.cf.kind, links), Packets: rp.frames, Unparsed: rp.damaged}
+	st := analyzer.Stats{Layout: layout(rp.cf.kind, links), Packets: rp.frames, Unparsed: rp.damaged + rp.fragments}
+	if e := rp.encaps.describe(); e != "" {
+		st.Layout += "; " + e
+	}
 	for _, lt := range sortedLinks(rp.badLinks) {
 		st.Unparsed += rp.badLinks[lt]
 		st.Problems = append(st.Problems, fmt.Sprintf("%d frames of link type %s not decoded", rp.badLinks[lt], linkName(lt)))
 	}
 	if rp.damaged > 0 {
 		st.Problems = append(st.Problems, fmt.Sprintf("%d frames empty or cut inside their headers", rp.damaged))
+	}
+	if rp.fragments > 0 {
+		st.Problems = append(st.Problems, fmt.Sprintf("%d frames are IP fragments of TCP segments (or of tunnel packets): not reassembled, so flows miss those segments", rp.fragments))
 	}
 	ifaces := make([]int, 0, len(rp.cf.drops))
 	for i := range rp.cf.drops {
