@@ -59,18 +59,18 @@ func (c *encapCounts) add(e encap) {
 }
 
 // describe says which encapsulations the capture held, for its layout:
-// "VXLAN-encapsulated: 120 frames, inner flows analysed"; "" for none.
+// "encapsulated: VXLAN 120 frames; inner flows analysed"; "" for none.
 func (c *encapCounts) describe() string {
 	var parts []string
 	for i, n := range c {
 		if n > 0 {
-			parts = append(parts, fmt.Sprintf("%s-encapsulated: %d frames", encapNames[i], n))
+			parts = append(parts, fmt.Sprintf("%s %d frames", encapNames[i], n))
 		}
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return strings.Join(parts, ", ") + ", inner flows analysed"
+	return "encapsulated: " + strings.Join(parts, ", ") + "; inner flows analysed"
 }
 
 // UDP destination ports of the tunnels the decoder follows. Only the
