@@ -8,6 +8,9 @@ func FuzzParse(f *testing.F) {
 	for _, name := range fixtures(f) {
 		f.Add(readFixture(f, name))
 	}
+	for _, c := range encapCaptures {
+		f.Add(readEncap(f, c.name+"-underlay.pcap"))
+	}
 	// Rarer pcapng blocks, so mutations start from them too.
 	ng := readFixture(f, "sf_loopback.pcapng")
 	epb := ngBlocks(f, ng, ngEPB)[0]
