@@ -45,7 +45,7 @@ type decoder struct {
 	arp    layers.ARP
 	udp    tunnelUDP
 	vxlan  strictVXLAN
-	geneve layers.Geneve
+	geneve geneveTunnel
 	gre    greTunnel
 	erspan erspan
 	mpls   mpls

@@ -17,13 +17,15 @@ import (
 // in IP. The decoder follows them down to the innermost TCP/IP: that is the
 // flow, and the innermost Ethernet header gives its MACs.
 //
-// gopacket has DecodingLayers for UDP, VXLAN, Geneve, GRE, ERSPAN type II,
-// Dot1Q (also 802.1ad) and the IPv6 extension headers. The small types here
-// fill its gaps: which UDP ports are tunnels, ERSPAN type III (GRE protocol
-// 0x22eb, which gopacket does not decode), and MPLS (gopacket decodes it only
-// through gopacket.NewPacket). Not followed: VXLAN-GPE (UDP 4790), GUE,
-// GTP-U, ERSPAN type III frames of a type other than Ethernet or IP, IPsec,
-// and Ethernet pseudowires over MPLS without a control word.
+// gopacket has DecodingLayers for UDP, VXLAN, GRE, ERSPAN type II, Dot1Q
+// (also 802.1ad) and the IPv6 extension headers. The small types here fill
+// its gaps: which UDP ports are tunnels, ERSPAN type III (GRE protocol
+// 0x22eb, which gopacket does not decode), MPLS (gopacket decodes it only
+// through gopacket.NewPacket), and Geneve without an allocation per option.
+// Not followed: VXLAN-GPE (UDP 4790), GUE, GTP-U, ERSPAN type III frames of a
+// type other than Ethernet or IP, IPsec, and Ethernet pseudowires over MPLS
+// without a control word. An IPv6 hop-by-hop header costs gopacket one
+// allocation per option; TCP rarely carries one.
 
 // encap is the set of encapsulations one frame was found inside.
 type encap uint16
@@ -241,6 +243,42 @@ func (m *mpls) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
 	if len(m.Payload) > pwControlWord && m.Payload[0]>>4 == 0 {
 		m.Contents, m.Payload = data[:n+pwControlWord], data[n+pwControlWord:]
 		m.next = layers.LayerTypeEthernet
+	}
+	return nil
+}
+
+// geneveTunnel decodes a Geneve header as layers.Geneve does, but skips its
+// options instead of allocating one struct per option: AWS Gateway Load
+// Balancer puts three on every packet, and nothing here reads them.
+type geneveTunnel struct{ layers.Geneve }
+
+const geneveHeaderLen = 8
+
+var (
+	errGeneveCut     = errors.New("Geneve header cut short")
+	errGeneveVersion = errors.New("Geneve version is not 0")
+)
+
+func (g *geneveTunnel) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {
+	if len(data) < geneveHeaderLen {
+		df.SetTruncated()
+		return errGeneveCut
+	}
+	if data[0]>>6 != 0 {
+		return errGeneveVersion
+	}
+	n := geneveHeaderLen + int(data[0]&0x3f)*4
+	if len(data) < n {
+		df.SetTruncated()
+		return errGeneveCut
+	}
+	g.Geneve = layers.Geneve{
+		BaseLayer:      layers.BaseLayer{Contents: data[:n], Payload: data[n:]},
+		OptionsLength:  uint8(n - geneveHeaderLen),
+		OAMPacket:      data[1]&0x80 != 0,
+		CriticalOption: data[1]&0x40 != 0,
+		Protocol:       layers.EthernetType(binary.BigEndian.Uint16(data[2:4])),
+		VNI:            binary.BigEndian.Uint32(data[4:8]) >> 8,
 	}
 	return nil
 }

@@ -203,27 +203,32 @@ func TestTunnels(t *testing.T) {
 // TestTunnelFramesFastPath: the fast path leaves every tunnelled frame to
 // gopacket, and both agree on it.
 func TestTunnelFramesFastPath(t *testing.T) {
-	for _, fr := range tunnelSeeds(t) {
-		if checkSame(t, fr) {
-			t.Errorf("fast path took a tunnelled frame % x", fr[:34])
+	for _, s := range tunnelSeeds(t) {
+		if checkSame(t, s.frame) {
+			t.Errorf("%s: fast path taken", s.name)
 		}
 	}
 }
 
-// tunnelSeeds are tunnelled frames for the fuzz corpora.
-func tunnelSeeds(t testing.TB) [][]byte {
+// tunnelSeed is a tunnelled frame for the fuzz corpora.
+type tunnelSeed struct {
+	name  string
+	frame []byte
+}
+
+func tunnelSeeds(t testing.TB) []tunnelSeed {
 	v4, v6 := realFrames(t)
-	return [][]byte{
-		cat(eth(0x0800), ipv4(17, 0, udp(4789, cat(vxlan(0x08), v4)))),
-		cat(eth(0x0800), ipv4(17, 0, udp(6081, cat([]byte{2, 0}, u16(0x6558), []byte{0, 0, 42, 0}, u16(0x0104), []byte{1, 1}, u32(9), v4)))),
-		cat(eth(0x0800), ipv4(47, 0, gre(0x3000, 0x6558, u32(42), u32(7), v4))),
-		cat(eth(0x0800), ipv4(47, 0, gre(0x1000, 0x88be, u32(1), u16(1<<12), u16(123), u32(0), v4))),
-		cat(eth(0x0800), ipv4(47, 0, gre(0x1000, 0x22eb, u32(1), erspan3(0, true), v4))),
-		cat(eth(0x8847), []byte{0, 1, 0, 64, 0, 2, 1, 64}, v4[14:]),
-		cat(eth(0x88a8), u16(100), u16(0x8100), u16(200), u16(0x0800), v4[14:]),
-		cat(eth(0x0800), ipv4(4, 0, v4[14:])),
-		withIPv6Ext(v6),
-		withIPv6Fragment(v6, 10, false),
+	return []tunnelSeed{
+		{"VXLAN", cat(eth(0x0800), ipv4(17, 0, udp(4789, cat(vxlan(0x08), v4))))},
+		{"Geneve", cat(eth(0x0800), ipv4(17, 0, udp(6081, cat([]byte{2, 0}, u16(0x6558), []byte{0, 0, 42, 0}, u16(0x0104), []byte{1, 1}, u32(9), v4))))},
+		{"gretap", cat(eth(0x0800), ipv4(47, 0, gre(0x3000, 0x6558, u32(42), u32(7), v4)))},
+		{"ERSPAN II", cat(eth(0x0800), ipv4(47, 0, gre(0x1000, 0x88be, u32(1), u16(1<<12), u16(123), u32(0), v4)))},
+		{"ERSPAN III", cat(eth(0x0800), ipv4(47, 0, gre(0x1000, 0x22eb, u32(1), erspan3(0, true), v4)))},
+		{"MPLS", cat(eth(0x8847), []byte{0, 1, 0, 64, 0, 2, 1, 64}, v4[14:])},
+		{"QinQ", cat(eth(0x88a8), u16(100), u16(0x8100), u16(200), u16(0x0800), v4[14:])},
+		{"IP in IP", cat(eth(0x0800), ipv4(4, 0, v4[14:]))},
+		{"hop-by-hop", withIPv6Ext(v6)},
+		{"IPv6 fragment", withIPv6Fragment(v6, 10, false)},
 	}
 }
 
@@ -250,5 +255,19 @@ func TestFragmentsReported(t *testing.T) {
 	want := []string{"2 frames are IP fragments of TCP segments (or of tunnel packets): not reassembled, so flows miss those segments"}
 	if diff := cmp.Diff(want, st.Problems); diff != "" || st.Unparsed != 2 || len(rec.flows) != 0 {
 		t.Errorf("unparsed %d, %d flows, problems (-want +got):\n%s", st.Unparsed, len(rec.flows), diff)
+	}
+}
+
+// TestTunnelDecodeAllocs: a tunnelled frame decodes without allocating, as
+// a plain one does (IPv6 hop-by-hop options aside: gopacket allocates each).
+func TestTunnelDecodeAllocs(t *testing.T) {
+	d := newDecoder()
+	for _, s := range tunnelSeeds(t) {
+		if s.name == "hop-by-hop" {
+			continue
+		}
+		if n := testing.AllocsPerRun(200, func() { d.decode(s.frame, layers.LinkTypeEthernet) }); n != 0 {
+			t.Errorf("%s: decode allocates %.1f times per frame, want 0", s.name, n)
+		}
 	}
 }
