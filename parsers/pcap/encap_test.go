@@ -271,3 +271,43 @@ func TestTunnelDecodeAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestTunnelsUnderOtherLinks: a tunnel captured with `tcpdump -i any`
+// (Linux cooked headers) or on a raw-IP link still yields the inner flow,
+// with the inner Ethernet header's MACs, never the cooked header's.
+func TestTunnelsUnderOtherLinks(t *testing.T) {
+	v4, _ := realFrames(t)
+	vx := ipv4(17, 0, udp(4789, cat(vxlan(0x08), v4)))
+	greIP := ipv4(47, 0, gre(0, 0x0800, v4[14:]))
+	tests := []struct {
+		name  string
+		link  layers.LinkType
+		frame []byte
+		macs  bool
+	}{
+		{"SLL VXLAN", layers.LinkTypeLinuxSLL, cat(sllHeader(layers.EthernetTypeIPv4), vx), true},
+		{"SLL2 VXLAN", layers.LinkTypeLinuxSLL2, cat(sll2Header(layers.EthernetTypeIPv4), vx), true},
+		{"raw IP VXLAN", layers.LinkTypeRaw, vx, true},
+		{"SLL2 GRE of IP", layers.LinkTypeLinuxSLL2, cat(sll2Header(layers.EthernetTypeIPv4), greIP), false},
+	}
+	ref := newDecoder()
+	ref.referenceOnly = true
+	if ref.decode(v4, layers.LinkTypeEthernet) != frameTCP {
+		t.Fatal("the plain frame is not TCP")
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDecoder()
+			if v := d.decode(tt.frame, tt.link); v != frameTCP {
+				t.Fatalf("decode = %d, want frameTCP", v)
+			}
+			want := ref.pkt
+			if !tt.macs {
+				want.SrcMAC, want.DstMAC = nil, nil
+			}
+			if diff := cmp.Diff(want, d.pkt, addrPortEq); diff != "" {
+				t.Errorf("packet (-plain +tunnelled):\n%s", diff)
+			}
+		})
+	}
+}
