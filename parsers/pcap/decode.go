@@ -73,10 +73,17 @@ func newDecoder() *decoder {
 	// fragments stop the decoding.
 	all := []gopacket.DecodingLayer{&d.eth, &d.vlan, &d.sll, &d.sll2, &d.loop, &d.ip4, &d.ip6,
 		&d.ext6, &d.frag6, &d.tcp, &d.arp, &d.udp, &d.vxlan, &d.geneve, &d.gre, &d.erspan, &d.mpls}
+	// One container, indexed by layer type (no map lookup per layer),
+	// shared by the parsers.
+	var layerSet gopacket.DecodingLayerContainer = gopacket.DecodingLayerSparse(nil)
+	for _, l := range all {
+		layerSet = layerSet.Put(l)
+	}
 	d.byFirst = map[gopacket.LayerType]*gopacket.DecodingLayerParser{}
 	for _, first := range []gopacket.LayerType{layers.LayerTypeEthernet, layers.LayerTypeLinuxSLL,
 		layers.LayerTypeLinuxSLL2, layers.LayerTypeLoopback, layers.LayerTypeIPv4, layers.LayerTypeIPv6} {
-		p := gopacket.NewDecodingLayerParser(first, all...)
+		p := gopacket.NewDecodingLayerParser(first)
+		p.SetDecodingLayerContainer(layerSet)
 		p.IgnoreUnsupported = true // stop quietly at ICMP, other UDP, ...
 		d.byFirst[first] = p
 	}
