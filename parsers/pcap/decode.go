@@ -170,7 +170,7 @@ func (d *decoder) walk() stack {
 		case layers.LayerTypeEthernet, layers.LayerTypeLinuxSLL, layers.LayerTypeLinuxSLL2, layers.LayerTypeLoopback:
 			link = t
 		case layers.LayerTypeIPv4, layers.LayerTypeIPv6:
-			if prev == layers.LayerTypeIPv4 || prev == layers.LayerTypeIPv6 {
+			if ipHeader(prev) {
 				st.encaps |= encapIPinIP
 			}
 			st.ip, st.ipLink, link = 4, link, gopacket.LayerTypeZero
@@ -191,6 +191,16 @@ func (d *decoder) walk() stack {
 		prev = t
 	}
 	return st
+}
+
+// ipHeader reports whether t is an IP header or an IPv6 extension header.
+func ipHeader(t gopacket.LayerType) bool {
+	switch t {
+	case layers.LayerTypeIPv4, layers.LayerTypeIPv6, layers.LayerTypeIPv6HopByHop,
+		layers.LayerTypeIPv6Routing, layers.LayerTypeIPv6Destination, layers.LayerTypeIPv6Fragment:
+		return true
+	}
+	return false
 }
 
 // tunnel names the encapsulation a tunnel layer stands for.

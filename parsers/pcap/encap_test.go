@@ -99,6 +99,16 @@ func withIPv6Ext(frame []byte) []byte {
 	return cat(frame[:14], hdr, ext, ip[40:])
 }
 
+// ip6in6 wraps an IPv6 packet in an outer IPv6 header and a destination
+// options header.
+func ip6in6(inner []byte) []byte {
+	dst := []byte{41, 0, 1, 4, 0, 0, 0, 0} // → IPv6; PadN
+	hdr := append([]byte(nil), inner[:40]...)
+	hdr[6] = 60
+	binary.BigEndian.PutUint16(hdr[4:], uint16(len(dst)+len(inner)))
+	return cat(hdr, dst, inner)
+}
+
 // withIPv6Fragment inserts a fragment header with the given offset (in
 // 8-byte units) and more-fragments flag.
 func withIPv6Fragment(frame []byte, offset int, more bool) []byte {
@@ -154,6 +164,7 @@ func TestTunnels(t *testing.T) {
 		{"QinQ", cat(eth(0x88a8), u16(100), u16(0x8100), u16(200), u16(0x0800), inner), nil, frameTCP, encapQinQ, outerMACs},
 		{"one VLAN tag", cat(eth(0x8100), u16(100), u16(0x0800), inner), nil, frameTCP, 0, outerMACs},
 		{"IP in IP", cat(eth(0x0800), ipv4(4, 0, inner)), nil, frameTCP, encapIPinIP, noMACs},
+		{"IPv6 in IPv6 after a destination options header", cat(v6[:14], ip6in6(v6[14:])), v6, frameTCP, encapIPinIP, noMACs},
 		{"6in4", cat(eth(0x0800), ipv4(41, 0, v6[14:])), v6, frameTCP, encapIPinIP, noMACs},
 		{"VXLAN of VLAN-tagged IPv6", cat(eth(0x0800), ipv4(17, 0, udp(4789, cat(vxlan(0x08), v6[:12], u16(0x8100), u16(5), v6[12:])))), v6, frameTCP, encapVXLAN, innerMACs},
 		{"IPv6 extension headers", withIPv6Ext(v6), v6, frameTCP, 0, innerMACs},
