@@ -1,6 +1,7 @@
 package pcap
 
 import (
+	"encoding/binary"
 	"net/netip"
 
 	"github.com/gopacket/gopacket"
@@ -233,11 +234,13 @@ func (d *decoder) tunnel(t gopacket.LayerType) encap {
 // segment was cut (frameDamaged) or is in fragments (frameFragment).
 func (d *decoder) unfinished() verdict {
 	var proto layers.IPProtocol
-	fragment := false
+	var rest []byte // what follows the last header, for fragments
+	fragment, first := false, false
 	switch d.decoded[len(d.decoded)-1] {
 	case layers.LayerTypeIPv4:
-		proto = d.ip4.Protocol
+		proto, rest = d.ip4.Protocol, d.ip4.Payload
 		fragment = d.ip4.FragOffset != 0 || d.ip4.Flags&layers.IPv4MoreFragments != 0
+		first = d.ip4.FragOffset == 0
 	case layers.LayerTypeIPv6:
 		proto = d.ip6.NextHeader
 		if d.ip6.HopByHop != nil {
@@ -246,13 +249,14 @@ func (d *decoder) unfinished() verdict {
 	case layers.LayerTypeIPv6HopByHop, layers.LayerTypeIPv6Routing, layers.LayerTypeIPv6Destination:
 		proto = d.ext6.NextHeader
 	case layers.LayerTypeIPv6Fragment:
-		proto = d.frag6.NextHeader
+		proto, rest = d.frag6.NextHeader, d.frag6.Payload
 		fragment = d.frag6.FragmentOffset != 0 || d.frag6.MoreFragments
+		first = d.frag6.FragmentOffset == 0
 	default:
 		return frameOther
 	}
 	switch {
-	case fragment && carriesTCP(proto):
+	case fragment && (carriesTCP(proto) || first && proto == layers.IPProtocolUDP && toTunnelPort(rest)):
 		return frameFragment
 	case !fragment && proto == layers.IPProtocolTCP:
 		return frameDamaged
@@ -262,10 +266,24 @@ func (d *decoder) unfinished() verdict {
 
 // carriesTCP reports whether an IP fragment of this protocol may hold a
 // TCP segment: TCP itself, or a tunnel that is not recognised by port.
-// UDP fragments are left out: most are not tunnels.
 func carriesTCP(p layers.IPProtocol) bool {
 	switch p {
 	case layers.IPProtocolTCP, layers.IPProtocolGRE, layers.IPProtocolIPv4, layers.IPProtocolIPv6:
+		return true
+	}
+	return false
+}
+
+// toTunnelPort reports whether a UDP header is addressed to a tunnel port:
+// a VXLAN or Geneve packet larger than the underlay's MTU arrives in
+// fragments, and its first one still names the port. Later fragments of
+// UDP are not counted: nothing says what they carry.
+func toTunnelPort(udp []byte) bool {
+	if len(udp) < 4 {
+		return false
+	}
+	switch binary.BigEndian.Uint16(udp[2:4]) {
+	case portVXLAN, portVXLANLinux, portGeneve:
 		return true
 	}
 	return false

@@ -176,6 +176,8 @@ func TestTunnels(t *testing.T) {
 		{"IPv4 fragment in VXLAN", cat(eth(0x0800), ipv4(17, 0, udp(4789, cat(vxlan(0x08), v4frag(0x0010))))), nil, frameFragment, encapVXLAN, 0},
 		{"GRE in an IPv4 fragment", cat(eth(0x0800), ipv4(47, 0x0010, gre(0, 0x0800, inner))), nil, frameFragment, 0, 0},
 		{"UDP in an IPv4 fragment", cat(eth(0x0800), ipv4(17, 0x0010, udp(4789, nil))), nil, frameOther, 0, 0},
+		{"VXLAN in a first IPv4 fragment", cat(eth(0x0800), ipv4(17, 0x2000, udp(4789, cat(vxlan(0x08), v4)))), nil, frameFragment, 0, 0},
+		{"DNS in a first IPv4 fragment", cat(eth(0x0800), ipv4(17, 0x2000, udp(53, cat(vxlan(0x08), v4)))), nil, frameOther, 0, 0},
 		{"VXLAN cut inside the inner TCP", cat(eth(0x0800), ipv4(17, 0, udp(4789, cat(vxlan(0x08), v4[:14+20+10])))), nil, frameDamaged, encapVXLAN, 0},
 	}
 	for _, tt := range tests {
