@@ -245,3 +245,30 @@ func healthyOnly(t *testing.T, name string) string {
 	}
 	return path
 }
+
+// TestIPv6ExtensionHeadersMatchTshark: real IPv6 TCP whose packets carry
+// hop-by-hop and destination options headers (ipv6ext.pcap, made by the
+// lab's make.sh with sticky socket options) replays to the flows tshark
+// sees, bytes included.
+func TestIPv6ExtensionHeadersMatchTshark(t *testing.T) {
+	frames := readTsharkFrames(t, filepath.Join(encapDir, "ipv6ext.pcap.tshark.txt"))
+	want := tsharkConns(frames)
+	rec, st, err := parseBytes(t, "ipv6ext.pcap", readEncap(t, "ipv6ext.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Packets != len(frames) || st.Unparsed != 0 {
+		t.Errorf("%d frames, %d unparsed; tshark counted %d frames", st.Packets, st.Unparsed, len(frames))
+	}
+	var got []connFacts
+	for _, f := range rec.flows {
+		got = append(got, flowFacts(f))
+	}
+	sortFacts(got)
+	if len(want) != 4 {
+		t.Fatalf("tshark shows %d streams, want 4", len(want))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("flows differ from tshark (-tshark +ours):\n%s", diff)
+	}
+}

@@ -74,17 +74,17 @@ stop_bg() {
 	PIDS=()
 }
 
-# exchange NS_CLIENT NS_SERVER SERVER_IP: the refused connects, then the healthy one.
+# exchange NS_CLIENT NS_SERVER SERVER_IP [ext]: the refused connects, then the healthy one.
 exchange() {
-	local nc=$1 ns=$2 ip=$3 i
+	local nc=$1 ns=$2 ip=$3 ext=${4:-} i
 	for i in 1 2 3; do
-		timeout 10 ip netns exec "$nc" $PY peer.py client "$ip" 9092
+		timeout 10 ip netns exec "$nc" $PY peer.py client "$ip" 9092 $ext
 		sleep 0.2
 	done
-	timeout 10 ip netns exec "$ns" $PY peer.py serve "$ip" 9092 >"$WORK/serve.log" &
+	timeout 10 ip netns exec "$ns" $PY peer.py serve "$ip" 9092 $ext >"$WORK/serve.log" &
 	local srv=$!
 	wait_for "$WORK/serve.log" listening
-	timeout 10 ip netns exec "$nc" $PY peer.py client "$ip" 9092
+	timeout 10 ip netns exec "$nc" $PY peer.py client "$ip" 9092 $ext
 	wait $srv
 }
 
@@ -155,6 +155,12 @@ for t in "vxlan4789 vx42 198.18.11.2" "vxlan8472 vx43 198.18.12.2"; do
 	ip -n $NS_B neigh flush dev "$2"
 done
 
+# IPv6 with a hop-by-hop and a destination options header before TCP, on the
+# underlay itself (no tunnel). tcpdump's "tcp" would not look past them.
+capture $NS_A ul0 ipv6ext.pcap ip6 protochain 6
+exchange $NS_A $NS_B 2001:2::2 ext
+stop_bg
+
 # Software mirror: the server's interface, mirrored to the analyzer.
 for mode in geneve gretap erspan2 erspan3; do
 	capture $NS_M mir0 "$mode-underlay.pcap"
@@ -175,4 +181,12 @@ for f in *.pcap; do
 		tshark -r "$f" -d udp.port==8472,vxlan -q -z conv,tcp 2>/dev/null
 	} >"$f.tshark.txt"
 done
+# ipv6ext.pcap has no tunnel: its frames are recorded as testdata/captures/make.sh
+# records them, for the same comparison (parsers/pcap TestFlowsMatchTshark).
+f=ipv6ext.pcap
+{
+	echo "# tshark -r $f -T fields -e frame.number -e frame.time_epoch -e tcp.stream -e ip.src -e ipv6.src -e tcp.srcport -e ip.dst -e ipv6.dst -e tcp.dstport -e tcp.flags -e tcp.len -e arp.opcode"
+	tshark -r "$f" -T fields -e frame.number -e frame.time_epoch -e tcp.stream -e ip.src -e ipv6.src -e tcp.srcport \
+		-e ip.dst -e ipv6.dst -e tcp.dstport -e tcp.flags -e tcp.len -e arp.opcode 2>/dev/null
+} >>"$f.tshark.txt"
 ls -l *.pcap
