@@ -21,6 +21,7 @@ const (
 	frameDamaged                 // empty, or cut inside a header it needed
 	frameEnd                     // no frame: the capture ended
 	frameFragment                // an IP fragment of a TCP segment (or of a tunnel packet): not reassembled
+	frameCopy                    // a second copy of a TCP segment already replayed (twins.go)
 )
 
 // decoder turns frames into flow.Packets without allocating: one set of

@@ -272,3 +272,34 @@ func TestIPv6ExtensionHeadersMatchTshark(t *testing.T) {
 		t.Errorf("flows differ from tshark (-tshark +ours):\n%s", diff)
 	}
 }
+
+// TestTunnelEndpointAnyCapture: `tcpdump -i any` on a tunnel endpoint holds
+// every segment twice, inside the tunnel on the uplink and plain on the
+// tunnel device. Each is replayed once: the flows are those of the inner
+// interface, and the layout says how many copies were dropped.
+func TestTunnelEndpointAnyCapture(t *testing.T) {
+	for _, name := range []string{"vxlan4789", "vxlan8472"} {
+		t.Run(name, func(t *testing.T) {
+			anyRec, st, err := parseBytes(t, "any", readEncap(t, name+"-any.pcap"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			inner, ist, err := parseBytes(t, "inner", readEncap(t, name+"-inner.pcap"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tunnelFactsOf(inner.flows), tunnelFactsOf(anyRec.flows)); diff != "" {
+				t.Errorf("flows (-inner +any):\n%s", diff)
+			}
+			segments := 0
+			for _, f := range inner.flows {
+				segments += f.OrigPkts + f.RespPkts
+			}
+			want := fmt.Sprintf("pcap/LINUX_SLL2; encapsulated: VXLAN %d frames; inner flows analysed; "+
+				"%d TCP segments captured twice (on two interfaces, or inside and outside a tunnel) replayed once", ist.Packets, segments)
+			if st.Layout != want {
+				t.Errorf("layout %q, want %q", st.Layout, want)
+			}
+		})
+	}
+}

@@ -10,7 +10,9 @@ import (
 	"net/netip"
 	"sort"
 
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
@@ -93,6 +95,8 @@ type replay struct {
 	lastLink  layers.LinkType
 	badLinks  map[layers.LinkType]int // frames of link types not decoded
 	encaps    encapCounts             // frames found inside each tunnel kind
+	twins     twins                   // recent packets, to drop second copies
+	copies    int                     // TCP segments dropped as second copies
 }
 
 func newReplay(cf *captureFile) *replay {
@@ -145,6 +149,10 @@ func (rp *replay) read() (verdict, error) {
 	switch v {
 	case frameTCP, frameARP:
 		rp.dec.pkt.Frame, rp.dec.pkt.Time = frame, ci.Timestamp
+		if v == frameTCP && rp.mayHoldCopies(lt) && rp.twins.copyOf(&rp.dec.pkt, rp.place(lt, &ci)) {
+			rp.copies++
+			v = frameCopy
+		}
 	case frameBadLink:
 		rp.badLinks[lt]++
 	case frameDamaged:
@@ -156,6 +164,27 @@ func (rp *replay) read() (verdict, error) {
 		rp.encaps.add(rp.dec.encaps)
 	}
 	return v, nil
+}
+
+// mayHoldCopies reports whether this frame may be a second copy of a packet
+// (twins.go): it was tunnelled, or the capture covers several interfaces.
+// Plain Ethernet frames of single-interface captures, nearly all there
+// are, skip the check.
+func (rp *replay) mayHoldCopies(lt layers.LinkType) bool {
+	if rp.dec.encaps != 0 || lt != layers.LinkTypeEthernet {
+		return true
+	}
+	nr, ok := rp.cf.rec.(*pcapgo.NgReader)
+	return ok && nr.NInterfaces() > 1
+}
+
+// place says where a frame was captured, to tell two copies apart.
+func (rp *replay) place(lt layers.LinkType, ci *gopacket.CaptureInfo) copyPlace {
+	pl := copyPlace{iface: ci.InterfaceIndex, encaps: rp.dec.encaps}
+	if lt == layers.LinkTypeLinuxSLL2 {
+		pl.iface = int(rp.dec.sll2.InterfaceIndex)
+	}
+	return pl
 }
 
 func (rp *replay) noteLink(lt layers.LinkType) {
@@ -180,6 +209,9 @@ func (rp *replay) stats() analyzer.Stats {
 	st := analyzer.Stats{Layout: layout(rp.cf.kind, links), Packets: rp.frames, Unparsed: rp.damaged + rp.fragments}
 	if e := rp.encaps.describe(); e != "" {
 		st.Layout += "; " + e
+	}
+	if rp.copies > 0 {
+		st.Layout += fmt.Sprintf("; %d TCP segments captured twice (on two interfaces, or inside and outside a tunnel) replayed once", rp.copies)
 	}
 	for _, lt := range sortedLinks(rp.badLinks) {
 		st.Unparsed += rp.badLinks[lt]

@@ -148,6 +148,9 @@ for t in "vxlan4789 vx42 198.18.11.2" "vxlan8472 vx43 198.18.12.2"; do
 	set -- $t
 	capture $NS_A ul0 "$1-underlay.pcap"
 	capture $NS_A "$2" "$1-inner.pcap" arp or tcp port 9092
+	# A host that is a tunnel endpoint, captured on every interface: each
+	# packet twice, inside the tunnel on ul0 and plain on the vxlan device.
+	capture $NS_A any "$1-any.pcap" -y LINUX_SLL2
 	exchange $NS_A $NS_B "$3"
 	stop_bg
 	# Forget the neighbours, so the next run starts with ARP again.
