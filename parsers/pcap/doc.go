@@ -16,7 +16,9 @@
 // tags (802.1ad), IP in IP and 6in4, and IPv6 extension headers. The
 // layout names the encapsulations and counts their frames. IP fragments of
 // TCP segments are not reassembled: they are counted as unparsed and named
-// among the capture's problems, never turned into flows.
+// among the capture's problems, never turned into flows. A segment captured
+// twice, at two interfaces of a `tcpdump -i any` capture or inside and
+// outside a tunnel (twins.go), is replayed once; the layout counts those.
 //
 // Frame numbers count every record from 1, as Wireshark does, so
 // `frame.number == N` finds the packet a flow points to.

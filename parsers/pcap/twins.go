@@ -46,7 +46,10 @@ type twinEntry struct {
 	at    time.Time
 }
 
+// twins is a ring of the last packets. sums holds a hash of each entry's
+// key: scanning 32 words is what keeps the check cheap.
 type twins struct {
+	sums [twinSlots]uint64
 	ring [twinSlots]twinEntry
 	next int
 }
@@ -54,17 +57,34 @@ type twins struct {
 // copyOf reports whether p, captured at place, is a copy of a packet
 // remembered from another place; otherwise it remembers p.
 func (tw *twins) copyOf(p *flow.Packet, place copyPlace) bool {
-	k := twinKey{src: p.Src, dst: p.Dst, seq: p.Seq, ack: p.Ack, ipid: p.IPID, window: p.Window,
-		flags: p.Flags, payloadLen: p.PayloadLen}
-	for i := range tw.ring {
+	sum := twinSum(p)
+	for i, s := range tw.sums {
+		if s != sum {
+			continue
+		}
 		e := &tw.ring[i]
-		if e.key == k && e.place != place && within(p.Time.Sub(e.at), twinWindow) {
+		if e.key == keyOf(p) && e.place != place && within(p.Time.Sub(e.at), twinWindow) {
 			return true
 		}
 	}
-	tw.ring[tw.next] = twinEntry{key: k, place: place, at: p.Time}
+	tw.sums[tw.next] = sum
+	tw.ring[tw.next] = twinEntry{key: keyOf(p), place: place, at: p.Time}
 	tw.next = (tw.next + 1) % twinSlots
 	return false
+}
+
+func keyOf(p *flow.Packet) twinKey {
+	return twinKey{src: p.Src, dst: p.Dst, seq: p.Seq, ack: p.Ack, ipid: p.IPID, window: p.Window,
+		flags: p.Flags, payloadLen: p.PayloadLen}
+}
+
+// twinSum hashes the TCP and IP fields of a key (not the addresses: the
+// full comparison checks those).
+func twinSum(p *flow.Packet) uint64 {
+	a := uint64(p.Seq)<<32 | uint64(p.Ack)
+	b := uint64(p.Src.Port())<<48 | uint64(p.Dst.Port())<<32 | uint64(p.IPID)<<16 | uint64(p.Window)
+	c := uint64(p.Flags) | uint64(p.PayloadLen)<<8
+	return a*0x9e3779b97f4a7c15 ^ b*0xc2b2ae3d27d4eb4f ^ c*0x165667b19e3779f9
 }
 
 func within(d, limit time.Duration) bool { return d <= limit && d >= -limit }
