@@ -242,3 +242,26 @@ func replayAllocs(t *testing.T, size int64) (allocs float64, frames int) {
 	})
 	return allocs, frames
 }
+
+// BenchmarkDecode decodes one frame: plain Ethernet/IPv4/TCP through the
+// fast path and through gopacket, and the same frame inside VXLAN.
+func BenchmarkDecode(b *testing.B) {
+	plain := ethIPv4TCP([]byte{1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2}, make([]byte, 100), 0)
+	vx := cat(eth(0x0800), ipv4(17, 0, udp(4789, cat(vxlan(0x08), plain))))
+	for _, c := range []struct {
+		name      string
+		frame     []byte
+		reference bool
+	}{{"fast", plain, false}, {"reference", plain, true}, {"vxlan", vx, false}} {
+		b.Run(c.name, func(b *testing.B) {
+			d := newDecoder()
+			d.referenceOnly = c.reference
+			b.ReportAllocs()
+			for b.Loop() {
+				if d.decode(c.frame, layers.LinkTypeEthernet) != frameTCP {
+					b.Fatal("not TCP")
+				}
+			}
+		})
+	}
+}

@@ -10,6 +10,16 @@
 // loopback (NULL and LOOP). pcapng files may mix them: each record's link
 // type comes from its interface.
 //
+// Mirrored and tunnelled traffic (encap.go) is followed down to the
+// innermost TCP/IP, which is the flow: VXLAN (UDP 4789 and 8472), Geneve
+// (6081), GRE and gretap, ERSPAN types I, II and III, MPLS, stacked VLAN
+// tags (802.1ad), IP in IP and 6in4, and IPv6 extension headers. The
+// layout names the encapsulations and counts their frames. IP fragments of
+// TCP segments are not reassembled: they are counted as unparsed and named
+// among the capture's problems, never turned into flows. A segment captured
+// twice, at two interfaces of a `tcpdump -i any` capture or inside and
+// outside a tunnel (twins.go), is replayed once; the layout counts those.
+//
 // Frame numbers count every record from 1, as Wireshark does, so
 // `frame.number == N` finds the packet a flow points to.
 //

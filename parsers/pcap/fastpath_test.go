@@ -108,6 +108,9 @@ func FuzzFastPath(f *testing.F) {
 	f.Add(ethIPv4TCP(nil, []byte("hello"), 0))
 	f.Add(ethIPv4TCP([]byte{1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2}, nil, 4))
 	f.Add(ethIPv4TCP([]byte{2, 4, 5, 180, 30, 4, 0, 0}, nil, 0))
+	for _, s := range tunnelSeeds(f) {
+		f.Add(s.frame)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkSame(t, data)
 	})

@@ -8,6 +8,11 @@ func FuzzParse(f *testing.F) {
 	for _, name := range fixtures(f) {
 		f.Add(readFixture(f, name))
 	}
+	for _, c := range encapCaptures {
+		f.Add(readEncap(f, c.name+"-underlay.pcap"))
+	}
+	f.Add(readEncap(f, "vxlan4789-any.pcap")) // segments captured twice
+	f.Add(readEncap(f, "ipv6ext.pcap"))
 	// Rarer pcapng blocks, so mutations start from them too.
 	ng := readFixture(f, "sf_loopback.pcapng")
 	epb := ngBlocks(f, ng, ngEPB)[0]

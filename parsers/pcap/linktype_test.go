@@ -158,13 +158,14 @@ func TestMixedLinkTypesPcapng(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw := buildFrame(t, nil, false, 5)
-	ether := buildFrame(t, []gopacket.SerializableLayer{&layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: layers.EthernetTypeIPv4}}, false, 5)
+	// Three different segments (payload lengths differ): identical ones
+	// on two interfaces would be one packet captured twice (twins.go).
+	ether := buildFrame(t, []gopacket.SerializableLayer{&layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: layers.EthernetTypeIPv4}}, false, 6)
 	base := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	for i, rec := range []struct {
 		iface int
 		data  []byte
-	}{{0, raw}, {eth, ether}, {0, raw}} {
+	}{{0, buildFrame(t, nil, false, 5)}, {eth, ether}, {0, buildFrame(t, nil, false, 7)}} {
 		ci := gopacket.CaptureInfo{Timestamp: base.Add(time.Duration(i) * time.Millisecond), CaptureLength: len(rec.data), Length: len(rec.data), InterfaceIndex: rec.iface}
 		if err := w.WritePacket(ci, rec.data); err != nil {
 			t.Fatal(err)

@@ -10,7 +10,9 @@ import (
 	"net/netip"
 	"sort"
 
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
@@ -87,9 +89,14 @@ type replay struct {
 	dec *decoder
 
 	frames, damaged int
-	links           []layers.LinkType // in order of first appearance
-	lastLink        layers.LinkType
-	badLinks        map[layers.LinkType]int // frames of link types not decoded
+	// fragments counts IP fragments of TCP segments: not reassembled.
+	fragments int
+	links     []layers.LinkType // in order of first appearance
+	lastLink  layers.LinkType
+	badLinks  map[layers.LinkType]int // frames of link types not decoded
+	encaps    encapCounts             // frames found inside each tunnel kind
+	twins     twins                   // recent packets, to drop second copies
+	copies    int                     // TCP segments dropped as second copies
 }
 
 func newReplay(cf *captureFile) *replay {
@@ -142,12 +149,42 @@ func (rp *replay) read() (verdict, error) {
 	switch v {
 	case frameTCP, frameARP:
 		rp.dec.pkt.Frame, rp.dec.pkt.Time = frame, ci.Timestamp
+		if v == frameTCP && rp.mayHoldCopies(lt) && rp.twins.copyOf(&rp.dec.pkt, rp.place(lt, &ci)) {
+			rp.copies++
+			v = frameCopy
+		}
 	case frameBadLink:
 		rp.badLinks[lt]++
 	case frameDamaged:
 		rp.damaged++
+	case frameFragment:
+		rp.fragments++
+	}
+	if rp.dec.encaps != 0 {
+		rp.encaps.add(rp.dec.encaps)
 	}
 	return v, nil
+}
+
+// mayHoldCopies reports whether this frame may be a second copy of a packet
+// (twins.go): it was tunnelled, or the capture covers several interfaces.
+// Plain Ethernet frames of single-interface captures, nearly all there
+// are, skip the check.
+func (rp *replay) mayHoldCopies(lt layers.LinkType) bool {
+	if rp.dec.encaps != 0 || lt != layers.LinkTypeEthernet {
+		return true
+	}
+	nr, ok := rp.cf.rec.(*pcapgo.NgReader)
+	return ok && nr.NInterfaces() > 1
+}
+
+// place says where a frame was captured, to tell two copies apart.
+func (rp *replay) place(lt layers.LinkType, ci *gopacket.CaptureInfo) copyPlace {
+	pl := copyPlace{iface: ci.InterfaceIndex, encaps: rp.dec.encaps}
+	if lt == layers.LinkTypeLinuxSLL2 {
+		pl.iface = int(rp.dec.sll2.InterfaceIndex)
+	}
+	return pl
 }
 
 func (rp *replay) noteLink(lt layers.LinkType) {
@@ -169,13 +206,22 @@ func (rp *replay) stats() analyzer.Stats {
 	if len(links) == 0 {
 		links = []layers.LinkType{rp.cf.link}
 	}
-	st := analyzer.Stats{Layout: layout(rp.cf.kind, links), Packets: rp.frames, Unparsed: rp.damaged}
+	st := analyzer.Stats{Layout: layout(rp.cf.kind, links), Packets: rp.frames, Unparsed: rp.damaged + rp.fragments}
+	if e := rp.encaps.describe(); e != "" {
+		st.Layout += "; " + e
+	}
+	if rp.copies > 0 {
+		st.Layout += fmt.Sprintf("; %d TCP segments captured twice (on two interfaces, or inside and outside a tunnel) replayed once", rp.copies)
+	}
 	for _, lt := range sortedLinks(rp.badLinks) {
 		st.Unparsed += rp.badLinks[lt]
 		st.Problems = append(st.Problems, fmt.Sprintf("%d frames of link type %s not decoded", rp.badLinks[lt], linkName(lt)))
 	}
 	if rp.damaged > 0 {
 		st.Problems = append(st.Problems, fmt.Sprintf("%d frames empty or cut inside their headers", rp.damaged))
+	}
+	if rp.fragments > 0 {
+		st.Problems = append(st.Problems, fmt.Sprintf("%d frames are IP fragments of TCP segments (or of tunnel packets): not reassembled, so flows miss those segments", rp.fragments))
 	}
 	ifaces := make([]int, 0, len(rp.cf.drops))
 	for i := range rp.cf.drops {
