@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"bytes"
 	"time"
 )
 
@@ -196,8 +197,9 @@ func (r *jsonRecord) setTime(raw []byte, zone *time.Location, rank int) {
 	if rank >= r.timeRank || len(raw) == 0 {
 		return
 	}
-	if raw[0] == '"' {
-		s := raw[1 : len(raw)-1]
+	if raw[0] == '"' && len(raw) >= 2 {
+		// .NET's TimestampFormat is usually given with a trailing space.
+		s := bytes.TrimSpace(raw[1 : len(raw)-1])
 		if t, n, zoned, ok := parseISOTime(s, zone); ok && n == len(s) {
 			r.time, r.zoned, r.timeRank = t, zoned, rank
 		} else if t, ok := parseEpoch(s); ok {
