@@ -134,23 +134,52 @@ func TestParse(t *testing.T) {
 // parse runs the parser with the real embedded decoders over input.
 func parse(t *testing.T, path, input string) (analyzer.Stats, []ev) {
 	t.Helper()
-	p := New(
+	if !testParser().Sniff([]byte(input[:min(len(input), analyzer.SniffLen)])) {
+		t.Fatalf("Sniff refused %q", input[:min(len(input), 80)])
+	}
+	st, sink := run(t, path, input)
+	return st, sink.events
+}
+
+// parseQuiet runs the parser over any input the sniff takes and returns
+// the event count (-1 when it did not sniff).
+func parseQuiet(t *testing.T, input string) (analyzer.Stats, int) {
+	t.Helper()
+	if !testParser().Sniff([]byte(input[:min(len(input), analyzer.SniffLen)])) {
+		return analyzer.Stats{}, 0
+	}
+	st, sink := run(t, "fuzz.log", input)
+	return st, len(sink.events)
+}
+
+func testParser() *Parser {
+	return New(
 		func(src *analyzer.Source, sink analyzer.Sink) Embedded { return kafkalog.NewLineDecoder(src, sink) },
 		func(src *analyzer.Source, sink analyzer.Sink) Embedded { return rdkafka.NewLineDecoder(src, sink) },
 	)
-	if !p.Sniff([]byte(input[:min(len(input), analyzer.SniffLen)])) {
-		t.Fatalf("Sniff refused %q", input[:min(len(input), 80)])
-	}
+}
+
+// run parses input and checks what holds for every input: no error,
+// every line counted, every event counted.
+func run(t *testing.T, path, input string) (analyzer.Stats, *recorder) {
+	t.Helper()
 	var sink recorder
 	src := &analyzer.Source{Path: path, R: bufio.NewReader(strings.NewReader(input)), Zone: time.UTC}
-	st, err := p.Parse(context.Background(), src, &sink)
+	st, err := testParser().Parse(context.Background(), src, &sink)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st.Events != len(sink.events) {
 		t.Errorf("Stats.Events = %d, sink got %d", st.Events, len(sink.events))
 	}
-	return st, sink.events
+	lines := strings.Count(input, "\n")
+	if !strings.HasSuffix(input, "\n") {
+		lines++
+	}
+	if st.Lines != lines {
+		t.Errorf("Stats.Lines = %d, input has %d", st.Lines, lines)
+	}
+	return st, &sink
 }
 
 // recorder keeps the events it is sent.
