@@ -10,7 +10,8 @@ import (
 
 // TestSniffOrder checks that each fixture goes to the parser meant for it
 // when offered to the whole list: a journal with librdkafka lines inside to
-// the journal, raw kcat stderr to librdkafka.
+// the journal, raw kcat stderr to librdkafka, container and JSON logs to
+// envelope, plain Kafka logs (compose prefixes too) still to kafkalog.
 func TestSniffOrder(t *testing.T) {
 	tests := []struct {
 		path, format, layout string
@@ -20,6 +21,12 @@ func TestSniffOrder(t *testing.T) {
 		{"journal/testdata/journal.json", "journal", "json"},
 		{"rdkafka/testdata/kcat_refused.log", "librdkafka", "native"},
 		{"rdkafka/testdata/wrappers.log", "librdkafka", "native"},
+		{"envelope/testdata/docker-json.log", "envelope", "docker-json"},
+		{"envelope/testdata/cri.log", "envelope", "cri"},
+		{"envelope/testdata/kubectl-prefix.log", "envelope", "kubectl-prefix"},
+		{"envelope/testdata/logstash.json", "envelope", "logstash-json"},
+		{"kafkalog/testdata/client-log4j.log", "kafka-log", "log4j"},
+		{"kafkalog/testdata/compose.log", "kafka-log", "docker-compose"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
