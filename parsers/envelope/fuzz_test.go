@@ -15,9 +15,11 @@ func FuzzJSONString(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
+		// The walker hands over a value without the space around it.
+		raw = bytes.Trim(raw, " \t\r\n")
 		got, ok := appendString(nil, raw)
 		var want string
-		if json.Unmarshal(raw, &want) != nil || raw[0] != '"' {
+		if json.Unmarshal(raw, &want) != nil {
 			return
 		}
 		if !ok {

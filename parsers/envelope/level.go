@@ -9,6 +9,10 @@ func levelOf(raw []byte) string {
 		return ""
 	}
 	if raw[0] != '"' {
+		if len(raw) == 1 && raw[0] >= '0' && raw[0] <= '7' {
+			// A syslog severity: node-rdkafka's log event, GELF.
+			return syslogName(raw[0])
+		}
 		switch string(raw) {
 		case "10":
 			return "TRACE"
@@ -63,4 +67,17 @@ func syslogLevel(level string) byte {
 		return '7'
 	}
 	return '5'
+}
+
+// syslogName maps a syslog severity digit.
+func syslogName(c byte) string {
+	switch {
+	case c <= '3':
+		return "ERROR"
+	case c == '4':
+		return "WARN"
+	case c <= '6':
+		return "INFO"
+	}
+	return "DEBUG"
 }

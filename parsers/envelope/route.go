@@ -109,8 +109,9 @@ func (r *router) text(ds *decoders, loc analyzer.Location, ts time.Time, host st
 
 // structured hands one JSON log record to the decoders. A librdkafka
 // message (native "%3|…" or a log callback's "[thrd:…]: …" with its
-// facility) goes to whichever decoder reads librdkafka lines; any other
-// message goes with its logger to the first RecordDecoder. Further lines
+// facility) goes to whichever decoder reads librdkafka lines; a message
+// without a logger is first offered as a printed line; any other message
+// goes with its logger to the first RecordDecoder. Further lines
 // of the message and the stack trace follow to the decoder that took it.
 func (r *router) structured(ds *decoders, loc analyzer.Location, envTime time.Time, host string, rec *jsonRecord) {
 	ts := rec.time
@@ -127,6 +128,9 @@ func (r *router) structured(ds *decoders, loc analyzer.Location, envTime time.Ti
 		ds.line(loc, ts, host, first)
 	case bytes.HasPrefix(first, []byte("[thrd:")) && isFacility(rec.facility) && !ts.IsZero():
 		ds.line(loc, ts, host, r.nativeLine(rec, ts, first))
+	case len(rec.logger) == 0 && ds.line(loc, ts, host, first):
+		// A shipper's record ({"log": "…"} of fluent-bit, Vector) holds the
+		// printed line, header and all.
 	default:
 		for i, d := range ds.list {
 			if rd, ok := d.(RecordDecoder); ok && rd.Record(loc, ts, host, rec.level, rec.logger, first) {

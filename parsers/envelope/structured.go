@@ -121,6 +121,10 @@ func (r *jsonRecord) field(key, raw []byte, zone *time.Location) {
 	case "@mt":
 		r.msg, r.msgRank = keepString(r.msg, raw, r.msgRank, 1)
 		r.hasMsg = true
+	case "log":
+		// fluent-bit's and Vector's file outputs keep the printed line here.
+		r.msg, r.msgRank = keepString(r.msg, raw, r.msgRank, 2)
+		r.hasMsg = true
 	case "stack_trace", "error.stack_trace", "@x", "Exception", "exception", "err.stack", "stacktrace", "exc_info", "stack":
 		r.stack, r.stackRank = keepString(r.stack, raw, r.stackRank, 0)
 	case "thrown.name", "error.type":

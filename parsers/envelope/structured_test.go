@@ -126,6 +126,15 @@ func TestStructuredEvents(t *testing.T) {
 		input: `{"@t":"2026-05-19T14:08:01.5Z","@l":"Error","@m":"` + rdkafkaFail + `"}`,
 		want:  []ev{{Kind: analyzer.Disconnected, Time: "2026-05-19T14:08:01.419Z", Level: "ERROR", Program: "librdkafka", Client: "orders-svc#producer-1", Node: "1", Line: 1}},
 	}, {
+		name:     "fluent-bit record holding the printed line",
+		input:    `{"date":1709633940.1,"log":"` + jsonEsc(javaRefused) + `","kubernetes":{"pod_name":"billing-0"}}`,
+		zoneNote: true,
+		want:     []ev{{Kind: analyzer.ConnectFailed, Time: "2024-03-05T10:19:00.1Z", Level: "WARN", Program: "java-client", Client: "billing-producer", Node: "3", Line: 1}},
+	}, {
+		name:  "node-rdkafka log event with syslog severity",
+		input: `{"time":"2026-05-19T14:08:01.419Z","severity":3,"fac":"FAIL","message":"[thrd:b-1.orders-msk.kafka.example.net:9092/1]: b-1.orders-msk.kafka.example.net:9092/1: Disconnected (after 350007ms in state UP)"}`,
+		want:  []ev{{Kind: analyzer.Disconnected, Time: "2026-05-19T14:08:01.419Z", Level: "ERROR", Program: "librdkafka", Node: "1", Line: 1}},
+	}, {
 		name:  "not Kafka",
 		input: `{"level":"info","ts":1779199681.419,"msg":"GET /healthz 200"}`,
 	}}
