@@ -199,11 +199,16 @@ func (rd *reader) line(loc analyzer.Location, line []byte) {
 	}
 }
 
-// structuredLine handles one line of a structured JSON log.
+// structuredLine handles one line of a structured JSON log. A line that
+// is no JSON object is offered to the decoders as printed: a container's
+// stdout and stderr often mix an encoder's objects with librdkafka's own
+// lines or a stack trace the JVM printed.
 func (rd *reader) structuredLine(loc analyzer.Location, line []byte) {
 	r := &rd.route
 	if !r.rec.readObject(&r.flat, line, r.zone) {
-		rd.unparsed(loc, "not a JSON log object")
+		if !rd.ds.line(loc, time.Time{}, rd.host, line) {
+			rd.unparsed(loc, "neither a JSON log object nor a Kafka or librdkafka line")
+		}
 		return
 	}
 	r.structured(rd.ds, loc, time.Time{}, rd.host, &r.rec)

@@ -108,6 +108,17 @@ func TestParse(t *testing.T) {
 			{Kind: analyzer.ConnectFailed, Time: "2024-03-05T10:19:00.1Z", Level: "WARN", Program: "java-client", Host: "billing-1", Client: "billing-producer", Node: "3", Line: 2},
 		},
 	}, {
+		name: "logstash with a JVM banner line",
+		input: `{"@timestamp":"2024-03-05T10:19:00.100Z","@version":"1","message":"` + refusedMsg + `","logger_name":"` + networkClient + `","level":"WARN"}` + "\n" +
+			"Picked up JAVA_TOOL_OPTIONS: -XX:MaxRAMPercentage=75\n" +
+			`{"@timestamp":"2024-03-05T10:19:01.100Z","@version":"1","message":"Started","logger_name":"com.example.App","level":"INFO"` + "\n",
+		layout: LayoutLogstash, unparsed: 2,
+		problems: []string{
+			"p.log: line 2: neither a JSON log object nor a Kafka or librdkafka line",
+			"p.log: line 3: neither a JSON log object nor a Kafka or librdkafka line",
+		},
+		want: []ev{{Kind: analyzer.ConnectFailed, Time: "2024-03-05T10:19:00.1Z", Level: "WARN", Program: "java-client", Client: "billing-producer", Node: "3", Line: 1}},
+	}, {
 		name:   "pod prefix librdkafka",
 		input:  "[orders-svc-3982490069-4tbrc] " + rdkafkaFail + "\n",
 		layout: LayoutPodPrefix,

@@ -125,7 +125,7 @@ func (r *jsonRecord) field(key, raw []byte, zone *time.Location) {
 		// fluent-bit's and Vector's file outputs keep the printed line here.
 		r.msg, r.msgRank = keepString(r.msg, raw, r.msgRank, 2)
 		r.hasMsg = true
-	case "stack_trace", "error.stack_trace", "@x", "Exception", "exception", "err.stack", "stacktrace", "exc_info", "stack":
+	case "stack_trace", "error.stack_trace", "@x", "Exception", "exception", "err.stack", "stacktrace", "exc_info", "stack", "thrown.extendedStackTrace":
 		r.stack, r.stackRank = keepString(r.stack, raw, r.stackRank, 0)
 	case "thrown.name", "error.type":
 		r.excName, _ = keepString(r.excName, raw, noRank, 0)

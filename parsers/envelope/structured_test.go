@@ -135,6 +135,11 @@ func TestStructuredEvents(t *testing.T) {
 		input: `{"time":"2026-05-19T14:08:01.419Z","severity":3,"fac":"FAIL","message":"[thrd:b-1.orders-msk.kafka.example.net:9092/1]: b-1.orders-msk.kafka.example.net:9092/1: Disconnected (after 350007ms in state UP)"}`,
 		want:  []ev{{Kind: analyzer.Disconnected, Time: "2026-05-19T14:08:01.419Z", Level: "ERROR", Program: "librdkafka", Node: "1", Line: 1}},
 	}, {
+		name: "JSON records mixed with librdkafka's own stderr lines",
+		input: `{"level":"info","ts":1779199600.1,"msg":"service started"}` + "\n" + rdkafkaFail + "\n" +
+			`{"level":"info","ts":1779199700.1,"msg":"request served"}`,
+		want: []ev{{Kind: analyzer.Disconnected, Time: "2026-05-19T14:08:01.419Z", Level: "ERROR", Program: "librdkafka", Client: "orders-svc#producer-1", Node: "1", Line: 2}},
+	}, {
 		name:  "not Kafka",
 		input: `{"level":"info","ts":1779199681.419,"msg":"GET /healthz 200"}`,
 	}}
