@@ -118,6 +118,11 @@ func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.
 var errNoEnvelope = errors.New("envelope: no container or structured log envelope")
 
 // reader is the state of one input.
+//
+// ds are the input's decoders; a prefixed log uses pods instead, lastPod
+// being the pod of the last prefixed line. parts hold the lines being
+// joined from partial records, per stream. scratch holds a Docker
+// record's decoded text.
 type reader struct {
 	src       *analyzer.Source
 	sink      *countingSink
@@ -130,7 +135,6 @@ type reader struct {
 	pods      []*podDecoders
 	lastPod   *podDecoders
 	scratch   []byte
-	zeroTime  time.Time
 }
 
 func newReader(src *analyzer.Source, sink analyzer.Sink, factories []func(*analyzer.Source, analyzer.Sink) Embedded) *reader {
@@ -139,7 +143,7 @@ func newReader(src *analyzer.Source, sink analyzer.Sink, factories []func(*analy
 		zone = time.UTC
 	}
 	rd := &reader{src: src, sink: &countingSink{Sink: sink}, factories: factories}
-	rd.route = router{src: src, zone: zone}
+	rd.route = router{zone: zone}
 	rd.ds = rd.newDecoders()
 	rd.host = src.Host
 	if pod, container := podFromPath(src.Path); pod != "" && (src.Host == "" || src.Host == container) {

@@ -2,6 +2,7 @@ package envelope
 
 import (
 	"bytes"
+	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 )
@@ -123,12 +124,12 @@ func (rd *reader) prefixed(loc analyzer.Location, line []byte) {
 			rd.unparsed(loc, "no [pod] prefix")
 			return
 		}
-		rd.route.text(rd.lastPod.ds, loc, rd.zeroTime, rd.lastPod.host, line)
+		rd.route.text(rd.lastPod.ds, loc, time.Time{}, rd.lastPod.host, line)
 		return
 	}
 	p := rd.pod(key, pod)
 	rd.lastPod = p
-	rd.route.text(p.ds, loc, rd.zeroTime, p.host, text)
+	rd.route.text(p.ds, loc, time.Time{}, p.host, text)
 }
 
 // pod finds or makes the decoder set of a prefix. Past maxPods, further

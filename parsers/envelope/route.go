@@ -82,7 +82,7 @@ func (ds *decoders) line(loc analyzer.Location, ts time.Time, host string, text 
 // router hands inner text to the decoders: printed lines as they are,
 // structured JSON objects taken apart first.
 type router struct {
-	src  *analyzer.Source
+	// zone is the Source's zone, for JSON times printed without one.
 	zone *time.Location
 	flat flattener
 	rec  jsonRecord

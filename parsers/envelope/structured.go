@@ -25,9 +25,9 @@ type jsonRecord struct {
 	// Source's zone).
 	zoned bool
 	level string
-	// logger is the logger (Java class, .NET category); thread is read
-	// only to tell the layout apart. msg is the message; stack the stack
-	// trace or exception text printed with it.
+	// logger is the logger (Java class, .NET category); msg the message;
+	// stack the stack trace or exception text printed with it. Threads
+	// are not read: no decoder classifies by them.
 	logger, msg, stack []byte
 	// facility and client are set when the object carries a librdkafka
 	// log callback's parts (facility "FAIL", instance "app#producer-1").
