@@ -25,8 +25,9 @@ import (
 // same reason: a Docker json-file or CRI record, a "[pod/…]" prefix or a
 // structured JSON object wraps a librdkafka or Kafka line that must be
 // unwrapped first. Neither of those sniffs takes an envelope's first line
-// (none starts with "%L|" or a log4j header), and the envelope sniff
-// leaves journal JSON alone by coming after it.
+// (none starts with "%L|" or a log4j header), the envelope sniff takes no
+// fixture of theirs (TestEnvelopeLeavesOthersAlone), and it leaves journal
+// JSON alone by coming after it.
 func All() []analyzer.Parser {
 	return []analyzer.Parser{
 		pcap.New(),
