@@ -46,10 +46,14 @@
 // Stats.Host (and every event's) when the walker found no host or took
 // the container folder for one.
 //
-// Times: envelope times carry a zone and are exact. A zoneless JSON time
-// is read in Source.Zone and sets ZoneAssumed, as does an inner log4j
-// line's time (the decoders say so). An inner line's own time wins over
-// the envelope's, which stands in when the line prints none.
+// Times: envelope times carry a zone and are exact. An inner line's own
+// time wins over the envelope's, which stands in when the line prints
+// none. Docker and CRI inner lines usually print a local time without a
+// zone: the offset between it and the runtime's time, rounded to a
+// quarter hour, is learned from the first line where they agree within
+// seconds, and zoneless times are read in it (zone.go) — no assumption
+// needed. Otherwise (prefixed and plain JSON logs, or no agreement) a
+// zoneless time is read in Source.Zone and sets ZoneAssumed.
 //
 // Damage: a line that is not a record of the input's envelope counts as
 // Unparsed with a Problem naming file:line; reading goes on.

@@ -124,7 +124,11 @@ var errNoEnvelope = errors.New("envelope: no container or structured log envelop
 // joined from partial records, per stream. scratch holds a Docker
 // record's decoded text.
 type reader struct {
-	src       *analyzer.Source
+	src *analyzer.Source
+	// decSrc is the Source the decoders see: src with the zone learned
+	// from the envelope's times, once known (zone.go).
+	decSrc    *analyzer.Source
+	zone      zoneLearner
 	sink      *countingSink
 	factories []func(*analyzer.Source, analyzer.Sink) Embedded
 	st        analyzer.Stats
@@ -142,7 +146,8 @@ func newReader(src *analyzer.Source, sink analyzer.Sink, factories []func(*analy
 	if zone == nil {
 		zone = time.UTC
 	}
-	rd := &reader{src: src, sink: &countingSink{Sink: sink}, factories: factories}
+	rd := &reader{src: src, decSrc: sourceFor(src), sink: &countingSink{Sink: sink}, factories: factories}
+	rd.decSrc.Zone = zone
 	rd.route = router{zone: zone}
 	rd.ds = rd.newDecoders()
 	rd.host = src.Host
@@ -153,7 +158,7 @@ func newReader(src *analyzer.Source, sink analyzer.Sink, factories []func(*analy
 }
 
 func (rd *reader) newDecoders() *decoders {
-	return newDecoders(rd.src, rd.sink, rd.factories)
+	return newDecoders(rd.decSrc, rd.sink, rd.factories)
 }
 
 // read streams the input line by line.
@@ -220,6 +225,7 @@ func (rd *reader) structuredLine(loc analyzer.Location, line []byte) {
 
 // inner routes a container record's text with the record's time.
 func (rd *reader) inner(loc analyzer.Location, ts time.Time, text []byte) {
+	rd.learnZone(ts, text)
 	rd.route.text(rd.ds, loc, ts, rd.host, text)
 }
 
@@ -241,6 +247,10 @@ func (rd *reader) finish() {
 	}
 	if rd.route.zoneAssumed {
 		rd.st.ZoneAssumed = true
+	}
+	if rd.zone.learned {
+		// Zoneless times were read in the offset the envelope showed.
+		rd.st.ZoneAssumed = false
 	}
 	if in := rd.route.innerLayout; in != "" && rd.st.Layout != in {
 		rd.st.Layout += "+" + in

@@ -53,16 +53,16 @@ func TestParse(t *testing.T) {
 	}{{
 		name:   "docker",
 		input:  `{"log":"` + jsonEsc(javaRefused) + `\n","stream":"stdout","time":"2024-03-05T10:19:00.100999999Z"}`,
-		layout: LayoutDocker, zoneNote: true,
-		want: []ev{{Kind: analyzer.ConnectFailed, Time: "2024-03-05T10:19:00.1Z", Level: "WARN", Program: "java-client", Client: "billing-producer", Node: "3", Line: 1}},
+		layout: LayoutDocker,
+		want:   []ev{{Kind: analyzer.ConnectFailed, Time: "2024-03-05T10:19:00.1Z", Level: "WARN", Program: "java-client", Client: "billing-producer", Node: "3", Line: 1}},
 	}, {
 		name: "docker long line in parts, stderr between",
 		input: `{"log":"` + jsonEsc(javaRefused[:70]) + `","stream":"stdout","time":"2024-03-05T10:19:00.1Z"}` + "\n" +
 			`{"log":"unrelated stderr text\n","stream":"stderr","time":"2024-03-05T10:19:00.2Z"}` + "\n" +
 			`{"log":"` + jsonEsc(javaRefused[70:140]) + `","stream":"stdout","time":"2024-03-05T10:19:00.3Z"}` + "\n" +
 			`{"log":"` + jsonEsc(javaRefused[140:]) + `\n","stream":"stdout","time":"2024-03-05T10:19:00.4Z"}`,
-		layout: LayoutDocker, zoneNote: true,
-		want: []ev{{Kind: analyzer.ConnectFailed, Time: "2024-03-05T10:19:00.1Z", Level: "WARN", Program: "java-client", Client: "billing-producer", Node: "3", Line: 1}},
+		layout: LayoutDocker,
+		want:   []ev{{Kind: analyzer.ConnectFailed, Time: "2024-03-05T10:19:00.1Z", Level: "WARN", Program: "java-client", Client: "billing-producer", Node: "3", Line: 1}},
 	}, {
 		name: "docker damaged record",
 		path: "bundle.tgz!app/app.log",
@@ -70,7 +70,7 @@ func TestParse(t *testing.T) {
 			`{"log":"cut off` + "\n" +
 			`{"log":"` + jsonEsc(javaResetExc) + `\n","stream":"stdout","time":"2024-03-05T10:18:11.002Z"}` + "\n" +
 			`{"log":"` + jsonEsc(javaResetAt) + `\n","stream":"stdout","time":"2024-03-05T10:18:11.002Z"}`,
-		layout: LayoutDocker, zoneNote: true, unparsed: 1,
+		layout: LayoutDocker, unparsed: 1,
 		problems: []string{"bundle.tgz!app/app.log: line 2: not a Docker json-file record"},
 		want:     []ev{{Kind: analyzer.ConnectionReset, Time: "2024-03-05T10:18:11.002Z", Level: "DEBUG", Program: "java-client", Client: "billing-producer", Exception: "java.io.IOException", Line: 1}},
 	}, {
@@ -81,7 +81,7 @@ func TestParse(t *testing.T) {
 			"2024-03-05T10:19:00.100000000+01:00 stdout P " + javaRefused[:100] + "\n" +
 			"2024-03-05T10:19:00.100000000+01:00 stdout F " + javaRefused[100:] + "\n" +
 			"not a cri line\n",
-		layout: LayoutCRI, zoneNote: true, unparsed: 1,
+		layout: LayoutCRI, unparsed: 1,
 		problems: []string{"p.log: line 6: not a CRI log record"},
 		want: []ev{
 			{Kind: analyzer.ConnectionReset, Time: "2024-03-05T10:18:11.002Z", Level: "DEBUG", Program: "java-client", Client: "billing-producer", Exception: "java.io.IOException", Line: 1},
@@ -93,6 +93,16 @@ func TestParse(t *testing.T) {
 		input:  "2026-05-19T14:08:01.419000000Z stderr F " + rdkafkaFail + "\n",
 		layout: LayoutCRI, host: "orders-svc-7c9d4-abcde",
 		want: []ev{{Kind: analyzer.Disconnected, Time: "2026-05-19T14:08:01.419Z", Level: "ERROR", Program: "librdkafka", Host: "orders-svc-7c9d4-abcde", Client: "orders-svc#producer-1", Node: "1", Line: 1}},
+	}, {
+		name:   "cri from a container on UTC+01:00: the offset is learned",
+		input:  "2024-03-05T09:19:00.100123456Z stdout F " + javaRefused + "\n",
+		layout: LayoutCRI,
+		want:   []ev{{Kind: analyzer.ConnectFailed, Time: "2024-03-05T09:19:00.1Z", Level: "WARN", Program: "java-client", Client: "billing-producer", Node: "3", Line: 1}},
+	}, {
+		name:   "cri written minutes after the line: no offset learned",
+		input:  "2024-03-05T10:23:00.1Z stdout F " + javaRefused + "\n",
+		layout: LayoutCRI, zoneNote: true,
+		want: []ev{{Kind: analyzer.ConnectFailed, Time: "2024-03-05T10:19:00.1Z", Level: "WARN", Program: "java-client", Client: "billing-producer", Node: "3", Line: 1}},
 	}, {
 		name:   "cri web server",
 		input:  "2024-03-02T10:00:01.123456789Z stdout F " + nginxAccess + "\n",
