@@ -78,6 +78,9 @@ func (r *jsonRecord) readObject(f *flattener, line []byte, zone *time.Location) 
 	if f.bad || !r.hasMsg {
 		return false
 	}
+	if r.level == "" && r.layout == LayoutSerilog {
+		r.level = "INFO" // CompactJsonFormatter leaves "@l" out for Information
+	}
 	if r.time.IsZero() && r.hasSec {
 		r.time, r.zoned = time.Unix(r.epochSec, r.nanos).UTC(), true
 	}

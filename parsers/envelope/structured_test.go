@@ -59,7 +59,7 @@ func TestReadObject(t *testing.T) {
 	}, {
 		name: "Serilog rendered beats template",
 		line: `{"@t":"2024-03-05T10:19:00.1Z","@mt":"a {X}","@m":"a 1","X":1}`,
-		want: fields{Time: "2024-03-05T10:19:00.1Z", Zoned: true, Msg: "a 1", Layout: LayoutSerilog},
+		want: fields{Time: "2024-03-05T10:19:00.1Z", Zoned: true, Level: "INFO", Msg: "a 1", Layout: LayoutSerilog},
 	}, {
 		name: ".NET JSON console, local time with trailing space",
 		line: `{"Timestamp":"2024-03-05 10:19:00.100 ","EventId":0,"LogLevel":"Warning","Category":"Orders.Kafka","Message":"m","State":{"Message":"m","{OriginalFormat}":"m"}}`,
