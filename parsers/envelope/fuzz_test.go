@@ -56,11 +56,22 @@ func FuzzStructured(f *testing.F) {
 		if fl.bad {
 			t.Fatalf("valid object %q walked as damaged", line)
 		}
-		_, hasMsg := obj["message"]
-		if hasMsg && !ok {
-			if _, isString := obj["message"].(string); isString {
-				t.Fatalf("object %q with a message refused", line)
+		msg, isString := obj["message"].(string)
+		if !isString {
+			return
+		}
+		if !ok {
+			t.Fatalf("object %q with a message refused", line)
+		}
+		// With "message" the only message key, spelled plainly once, the
+		// walker must read what encoding/json reads.
+		for _, k := range []string{"msg", "@m", "@mt", "Message", "textPayload", "log", "jsonPayload"} {
+			if _, dup := obj[k]; dup {
+				return
 			}
+		}
+		if bytes.Count(line, []byte(`"message"`)) == 1 && utf8.ValidString(msg) && string(r.msg) != msg {
+			t.Fatalf("message of %q read as %q, encoding/json reads %q", line, r.msg, msg)
 		}
 		sniffLayout(line)
 	})
