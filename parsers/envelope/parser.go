@@ -193,6 +193,9 @@ func (rd *reader) read(ctx context.Context) error {
 
 // line dispatches one physical line by the input's layout.
 func (rd *reader) line(loc analyzer.Location, line []byte) {
+	if loc.Line == 1 {
+		line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // .NET writes a BOM
+	}
 	if len(bytes.TrimSpace(line)) == 0 {
 		return
 	}

@@ -118,6 +118,11 @@ func TestStructuredEvents(t *testing.T) {
 		zoneNote: true,
 		want:     []ev{{Kind: analyzer.ConnectFailed, Time: "2024-03-05T10:19:00.1Z", Level: "WARN", Program: "java-client", Client: "billing-producer", Node: "3", Line: 1}},
 	}, {
+		name:     "dotnet with a byte-order mark and CRLF",
+		input:    "\xef\xbb\xbf" + `{"Timestamp":"2024-03-05 10:19:00.100","LogLevel":"Warning","Category":"` + networkClient + `","Message":"` + refusedMsg + `"}` + "\r",
+		zoneNote: true,
+		want:     []ev{{Kind: analyzer.ConnectFailed, Time: "2024-03-05T10:19:00.1Z", Level: "WARN", Program: "java-client", Client: "billing-producer", Node: "3", Line: 1}},
+	}, {
 		name:  "zap librdkafka event rebuilt",
 		input: `{"level":"error","ts":1779199681.419,"logger":"kafka","msg":"[thrd:b-1.orders-msk.kafka.example.net:9092/1]: b-1.orders-msk.kafka.example.net:9092/1: Disconnected (after 350007ms in state UP)","fac":"FAIL","name":"orders-svc#producer-1"}`,
 		want:  []ev{{Kind: analyzer.Disconnected, Time: "2026-05-19T14:08:01.419Z", Level: "ERROR", Program: "librdkafka", Client: "orders-svc#producer-1", Node: "1", Line: 1}},
