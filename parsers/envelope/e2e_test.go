@@ -19,11 +19,13 @@ import (
 	"github.com/kafkadiag/kafkadiag/rules"
 )
 
-// The incidents whose diagnosis comes from one client log: a Java
-// producer's (log4j layout) and a librdkafka producer's (native layout).
+// The incidents whose diagnosis comes from one log: a Java producer's
+// (log4j layout), a librdkafka producer's (native layout) and a broker's.
 const (
 	javaIncident    = "../../testdata/incidents/java_request_timeouts_after_idle/app/ledger-sync.log"
 	rdkafkaIncident = "../../testdata/incidents/nlb_idle_reset_rdkafka_only/orders-svc/stderr.log"
+	// brokerIncident's diagnosis rests on exceptions in stack traces.
+	brokerIncident = "../../testdata/incidents/tls_client_plaintext_broker_log_only/kafka-3/server.log"
 )
 
 // TestEnvelopesKeepFindings puts each incident's client log through every
@@ -42,7 +44,14 @@ func TestEnvelopesKeepFindings(t *testing.T) {
 		{"java/cri-split", javaIncident, "cri", func(l []string) []string { return criRecords(l, 48) }},
 		{"java/kubectl", javaIncident, "kubectl-prefix", func(l []string) []string { return prefixed(l, "[pod/ledger-sync-5d8f7-x2x9q/app] ") }},
 		{"java/logstash", javaIncident, "logstash-json", logstashRecords},
+		{"java/ecs", javaIncident, "ecs-json", ecsRecords},
+		{"java/log4j2", javaIncident, "log4j2-json", log4j2Records},
 		{"java/cri+logstash", javaIncident, "cri+logstash-json", func(l []string) []string { return criRecords(logstashRecords(l), 0) }},
+		{"broker/cri", brokerIncident, "cri", func(l []string) []string { return criRecords(l, 0) }},
+		{"broker/docker-split", brokerIncident, "docker-json", func(l []string) []string { return dockerRecords(l, 64) }},
+		{"broker/logstash", brokerIncident, "logstash-json", logstashRecords},
+		{"broker/ecs", brokerIncident, "ecs-json", ecsRecords},
+		{"broker/log4j2", brokerIncident, "log4j2-json", log4j2Records},
 		{"rdkafka/docker", rdkafkaIncident, "docker-json", func(l []string) []string { return dockerRecords(l, 0) }},
 		{"rdkafka/cri-split", rdkafkaIncident, "cri", func(l []string) []string { return criRecords(l, 40) }},
 		{"rdkafka/pod-prefix", rdkafkaIncident, "pod-prefix", func(l []string) []string { return prefixed(l, "[orders-svc-7c9d4-abcde] ") }},
@@ -122,9 +131,64 @@ var loggerSuffix = regexp.MustCompile(`\s?\(([\w.$]+)\)$`)
 // stackLine starts the stack-trace part of a record.
 var stackLine = regexp.MustCompile(`^(\s+at |Caused by: |[\w$.]+(Exception|Error)(: |$))`)
 
-// logstashRecords converts log4j records (header plus continuation lines)
-// into logstash-logback-encoder objects.
+// javaRecord is one log4j record taken apart.
+type javaRecord struct {
+	time                      time.Time
+	level, logger, msg, stack string
+}
+
+// logstashRecords converts log4j records into logstash-logback-encoder
+// objects.
 func logstashRecords(lines []string) []string {
+	return encodeJava(lines, func(r javaRecord) map[string]any {
+		obj := map[string]any{
+			"@timestamp": r.time.Format("2006-01-02T15:04:05.000Z07:00"), "@version": "1", "message": r.msg,
+			"logger_name": r.logger, "thread_name": "kafka-producer-network-thread | ledger-sync",
+			"level": r.level, "level_value": 20000,
+		}
+		if r.stack != "" {
+			obj["stack_trace"] = r.stack
+		}
+		return obj
+	})
+}
+
+// ecsRecords converts log4j records into ECS objects with nested keys, as
+// ecs-logging-java can print them.
+func ecsRecords(lines []string) []string {
+	return encodeJava(lines, func(r javaRecord) map[string]any {
+		obj := map[string]any{
+			"@timestamp": r.time.Format("2006-01-02T15:04:05.000Z"), "message": r.msg,
+			"log":     map[string]any{"level": r.level, "logger": r.logger},
+			"ecs":     map[string]any{"version": "1.2.0"},
+			"process": map[string]any{"thread": map[string]any{"name": "main"}},
+		}
+		if r.stack != "" {
+			obj["error"] = map[string]any{"stack_trace": r.stack}
+		}
+		return obj
+	})
+}
+
+// log4j2Records converts log4j records into Log4j2 JsonLayout objects
+// (compact, eventEol, stacktraceAsString).
+func log4j2Records(lines []string) []string {
+	return encodeJava(lines, func(r javaRecord) map[string]any {
+		obj := map[string]any{
+			"instant": map[string]any{"epochSecond": r.time.Unix(), "nanoOfSecond": r.time.Nanosecond()},
+			"thread":  "main", "level": r.level, "loggerName": r.logger, "message": r.msg,
+			"endOfBatch": false, "loggerFqcn": "org.apache.logging.slf4j.Log4jLogger", "threadId": 1, "threadPriority": 5,
+		}
+		if r.stack != "" {
+			obj["thrown"] = map[string]any{"extendedStackTrace": r.stack}
+		}
+		return obj
+	})
+}
+
+// encodeJava takes log4j records (header plus continuation lines) apart
+// and encodes each as one JSON line.
+func encodeJava(lines []string, encode func(javaRecord) map[string]any) []string {
 	var out []string
 	for i := 0; i < len(lines); {
 		m := log4jHeader.FindStringSubmatch(lines[i])
@@ -135,9 +199,14 @@ func logstashRecords(lines []string) []string {
 		for i++; i < len(lines) && !log4jHeader.MatchString(lines[i]); i++ {
 			body = append(body, lines[i])
 		}
-		text := strings.Join(body, "\n")
+		// The logger closes the first line, or the last of a multi-line
+		// message (a config dump).
 		logger := ""
-		if s := loggerSuffix.FindStringSubmatchIndex(text); s != nil {
+		if s := loggerSuffix.FindStringSubmatchIndex(body[0]); s != nil {
+			logger, body[0] = body[0][s[2]:s[3]], body[0][:s[0]]
+		}
+		text := strings.Join(body, "\n")
+		if s := loggerSuffix.FindStringSubmatchIndex(text); logger == "" && s != nil {
 			logger, text = text[s[2]:s[3]], text[:s[0]]
 		}
 		msg, stack := text, ""
@@ -149,15 +218,7 @@ func logstashRecords(lines []string) []string {
 			}
 		}
 		ts, _ := time.Parse("2006-01-02 15:04:05.000", m[1]+"."+m[2])
-		obj := map[string]any{
-			"@timestamp": ts.Format("2006-01-02T15:04:05.000Z07:00"), "@version": "1", "message": msg,
-			"logger_name": logger, "thread_name": "kafka-producer-network-thread | ledger-sync",
-			"level": m[3], "level_value": 20000,
-		}
-		if stack != "" {
-			obj["stack_trace"] = stack
-		}
-		out = append(out, mustJSON(obj))
+		out = append(out, mustJSON(encode(javaRecord{ts, m[3], logger, msg, stack})))
 	}
 	return out
 }
