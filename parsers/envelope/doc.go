@@ -16,7 +16,8 @@
 //   - "kubectl-prefix": `kubectl logs --prefix`, "[pod/<pod>/<container>] ";
 //     "pod-prefix": the "[<pod>] " a log shipper adds. Each pod gets its own
 //     decoders (interleaved pods keep their stack traces) and is the
-//     events' Host. kafkalog's docker-compose "name | " handling is not
+//     events' Host. The runtime time `--timestamps` adds after the prefix
+//     is taken off and serves as the envelope's time. kafkalog's docker-compose "name | " handling is not
 //     reused: it lives in its header parser, which reads only Kafka's own
 //     layouts, while these prefixes also wrap librdkafka and JSON lines.
 //   - structured JSON, one object a line, alone or inside any container

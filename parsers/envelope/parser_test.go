@@ -129,6 +129,15 @@ func TestParse(t *testing.T) {
 		},
 		want: []ev{{Kind: analyzer.ConnectFailed, Time: "2024-03-05T10:19:00.1Z", Level: "WARN", Program: "java-client", Client: "billing-producer", Node: "3", Line: 1}},
 	}, {
+		name: "kubectl prefix with --timestamps",
+		input: "[pod/billing-1/app] 2024-03-05T09:19:00.100456Z " + javaRefused + "\n" +
+			"[pod/billing-2/app] 2026-05-19T14:08:01.5Z " + rdkafkaFail + "\n",
+		layout: LayoutKubectl,
+		want: []ev{
+			{Kind: analyzer.Disconnected, Time: "2026-05-19T14:08:01.419Z", Level: "ERROR", Program: "librdkafka", Host: "billing-2", Client: "orders-svc#producer-1", Node: "1", Line: 2},
+			{Kind: analyzer.ConnectFailed, Time: "2024-03-05T09:19:00.1Z", Level: "WARN", Program: "java-client", Host: "billing-1", Client: "billing-producer", Node: "3", Line: 1},
+		},
+	}, {
 		name:   "pod prefix librdkafka",
 		input:  "[orders-svc-3982490069-4tbrc] " + rdkafkaFail + "\n",
 		layout: LayoutPodPrefix,

@@ -129,7 +129,20 @@ func (rd *reader) prefixed(loc analyzer.Location, line []byte) {
 	}
 	p := rd.pod(key, pod)
 	rd.lastPod = p
-	rd.route.text(p.ds, loc, time.Time{}, p.host, text)
+	ts, text := cutRuntimeTime(text)
+	rd.learnZone(ts, text)
+	rd.route.text(p.ds, loc, ts, p.host, text)
+}
+
+// cutRuntimeTime takes off the runtime's time `kubectl logs --timestamps`
+// prints before each line ("2024-03-05T10:19:00.100123456Z text"); ts is
+// zero when there is none.
+func cutRuntimeTime(text []byte) (time.Time, []byte) {
+	t, n, zoned, ok := parseISOTime(text, time.UTC)
+	if !ok || !zoned || n+1 >= len(text) || text[n] != ' ' {
+		return time.Time{}, text
+	}
+	return t, text[n+1:]
 }
 
 // pod finds or makes the decoder set of a prefix. Past maxPods, further
