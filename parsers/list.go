@@ -3,6 +3,7 @@ package parsers
 
 import (
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/envelope"
 	"github.com/kafkadiag/kafkadiag/parsers/journal"
 	"github.com/kafkadiag/kafkadiag/parsers/kafkalog"
 	"github.com/kafkadiag/kafkadiag/parsers/pcap"
@@ -19,10 +20,19 @@ import (
 // must be read as a journal, its messages handed to the embedded decoders;
 // a raw kcat/librdkafka stderr log starts with "%7|" and no journal sniff
 // takes it.
+//
+// envelope comes after journal and before rdkafka and kafkalog for the
+// same reason: a Docker json-file or CRI record, a "[pod/…]" prefix or a
+// structured JSON object wraps a librdkafka or Kafka line that must be
+// unwrapped first. Neither of those sniffs takes an envelope's first line
+// (none starts with "%L|" or a log4j header), the envelope sniff takes no
+// fixture of theirs (TestEnvelopeLeavesOthersAlone), and it leaves journal
+// JSON alone by coming after it.
 func All() []analyzer.Parser {
 	return []analyzer.Parser{
 		pcap.New(),
 		journal.New(kafkalogInJournal, rdkafkaInJournal),
+		envelope.New(kafkalogInEnvelope, rdkafkaInEnvelope),
 		rdkafka.New(),
 		kafkalog.Parser{},
 	}
@@ -36,5 +46,17 @@ func kafkalogInJournal(src *analyzer.Source, sink analyzer.Sink) journal.Embedde
 
 // rdkafkaInJournal decodes librdkafka lines that reached the journal.
 func rdkafkaInJournal(src *analyzer.Source, sink analyzer.Sink) journal.Embedded {
+	return rdkafka.NewLineDecoder(src, sink)
+}
+
+// kafkalogInEnvelope decodes Kafka's Java log lines and structured
+// records found in container logs and JSON application logs.
+func kafkalogInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embedded {
+	return kafkalog.NewLineDecoder(src, sink)
+}
+
+// rdkafkaInEnvelope decodes librdkafka lines found in container logs and
+// JSON application logs.
+func rdkafkaInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embedded {
 	return rdkafka.NewLineDecoder(src, sink)
 }

@@ -2,15 +2,20 @@ package parsers
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/envelope"
 )
 
 // TestSniffOrder checks that each fixture goes to the parser meant for it
 // when offered to the whole list: a journal with librdkafka lines inside to
-// the journal, raw kcat stderr to librdkafka.
+// the journal, raw kcat stderr to librdkafka, container and JSON logs to
+// envelope, plain Kafka logs (compose prefixes too) still to kafkalog.
 func TestSniffOrder(t *testing.T) {
 	tests := []struct {
 		path, format, layout string
@@ -20,6 +25,12 @@ func TestSniffOrder(t *testing.T) {
 		{"journal/testdata/journal.json", "journal", "json"},
 		{"rdkafka/testdata/kcat_refused.log", "librdkafka", "native"},
 		{"rdkafka/testdata/wrappers.log", "librdkafka", "native"},
+		{"envelope/testdata/docker-json.log", "envelope", "docker-json"},
+		{"envelope/testdata/cri.log", "envelope", "cri"},
+		{"envelope/testdata/kubectl-prefix.log", "envelope", "kubectl-prefix"},
+		{"envelope/testdata/logstash.json", "envelope", "logstash-json"},
+		{"kafkalog/testdata/client-log4j.log", "kafka-log", "log4j"},
+		{"kafkalog/testdata/compose.log", "kafka-log", "docker-compose"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -53,5 +64,40 @@ func TestJournalYearFromEmbeddedEpoch(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no systemd events")
+	}
+}
+
+// TestEnvelopeLeavesOthersAlone: envelope sniffs before rdkafka and
+// kafkalog, so it must not take any of their logs (nor a journal's, nor
+// an incident's client or broker log).
+func TestEnvelopeLeavesOthersAlone(t *testing.T) {
+	var paths []string
+	for _, glob := range []string{"kafkalog/testdata/*", "rdkafka/testdata/*", "journal/testdata/*", "../testdata/incidents/*/*", "../testdata/incidents/*/*/*"} {
+		m, err := filepath.Glob(glob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, m...)
+	}
+	sniff := envelope.New()
+	n := 0
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err != nil || fi.IsDir() || strings.HasSuffix(p, ".pcap") {
+			continue
+		}
+		head := make([]byte, analyzer.SniffLen)
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, _ := f.Read(head)
+		f.Close()
+		n++
+		if sniff.Sniff(head[:k]) {
+			t.Errorf("envelope sniffs %s", p)
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d fixtures found", n)
 	}
 }

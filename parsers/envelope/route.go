@@ -1,0 +1,206 @@
+package envelope
+
+import (
+	"bytes"
+	"strconv"
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+)
+
+// Embedded decodes program output found inside an envelope, one message at
+// a time: the same contract as the journal's embedded decoders.
+type Embedded interface {
+	Line(loc analyzer.Location, ts time.Time, host string, msg []byte) bool
+	Flush()
+}
+
+// RecordDecoder is an Embedded that also takes a record whose parts came
+// as separate JSON fields; kafkalog classifies by logger and text together,
+// so the logger must travel with the message.
+type RecordDecoder interface {
+	Record(loc analyzer.Location, ts time.Time, host, level string, logger, msg []byte) bool
+}
+
+// decoders is one set of embedded decoders: one per input, or one per pod
+// of a kubectl --prefix log so interleaved pods keep their stack traces.
+type decoders struct {
+	list []Embedded
+	// last is the decoder that took the previous message, -1 none: a
+	// structured record's stack lines go to it.
+	last int
+}
+
+func newDecoders(src *analyzer.Source, sink analyzer.Sink, factories []func(*analyzer.Source, analyzer.Sink) Embedded) *decoders {
+	ds := &decoders{last: -1}
+	for _, f := range factories {
+		if d := f(src, sink); d != nil {
+			ds.list = append(ds.list, d)
+		}
+	}
+	return ds
+}
+
+func (ds *decoders) flush() {
+	for _, d := range ds.list {
+		d.Flush()
+	}
+}
+
+// zoneAssumed asks the decoders that can tell whether they read a time
+// without zone (a log4j line inside a CRI record).
+func (ds *decoders) zoneAssumed() bool {
+	for _, d := range ds.list {
+		switch z := d.(type) {
+		case interface{ ZoneAssumed() bool }:
+			if z.ZoneAssumed() {
+				return true
+			}
+		case interface{ Stats() analyzer.Stats }:
+			if z.Stats().ZoneAssumed {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// line offers one printed line (a container record's text) to the
+// decoders in order, as the journal does with a message; ts is the
+// envelope's time, used when the line prints none.
+func (ds *decoders) line(loc analyzer.Location, ts time.Time, host string, text []byte) bool {
+	ds.last = -1
+	for i, d := range ds.list {
+		if d.Line(loc, ts, host, text) {
+			ds.last = i
+			return true
+		}
+	}
+	return false
+}
+
+// router hands inner text to the decoders: printed lines as they are,
+// structured JSON objects taken apart first.
+type router struct {
+	// zone is the Source's zone, for JSON times printed without one.
+	zone *time.Location
+	flat flattener
+	rec  jsonRecord
+	// native is scratch for a librdkafka line rebuilt from JSON fields.
+	native []byte
+	// innerLayout is the first structured layout seen inside a container
+	// envelope, for Stats.Layout.
+	innerLayout string
+	zoneAssumed bool
+}
+
+// text routes a container record's text: a JSON object goes through the
+// structured path, anything else to the decoders as a printed line.
+func (r *router) text(ds *decoders, loc analyzer.Location, ts time.Time, host string, text []byte) {
+	if len(text) > 1 && text[0] == '{' && r.rec.readObject(&r.flat, text, r.zone) {
+		if r.innerLayout == "" {
+			r.innerLayout = r.rec.layoutName()
+		}
+		r.structured(ds, loc, ts, host, &r.rec)
+		return
+	}
+	ds.line(loc, ts, host, text)
+}
+
+// structured hands one JSON log record to the decoders. A librdkafka
+// message (native "%3|…" or a log callback's "[thrd:…]: …" with its
+// facility) goes to whichever decoder reads librdkafka lines; a message
+// without a logger is first offered as a printed line; any other message
+// goes with its logger to the first RecordDecoder. Further lines
+// of the message and the stack trace follow to the decoder that took it.
+func (r *router) structured(ds *decoders, loc analyzer.Location, envTime time.Time, host string, rec *jsonRecord) {
+	ts := rec.time
+	if ts.IsZero() {
+		ts = envTime
+	} else if !rec.zoned {
+		r.zoneAssumed = true
+	}
+	first, rest, _ := bytes.Cut(rec.msg, []byte{'\n'})
+	first = bytes.TrimRight(first, "\r")
+	ds.last = -1
+	switch {
+	case isNative(first):
+		ds.line(loc, ts, host, first)
+	case bytes.HasPrefix(first, []byte("[thrd:")) && isFacility(rec.facility) && !ts.IsZero():
+		ds.line(loc, ts, host, r.nativeLine(rec, ts, first))
+	case len(rec.logger) == 0 && ds.line(loc, ts, host, first):
+		// A shipper's record ({"log": "…"} of fluent-bit, Vector) holds the
+		// printed line, header and all.
+	default:
+		for i, d := range ds.list {
+			if rd, ok := d.(RecordDecoder); ok && rd.Record(loc, ts, host, rec.level, rec.logger, first) {
+				ds.last = i
+				break
+			}
+		}
+		if ds.last < 0 {
+			ds.line(loc, ts, host, first)
+		}
+	}
+	if ds.last < 0 {
+		return
+	}
+	d := ds.list[ds.last]
+	for _, more := range [2][]byte{rest, rec.stack} {
+		for len(more) > 0 {
+			var l []byte
+			l, more, _ = bytes.Cut(more, []byte{'\n'})
+			d.Line(loc, ts, host, bytes.TrimRight(l, "\r"))
+		}
+	}
+}
+
+// nativeLine rebuilds librdkafka's own "%L|secs.nanos|FAC|name| text" from
+// a log callback's fields, so the librdkafka decoder reads it as usual.
+func (r *router) nativeLine(rec *jsonRecord, ts time.Time, text []byte) []byte {
+	b := append(r.native[:0], '%', syslogLevel(rec.level), '|')
+	b = strconv.AppendInt(b, ts.Unix(), 10)
+	b = append(b, '.')
+	ns := ts.Nanosecond()
+	for div := 100000000; div > 0; div /= 10 {
+		b = append(b, byte('0'+ns/div%10))
+	}
+	b = append(b, '|')
+	b = append(b, rec.facility...)
+	b = append(b, '|')
+	if bytes.IndexByte(rec.client, '|') < 0 {
+		b = append(b, rec.client...)
+	}
+	b = append(b, "| "...)
+	b = append(b, text...)
+	r.native = b
+	return b
+}
+
+// isNative reports librdkafka's own "%L|" line start.
+func isNative(b []byte) bool {
+	return len(b) > 3 && b[0] == '%' && b[1] >= '0' && b[1] <= '7' && b[2] == '|'
+}
+
+// isFacility accepts librdkafka facility names: 1-16 upper-case letters,
+// digits or underscores.
+func isFacility(b []byte) bool {
+	if len(b) == 0 || len(b) > 16 {
+		return false
+	}
+	for _, c := range b {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// layoutName is the record's structured layout, LayoutJSON when no key
+// named a specific encoder.
+func (r *jsonRecord) layoutName() string {
+	if r.layout == "" {
+		return LayoutJSON
+	}
+	return r.layout
+}
