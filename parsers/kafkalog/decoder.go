@@ -74,6 +74,10 @@ type LineDecoder struct {
 	keyBuf      []byte
 	// plain holds a line with its ANSI colour sequences removed.
 	plain []byte
+	// rec and ev are emitEntry's scratch, kept here so that classifying
+	// a candidate does not allocate them.
+	rec record
+	ev  analyzer.Event
 }
 
 // NewLineDecoder decodes Kafka log lines one at a time, for callers that
