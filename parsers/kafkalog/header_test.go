@@ -1,6 +1,8 @@
 package kafkalog
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -218,6 +220,61 @@ func FuzzParseDateTime(f *testing.F) {
 		}
 		if !t1.Equal(want) {
 			t.Errorf("parseDateTime(%q) = %v, time.Parse(%q) = %v", b[:n], t1, layout, want)
+		}
+	})
+}
+
+// loggerSuffixReference is splitLoggerSuffix written plainly: the "(" is
+// the last one before ")" with only logger bytes between, at most
+// maxLoggerRun of them, and isLoggerToken (bar its length bound) judges
+// the name.
+func loggerSuffixReference(line []byte, p int) (ms, me, ls, le int, ok bool) {
+	end := trimRightEnd(line, len(line))
+	if end > p && line[end-1] == ']' {
+		open := matchBracketBack(line, p, end-1)
+		if open < 0 {
+			return 0, 0, 0, 0, false
+		}
+		end = trimRightEnd(line, open)
+	}
+	if end <= p || line[end-1] != ')' {
+		return 0, 0, 0, 0, false
+	}
+	open := end - 2
+	for open >= p && end-2-open < maxLoggerRun && loggerBytes[line[open]] != 0 {
+		open--
+	}
+	if open < p || line[open] != '(' {
+		return 0, 0, 0, 0, false
+	}
+	tok := line[open+1 : end-1]
+	if len(tok) == 0 || isDigit(tok[0]) || bytes.IndexAny(tok, ".$") < 0 {
+		return 0, 0, 0, 0, false
+	}
+	le = end - 1
+	if c := bytes.IndexByte(tok, ':'); c >= 0 {
+		le = open + 1 + c
+	}
+	return p, trimRightEnd(line, open), open + 1, le, true
+}
+
+// FuzzSplitLoggerSuffix: the four-bytes-a-step scan finds what the plain
+// one finds.
+func FuzzSplitLoggerSuffix(f *testing.F) {
+	for _, s := range []string{
+		"msg (kafka.log.LocalLog)", "msg (org.apache.kafka.connect.runtime.WorkerSinkTask:123)  ",
+		"a (b.c) [thread-1]", "x (1a.b)", "(a.b)", "y (ab)", "z (a b.c)", "m (a$b)\t",
+		"k (" + strings.Repeat("a.", 128) + "b)", "k (" + strings.Repeat("a.", 128) + ")",
+		"k (" + strings.Repeat("ab.", 90) + ")",
+	} {
+		f.Add([]byte(s), uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, line []byte, p uint8) {
+		at := min(int(p), len(line))
+		ms, me, ls, le, ok := splitLoggerSuffix(line, at)
+		wms, wme, wls, wle, wok := loggerSuffixReference(line, at)
+		if got, want := [5]any{ms, me, ls, le, ok}, [5]any{wms, wme, wls, wle, wok}; got != want {
+			t.Errorf("splitLoggerSuffix(%q, %d) = %v, plain scan %v", line, at, got, want)
 		}
 	})
 }
