@@ -278,3 +278,38 @@ func FuzzSplitLoggerSuffix(f *testing.F) {
 		}
 	})
 }
+
+func TestParseLevel(t *testing.T) {
+	type result struct {
+		Level string
+		N     int
+	}
+	tests := []struct {
+		in   string
+		want result
+	}{
+		{"INFO x", result{"INFO", 4}},
+		{"WARN  x", result{"WARN", 4}},
+		{"WARNING x", result{"WARN", 7}},
+		{"ERROR x", result{"ERROR", 5}},
+		{"SEVERE x", result{"ERROR", 6}},
+		{"FATAL x", result{"ERROR", 5}},
+		{"DEBUG x", result{"DEBUG", 5}},
+		{"TRACE x", result{"TRACE", 5}},
+		{"INFO", result{}},
+		{"INFOx", result{}},
+		{"INFO: x", result{}},
+		{"INF x", result{}},
+		{"INFOS x", result{}},
+		{"info x", result{}},
+		{"WARNINGS x", result{}},
+		{" INFO x", result{}},
+		{"", result{}},
+	}
+	for _, tc := range tests {
+		lvl, n := parseLevel([]byte(tc.in))
+		if diff := cmp.Diff(tc.want, result{lvl, n}); diff != "" {
+			t.Errorf("parseLevel(%q) (-want +got):\n%s", tc.in, diff)
+		}
+	}
+}
