@@ -313,3 +313,25 @@ func TestParseLevel(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseDateTimeRun reads a run of dates (one a line) through one
+// minuteClock, as a log's headers are: each reads as it does without the
+// remembered minute, whatever the one before it was (same minute in
+// another zone or form, a leap second, a different minute).
+func FuzzParseDateTimeRun(f *testing.F) {
+	f.Add([]byte("2024-03-05 10:15:02,114\n2024-03-05 10:15:59.9\n2024-03-05 10:15:60\n2024-03-05 10:16:00"), uint8(2))
+	f.Add([]byte("2025-02-03T21:07:43Z\n2025-02-03T21:07:44+01:00\n2025-02-03T21:07:45\n2025-02-03 21:07:46"), uint8(3))
+	f.Add([]byte("2024-03-31T02:30:00\n2024-03-31T02:30:01.5\n2024-03-31T02:31:00-0530"), uint8(2))
+	f.Fuzz(func(t *testing.T, run []byte, zi uint8) {
+		zone := clockZones[int(zi)%len(clockZones)]
+		var c minuteClock
+		for _, b := range bytes.Split(run, []byte("\n")) {
+			want, wn, wiso, wzoned, wok := parseDateTime(b, zone, nil)
+			got, n, iso, zoned, ok := parseDateTime(b, zone, &c)
+			if got != want || n != wn || iso != wiso || zoned != wzoned || ok != wok {
+				t.Fatalf("%q after %q: with the clock %v %d %v %v %v, without %v %d %v %v %v",
+					b, run, got, n, iso, zoned, ok, want, wn, wiso, wzoned, wok)
+			}
+		}
+	})
+}
