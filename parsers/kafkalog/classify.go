@@ -26,9 +26,7 @@ var keywords = [...]string{
 }
 
 var (
-	reNodeAddr   = regexp.MustCompile(`\b[Nn]ode (-?\d+) \(([^()\s]+)\)`)
 	reNodeString = regexp.MustCompile(`([^\s(),]+):(\d+) \(id: (-?\d+) rack: [^)]*\)`)
-	reNodeID     = regexp.MustCompile(`\b[Nn]ode (-?\d+)\b`)
 	reOldBoot    = regexp.MustCompile(`^Bootstrap broker (\S+) disconnected`)
 	reSetupTmo   = regexp.MustCompile(`The timeout value is (\d+) ms`)
 	reInvalidRcv = regexp.MustCompile(`Invalid receive \(size = (-?\d+)(?: larger than (\d+))?\)`)
@@ -244,10 +242,9 @@ func (d *LineDecoder) program(r *record) string {
 // Each regexp runs only when a literal it needs is in the message: a
 // regexp without a literal prefix walks the whole message even to fail.
 func setNode(r *record, ev *analyzer.Event) {
-	hasNode := strings.Contains(r.msg, "ode ")
-	if m := findIf(hasNode, reNodeAddr, r.msg); m != nil {
-		ev.Node = m[1]
-		if ep, ok := parseEndpoint(m[2]); ok {
+	if id, addr, _, ok := findNodeAddr(r.msg, 0); ok {
+		ev.Node = id
+		if ep, ok := parseEndpoint(addr); ok {
 			ev.NodeHost, ev.Addr = ep.Host, ep.Addr
 		}
 		return
@@ -259,8 +256,8 @@ func setNode(r *record, ev *analyzer.Event) {
 		}
 		return
 	}
-	if m := findIf(hasNode, reNodeID, r.msg); m != nil {
-		ev.Node = m[1]
+	if id, ok := findNodeID(r.msg); ok {
+		ev.Node = id
 	}
 }
 
