@@ -239,8 +239,9 @@ func (d *LineDecoder) program(r *record) string {
 }
 
 // setNode fills Node, NodeHost and Addr from the first node reference.
-// Each regexp runs only when a literal it needs is in the message: a
-// regexp without a literal prefix walks the whole message even to fail.
+// "node N (address)" and "node N" are found by hand (see findNodeAddr);
+// reNodeString runs only when its literal is in the message: a regexp
+// without a literal prefix walks the whole message even to fail.
 func setNode(r *record, ev *analyzer.Event) {
 	if id, addr, _, ok := findNodeAddr(r.msg, 0); ok {
 		ev.Node = id
