@@ -26,9 +26,7 @@ var keywords = [...]string{
 }
 
 var (
-	reNodeAddr   = regexp.MustCompile(`\b[Nn]ode (-?\d+) \(([^()\s]+)\)`)
 	reNodeString = regexp.MustCompile(`([^\s(),]+):(\d+) \(id: (-?\d+) rack: [^)]*\)`)
-	reNodeID     = regexp.MustCompile(`\b[Nn]ode (-?\d+)\b`)
 	reOldBoot    = regexp.MustCompile(`^Bootstrap broker (\S+) disconnected`)
 	reSetupTmo   = regexp.MustCompile(`The timeout value is (\d+) ms`)
 	reInvalidRcv = regexp.MustCompile(`Invalid receive \(size = (-?\d+)(?: larger than (\d+))?\)`)
@@ -46,11 +44,13 @@ var (
 
 // record is a candidate entry turned into strings for classification.
 type record struct {
-	full   string // first-line message with its context prefix
-	msg    string // the message after the context prefix
-	ctx    logContext
-	logger string
-	level  string
+	evText  string // Event.Text: the first line cut to MaxTextLen
+	compose string // the docker compose service, "" when none
+	full    string // first-line message with its context prefix
+	msg     string // the message after the context prefix
+	ctx     logContext
+	logger  string
+	level   string
 	// brokerID is the decoder's idea of whose broker log this is.
 	brokerID string
 	excs     []javaException
@@ -62,9 +62,15 @@ type record struct {
 // javaException is one exception line of an entry.
 type javaException struct{ class, msg string }
 
-// newRecord builds the record of a candidate entry.
-func newRecord(e *entry) *record {
-	r := &record{full: string(e.msg()), logger: string(e.logger()), level: e.level, kafkaOrigin: e.kafkaOrigin}
+// newRecord fills r, reusing its exception slice, with the record of a
+// candidate entry. Text, the message and the logger are cut from one copy
+// of the first line (see lineStrings) instead of three.
+func newRecord(r *record, e *entry) {
+	text, line := e.lineStrings()
+	*r = record{
+		evText: text, compose: line[:e.composeEnd], full: line[e.msgStart:e.msgEnd], logger: line[e.loggerStart:e.loggerEnd],
+		level: e.level, kafkaOrigin: e.kafkaOrigin, excs: r.excs[:0],
+	}
 	r.ctx, r.msg = parseContext(skipConnectorContext(r.full))
 	if r.ctx.Component == "" && strings.HasPrefix(r.full, "[Kafka Server ") { // 0.x "[Kafka Server 1], started"
 		if i := strings.Index(r.full, "], "); i > 0 {
@@ -85,7 +91,23 @@ func newRecord(e *entry) *record {
 		cls, msg, _ := strings.Cut(line, ": ")
 		r.excs = append(r.excs, javaException{class: strings.TrimSuffix(cls, ":"), msg: msg})
 	}
-	return r
+}
+
+// lineSlack is how far past Text the other spans of a first line may
+// reach and still share Text's copy: further, and every event's Text
+// would keep alive bytes it does not need, so the line is copied twice.
+const lineSlack = 256
+
+// lineStrings returns Text and a string of the first line that the
+// compose, message and logger spans index; for most lines both come
+// from one copy.
+func (e *entry) lineStrings() (text, line string) {
+	n := max(e.composeEnd, e.msgEnd, e.loggerEnd)
+	if n > e.textEnd+lineSlack {
+		return string(e.text()), string(e.line[:n])
+	}
+	line = string(e.line[:max(n, e.textEnd)])
+	return line[:e.textEnd], line
 }
 
 // skipConnectorContext drops Kafka Connect's "%X{connector.context}"
@@ -159,7 +181,8 @@ var matchers = []matcher{
 // emitEntry classifies a candidate entry and sends its event and the
 // nodes it names.
 func (d *LineDecoder) emitEntry(e *entry) {
-	r := newRecord(e)
+	r := &d.rec
+	newRecord(r, e)
 	if brokerComponents[r.ctx.Component] {
 		d.sawBroker = true
 		if (serverComponents[r.ctx.Component] || r.ctx.Component == "SocketServer") && r.ctx.ID != "" {
@@ -168,19 +191,22 @@ func (d *LineDecoder) emitEntry(e *entry) {
 	}
 	r.brokerID = d.brokerID
 	d.learnNodes(r.full, e.loc)
-	ev := analyzer.Event{
+	// ev lives in the decoder: matchers take its address, which would
+	// otherwise move every candidate's Event to the heap.
+	ev := &d.ev
+	*ev = analyzer.Event{
 		Time: e.time, TimeGuessed: e.timeGuessed, Source: e.loc, Level: e.level,
 		Program: d.program(r), Host: e.host, Client: r.ctx.Client, Group: r.ctx.Group,
-		Text: string(e.text()),
+		Text: r.evText,
 	}
 	if e.hostFromCompose {
-		ev.Host = string(e.compose())
+		ev.Host = r.compose
 	}
 	if x, ok := r.relevantException(); ok {
 		ev.Exception, ev.ExceptionMsg = x.class, x.msg
 	}
 	for _, m := range matchers {
-		if m(r, &ev) {
+		if m(r, ev) {
 			if ev.Node == "" && ev.Program == "java-broker" {
 				ev.Node = r.ctx.ID
 				if !serverComponents[r.ctx.Component] && r.ctx.Component != "SocketServer" {
@@ -188,7 +214,7 @@ func (d *LineDecoder) emitEntry(e *entry) {
 				}
 			}
 			d.stats.Events++
-			d.sink.Event(ev)
+			d.sink.Event(*ev)
 			return
 		}
 	}
@@ -213,13 +239,13 @@ func (d *LineDecoder) program(r *record) string {
 }
 
 // setNode fills Node, NodeHost and Addr from the first node reference.
-// Each regexp runs only when a literal it needs is in the message: a
-// regexp without a literal prefix walks the whole message even to fail.
+// "node N (address)" and "node N" are found by hand (see findNodeAddr);
+// reNodeString runs only when its literal is in the message: a regexp
+// without a literal prefix walks the whole message even to fail.
 func setNode(r *record, ev *analyzer.Event) {
-	hasNode := strings.Contains(r.msg, "ode ")
-	if m := findIf(hasNode, reNodeAddr, r.msg); m != nil {
-		ev.Node = m[1]
-		if ep, ok := parseEndpoint(m[2]); ok {
+	if id, addr, _, ok := findNodeAddr(r.msg, 0); ok {
+		ev.Node = id
+		if ep, ok := parseEndpoint(addr); ok {
 			ev.NodeHost, ev.Addr = ep.Host, ep.Addr
 		}
 		return
@@ -231,8 +257,8 @@ func setNode(r *record, ev *analyzer.Event) {
 		}
 		return
 	}
-	if m := findIf(hasNode, reNodeID, r.msg); m != nil {
-		ev.Node = m[1]
+	if id, ok := findNodeID(r.msg); ok {
+		ev.Node = id
 	}
 }
 

@@ -39,7 +39,7 @@ type LineDecoder struct {
 	noKeyword bool
 	// noESC and noNodeString are set likewise while Parse hands over a
 	// line its reading stage found no ESC byte in, or (with no ESC) no
-	// "(id: " in. False for LineDecoder's own callers.
+	// keyword and no " (id: " in. False for LineDecoder's own callers.
 	noESC, noNodeString bool
 	// borrow is set by Parse: the lines it hands over stay valid until it
 	// calls detach, so a record's first line need not be copied at once.
@@ -74,6 +74,10 @@ type LineDecoder struct {
 	keyBuf      []byte
 	// plain holds a line with its ANSI colour sequences removed.
 	plain []byte
+	// rec and ev are emitEntry's scratch, kept here so that classifying
+	// a candidate does not allocate them.
+	rec record
+	ev  analyzer.Event
 }
 
 // NewLineDecoder decodes Kafka log lines one at a time, for callers that

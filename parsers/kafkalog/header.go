@@ -298,21 +298,44 @@ func splitLoggerSuffix(line []byte, p int) (ms, me, ls, le int, ok bool) {
 	// holds, and isLoggerToken would refuse it.
 	// The bytes are checked on the way, so only isLoggerToken's other
 	// conditions remain: a separator, no leading digit.
-	open := end - 2
-	var seen uint8
-	for open >= p && loggerBytes[line[open]] != 0 && end-2-open < 257 {
-		seen |= loggerBytes[line[open]]
-		open--
-	}
+	lo := max(p, end-1-maxLoggerRun)
+	open, seen := loggerRunBack(line[lo : end-1])
+	open += lo - 1 // the byte before the run
 	if open < p || line[open] != '(' || seen&loggerDot == 0 || isDigit(line[open+1]) {
 		return 0, 0, 0, 0, false
 	}
-	tok := line[open+1 : end-1]
 	le = end - 1
-	if c := bytes.IndexByte(tok, ':'); c >= 0 { // Connect's "(%c:%L)"
-		le = open + 1 + c
+	if seen&loggerColon != 0 { // Connect's "(%c:%L)"
+		le = open + 1 + bytes.IndexByte(line[open+1:end-1], ':')
 	}
 	return p, trimRightEnd(line, open), open + 1, le, true
+}
+
+// maxLoggerRun is how many logger bytes before its ")" splitLoggerSuffix
+// reads back at most, looking for the "(" of a logger name.
+const maxLoggerRun = 257
+
+// loggerRunBack returns where the run of logger bytes that ends b starts,
+// and the classes (loggerBytes) of its bytes. It runs on every header
+// line, over the logger name: four bytes a step, as long as all four are
+// logger bytes.
+func loggerRunBack(b []byte) (start int, seen uint8) {
+	i := len(b)
+	for ; i >= 4; i -= 4 {
+		k0, k1, k2, k3 := loggerBytes[b[i-1]], loggerBytes[b[i-2]], loggerBytes[b[i-3]], loggerBytes[b[i-4]]
+		if k0&k1&k2&k3&loggerAny == 0 {
+			break
+		}
+		seen |= k0 | k1 | k2 | k3
+	}
+	for ; i > 0; i-- {
+		k := loggerBytes[b[i-1]]
+		if k == 0 {
+			break
+		}
+		seen |= k
+	}
+	return i, seen
 }
 
 // isLoggerToken accepts Java logger names: dotted, no spaces, "$" for
@@ -333,22 +356,27 @@ func isLoggerToken(b []byte) bool {
 }
 
 // loggerBytes classifies the bytes of a logger name for isLoggerToken, one
-// table look-up per byte: 0 ends the name, loggerDot marks a separator.
+// table look-up per byte: 0 ends the name, loggerDot marks a separator,
+// loggerColon the ":" before a line number; every logger byte has
+// loggerAny.
 var loggerBytes = func() (t [256]uint8) {
 	for c := range 256 {
 		switch b := byte(c); {
 		case b == '.' || b == '$':
-			t[c] = loggerDot
-		case b == '_' || b == ':' || isDigit(b) || (b|0x20 >= 'a' && b|0x20 <= 'z'):
-			t[c] = loggerName
+			t[c] = loggerAny | loggerDot
+		case b == ':':
+			t[c] = loggerAny | loggerColon
+		case b == '_' || isDigit(b) || (b|0x20 >= 'a' && b|0x20 <= 'z'):
+			t[c] = loggerAny
 		}
 	}
 	return t
 }()
 
 const (
-	loggerName = 1 << iota
+	loggerAny = 1 << iota
 	loggerDot
+	loggerColon
 )
 
 // cutCompose recognises docker compose's "service  | " prefix.

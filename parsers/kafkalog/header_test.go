@@ -1,6 +1,8 @@
 package kafkalog
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -218,6 +220,118 @@ func FuzzParseDateTime(f *testing.F) {
 		}
 		if !t1.Equal(want) {
 			t.Errorf("parseDateTime(%q) = %v, time.Parse(%q) = %v", b[:n], t1, layout, want)
+		}
+	})
+}
+
+// loggerSuffixReference is splitLoggerSuffix written plainly: the "(" is
+// the last one before ")" with only logger bytes between, at most
+// maxLoggerRun of them, and isLoggerToken (bar its length bound) judges
+// the name.
+func loggerSuffixReference(line []byte, p int) (ms, me, ls, le int, ok bool) {
+	end := trimRightEnd(line, len(line))
+	if end > p && line[end-1] == ']' {
+		open := matchBracketBack(line, p, end-1)
+		if open < 0 {
+			return 0, 0, 0, 0, false
+		}
+		end = trimRightEnd(line, open)
+	}
+	if end <= p || line[end-1] != ')' {
+		return 0, 0, 0, 0, false
+	}
+	open := end - 2
+	for open >= p && end-2-open < maxLoggerRun && loggerBytes[line[open]] != 0 {
+		open--
+	}
+	if open < p || line[open] != '(' {
+		return 0, 0, 0, 0, false
+	}
+	tok := line[open+1 : end-1]
+	if len(tok) == 0 || isDigit(tok[0]) || bytes.IndexAny(tok, ".$") < 0 {
+		return 0, 0, 0, 0, false
+	}
+	le = end - 1
+	if c := bytes.IndexByte(tok, ':'); c >= 0 {
+		le = open + 1 + c
+	}
+	return p, trimRightEnd(line, open), open + 1, le, true
+}
+
+// FuzzSplitLoggerSuffix: the four-bytes-a-step scan finds what the plain
+// one finds.
+func FuzzSplitLoggerSuffix(f *testing.F) {
+	for _, s := range []string{
+		"msg (kafka.log.LocalLog)", "msg (org.apache.kafka.connect.runtime.WorkerSinkTask:123)  ",
+		"a (b.c) [thread-1]", "x (1a.b)", "(a.b)", "y (ab)", "z (a b.c)", "m (a$b)\t",
+		"k (" + strings.Repeat("a.", 128) + "b)", "k (" + strings.Repeat("a.", 128) + ")",
+		"k (" + strings.Repeat("ab.", 90) + ")",
+	} {
+		f.Add([]byte(s), uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, line []byte, p uint8) {
+		at := min(int(p), len(line))
+		ms, me, ls, le, ok := splitLoggerSuffix(line, at)
+		wms, wme, wls, wle, wok := loggerSuffixReference(line, at)
+		if got, want := [5]any{ms, me, ls, le, ok}, [5]any{wms, wme, wls, wle, wok}; got != want {
+			t.Errorf("splitLoggerSuffix(%q, %d) = %v, plain scan %v", line, at, got, want)
+		}
+	})
+}
+
+func TestParseLevel(t *testing.T) {
+	type result struct {
+		Level string
+		N     int
+	}
+	tests := []struct {
+		in   string
+		want result
+	}{
+		{"INFO x", result{"INFO", 4}},
+		{"WARN  x", result{"WARN", 4}},
+		{"WARNING x", result{"WARN", 7}},
+		{"ERROR x", result{"ERROR", 5}},
+		{"SEVERE x", result{"ERROR", 6}},
+		{"FATAL x", result{"ERROR", 5}},
+		{"DEBUG x", result{"DEBUG", 5}},
+		{"TRACE x", result{"TRACE", 5}},
+		{"INFO", result{}},
+		{"INFOx", result{}},
+		{"INFO: x", result{}},
+		{"INF x", result{}},
+		{"INFOS x", result{}},
+		{"info x", result{}},
+		{"WARNINGS x", result{}},
+		{" INFO x", result{}},
+		{"", result{}},
+	}
+	for _, tc := range tests {
+		lvl, n := parseLevel([]byte(tc.in))
+		if diff := cmp.Diff(tc.want, result{lvl, n}); diff != "" {
+			t.Errorf("parseLevel(%q) (-want +got):\n%s", tc.in, diff)
+		}
+	}
+}
+
+// FuzzParseDateTimeRun reads a run of dates (one a line) through one
+// minuteClock, as a log's headers are: each reads as it does without the
+// remembered minute, whatever the one before it was (same minute in
+// another zone or form, a leap second, a different minute).
+func FuzzParseDateTimeRun(f *testing.F) {
+	f.Add([]byte("2024-03-05 10:15:02,114\n2024-03-05 10:15:59.9\n2024-03-05 10:15:60\n2024-03-05 10:16:00"), uint8(2))
+	f.Add([]byte("2025-02-03T21:07:43Z\n2025-02-03T21:07:44+01:00\n2025-02-03T21:07:45\n2025-02-03 21:07:46"), uint8(3))
+	f.Add([]byte("2024-03-31T02:30:00\n2024-03-31T02:30:01.5\n2024-03-31T02:31:00-0530"), uint8(2))
+	f.Fuzz(func(t *testing.T, run []byte, zi uint8) {
+		zone := clockZones[int(zi)%len(clockZones)]
+		var c minuteClock
+		for _, b := range bytes.Split(run, []byte("\n")) {
+			want, wn, wiso, wzoned, wok := parseDateTime(b, zone, nil)
+			got, n, iso, zoned, ok := parseDateTime(b, zone, &c)
+			if got != want || n != wn || iso != wiso || zoned != wzoned || ok != wok {
+				t.Fatalf("%q after %q: with the clock %v %d %v %v %v, without %v %d %v %v %v",
+					b, run, got, n, iso, zoned, ok, want, wn, wiso, wzoned, wok)
+			}
 		}
 	})
 }

@@ -10,6 +10,15 @@ var levels = [...]struct{ word, norm string }{
 
 // parseLevel reads a level word at the start of b.
 func parseLevel(b []byte) (string, int) {
+	// Nearly every line says INFO or WARN: those cost one compare.
+	if len(b) > 4 && b[4] == ' ' {
+		switch string(b[:4]) {
+		case "INFO":
+			return "INFO", 4
+		case "WARN":
+			return "WARN", 4
+		}
+	}
 	n := 0
 	for n < len(b) && n < 8 && b[n] >= 'A' && b[n] <= 'Z' {
 		n++

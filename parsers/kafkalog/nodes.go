@@ -16,14 +16,96 @@ const maxNodeFacts = 4096
 // learnNodes sends a Node fact for every "node 3 (kafka-3/10.0.4.33:9092)"
 // in the message of a classified record.
 func (d *LineDecoder) learnNodes(msg string, loc analyzer.Location) {
-	if !strings.Contains(msg, "ode ") { // reNodeAddr needs it
-		return
-	}
-	for _, m := range reNodeAddr.FindAllStringSubmatch(msg, 8) {
-		if ep, ok := parseEndpoint(m[2]); ok {
-			d.node(m[1], ep, loc)
+	for n, from := 0, 0; n < 8; n++ {
+		id, addr, end, ok := findNodeAddr(msg, from)
+		if !ok {
+			return
+		}
+		from = end
+		if ep, ok := parseEndpoint(addr); ok {
+			d.node(id, ep, loc)
 		}
 	}
+}
+
+// findNodeAddr finds the first "node 3 (kafka-3/10.0.4.33:9092)" in s
+// starting at or after from: what the regexp
+// \b[Nn]ode (-?\d+) \(([^()\s]+)\) finds (FuzzNodeRefs checks), by hand,
+// as it runs on every classified record. end is where the match ends.
+func findNodeAddr(s string, from int) (id, addr string, end int, ok bool) {
+	for i := from; ; {
+		p, q, idEnd, found := nextNodeWord(s, i, from)
+		if !found {
+			return "", "", 0, false
+		}
+		i = p + 2 // past this "ode "
+		if !strings.HasPrefix(s[idEnd:], " (") {
+			continue
+		}
+		a := idEnd + 2
+		k := a
+		for k < len(s) && !isAddrStop(s[k]) {
+			k++
+		}
+		if k > a && k < len(s) && s[k] == ')' {
+			return s[q:idEnd], s[a:k], k + 1, true
+		}
+	}
+}
+
+// findNodeID finds the first "node 3" in s, with the id ending a word:
+// what \b[Nn]ode (-?\d+)\b finds.
+func findNodeID(s string) (id string, ok bool) {
+	for i := 0; ; {
+		p, q, idEnd, found := nextNodeWord(s, i, 0)
+		if !found {
+			return "", false
+		}
+		i = p + 2 // past this "ode "
+		if idEnd == len(s) || !isWordByte(s[idEnd]) {
+			return s[q:idEnd], true
+		}
+	}
+}
+
+// nextNodeWord finds the first "Node N" or "node N" at or after i that
+// starts a word (looking before from, as a regexp's \b does) and no
+// earlier than from: p is where it starts, s[q:idEnd] the id, "-" and
+// digits.
+func nextNodeWord(s string, i, from int) (p, q, idEnd int, ok bool) {
+	for {
+		j := strings.Index(s[i:], "ode ")
+		if j < 0 {
+			return 0, 0, 0, false
+		}
+		p, i = i+j-1, i+j+1
+		if p < from || (s[p] != 'N' && s[p] != 'n') || (p > 0 && isWordByte(s[p-1])) {
+			continue
+		}
+		q = p + len("Node ")
+		k := q
+		if k < len(s) && s[k] == '-' {
+			k++
+		}
+		digits := k
+		for k < len(s) && isDigit(s[k]) {
+			k++
+		}
+		if k > digits {
+			return p, q, k, true
+		}
+	}
+}
+
+// isWordByte is regexp's \w, for \b: an ASCII letter, digit or "_".
+func isWordByte(c byte) bool {
+	return c == '_' || isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'z')
+}
+
+// isAddrStop ends the address in a node's parentheses: "(", ")" and
+// regexp's \s.
+func isAddrStop(c byte) bool {
+	return c == '(' || c == ')' || c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
 
 // learnNodeStrings reads Node.toString() forms, "kafka-3:9092 (id: 3 rack:

@@ -37,9 +37,10 @@ type batchLine struct {
 	// means the decoder must look.
 	keyword bool
 	// esc is set when the line holds an ESC byte (terminal colours).
-	// noNodeString is set when it holds no ESC and no "(id: ", so the
-	// decoder need not look for node strings. Both are found here, on the
-	// stage with time to spare, instead of on the decoding one.
+	// noNodeString is set when it holds no ESC, no keyword and no
+	// nodeMarkText, so the decoder need not look for node strings. Both
+	// are found here, on the stage with time to spare, instead of on the
+	// decoding one.
 	esc, noNodeString bool
 }
 
@@ -259,32 +260,19 @@ func (s *blockSplitter) add(b *lineBatch, start, end int) {
 
 // markLines sets the pre-filter's flags of every line of b, looking for
 // keywords and node strings in its first mine lines only: the others are
-// marked for the decoder to look. ESC bytes and node strings are looked
-// for over the whole block first: most blocks have no ESC at all, and
-// "(id: " sits on a minority of lines.
+// marked for the decoder to look. ESC bytes are looked for over the whole
+// block first: most blocks have none at all.
 func markLines(b *lineBatch, mine int) {
 	if len(b.lines) == 0 {
 		return
 	}
 	data := b.arena[:b.lines[len(b.lines)-1].end]
 	anyESC := bytes.IndexByte(data, 0x1b) >= 0
-	node := -1 // next "(id: " at or after the current line, or len(data)
 	for i := range b.lines {
 		l := &b.lines[i]
-		line := data[l.start:l.end]
-		l.esc = anyESC && bytes.IndexByte(line, 0x1b) >= 0
+		l.esc = anyESC && bytes.IndexByte(data[l.start:l.end], 0x1b) >= 0
 		l.keyword = l.esc || i >= mine
-		if i >= mine {
-			l.noNodeString = false
-			continue
-		}
-		if node < l.start {
-			node = len(data)
-			if j := bytes.Index(data[l.start:], nodeStringMark); j >= 0 {
-				node = l.start + j
-			}
-		}
-		l.noNodeString = !l.esc && node+len(nodeStringMark) > l.end
+		l.noNodeString = !l.esc && i < mine
 	}
 	if mine > 0 {
 		markKeywords(data[:b.lines[mine-1].end], b.lines[:mine])
@@ -292,15 +280,21 @@ func markLines(b *lineBatch, mine int) {
 }
 
 // markKeywords sets keyword on every line of data that holds a keyword,
-// scanning data as one block: a keyword holds no "\n", so a hit always lies
-// in one line, or in the dropped tail of a cut line, which does not count.
+// and clears noNodeString on every line that holds the node mark or a
+// keyword (the scan skips the rest of such a line), scanning data as one
+// block: a pattern holds no "\n", so a hit always lies in one line, or in
+// the dropped tail of a cut line, which does not count.
 func markKeywords(data []byte, lines []batchLine) {
 	for from := 0; ; {
-		s, e := nextLongKeyword(data, from)
+		s, e, k := nextLongKeyword(data, from)
 		if s < 0 {
 			break
 		}
-		from = markHit(lines, s, e)
+		if k == nodeMark {
+			from = markNodeString(lines, s, e)
+		} else {
+			from = markHit(lines, s, e)
+		}
 	}
 	for a := range anchors {
 		for from := 0; ; {
@@ -313,9 +307,9 @@ func markKeywords(data []byte, lines []batchLine) {
 	}
 }
 
-// markHit flags the line holding data[s:e] and returns where the scan goes
-// on: past that line, or past s when the hit lies in no line.
-func markHit(lines []batchLine, s, e int) int {
+// lineAt returns the index of the line holding data[s:e], or -1 when the
+// span lies in no line (the dropped tail of a cut line).
+func lineAt(lines []batchLine, s, e int) int {
 	lo, hi := 0, len(lines) // the first line starting after s
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -326,8 +320,29 @@ func markHit(lines []batchLine, s, e int) int {
 		}
 	}
 	if lo == 0 || e > lines[lo-1].end {
+		return -1
+	}
+	return lo - 1
+}
+
+// markNodeString notes a node mark at data[s:e] on its line and returns
+// where the scan goes on: past s, as the line may hold a keyword still.
+func markNodeString(lines []batchLine, s, e int) int {
+	if i := lineAt(lines, s, e); i >= 0 {
+		lines[i].noNodeString = false
+	}
+	return s + 1
+}
+
+// markHit flags the line holding the keyword data[s:e] and returns where
+// the scan goes on: past that line, or past s when the hit lies in no
+// line. The node mark is no longer looked for on that line, so the
+// decoder is left to look.
+func markHit(lines []batchLine, s, e int) int {
+	i := lineAt(lines, s, e)
+	if i < 0 {
 		return s + 1
 	}
-	lines[lo-1].keyword = true
-	return lines[lo-1].end
+	lines[i].keyword, lines[i].noNodeString = true, false
+	return lines[i].end
 }

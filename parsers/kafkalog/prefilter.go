@@ -60,8 +60,20 @@ type anchor struct {
 	kws []string
 }
 
+// patterns are what the word scan looks for: the keywords, then
+// nodeMarkText, which the reading stage looks for in the same pass (see
+// markKeywords) and interesting ignores.
+var patterns = append(keywords[:len(keywords):len(keywords)], nodeMarkText)
+
+// nodeMark is nodeMarkText's index in patterns. nodeMarkText is the
+// " (id: " every node string the decoder learns holds (learnNodeStrings
+// needs the space): long enough for the word scan, unlike "(id: ".
+var nodeMark = len(keywords)
+
+const nodeMarkText = " (id: "
+
 func init() {
-	for k, kw := range keywords {
+	for k, kw := range patterns {
 		if len(kw) < longKeyword {
 			addAnchor(kw)
 			continue
@@ -159,8 +171,15 @@ func gramHash(w uint32) uint32 { return (w * 0x9E3779B1) >> (32 - gramBits) }
 // interesting is the allocation-free, regex-free pre-filter: whether b
 // contains one of keywords.
 func interesting(b []byte) bool {
-	if s, _ := nextLongKeyword(b, 0); s >= 0 {
-		return true
+	for from := 0; ; {
+		s, _, k := nextLongKeyword(b, from)
+		if s < 0 {
+			break
+		}
+		if k != nodeMark {
+			return true
+		}
+		from = s + 1
 	}
 	for a := range anchors {
 		if s, _ := nextShortKeyword(b, &anchors[a], 0); s >= 0 {
@@ -170,11 +189,13 @@ func interesting(b []byte) bool {
 	return false
 }
 
-// nextLongKeyword returns the span of a long keyword in b starting at or
-// after from, or -1. Words are read in order, so no keyword ends before
-// the returned one starts on a line before it: a block can be scanned
-// whole and each hit taken as its line's first.
-func nextLongKeyword(b []byte, from int) (start, end int) {
+// nextLongKeyword returns the span of a long pattern (a keyword or the
+// node mark) in b starting at or after from, and its index in patterns,
+// or -1. Words are read in order, so no pattern ends before the returned
+// one starts on a line before it: a block can be scanned whole and each
+// hit taken as its line's first; of a keyword and the node mark read in
+// the same word, the keyword is returned.
+func nextLongKeyword(b []byte, from int) (start, end, kw int) {
 	i := from
 	// Two words a stride apart come from one 8-byte load, and the common
 	// case (neither in the table) costs one branch for both.
@@ -185,36 +206,41 @@ func nextLongKeyword(b []byte, from int) (start, end int) {
 		if (gramSet[h0/64]>>(h0%64)|gramSet[h1/64]>>(h1%64))&1 == 0 {
 			continue
 		}
-		if s, e := gramAt(b, from, i, w0, h0); s >= 0 {
-			return s, e
+		if s, e, k := gramAt(b, from, i, w0, h0); s >= 0 {
+			return s, e, k
 		}
-		if s, e := gramAt(b, from, i+stride, w1, h1); s >= 0 {
-			return s, e
+		if s, e, k := gramAt(b, from, i+stride, w1, h1); s >= 0 {
+			return s, e, k
 		}
 	}
 	for ; i+4 <= len(b); i += stride {
 		w := binary.LittleEndian.Uint32(b[i:])
-		if s, e := gramAt(b, from, i, w, gramHash(w)); s >= 0 {
-			return s, e
+		if s, e, k := gramAt(b, from, i, w, gramHash(w)); s >= 0 {
+			return s, e, k
 		}
 	}
-	return -1, -1
+	return -1, -1, -1
 }
 
-// gramAt returns the span of a keyword starting at or after from whose
-// gram is the word w (hash h) read at i, or -1.
-func gramAt(b []byte, from, i int, w, h uint32) (start, end int) {
+// gramAt returns the span and pattern index of a pattern starting at or
+// after from whose gram is the word w (hash h) read at i, a keyword
+// before the node mark, or -1.
+func gramAt(b []byte, from, i int, w, h uint32) (start, end, kw int) {
+	start, end, kw = -1, -1, -1
 	for _, g := range grams[gramStart[h]:gramStart[h+1]] {
 		if g.word != w {
 			continue
 		}
-		kw := keywords[g.kw]
+		p := patterns[g.kw]
 		s := i - int(g.off)
-		if s >= from && len(b)-s >= len(kw) && string(b[s:s+len(kw)]) == kw {
-			return s, s + len(kw)
+		if s >= from && len(b)-s >= len(p) && string(b[s:s+len(p)]) == p {
+			if int(g.kw) != nodeMark {
+				return s, s + len(p), int(g.kw)
+			}
+			start, end, kw = s, s+len(p), nodeMark
 		}
 	}
-	return -1, -1
+	return start, end, kw
 }
 
 // nextShortKeyword returns the span of the first of a's keywords in b

@@ -50,10 +50,10 @@ func splitReference(data []byte) []splitLine {
 			return out
 		}
 		esc := bytes.IndexByte(line, 0x1b) >= 0
+		kw := esc || containsKeyword(line)
 		out = append(out, splitLine{
-			Text: string(line), Cut: cut, ESC: esc,
-			Keyword:      esc || containsKeyword(line),
-			NoNodeString: !esc && !bytes.Contains(line, nodeStringMark),
+			Text: string(line), Cut: cut, ESC: esc, Keyword: kw,
+			NoNodeString: !kw && !bytes.Contains(line, []byte(nodeMarkText)),
 		})
 	}
 }
@@ -69,6 +69,7 @@ func TestSplitMatchesReference(t *testing.T) {
 		{"crlf", "a\r\nb\r\n"},
 		{"empty lines", strings.Repeat("\n", 40)},
 		{"keyword per line", "Node 1 disconnected.\nplain\n(id: 1 rack: r) refused\n\x1b[0mx\nSSL"},
+		{"node marks", "a (id: 1 rack: r)\n(id: 2 rack: r)\nb (id: 3 rack: r) refused\nrefused c (id: 4\nSSLd (id: 5\n (id:\n"},
 		{"exactly MaxLineLen", strings.Repeat("y", MaxLineLen) + "\nnext\n"},
 		{"one over MaxLineLen", strings.Repeat("y", MaxLineLen+1) + "\nnext\n"},
 		{"keyword astride the cut", long + "Connection reset by peer\nrefused\n"},
