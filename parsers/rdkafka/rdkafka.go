@@ -58,7 +58,7 @@ func (*Parser) Sniff(head []byte) bool {
 			head = nil
 		}
 		line = bytes.TrimRight(line, "\r")
-		if r, ok := split(line, nil); ok && r.layout != 6 && looksRdkafka(r) {
+		if r, ok := split(line, nil); ok && r.layout != idxKcatError && looksRdkafka(r) {
 			return true
 		}
 	}

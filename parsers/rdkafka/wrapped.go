@@ -1,0 +1,384 @@
+package rdkafka
+
+import (
+	"bytes"
+	"time"
+)
+
+// Applications, loggers and shippers re-print librdkafka's log and error
+// callbacks behind prefixes of their own, and their layouts are too many to
+// list one by one. splitWrapped instead looks for a librdkafka core — a
+// shape no other program prints — somewhere in the first maxPrefix bytes of
+// the line, in this order:
+//
+//	%6|1666077427.328|FAIL|name| …            native line behind a prefix (time from the epoch)
+//	RDKAFKA-3-FAIL: name: …                   C loggers printing the syslog-style tag
+//	Debug || FAIL || name || …                confluent-kafka-dotnet log handlers
+//	FAIL [name] …, name: FAC - …, name: …     an instance name <id>#producer-N / #consumer-N
+//	FAIL [thrd:…]: …, "fac":"FAIL" … [thrd:   a thread tag (rust-rdkafka, node-rdkafka JSON)
+//	(Local: Broker transport failure): …      an error callback printing the error string
+//	omkafka: kafka message …                  rsyslog's omkafka
+//
+// The time is the core's own (native) or the timestamp the line starts
+// with (see leadingTime); lines without one have no time. The level is the
+// core's own or the first level word of the prefix.
+
+// maxPrefix bounds how far into a line a core may start: prefixes are a
+// time, a level, a logger name, perhaps a JSON key or two.
+const maxPrefix = 512
+
+// splitWrapped recognises a librdkafka core behind an arbitrary prefix.
+func splitWrapped(line []byte, zone *time.Location) (record, bool) {
+	r, at, ok := findCore(line)
+	if !ok {
+		return record{}, false
+	}
+	prefix := line[:at]
+	r.layout = idxWrapped
+	if r.time.IsZero() {
+		if st, ok := leadingTime(prefix, zone); ok {
+			r.time, r.noYear, r.local = st.time, st.noYear, st.local
+		}
+	}
+	if r.level < 0 {
+		r.level = prefixLevel(prefix)
+	}
+	if inString(prefix) {
+		r.text = cutString(r.text)
+	}
+	r.text = trimRsyslogTail(r.text)
+	return r, true
+}
+
+// findCore returns the core's record and where it starts.
+func findCore(line []byte) (record, int, bool) {
+	head := line[:min(len(line), maxPrefix)]
+	if i, ok := nativeAt(line, head); ok {
+		r, ok := splitNative(line[i:])
+		return r, i, ok
+	}
+	if i := wordIndex(head, "RDKAFKA-"); i >= 0 {
+		if r, ok := splitSyslogTag(line[i:]); ok {
+			return r, i, true
+		}
+	}
+	if r, at, ok := pipesCore(line, head); ok {
+		return r, at, true
+	}
+	if r, at, ok := instanceCore(line, head); ok {
+		return r, at, true
+	}
+	if r, at, ok := threadCore(line, head); ok {
+		return r, at, true
+	}
+	if r, at, ok := errStrCore(line, head); ok {
+		return r, at, true
+	}
+	if i := bytes.Index(head, []byte("omkafka: kafka message ")); i >= 0 {
+		return record{level: -1, text: line[i+len("omkafka: kafka message "):]}, i, true
+	}
+	return record{}, 0, false
+}
+
+// nativeAt finds "%N|" followed by a native line.
+func nativeAt(line, head []byte) (int, bool) {
+	for off := 0; off < len(head); {
+		i := bytes.IndexByte(head[off:], '%')
+		if i < 0 {
+			return 0, false
+		}
+		i += off
+		if i+3 < len(line) && isDigit(line[i+1]) && line[i+2] == '|' {
+			if _, ok := splitNative(line[i:]); ok {
+				return i, true
+			}
+		}
+		off = i + 1
+	}
+	return 0, false
+}
+
+// pipesCore reads confluent-kafka-dotnet handlers printing
+// `{Level} || {Facility} || {Name} || {Message}`.
+func pipesCore(line, head []byte) (record, int, bool) {
+	i := bytes.Index(head, []byte(" || "))
+	if i <= 0 {
+		return record{}, 0, false
+	}
+	s := i
+	for s > 0 && isLetter(line[s-1]) {
+		s--
+	}
+	r := record{level: dotnetLevel(line[s:i])}
+	if r.level < 0 {
+		return record{}, 0, false
+	}
+	rest := line[i+4:]
+	var ok bool
+	if r.fac, rest, ok = bytes.Cut(rest, []byte(" || ")); !ok || !isFacility(r.fac) {
+		return record{}, 0, false
+	}
+	if r.client, rest, ok = bytes.Cut(rest, []byte(" || ")); !ok || len(r.client) == 0 || bytes.IndexByte(r.client, ' ') >= 0 {
+		return record{}, 0, false
+	}
+	r.text = rest
+	return r, s, true
+}
+
+// dotnetLevel maps confluent-kafka-dotnet's SyslogLevel names.
+func dotnetLevel(w []byte) int {
+	for i, name := range [...]string{"Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Info", "Debug"} {
+		if string(w) == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// instanceCore finds an instance name `<client.id>#producer-N` (or
+// consumer) and reads the shapes loggers print it in:
+//
+//	FAIL [rdkafka#producer-1] text        confluent-kafka-python's logger ("%s [%s] %s")
+//	rdkafka#producer-1: REQTMOUT - text   Serilog / MEL adapters
+//	rdkafka#producer-1: text              anything else naming the instance first
+func instanceCore(line, head []byte) (record, int, bool) {
+	j := bytes.Index(head, []byte("#producer-"))
+	if j < 0 {
+		j = bytes.Index(head, []byte("#consumer-"))
+	}
+	if j <= 0 {
+		return record{}, 0, false
+	}
+	s := j
+	for s > 0 && isNameByte(line[s-1]) {
+		s--
+	}
+	e := j + len("#producer-")
+	d := e
+	for e < len(line) && isDigit(line[e]) {
+		e++
+	}
+	if s == j || e == d || e+1 >= len(line) {
+		return record{}, 0, false
+	}
+	r := record{level: -1, client: line[s:e]}
+	switch {
+	case line[e] == ']' && s > 0 && line[s-1] == '[' && line[e+1] == ' ':
+		r.text = line[e+2:]
+		if fac, at := wordBefore(line, s-1); isFacility(fac) {
+			r.fac = fac
+			return r, at, true
+		}
+		return r, s - 1, true
+	case line[e] == ':' && line[e+1] == ' ':
+		r.text = line[e+2:]
+		if fac, rest, ok := bytes.Cut(r.text, []byte(" - ")); ok && isFacility(fac) {
+			r.fac, r.text = fac, rest
+		}
+		return r, s, true
+	}
+	return record{}, 0, false
+}
+
+// threadCore finds a thread tag "[thrd:NAME]" with the facility printed
+// before it ("FAIL [thrd:…]", rust-rdkafka) or in a JSON field before the
+// message ("fac":"FAIL", node-rdkafka's log event).
+func threadCore(line, head []byte) (record, int, bool) {
+	i := bytes.Index(head, []byte("[thrd:"))
+	if i < 0 || !isThreadTag(line[i:]) {
+		return record{}, 0, false
+	}
+	r := record{level: -1, text: line[i:]}
+	if fac, at := wordBefore(line, i); isFacility(fac) {
+		r.fac = fac
+		return r, at, true
+	}
+	if fac, ok := jsonString(line[:i], `"fac":"`); ok && isFacility(fac) {
+		r.fac = fac
+	}
+	if n, ok := jsonNumber(line[:i], `"severity":`); ok && n <= 7 {
+		r.level = int(n)
+	}
+	return r, i, true
+}
+
+// isThreadTag reports whether b starts with librdkafka's "[thrd:NAME]: ":
+// a name without spaces, then the colon (prose quoting "[thrd:…]" lacks it).
+func isThreadTag(b []byte) bool {
+	i := bytes.IndexByte(b, ']')
+	if i <= len("[thrd:") || i+2 >= len(b) || b[i+1] != ':' || b[i+2] != ' ' {
+		return false
+	}
+	return bytes.IndexByte(b[:i], ' ') < 0
+}
+
+// errStrCore finds an error callback's "(Local: <error string>): text".
+func errStrCore(line, head []byte) (record, int, bool) {
+	i := bytes.Index(head, []byte("(Local: "))
+	if i < 0 {
+		return record{}, 0, false
+	}
+	j := bytes.Index(line[i:], []byte("): "))
+	if j < 0 {
+		return record{}, 0, false
+	}
+	return record{level: -1, text: line[i+j+3:], errStr: true}, i, true
+}
+
+// wordBefore is the space-separated word ending one space before at, and
+// where it starts.
+func wordBefore(line []byte, at int) ([]byte, int) {
+	if at < 2 || line[at-1] != ' ' {
+		return nil, at
+	}
+	e := at - 1
+	s := e
+	for s > 0 && line[s-1] != ' ' && line[s-1] != ']' && line[s-1] != ':' {
+		s--
+	}
+	return line[s:e], s
+}
+
+// wordIndex is the index of w in b where it starts a word.
+func wordIndex(b []byte, w string) int {
+	for off := 0; off < len(b); {
+		i := bytes.Index(b[off:], []byte(w))
+		if i < 0 {
+			return -1
+		}
+		i += off
+		if i == 0 || !isNameByte(b[i-1]) {
+			return i
+		}
+		off = i + 1
+	}
+	return -1
+}
+
+// isNameByte accepts the bytes of a client.id as people write them.
+func isNameByte(c byte) bool {
+	return isLetter(c) || isDigit(c) || c == '-' || c == '_' || c == '.'
+}
+
+// prefixLevel is the level of the first level word in an application's
+// prefix: "ERROR", "[error]", Serilog's "INF", Python's "WARNING".
+func prefixLevel(prefix []byte) int {
+	for len(prefix) > 0 {
+		i := 0
+		for i < len(prefix) && !isLetter(prefix[i]) {
+			i++
+		}
+		j := i
+		for j < len(prefix) && isLetter(prefix[j]) {
+			j++
+		}
+		if j > i {
+			if l := levelWord(prefix[i:j]); l >= 0 {
+				return l
+			}
+		}
+		prefix = prefix[j:]
+	}
+	return -1
+}
+
+// levelWord maps the level words loggers print, in either case.
+func levelWord(w []byte) int {
+	if len(w) < 3 || len(w) > 8 {
+		return -1
+	}
+	var up [8]byte
+	for i, c := range w {
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		up[i] = c
+	}
+	switch string(up[:len(w)]) {
+	case "FATAL", "FTL", "CRITICAL", "CRIT":
+		return 2
+	case "ERROR", "ERR", "EROR":
+		return 3
+	case "WARN", "WARNING", "WRN":
+		return 4
+	case "NOTICE":
+		return 5
+	case "INFO", "INF":
+		return 6
+	case "DEBUG", "DBG", "TRACE", "TRC", "VRB", "VERBOSE":
+		return 7
+	}
+	return -1
+}
+
+// inString reports whether the prefix ends inside a JSON string: an odd
+// number of unescaped quotes.
+func inString(prefix []byte) bool {
+	n := 0
+	for i := 0; i < len(prefix); i++ {
+		switch prefix[i] {
+		case '\\':
+			i++
+		case '"':
+			n++
+		}
+	}
+	return n%2 == 1
+}
+
+// cutString ends text at the first unescaped quote: the end of the JSON
+// string the core was printed in. Escapes inside are left as printed.
+func cutString(text []byte) []byte {
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '\\':
+			i++
+		case '"':
+			return text[:i]
+		}
+	}
+	return text
+}
+
+// trimRsyslogTail drops the " [v8.25.0 try https://www.rsyslog.com/e/2422 ]"
+// rsyslog appends to the errors it logs.
+func trimRsyslogTail(text []byte) []byte {
+	t := bytes.TrimRight(text, " ")
+	if len(t) == 0 || t[len(t)-1] != ']' {
+		return text
+	}
+	i := bytes.LastIndex(t, []byte(" [v"))
+	if i < 0 || !bytes.Contains(t[i:], []byte(" try http")) {
+		return text
+	}
+	return t[:i]
+}
+
+// jsonString is the string value after key ("fac":") in b, escapes left as
+// printed.
+func jsonString(b []byte, key string) ([]byte, bool) {
+	i := bytes.Index(b, []byte(key))
+	if i < 0 {
+		return nil, false
+	}
+	v := b[i+len(key):]
+	j := bytes.IndexByte(v, '"')
+	if j < 0 {
+		return nil, false
+	}
+	return v[:j], true
+}
+
+// jsonNumber is the small non-negative integer after key in b.
+func jsonNumber(b []byte, key string) (int64, bool) {
+	i := bytes.Index(b, []byte(key))
+	if i < 0 {
+		return 0, false
+	}
+	v := b[i+len(key):]
+	j := 0
+	for j < len(v) && j < 3 && isDigit(v[j]) {
+		j++
+	}
+	return atoi(v[:j])
+}
