@@ -31,6 +31,8 @@ type LineDecoder struct {
 	brokers map[string]netip.AddrPort
 	client  string    // last instance name, reused while unchanged
 	last    time.Time // time of the last timed line, for kcat errors
+	// (lines of applications that print no time stay undated: their
+	// neighbours may be hours apart)
 	// lastNoYear is set when last came from a stamp without a year.
 	lastNoYear bool
 	// localTimes is set once a wrapped line's time was read in the
@@ -115,7 +117,8 @@ func (d *LineDecoder) record(loc analyzer.Location, ts time.Time, host string, r
 		d.last, d.lastNoYear = r.time, r.noYear
 	case !ts.IsZero():
 		r.time = ts
-	default:
+	case r.layout == idxKcatError:
+		// kcat prints its error line right after the log line it echoes.
 		r.time, r.noYear, guessed = d.last, d.lastNoYear, !d.last.IsZero()
 	}
 	m := splitText(r.text, r.client)

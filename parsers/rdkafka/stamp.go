@@ -31,6 +31,9 @@ type stamp struct {
 // date cannot be told from the line, and guessing it from other inputs is
 // unsound when they span more than a day. It never allocates.
 func leadingTime(line []byte, zone *time.Location) (stamp, bool) {
+	if zone == nil {
+		zone = time.UTC
+	}
 	if len(line) > 0 && line[0] == '[' {
 		line = line[1:]
 	}
