@@ -163,12 +163,12 @@ func (d *LineDecoder) record(loc analyzer.Location, ts time.Time, host string, r
 	d.emit(e)
 }
 
-// isEcho reports whether a line without a facility is an error callback
-// (kcat's "% ERROR:", an application's "(Local: …): ") repeating the text
-// of a FAIL line logged a few lines before: librdkafka raises an error
-// event for every FAIL at level ERR or worse, and wrappers print both.
+// isEcho reports whether an error callback's line (see record.callback)
+// repeats the text of a FAIL line logged a few lines before: librdkafka
+// raises an error event for every FAIL at level ERR or worse, and
+// applications print both.
 func (d *LineDecoder) isEcho(r record, body []byte) bool {
-	if r.layout != idxKcatError && !(r.errStr && len(r.fac) == 0) {
+	if !r.callback {
 		return false
 	}
 	return len(d.lastFail) > 0 && d.lines-d.failLine <= twinWindow && bytes.HasSuffix(d.lastFail, body)

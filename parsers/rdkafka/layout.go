@@ -52,6 +52,10 @@ type record struct {
 	// ("(Local: Broker transport failure): ") before the text: proof
 	// enough, for sniffing, that the line came from librdkafka.
 	errStr bool
+	// callback is set for lines of an error callback (kcat's "% ERROR:",
+	// "(Local: …): ", confluent-kafka-python's KafkaError{…}): they repeat
+	// a FAIL line the log callback may have printed just before.
+	callback bool
 }
 
 // split recognises line in one of the layouts; zone is for layouts printing
@@ -220,6 +224,7 @@ func splitAppCallback(line []byte, zone *time.Location) (record, bool) {
 	if len(rest) > 0 && rest[0] == '(' {
 		if i := bytes.Index(rest, []byte("): ")); i > 0 {
 			rest, r.errStr = rest[i+3:], bytes.HasPrefix(rest, []byte("(Local: "))
+			r.callback = r.errStr
 		}
 	}
 	r.text = rest
@@ -266,14 +271,14 @@ func splitDayFirstCallback(line []byte, zone *time.Location) (record, bool) {
 	if j < 0 {
 		return r, false
 	}
-	r.text, r.errStr = rest[i+j+3:], true
+	r.text, r.errStr, r.callback = rest[i+j+3:], true, true
 	return r, true
 }
 
 // splitKcatError reads kcat's own error callback and messages, which carry
 // no time: `% ERROR: Local: Host resolution failure: kafka:9092/0: Failed to resolve …`.
 func splitKcatError(line []byte) (record, bool) {
-	r := record{layout: idxKcatError, level: 6}
+	r := record{layout: idxKcatError, level: 6, callback: true}
 	rest := line[2:]
 	if bytes.HasPrefix(rest, []byte("ERROR: ")) {
 		r.level, rest = 3, rest[len("ERROR: "):]

@@ -17,6 +17,7 @@ import (
 //	FAIL [name] …, name: FAC - …, name: …     an instance name <id>#producer-N / #consumer-N
 //	FAIL [thrd:…]: …, "fac":"FAIL" … [thrd:   a thread tag (rust-rdkafka, node-rdkafka JSON)
 //	(Local: Broker transport failure): …      an error callback printing the error string
+//	KafkaError{code=…,val=…,str="…"}          confluent-kafka-python's error object
 //	omkafka: kafka message …                  rsyslog's omkafka
 //
 // The time is the core's own (native) or the timestamp the line starts
@@ -72,6 +73,9 @@ func findCore(line []byte) (record, int, bool) {
 		return r, at, true
 	}
 	if r, at, ok := errStrCore(line, head); ok {
+		return r, at, true
+	}
+	if r, at, ok := kafkaErrorCore(line, head); ok {
 		return r, at, true
 	}
 	if i := bytes.Index(head, []byte("omkafka: kafka message ")); i >= 0 {
@@ -222,7 +226,28 @@ func errStrCore(line, head []byte) (record, int, bool) {
 	if j < 0 {
 		return record{}, 0, false
 	}
-	return record{level: -1, text: line[i+j+3:], errStr: true}, i, true
+	return record{level: -1, text: line[i+j+3:], errStr: true, callback: true}, i, true
+}
+
+// kafkaErrorCore reads confluent-kafka-python's KafkaError as applications
+// print it from their error callback:
+// `KafkaError{code=_TRANSPORT,val=-195,str="b:9092/1: Connect to … failed: …"}`.
+// Python prints the same object for exceptions ("Failed to get metadata:
+// Local: …"), so this core alone does not make Sniff accept an input.
+func kafkaErrorCore(line, head []byte) (record, int, bool) {
+	i := bytes.Index(head, []byte("KafkaError{code="))
+	if i < 0 {
+		return record{}, 0, false
+	}
+	j := bytes.Index(line[i:], []byte(`,str="`))
+	if j < 0 {
+		return record{}, 0, false
+	}
+	text := line[i+j+len(`,str="`):]
+	if k := bytes.LastIndex(text, []byte(`"}`)); k >= 0 {
+		text = text[:k]
+	}
+	return record{level: -1, text: text, callback: true}, i, true
 }
 
 // wordBefore is the space-separated word ending one space before at, and
