@@ -1,6 +1,10 @@
 package rdkafka
 
 import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -251,4 +255,61 @@ func within(line, part []byte) bool {
 	lo := uintptr(unsafe.Pointer(unsafe.SliceData(line)))
 	p := uintptr(unsafe.Pointer(unsafe.SliceData(part)))
 	return p >= lo && p+uintptr(len(part)) <= lo+uintptr(len(line))
+}
+
+// wrappedLog builds an application log of about n bytes: confluent-kafka-
+// python debug chatter through `logging`, a failure every 20 lines, and
+// the application's own lines in between.
+func wrappedLog(n int) []byte {
+	var b bytes.Buffer
+	t := time.Date(2024, 1, 25, 12, 0, 0, 0, time.UTC)
+	for i := 0; b.Len() < n; i++ {
+		t = t.Add(13 * time.Millisecond)
+		ts := t.Format("2006-01-02 15:04:05,000")
+		switch i % 20 {
+		case 0:
+			fmt.Fprintf(&b, "%s ERROR orders.kafka FAIL [orders#producer-1] [thrd:kafka-%d.prod:9092/%d]: kafka-%d.prod:9092/%d: Connect to ipv4#198.18.0.%d:9092 failed: Connection refused (after 0ms in state CONNECT)\n", ts, i%3, i%3, i%3, i%3, i%3+2)
+		case 1, 5, 9:
+			fmt.Fprintf(&b, "%s DEBUG orders.kafka SEND [orders#producer-1] [thrd:kafka-%d.prod:9092/%d]: kafka-%d.prod:9092/%d: Sent ProduceRequest (v7, 1054 bytes @ 0, CorrId %d)\n", ts, i%3, i%3, i%3, i%3, i)
+		case 2, 6, 10:
+			fmt.Fprintf(&b, "%s INFO orders.api handled POST /orders/%d in 12ms status=201\n", ts, i)
+		default:
+			fmt.Fprintf(&b, "%s DEBUG orders.kafka CONNECT [orders#producer-1] [thrd:main]: Cluster connection already in progress: refresh unavailable topics\n", ts)
+		}
+	}
+	return b.Bytes()
+}
+
+func BenchmarkParseWrapped(b *testing.B) {
+	in := wrappedLog(8 << 20)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		src := &analyzer.Source{Path: "bench.log", R: bufio.NewReaderSize(bytes.NewReader(in), 1<<20)}
+		if _, err := New().Parse(context.Background(), src, discard{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkForeignLines is the cost the journal pays per program message
+// that is not librdkafka's: the wrapped search runs on each.
+func BenchmarkForeignLines(b *testing.B) {
+	lines := [][]byte{
+		[]byte(`198.18.0.2 - - [25/Jan/2024:01:17:42 +0000] "GET /kafka/topics HTTP/1.1" 502 157 "-" "curl/8.5.0"`),
+		[]byte(`Accepted publickey for deploy from 198.18.0.9 port 52144 ssh2: ED25519 SHA256:0pN3u3Gd4u7x0bVb7w2sW1Yl3g`),
+		[]byte(`2024-01-25 12:00:00,013 INFO orders.api handled POST /orders/17 in 12ms status=201 user=svc-orders trace=4bf92f3577b34da6`),
+	}
+	d := NewLineDecoder(&analyzer.Source{Path: "j"}, discard{})
+	n := 0
+	for _, l := range lines {
+		n += len(l)
+	}
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, l := range lines {
+			d.Line(analyzer.Location{Path: "j", Line: 1}, time.Time{}, "", l)
+		}
+	}
 }

@@ -105,8 +105,9 @@ func nativeAt(line, head []byte) (int, bool) {
 // pipesCore reads confluent-kafka-dotnet handlers printing
 // `{Level} || {Facility} || {Name} || {Message}`.
 func pipesCore(line, head []byte) (record, int, bool) {
-	i := bytes.Index(head, []byte(" || "))
-	if i <= 0 {
+	// "||" first: a search led by the space byte stops at every word.
+	i := bytes.Index(head, []byte("|| ")) - 1
+	if i <= 0 || line[i] != ' ' {
 		return record{}, 0, false
 	}
 	s := i
