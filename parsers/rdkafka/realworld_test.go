@@ -134,6 +134,10 @@ func TestWrapperShapes(t *testing.T) {
 			refused("2024-01-25T11:24:27.123Z", "ERROR", "rdkafka#producer-1")},
 		{"pod name in front of a native line", "[orders-7f9c] %3|1706181867.123|FAIL|rdkafka#producer-1| " + body,
 			refused("2024-01-25T11:24:27.123Z", "ERROR", "rdkafka#producer-1")},
+		{"confluent-kafka-go LogEvent.String()", "[2024-01-25T12:24:27+01:00][rdkafka#producer-1][FAIL][3]" + body,
+			refused("2024-01-25T11:24:27.000Z", "ERROR", "rdkafka#producer-1")},
+		{"confluent-kafka-go LogEvent behind a logger prefix", "2024/01/25 12:24:27 kafka: [2024-01-25T11:24:27Z][rdkafka#producer-1][FAIL][3]" + body,
+			refused("2024-01-25T11:24:27.000Z", "ERROR", "rdkafka#producer-1")},
 		{"error callback after an app time", "2024-01-25 12:24:27.123 WARN kafka error: (Local: Broker transport failure): b1:9092/1: Connect to ipv4#198.18.0.3:9092 failed: Connection refused (after 0ms in state CONNECT)",
 			refused("2024-01-25T11:24:27.123Z", "WARN", "")},
 	}

@@ -144,6 +144,7 @@ func dotnetLevel(w []byte) int {
 // consumer) and reads the shapes loggers print it in:
 //
 //	FAIL [rdkafka#producer-1] text        confluent-kafka-python's logger ("%s [%s] %s")
+//	[rdkafka#producer-1][FAIL][3]text     confluent-kafka-go's LogEvent.String()
 //	rdkafka#producer-1: REQTMOUT - text   Serilog / MEL adapters
 //	rdkafka#producer-1: text              anything else naming the instance first
 func instanceCore(line, head []byte) (record, int, bool) {
@@ -168,6 +169,8 @@ func instanceCore(line, head []byte) (record, int, bool) {
 	}
 	r := record{level: -1, client: line[s:e]}
 	switch {
+	case line[e] == ']' && s > 0 && line[s-1] == '[' && line[e+1] == '[':
+		return goLogEvent(r, line, e+1, s-1)
 	case line[e] == ']' && s > 0 && line[s-1] == '[' && line[e+1] == ' ':
 		r.text = line[e+2:]
 		if fac, at := wordBefore(line, s-1); isFacility(fac) {
@@ -183,6 +186,18 @@ func instanceCore(line, head []byte) (record, int, bool) {
 		return r, s, true
 	}
 	return record{}, 0, false
+}
+
+// goLogEvent reads the `[FAC][level]text` after the instance name of
+// confluent-kafka-go's LogEvent ("[%v][%s][%s][%d]%s": time, name, tag,
+// level, message); b is where "[FAC" starts, at where the name's "[" is.
+func goLogEvent(r record, line []byte, b, at int) (record, int, bool) {
+	fac, rest, ok := bracket(line[b:])
+	if !ok || !isFacility(fac) || len(rest) < 3 || rest[0] != '[' || !isDigit(rest[1]) || rest[2] != ']' {
+		return record{}, 0, false
+	}
+	r.fac, r.level, r.text = fac, int(rest[1]-'0'), rest[3:]
+	return r, at, true
 }
 
 // threadCore finds a thread tag "[thrd:NAME]" with the facility printed
