@@ -49,8 +49,10 @@ func New() *Parser { return &Parser{} }
 // Format implements analyzer.Parser.
 func (*Parser) Format() string { return "librdkafka" }
 
-// sniffLines is how many leading lines Sniff looks at.
-const sniffLines = 8
+// sniffLines is how many leading lines Sniff looks at: applications log
+// their own start-up lines before the client's first, as many as the
+// Kafka log parser allows for Java logs.
+const sniffLines = 64
 
 // Sniff accepts an input when one of its first lines is a librdkafka line
 // that names itself: a fixed layout, or a wrapped core with an instance

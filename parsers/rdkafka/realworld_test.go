@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -151,6 +152,19 @@ func TestWrapperShapes(t *testing.T) {
 				t.Errorf("events (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestSniffAfterStartupLines: an application's own start-up lines come
+// before the client's first line.
+func TestSniffAfterStartupLines(t *testing.T) {
+	var b strings.Builder
+	for i := range 30 {
+		fmt.Fprintf(&b, "2024-01-25 12:24:%02d,123 INFO orders.app loaded settings section %d of 30\n", i, i)
+	}
+	b.WriteString("2024-01-25 12:24:31,123 ERROR orders.kafka FAIL [orders#producer-1] [thrd:b1:9092/1]: b1:9092/1: Connect to ipv4#198.18.0.3:9092 failed: Connection refused (after 0ms in state CONNECT)\n")
+	if !New().Sniff([]byte(b.String())) {
+		t.Error("Sniff = false")
 	}
 }
 
