@@ -189,6 +189,9 @@ func TestNearMisses(t *testing.T) {
 		// Prose quoting librdkafka's shapes.
 		"The log shows `[thrd:…]` tags and `rdkafka#producer-N` names; RDKAFKA-like words are not enough.",
 		"Ticket 42 || status || open || assigned",
+		// Log lines quoted in Markdown (a ticket, a report's evidence table).
+		"| 2026-11-23 12:47:33.072 | `client.log:10` | `%7\\|1795438053.072\\|FAIL\\|rdkafka#producer-1\\| [thrd:b:9092/bootstrap]: b:9092/bootstrap: Connect to ipv4#198.18.0.2:9092 failed: Connection refused (after 0ms in state CONNECT)` |",
+		"The client logged `%3|1795438053.072|FAIL|rdkafka#producer-1| [thrd:b:9092/1]: b:9092/1: Receive failed: Disconnected` every 600 s.",
 	}
 	for _, l := range lines {
 		if New().Sniff([]byte(l + "\n")) {

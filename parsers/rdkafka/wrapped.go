@@ -35,6 +35,11 @@ func splitWrapped(line []byte, zone *time.Location) (record, bool) {
 		return record{}, false
 	}
 	prefix := line[:at]
+	if bytes.IndexByte(prefix, '`') >= 0 {
+		// Quoted in Markdown (a ticket, a README, a kafkadiag report): a
+		// copy of a log line, not the log.
+		return record{}, false
+	}
 	r.layout = idxWrapped
 	if r.time.IsZero() {
 		if st, ok := leadingTime(prefix, zone); ok {
