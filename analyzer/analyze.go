@@ -490,6 +490,6 @@ func fillYears(inc *Incident) {
 		changed = true
 	}
 	if changed {
-		inc.Notes = append(inc.Notes, fmt.Sprintf("journal lines carry no year; %d was inferred from the other inputs", ref.Year()))
+		inc.Notes = append(inc.Notes, fmt.Sprintf("syslog-style times (journal short layout, syslog stamps) carry no year; %d was inferred from the other inputs", ref.Year()))
 	}
 }
