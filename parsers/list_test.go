@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -20,6 +21,13 @@ func TestSniffOrder(t *testing.T) {
 		{"journal/testdata/journal.json", "journal", "json"},
 		{"rdkafka/testdata/kcat_refused.log", "librdkafka", "native"},
 		{"rdkafka/testdata/wrappers.log", "librdkafka", "native"},
+		// Applications' wrappers: read by librdkafka, except rsyslog's
+		// omkafka lines, a syslog file the journal reads and hands on.
+		{"rdkafka/testdata/python_logging.log", "librdkafka", "wrapped"},
+		{"rdkafka/testdata/realworld/01-dotnet-json-message.log", "librdkafka", "wrapped"},
+		{"rdkafka/testdata/realworld/03-rsyslog-omkafka.log", "journal", "short"},
+		{"rdkafka/testdata/realworld/06-vector-rust.log", "librdkafka", "wrapped"},
+		{"rdkafka/testdata/realworld/07-node-rdkafka.log", "librdkafka", "wrapped"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -53,5 +61,26 @@ func TestJournalYearFromEmbeddedEpoch(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no systemd events")
+	}
+}
+
+// TestOmkafkaThroughJournal: rsyslog's omkafka messages in a syslog file
+// become librdkafka events dated with the syslog time, year to be inferred.
+func TestOmkafkaThroughJournal(t *testing.T) {
+	inc, err := analyzer.Collect(context.Background(), []string{"rdkafka/testdata/realworld/03-rsyslog-omkafka.log"}, analyzer.Options{}, All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range inc.Events {
+		got = append(got, fmt.Sprintf("%s %s %s %s noYear=%v", e.Time.UTC().Format("01-02T15:04:05"), e.Program, e.Kind, e.NodeHost, e.NoYear))
+	}
+	want := []string{
+		"03-17T23:26:50 librdkafka disconnected kafka.logging.example.net noYear=true",
+		"03-17T23:26:50 librdkafka node-disconnected  noYear=true",
+		"03-17T23:36:51 librdkafka disconnected kafka.logging.example.net noYear=true",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
 	}
 }
