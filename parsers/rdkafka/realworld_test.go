@@ -129,6 +129,8 @@ func TestWrapperShapes(t *testing.T) {
 			refused("2024-01-25T11:24:27.123Z", "ERROR", "rdkafka#producer-1")},
 		{"epoch prefix, level word", "1706181867.123 ERROR kafka: FAIL " + body,
 			refused("2024-01-25T11:24:27.123Z", "ERROR", "")},
+		{"python isoformat with a space and an attached offset", "2024-01-25 12:24:27.123456+01:00 ERROR FAIL [rdkafka#producer-1] " + body,
+			refused("2024-01-25T11:24:27.123Z", "ERROR", "rdkafka#producer-1")},
 		{"zone name after the time", "2024-01-25 12:24:27.123 UTC ERROR FAIL [rdkafka#producer-1] " + body,
 			refused("2024-01-25T12:24:27.123Z", "ERROR", "rdkafka#producer-1")},
 		{"pipes handler with a time", "2024-01-25 12:24:27.123 +01:00 Log from Kafka: Error || FAIL || rdkafka#producer-1 || " + body,

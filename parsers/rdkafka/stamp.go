@@ -82,22 +82,23 @@ func dateTime(b []byte, zone *time.Location) (stamp, bool) {
 		zone = time.UTC
 	}
 	t, ok := parseDateTime(buf[:n], sep, zone)
-	if !ok {
+	if !ok || t.Year() < 1970 {
+		// Year 1 would read as the zero time, "no time"; no log predates 1970.
 		return stamp{}, false
 	}
 	st.time = t.Add(-time.Duration(off) * time.Second)
 	return st, true
 }
 
-// zoneAfter reads the zone after a date-time: attached ("Z", "+01:00",
-// "+0100") only in the ISO "T" form, or after one space ("+01:00", "UTC",
-// "CEST"). Abbreviations that name more than one zone (CST, IST, BST …)
-// are not read: the time is then taken as local.
+// zoneAfter reads the zone after a date-time: attached ("+01:00",
+// "+0100", and "Z" in the ISO "T" form) or after one space ("+01:00",
+// "UTC", "CEST"). Abbreviations that name more than one zone (CST, IST,
+// BST …) are not read: the time is then taken as local.
 func zoneAfter(b []byte, iso bool) (off int, ok bool) {
 	if len(b) == 0 {
 		return 0, false
 	}
-	if iso && (b[0] == 'Z' || b[0] == '+' || b[0] == '-') {
+	if b[0] == '+' || b[0] == '-' || iso && b[0] == 'Z' {
 		return numericZone(b)
 	}
 	if b[0] != ' ' || len(b) < 2 {
