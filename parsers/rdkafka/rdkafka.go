@@ -83,7 +83,7 @@ func looksRdkafka(r record) bool {
 		return true
 	}
 	return r.errStr || bytes.Contains(r.client, []byte("#producer-")) || bytes.Contains(r.client, []byte("#consumer-")) ||
-		bytes.Contains(r.text, []byte("[thrd:"))
+		bytes.Contains(r.text, []byte("[thrd:")) || bytes.Contains(r.text, []byte("ms in state "))
 }
 
 // Parse implements analyzer.Parser.

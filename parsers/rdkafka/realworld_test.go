@@ -141,6 +141,12 @@ func TestWrapperShapes(t *testing.T) {
 			refused("2024-01-25T11:24:27.000Z", "ERROR", "rdkafka#producer-1")},
 		{"confluent-kafka-go LogEvent behind a logger prefix", "2024/01/25 12:24:27 kafka: [2024-01-25T11:24:27Z][rdkafka#producer-1][FAIL][3]" + body,
 			refused("2024-01-25T11:24:27.000Z", "ERROR", "rdkafka#producer-1")},
+		{"dotnet error handler printing Error.Reason", "fail: Orders.Worker[0] 2024-01-25 12:24:27.123 Kafka error: b1:9092/1: Connect to ipv4#198.18.0.3:9092 failed: Connection refused (after 0ms in state CONNECT)",
+			refused("", "ERROR", "")},
+		{"go kafka.Error after log's date", "2024/01/25 12:24:27 Consumer error: b1:9092/1: Connect to ipv4#198.18.0.3:9092 failed: Connection refused (after 0ms in state CONNECT) (<nil>)",
+			refused("2024-01-25T11:24:27.000Z", "ERROR", "")},
+		{"JSON logger field", `{"time":"2024-01-25T11:24:27.123Z","level":"error","msg":"kafka","error":"b1:9092/1: Connect to ipv4#198.18.0.3:9092 failed: Connection refused (after 0ms in state CONNECT)"}`,
+			refused("", "ERROR", "")},
 		{"error callback after an app time", "2024-01-25 12:24:27.123 WARN kafka error: (Local: Broker transport failure): b1:9092/1: Connect to ipv4#198.18.0.3:9092 failed: Connection refused (after 0ms in state CONNECT)",
 			refused("2024-01-25T11:24:27.123Z", "WARN", "")},
 	}

@@ -19,6 +19,7 @@ import (
 //	(Local: Broker transport failure): …      an error callback printing the error string
 //	KafkaError{code=…,val=…,str="…"}          confluent-kafka-python's error object
 //	omkafka: kafka message …                  rsyslog's omkafka
+//	… b:9092/1: … (after 0ms in state CONNECT)  an error handler's text, by librdkafka's suffix
 //
 // The time is the core's own (native) or the timestamp the line starts
 // with (see leadingTime); lines without one have no time. The level is the
@@ -86,7 +87,67 @@ func findCore(line []byte) (record, int, bool) {
 	if i := bytes.Index(head, []byte("omkafka: kafka message ")); i >= 0 {
 		return record{level: -1, text: line[i+len("omkafka: kafka message "):]}, i, true
 	}
-	return record{}, 0, false
+	return suffixCore(line)
+}
+
+// suffixCore finds a broker failure by the suffix only librdkafka writes,
+// "(after Nms in state S", and starts the text at the broker name before
+// it: what error handlers print (dotnet's Error.Reason, a Go kafka.Error,
+// str() of a Python KafkaError) after any words of their own.
+func suffixCore(line []byte) (record, int, bool) {
+	i := bytes.Index(line, []byte("ms in state "))
+	if i < 0 {
+		return record{}, 0, false
+	}
+	j := bytes.LastIndex(line[:i], []byte("(after "))
+	if j < 0 {
+		return record{}, 0, false
+	}
+	if _, ok := atoi(line[j+len("(after ") : i]); !ok {
+		return record{}, 0, false
+	}
+	at, ok := brokerStart(line[:j])
+	if !ok {
+		return record{}, 0, false
+	}
+	return record{level: -1, text: line[at:], callback: true}, at, true
+}
+
+// maxBrokerTries bounds the ": " separators brokerStart looks behind.
+const maxBrokerTries = 16
+
+// brokerStart is where the first `broker: ` token of b starts: a broker
+// name (`[proto://]host:port/id`) or a logical "GroupCoordinator".
+func brokerStart(b []byte) (int, bool) {
+	off := 0
+	for n := 0; n < maxBrokerTries && off < len(b) && off < maxPrefix; n++ {
+		k := bytes.Index(b[off:], []byte(": "))
+		if k < 0 {
+			return 0, false
+		}
+		k += off
+		s := k
+		for s > 0 && !isTokenEdge(b[s-1]) {
+			s--
+		}
+		if tok := b[s:k]; string(tok) == "GroupCoordinator" {
+			return s, true
+		} else if _, ok := parseBroker(tok); ok {
+			return s, true
+		}
+		off = k + 2
+	}
+	return 0, false
+}
+
+// isTokenEdge ends a broker token on its left: a space or the quote,
+// bracket or sign a logger put before the error text.
+func isTokenEdge(c byte) bool {
+	switch c {
+	case ' ', '\t', '"', '\'', '=', '(', '{', ',':
+		return true
+	}
+	return false
 }
 
 // nativeAt finds "%N|" followed by a native line.
@@ -328,7 +389,8 @@ func prefixLevel(prefix []byte) int {
 	return -1
 }
 
-// levelWord maps the level words loggers print, in either case.
+// levelWord maps the level words loggers print, in either case
+// (log4net/NLog/Python words, Serilog's three letters, MEL's four).
 func levelWord(w []byte) int {
 	if len(w) < 3 || len(w) > 8 {
 		return -1
@@ -343,7 +405,7 @@ func levelWord(w []byte) int {
 	switch string(up[:len(w)]) {
 	case "FATAL", "FTL", "CRITICAL", "CRIT":
 		return 2
-	case "ERROR", "ERR", "EROR":
+	case "ERROR", "ERR", "EROR", "FAIL": // "fail:" is Microsoft.Extensions.Logging's Error
 		return 3
 	case "WARN", "WARNING", "WRN":
 		return 4
@@ -351,7 +413,7 @@ func levelWord(w []byte) int {
 		return 5
 	case "INFO", "INF":
 		return 6
-	case "DEBUG", "DBG", "TRACE", "TRC", "VRB", "VERBOSE":
+	case "DEBUG", "DBG", "DBUG", "TRACE", "TRC", "TRCE", "VRB", "VERBOSE":
 		return 7
 	}
 	return -1
