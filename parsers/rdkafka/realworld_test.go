@@ -147,6 +147,8 @@ func TestWrapperShapes(t *testing.T) {
 			refused("2024-01-25T11:24:27.000Z", "ERROR", "")},
 		{"JSON logger field", `{"time":"2024-01-25T11:24:27.123Z","level":"error","msg":"kafka","error":"b1:9092/1: Connect to ipv4#198.18.0.3:9092 failed: Connection refused (after 0ms in state CONNECT)"}`,
 			refused("", "ERROR", "")},
+		{"dotnet log handler printing {Facility}: {Message}", "2024-01-25 12:24:27.123 +01:00 [WRN] Kafka log: FAIL: " + body,
+			refused("2024-01-25T11:24:27.123Z", "WARN", "")},
 		{"error callback after an app time", "2024-01-25 12:24:27.123 WARN kafka error: (Local: Broker transport failure): b1:9092/1: Connect to ipv4#198.18.0.3:9092 failed: Connection refused (after 0ms in state CONNECT)",
 			refused("2024-01-25T11:24:27.123Z", "WARN", "")},
 	}

@@ -332,13 +332,16 @@ func kafkaErrorCore(line, head []byte) (record, int, bool) {
 	return record{level: -1, text: text, callback: true}, i, true
 }
 
-// wordBefore is the space-separated word ending one space before at, and
-// where it starts.
+// wordBefore is the word ending one space (or ": ", as in a handler's
+// "{Facility}: {Message}") before at, and where it starts.
 func wordBefore(line []byte, at int) ([]byte, int) {
 	if at < 2 || line[at-1] != ' ' {
 		return nil, at
 	}
 	e := at - 1
+	if line[e-1] == ':' {
+		e--
+	}
 	s := e
 	for s > 0 && line[s-1] != ' ' && line[s-1] != ']' && line[s-1] != ':' {
 		s--
