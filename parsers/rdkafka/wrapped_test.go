@@ -13,8 +13,8 @@ import (
 func TestWrappedParts(t *testing.T) {
 	type parts struct {
 		Fac, Client, Text string
-		Level              int
-		Callback           bool
+		Level             int
+		Callback          bool
 	}
 	const tail = "[thrd:b:9092/1]: b:9092/1: Disconnected"
 	tests := []struct {
