@@ -403,6 +403,9 @@ func finish(inc *Incident, modTimes map[string]time.Time) {
 		inc.Events = events
 		inc.Notes = append(inc.Notes, duplicateNote(n))
 	}
+	if note := undatedNote(inc.Events); note != "" {
+		inc.Notes = append(inc.Notes, note)
+	}
 	inc.Nodes = foldNodes(inc.Nodes)
 	sort.SliceStable(inc.Configs, func(i, j int) bool {
 		a, b := inc.Configs[i], inc.Configs[j]
@@ -435,6 +438,30 @@ func zoneNote(inc *Incident) string {
 		note += " (set --tz to change)"
 	}
 	return note
+}
+
+// undatedNote says how many events carried no time at all (log lines
+// printed without one: kcat's error lines, application callbacks that log
+// no timestamp) and where the first came from; "" when every event had one.
+// They stay in the report, undated, and sort first (so by path), which
+// makes the first one named the same on every run.
+func undatedNote(events []Event) string {
+	n, first := 0, ""
+	for _, e := range events {
+		if e.Time.IsZero() {
+			if n == 0 {
+				first = e.Source.Path
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	if n == 1 {
+		return fmt.Sprintf("1 log event (%s) came from a line that printed no time; it is listed undated", first)
+	}
+	return fmt.Sprintf("%d log events (first in %s) came from lines that printed no time; they are listed undated", n, first)
 }
 
 // foldNodes keeps one record per (id, host, addr), the first one seen, in
@@ -505,7 +532,7 @@ func fillYears(inc *Incident, modTimes map[string]time.Time) {
 		changed = true
 	}
 	if changed {
-		inc.Notes = append(inc.Notes, fmt.Sprintf("journal lines carry no year; %d was inferred from the other inputs", ref.Year()))
+		inc.Notes = append(inc.Notes, fmt.Sprintf("syslog-style times (journal short layout, syslog stamps) carry no year; %d was inferred from the other inputs", ref.Year()))
 	}
 }
 

@@ -340,3 +340,23 @@ func TestZoneNote(t *testing.T) {
 		}
 	}
 }
+
+func TestUndatedNote(t *testing.T) {
+	at := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		name   string
+		events []Event
+		want   string
+	}{
+		{"all dated", []Event{{Time: at, Source: Location{Path: "a.log"}}}, ""},
+		{"one undated", []Event{{Source: Location{Path: "app.json", Line: 3}}, {Time: at, Source: Location{Path: "a.log"}}},
+			"1 log event (app.json) came from a line that printed no time; it is listed undated"},
+		{"several", []Event{{Source: Location{Path: "a.json"}}, {Source: Location{Path: "b.json"}}, {Time: at}},
+			"2 log events (first in a.json) came from lines that printed no time; they are listed undated"},
+	}
+	for _, tc := range tests {
+		if got := undatedNote(tc.events); got != tc.want {
+			t.Errorf("%s: undatedNote = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,6 +32,13 @@ func TestSniffOrder(t *testing.T) {
 		{"envelope/testdata/logstash.json", "envelope", "logstash-json"},
 		{"kafkalog/testdata/client-log4j.log", "kafka-log", "log4j"},
 		{"kafkalog/testdata/compose.log", "kafka-log", "docker-compose"},
+		// Applications' wrappers: read by librdkafka, except rsyslog's
+		// omkafka lines, a syslog file the journal reads and hands on.
+		{"rdkafka/testdata/python_logging.log", "librdkafka", "wrapped"},
+		{"rdkafka/testdata/realworld/01-dotnet-json-message.log", "librdkafka", "wrapped"},
+		{"rdkafka/testdata/realworld/03-rsyslog-omkafka.log", "journal", "short"},
+		{"rdkafka/testdata/realworld/06-vector-rust.log", "librdkafka", "wrapped"},
+		{"rdkafka/testdata/realworld/07-node-rdkafka.log", "librdkafka", "wrapped"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -99,5 +107,27 @@ func TestEnvelopeLeavesOthersAlone(t *testing.T) {
 	}
 	if n < 20 {
 		t.Fatalf("only %d fixtures found", n)
+	}
+}
+
+// TestOmkafkaThroughJournal: rsyslog's omkafka messages in a syslog file
+// become librdkafka events dated with the syslog time, the year inferred
+// (here from the file's write time: no other input dates them).
+func TestOmkafkaThroughJournal(t *testing.T) {
+	inc, err := analyzer.Collect(context.Background(), []string{"rdkafka/testdata/realworld/03-rsyslog-omkafka.log"}, analyzer.Options{}, All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range inc.Events {
+		got = append(got, fmt.Sprintf("%s %s %s %s guessed=%v", e.Time.UTC().Format("01-02T15:04:05"), e.Program, e.Kind, e.NodeHost, e.TimeGuessed && !e.NoYear))
+	}
+	want := []string{
+		"03-17T23:26:50 librdkafka disconnected kafka.logging.example.net guessed=true",
+		"03-17T23:26:50 librdkafka node-disconnected  guessed=true",
+		"03-17T23:36:51 librdkafka disconnected kafka.logging.example.net guessed=true",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
 	}
 }

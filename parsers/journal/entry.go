@@ -41,12 +41,16 @@ type handler struct {
 	// message's further lines, which belong to the same decoder.
 	lastDecoder int
 	lastTime    time.Time
+	// noYear is the last entry's entry.noYear: the input's layout has no
+	// year, and embedded decoders that date a line with the entry's time
+	// give it the placeholder year.
+	noYear bool
 }
 
 func newHandler(src *analyzer.Source, sink analyzer.Sink, factories []func(*analyzer.Source, analyzer.Sink) Embedded) *handler {
 	h := &handler{src: src, sink: sink, lastDecoder: -1}
 	for _, f := range factories {
-		if d := f(src, sink); d != nil {
+		if d := f(src, yearSink{sink, h}); d != nil {
 			h.embedded = append(h.embedded, d)
 		}
 	}
@@ -63,6 +67,7 @@ func (h *handler) flush() {
 
 // handle routes one entry: systemd, kernel, or program output.
 func (h *handler) handle(e *entry) {
+	h.noYear = e.noYear
 	if len(e.host) > 0 && h.st.Host == "" {
 		h.st.Host = string(e.host)
 	}
@@ -104,6 +109,22 @@ func (h *handler) program(e *entry, msg []byte) {
 		line, rest, _ = bytes.Cut(rest, []byte{'\n'})
 		d.Line(e.loc, e.time, host, bytes.TrimRight(line, "\r"))
 	}
+}
+
+// yearSink marks the events of embedded decoders that carry the `short`
+// layout's placeholder year as NoYear, as the journal's own events are: a
+// program line printing no time of its own (rsyslog's omkafka, an error
+// callback) is dated with the entry's time.
+type yearSink struct {
+	analyzer.Sink
+	h *handler
+}
+
+func (s yearSink) Event(e analyzer.Event) {
+	if s.h.noYear && e.Time.Year() == placeholderYear {
+		e.NoYear = true
+	}
+	s.Sink.Event(e)
 }
 
 // isSystemd is true for the service manager's own messages (PID 1 or a

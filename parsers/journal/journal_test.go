@@ -377,3 +377,35 @@ func TestDamagedShort(t *testing.T) {
 		t.Errorf("problems = %q", st.Problems)
 	}
 }
+
+// TestEmbeddedNoYear checks that a program line printing no time of its own
+// (rsyslog's omkafka) and dated with a short entry's time carries NoYear,
+// while an embedded line with its own epoch time and an ISO entry do not.
+func TestEmbeddedNoYear(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []bool
+	}{
+		{"short entry, timeless message", "Mar 17 23:26:50 ip-10-5-8-95 liblogging-stdlog: omkafka: kafka message kafka.example.net:9092/bootstrap: Receive failed: Disconnected [v8.25.0 try http://www.rsyslog.com/e/2422 ]\n",
+			[]bool{true}},
+		{"short entry, native message with its epoch", "Mar 07 23:10:03 ha1 sh[40957]: %3|1488928203.724|FAIL|rdkafka#consumer-1| [thrd:b:9092/2]: b:9092/2: Receive failed: Disconnected\n",
+			[]bool{false}},
+		{"iso entry, timeless message", "2024-01-25T01:17:42+0100 ip-10-5-8-95 liblogging-stdlog: omkafka: kafka message kafka.example.net:9092/bootstrap: Receive failed: Disconnected [v8.25.0 try http://www.rsyslog.com/e/2422 ]\n",
+			[]bool{false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec, _, _, err := parseWith(t, "t", []byte(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []bool
+			for _, e := range rec.Events {
+				got = append(got, e.NoYear)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("NoYear per event (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -31,6 +31,16 @@ type LineDecoder struct {
 	brokers map[string]netip.AddrPort
 	client  string    // last instance name, reused while unchanged
 	last    time.Time // time of the last timed line, for kcat errors
+	// (lines of applications that print no time stay undated: their
+	// neighbours may be hours apart)
+	// lastNoYear is set when last came from a stamp without a year.
+	lastNoYear bool
+	// localTimes is set once a wrapped line's time was read in the
+	// Source's zone.
+	localTimes bool
+	// lines counts recognised lines; failLine is the count at the last
+	// FAIL event, for matching an error callback's echo of it.
+	lines, failLine int
 
 	// pending is an event from a debug FAIL line. librdkafka ≥ 1.x logs
 	// every failure at DEBUG ("… (_TRANSPORT)") and then, unless
@@ -58,6 +68,8 @@ func (d *LineDecoder) Line(loc analyzer.Location, ts time.Time, host string, msg
 		return false
 	}
 	d.layouts[r.layout]++
+	d.lines++
+	d.localTimes = d.localTimes || r.local
 	if d.hasPending {
 		d.pendingAge++
 		if d.pendingAge > twinWindow {
@@ -85,20 +97,10 @@ func (d *LineDecoder) Layout() string {
 	return layoutOrder[best]
 }
 
-// ZoneAssumed reports whether any line came in a layout that prints local
-// times without a zone (dotnet, fluent-bit, application callbacks), read in
-// the Source's zone; the native layouts carry epoch seconds.
-func (d *LineDecoder) ZoneAssumed() bool {
-	for i, name := range layoutOrder {
-		switch name {
-		case LayoutDotnet, LayoutFluentBit, LayoutAppCallback:
-			if d.layouts[i] > 0 {
-				return true
-			}
-		}
-	}
-	return false
-}
+// ZoneAssumed reports whether any line printed a local time without a zone
+// (dotnet, fluent-bit, application callbacks and prefixes), read in the
+// Source's zone; the native layouts carry epoch seconds.
+func (d *LineDecoder) ZoneAssumed() bool { return d.localTimes }
 
 func (d *LineDecoder) zone() *time.Location {
 	if d.src != nil && d.src.Zone != nil {
@@ -112,11 +114,12 @@ func (d *LineDecoder) record(loc analyzer.Location, ts time.Time, host string, r
 	guessed := false
 	switch {
 	case !r.time.IsZero():
-		d.last = r.time
+		d.last, d.lastNoYear = r.time, r.noYear
 	case !ts.IsZero():
 		r.time = ts
-	default:
-		r.time, guessed = d.last, !d.last.IsZero()
+	case r.layout == idxKcatError:
+		// kcat prints its error line right after the log line it echoes.
+		r.time, r.noYear, guessed = d.last, d.lastNoYear, !d.last.IsZero()
 	}
 	m := splitText(r.text, r.client)
 	if string(r.fac) == "CONF" {
@@ -134,8 +137,8 @@ func (d *LineDecoder) record(loc analyzer.Location, ts time.Time, host string, r
 		return
 	}
 	isFail := string(r.fac) == "FAIL"
-	if r.layout == 6 && len(d.lastFail) > 0 && bytes.HasSuffix(d.lastFail, m.body) {
-		return // kcat's error callback repeating the FAIL line just logged
+	if d.isEcho(r, m.body) {
+		return // an error callback repeating the FAIL line just logged
 	}
 	if isFail && d.hasPending && r.level < 7 && bytes.Equal(stripErrName(r.text), d.pendingText) {
 		d.pending.Level = levelName(r.level)
@@ -144,8 +147,9 @@ func (d *LineDecoder) record(loc analyzer.Location, ts time.Time, host string, r
 	}
 	d.flushPending()
 	e := d.event(loc, host, r, m, c, line)
-	e.TimeGuessed = guessed
+	e.TimeGuessed, e.NoYear = guessed, r.noYear
 	if isFail {
+		d.failLine = d.lines
 		d.lastFail = append(d.lastFail[:0], m.body...)
 		if i := bytes.LastIndex(d.lastFail, []byte(" (_")); i > 0 && r.level == 7 {
 			d.lastFail = d.lastFail[:i]
@@ -157,6 +161,17 @@ func (d *LineDecoder) record(loc analyzer.Location, ts time.Time, host string, r
 		return
 	}
 	d.emit(e)
+}
+
+// isEcho reports whether an error callback's line (see record.callback)
+// repeats the text of a FAIL line logged a few lines before: librdkafka
+// raises an error event for every FAIL at level ERR or worse, and
+// applications print both.
+func (d *LineDecoder) isEcho(r record, body []byte) bool {
+	if !r.callback {
+		return false
+	}
+	return len(d.lastFail) > 0 && d.lines-d.failLine <= twinWindow && bytes.HasSuffix(d.lastFail, body)
 }
 
 // interesting says whether lines of facility fac can carry an event:

@@ -13,18 +13,38 @@ const (
 	LayoutDotnet      = "dotnet"           // 7|2017-02-28 09:05:52.404|name|FAC| text
 	LayoutFluentBit   = "fluent-bit"       // [2022/11/14 15:31:59] [error] [output:kafka:kafka.0] name: text
 	LayoutAppCallback = "app-callback"     // %7 2020/09/24 18:20:12   (Local: …): text
+	LayoutWrapped     = "wrapped"          // any prefix + a librdkafka core (see wrapped.go)
 	LayoutKcatError   = "kcat-error"       // % ERROR: Local: …: text
 )
 
-var layoutOrder = [...]string{LayoutNative, LayoutJournal, LayoutSyslogStyle, LayoutDotnet, LayoutFluentBit, LayoutAppCallback, LayoutKcatError}
+var layoutOrder = [...]string{LayoutNative, LayoutJournal, LayoutSyslogStyle, LayoutDotnet, LayoutFluentBit, LayoutAppCallback, LayoutWrapped, LayoutKcatError}
+
+// Indexes into layoutOrder, for record.layout.
+const (
+	idxNative = iota
+	idxJournal
+	idxSyslogStyle
+	idxDotnet
+	idxFluentBit
+	idxAppCallback
+	idxWrapped
+	idxKcatError
+)
 
 // record is one librdkafka log line split into its parts. The byte slices
 // alias the caller's line and are valid only until the next line is read.
 type record struct {
 	layout int // index into layoutOrder
 	level  int // syslog level, -1 when the layout has none
-	// time is zero when the layout printed none (kcat errors).
-	time   time.Time
+	// time is zero when the layout printed none (kcat errors, wrappers
+	// without a timestamp).
+	time time.Time
+	// noYear is set when time came from a syslog-style "Mon DD HH:MM:SS"
+	// stamp: its year is placeholderYear until Analyze infers the real one.
+	noYear bool
+	// local is set when time was printed without a zone and read in the
+	// Source's zone.
+	local  bool
 	fac    []byte // facility, empty when the layout has none
 	client []byte // instance name, empty when the layout has none
 	text   []byte // everything after the prefix
@@ -32,11 +52,24 @@ type record struct {
 	// ("(Local: Broker transport failure): ") before the text: proof
 	// enough, for sniffing, that the line came from librdkafka.
 	errStr bool
+	// callback is set for lines of an error callback (kcat's "% ERROR:",
+	// "(Local: …): ", confluent-kafka-python's KafkaError{…}): they repeat
+	// a FAIL line the log callback may have printed just before.
+	callback bool
 }
 
 // split recognises line in one of the layouts; zone is for layouts printing
-// a local time without zone. It never allocates.
+// a local time without zone. A line no fixed layout takes is searched for
+// a librdkafka core behind an application's prefix. It never allocates.
 func split(line []byte, zone *time.Location) (record, bool) {
+	if r, ok := splitFixed(line, zone); ok {
+		return r, true
+	}
+	return splitWrapped(line, zone)
+}
+
+// splitFixed recognises the layouts that start at the first byte.
+func splitFixed(line []byte, zone *time.Location) (record, bool) {
 	if len(line) < 4 {
 		return record{}, false
 	}
@@ -63,7 +96,7 @@ func split(line []byte, zone *time.Location) (record, bool) {
 
 // splitNative reads `%L|secs.ms|FAC|name| text`.
 func splitNative(line []byte) (record, bool) {
-	r := record{layout: 0, level: int(line[1] - '0')}
+	r := record{layout: idxNative, level: int(line[1] - '0')}
 	rest := line[3:]
 	tsb, rest, ok := cut(rest, '|')
 	if !ok {
@@ -88,15 +121,29 @@ func splitSyslogStyle(line []byte) (record, bool) {
 	if !ok {
 		return record{}, false
 	}
-	r := record{layout: 2}
-	if r.time, ok = parseEpoch(tsb); !ok || !bytes.HasPrefix(rest, []byte("RDKAFKA-")) || len(rest) < 11 {
+	t, ok := parseEpoch(tsb)
+	if !ok {
+		return record{}, false
+	}
+	r, ok := splitSyslogTag(rest)
+	r.layout, r.time = idxSyslogStyle, t
+	return r, ok
+}
+
+// splitSyslogTag reads `RDKAFKA-3-FAIL: name: text`, the part of the
+// syslog-style layout after the time, which applications' loggers also
+// print behind their own prefix.
+func splitSyslogTag(b []byte) (record, bool) {
+	r := record{level: -1}
+	if !bytes.HasPrefix(b, []byte("RDKAFKA-")) || len(b) < 11 {
 		return r, false
 	}
-	rest = rest[len("RDKAFKA-"):]
+	rest := b[len("RDKAFKA-"):]
 	if !isDigit(rest[0]) || rest[1] != '-' {
 		return r, false
 	}
 	r.level = int(rest[0] - '0')
+	var ok bool
 	if r.fac, rest, ok = cut(rest[2:], ':'); !ok || !isFacility(r.fac) {
 		return r, false
 	}
@@ -111,7 +158,7 @@ func splitSyslogStyle(line []byte) (record, bool) {
 // splitDotnet reads confluent-kafka-dotnet's default handler:
 // `7|2017-02-28 09:05:52.404|name|FAC| text`, a local time.
 func splitDotnet(line []byte, zone *time.Location) (record, bool) {
-	r := record{layout: 3, level: int(line[0] - '0')}
+	r := record{layout: idxDotnet, local: true, level: int(line[0] - '0')}
 	tsb, rest, ok := cut(line[2:], '|')
 	if !ok {
 		return r, false
@@ -136,7 +183,7 @@ func splitFluentBit(line []byte, zone *time.Location) (record, bool) {
 	if end < 0 {
 		return record{}, false
 	}
-	r := record{layout: 4, level: -1}
+	r := record{layout: idxFluentBit, local: true, level: -1}
 	var ok bool
 	if r.time, ok = parseDateTime(line[1:end], '/', zone); !ok {
 		return r, false
@@ -164,7 +211,7 @@ func splitFluentBit(line []byte, zone *time.Location) (record, bool) {
 // splitAppCallback reads a log callback that prints the level, a local
 // time and the error string: `%7 2020/09/24 18:20:12       (Local: …): text`.
 func splitAppCallback(line []byte, zone *time.Location) (record, bool) {
-	r := record{layout: 5, level: int(line[1] - '0')}
+	r := record{layout: idxAppCallback, local: true, level: int(line[1] - '0')}
 	rest := line[3:]
 	if len(rest) < 19 {
 		return r, false
@@ -177,6 +224,7 @@ func splitAppCallback(line []byte, zone *time.Location) (record, bool) {
 	if len(rest) > 0 && rest[0] == '(' {
 		if i := bytes.Index(rest, []byte("): ")); i > 0 {
 			rest, r.errStr = rest[i+3:], bytes.HasPrefix(rest, []byte("(Local: "))
+			r.callback = r.errStr
 		}
 	}
 	r.text = rest
@@ -188,7 +236,7 @@ func splitAppCallback(line []byte, zone *time.Location) (record, bool) {
 // `16-08-2018 17:28:51.038 ERROR - ERROR (Local: Broker transport failure): kafka1:9092/bootstrap: Receive failed: Disconnected`.
 // The "(Local: …): " part is required: the date alone is too common.
 func splitDayFirstCallback(line []byte, zone *time.Location) (record, bool) {
-	r := record{layout: 5, level: -1}
+	r := record{layout: idxAppCallback, local: true, level: -1}
 	if len(line) < 20 || line[10] != ' ' {
 		return r, false
 	}
@@ -223,14 +271,14 @@ func splitDayFirstCallback(line []byte, zone *time.Location) (record, bool) {
 	if j < 0 {
 		return r, false
 	}
-	r.text, r.errStr = rest[i+j+3:], true
+	r.text, r.errStr, r.callback = rest[i+j+3:], true, true
 	return r, true
 }
 
 // splitKcatError reads kcat's own error callback and messages, which carry
 // no time: `% ERROR: Local: Host resolution failure: kafka:9092/0: Failed to resolve …`.
 func splitKcatError(line []byte) (record, bool) {
-	r := record{layout: 6, level: 6}
+	r := record{layout: idxKcatError, level: 6, callback: true}
 	rest := line[2:]
 	if bytes.HasPrefix(rest, []byte("ERROR: ")) {
 		r.level, rest = 3, rest[len("ERROR: "):]
@@ -248,7 +296,7 @@ func splitJournalPrefixed(line []byte) (record, bool) {
 		return record{}, false
 	}
 	r, ok := splitNative(line[i+3:])
-	r.layout = 1
+	r.layout = idxJournal
 	return r, ok && len(line[i+3:]) > 3 && line[i+4] >= '0' && line[i+4] <= '9'
 }
 

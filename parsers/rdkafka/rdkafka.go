@@ -1,8 +1,9 @@
 // Package rdkafka reads librdkafka logs (kcat, confluent-kafka-python/-go/
-// -dotnet, fluent-bit, rsyslog omkafka) in the native stderr layout
-// `%7|1623456789.123|FAIL|rdkafka#producer-1| [thrd:…]: …` and the wrapper
-// layouts applications print it in, and turns the connection-relevant lines
-// into analyzer events.
+// -dotnet, rust-rdkafka, node-rdkafka, fluent-bit, rsyslog omkafka) in the
+// native stderr layout `%7|1623456789.123|FAIL|rdkafka#producer-1| [thrd:…]: …`,
+// the fixed wrapper layouts (layout.go) and, for any other application
+// prefix, a librdkafka core found behind it (wrapped.go), and turns the
+// connection-relevant lines into analyzer events.
 //
 // Mapping choices worth knowing:
 //   - librdkafka ≥ 1.x logs each broker failure twice when debug is on: at
@@ -17,7 +18,12 @@
 //     ratio as Reason: it is a summary, never a cause.
 //   - The "Timed out N in-flight, …" REQTMOUT summary is not an event: the
 //     per-request "Timed out XRequest in flight" lines are.
-//   - kcat's "% ERROR:" echo of a FAIL line just logged is dropped.
+//   - An error callback's echo of a FAIL line just logged (kcat's
+//     "% ERROR:", "(Local: …): ", KafkaError{…}) is dropped.
+//   - Times: a wrapped line takes the core's epoch or the timestamp its
+//     prefix starts with; a syslog-style stamp has no year (Event.NoYear);
+//     a line with neither stays undated (zero Time) — never the time of a
+//     neighbouring line, except kcat's error line right after its FAIL.
 package rdkafka
 
 import (
@@ -43,12 +49,16 @@ func New() *Parser { return &Parser{} }
 // Format implements analyzer.Parser.
 func (*Parser) Format() string { return "librdkafka" }
 
-// sniffLines is how many leading lines Sniff looks at.
-const sniffLines = 8
+// sniffLines is how many leading lines Sniff looks at: applications log
+// their own start-up lines before the client's first, as many as the
+// Kafka log parser allows for Java logs.
+const sniffLines = 64
 
 // Sniff accepts an input when one of its first lines is a librdkafka line
-// in a layout that carries its own time. kcat's "% ERROR:" lines alone are
-// not enough: too little to tell.
+// that names itself: a fixed layout, or a wrapped core with an instance
+// name, a thread tag or an error string — with or without a time. kcat's
+// "% ERROR:" lines, KafkaError{…} objects and omkafka messages alone are
+// not enough: other programs print such text too.
 func (*Parser) Sniff(head []byte) bool {
 	for n := 0; n < sniffLines && len(head) > 0; n++ {
 		line := head
@@ -58,7 +68,7 @@ func (*Parser) Sniff(head []byte) bool {
 			head = nil
 		}
 		line = bytes.TrimRight(line, "\r")
-		if r, ok := split(line, nil); ok && r.layout != 6 && looksRdkafka(r) {
+		if r, ok := split(line, nil); ok && r.layout != idxKcatError && looksRdkafka(r) {
 			return true
 		}
 	}
@@ -73,7 +83,7 @@ func looksRdkafka(r record) bool {
 		return true
 	}
 	return r.errStr || bytes.Contains(r.client, []byte("#producer-")) || bytes.Contains(r.client, []byte("#consumer-")) ||
-		bytes.Contains(r.text, []byte("[thrd:"))
+		bytes.Contains(r.text, []byte("[thrd:")) || bytes.Contains(r.text, []byte("ms in state "))
 }
 
 // Parse implements analyzer.Parser.

@@ -86,13 +86,16 @@ type brief struct {
 	Reason   string
 	State    string
 	AfterMs  int64
+	// NoYear and TimeGuessed are left out of the tables that don't set them.
+	NoYear      bool
+	TimeGuessed bool
 }
 
 func briefs(es []analyzer.Event) []brief {
 	var out []brief
 	for _, e := range es {
 		b := brief{Kind: e.Kind, Level: e.Level, Node: e.Node, NodeHost: e.NodeHost, Client: e.Client,
-			Reason: e.Reason, State: e.State, AfterMs: e.AfterMs}
+			Reason: e.Reason, State: e.State, AfterMs: e.AfterMs, NoYear: e.NoYear, TimeGuessed: e.TimeGuessed}
 		if !e.Time.IsZero() {
 			b.Time = e.Time.UTC().Format("2006-01-02T15:04:05.000Z")
 		}
@@ -163,7 +166,7 @@ func TestEventKinds(t *testing.T) {
 		want: []brief{
 			{Kind: analyzer.ConnectRefused, Time: "2026-11-23T12:03:44.779Z", Level: "ERROR", Node: "-1", NodeHost: "127.0.0.1",
 				Addr: "127.0.0.1:1", Client: "rdkafka#producer-1", Reason: "Connection refused", State: "CONNECT"},
-			{Kind: analyzer.NodeDisconnected, Time: "2026-11-23T12:03:44.779Z", Level: "ERROR", Reason: "1/1 brokers are down"},
+			{Kind: analyzer.NodeDisconnected, Time: "2026-11-23T12:03:44.779Z", Level: "ERROR", Reason: "1/1 brokers are down", TimeGuessed: true},
 		},
 	}, {
 		name: "dotnet local time uses the source zone",
