@@ -3,6 +3,8 @@ package kafkalog
 import (
 	"bytes"
 	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
 )
 
 // The layouts the general reader recognises. Their values sit apart from
@@ -337,4 +339,34 @@ func looseLevel(b []byte) (string, int) {
 		}
 	}
 	return "", 0
+}
+
+// julMessage completes a java.util.logging record whose first line e
+// holds with its "LEVEL: msg" line, if line is one. The two lines become
+// one, joined by a space, so Text shows the logger and the message.
+func (d *LineDecoder) julMessage(e *entry, loc analyzer.Location, line []byte) bool {
+	colon := bytes.IndexByte(line[:min(len(line), 9)], ':')
+	if colon < 4 || !isLetter(line[0]) {
+		return false
+	}
+	lvl, n := looseLevel(line[:colon])
+	if n != colon {
+		return false
+	}
+	msg := line[colon+1:]
+	if len(msg) > 0 && msg[0] == ' ' {
+		msg = msg[1:]
+	}
+	first := e.msgEnd // the whole first line: its message is empty
+	buf := append(e.own[:0], e.line[:first]...)
+	buf = append(buf, ' ')
+	buf = append(buf, line...)
+	e.own, e.line, e.borrowed = buf, buf, false
+	e.level = lvl
+	e.msgStart = len(buf) - len(msg)
+	e.msgEnd = min(trimRightEnd(buf, len(buf)), e.msgStart+maxKeep)
+	e.msgEnd = max(e.msgEnd, e.msgStart)
+	e.textEnd = textCut(buf)
+	d.scanRecord(e, loc)
+	return true
 }
