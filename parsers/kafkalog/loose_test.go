@@ -250,6 +250,9 @@ func TestLooseHeader(t *testing.T) {
 			&result{"java", "2023-01-01T10:00:00.123Z", "", "ERROR", "com.acme.Foo$Bar", "x - y"}},
 		{"Mar 02, 2024 10:15:02 PM org.apache.kafka.clients.NetworkClient handleServerDisconnect",
 			&result{"java.util.logging", "2024-03-02T22:15:02Z", "", "", "org.apache.kafka.clients.NetworkClient", ""}},
+		{"09 Jun 2023 08:18:58,118 ERROR [pool-1-thread-1] o.a.k.c.NetworkClient - x",
+			&result{"java", "2023-06-09T08:18:58.118Z", "", "ERROR", "o.a.k.c.NetworkClient", "x"}},
+		{"09 Jux 2023 08:18:58,118 ERROR [t] o.a.k.c.NetworkClient - x", nil},
 		{"Dec 1, 2024 12:00:00 AM com.acme.App main",
 			&result{"java.util.logging", "2024-12-01T00:00:00Z", "", "", "com.acme.App", ""}},
 		// Kafka's own layout keeps its strict reading when it has no logger.

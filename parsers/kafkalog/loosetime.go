@@ -35,6 +35,9 @@ func readTime(b []byte, zone *time.Location, clock *minuteClock) (t time.Time, n
 		if n, ok := timeOfDayLen(b); ok {
 			return time.Time{}, n, timeOfDay, false
 		}
+		if t, n, ok := parseLog4jDate(b, zone, clock); ok {
+			return t, n, timeDated, false
+		}
 	case c >= 'A' && c <= 'Z':
 		if t, n, ok := parseJULTime(b, zone, clock); ok {
 			return t, n, timeJUL, false
@@ -68,6 +71,45 @@ func timeOfDayLen(b []byte) (int, bool) {
 	return n, true
 }
 
+// parseLog4jDate reads log4j's "%d{DATE}", "09 Jun 2023 08:18:58,118",
+// in zone.
+func parseLog4jDate(b []byte, zone *time.Location, clock *minuteClock) (time.Time, int, bool) {
+	if len(b) < 20 || b[2] != ' ' || b[6] != ' ' || b[11] != ' ' {
+		return time.Time{}, 0, false
+	}
+	day, ok1 := twoDigits(b[0], b[1])
+	mon := monthOf(b[3:6])
+	year, _, ok2 := number(b[7:11], 0, 4)
+	n, ok3 := timeOfDayLen(b[12:])
+	if !ok1 || !ok2 || !ok3 || mon == 0 || day < 1 || day > 31 || year < 1000 {
+		return time.Time{}, 0, false
+	}
+	hh, _ := twoDigits(b[12], b[13])
+	mm, _ := twoDigits(b[15], b[16])
+	ss, _ := twoDigits(b[18], b[19])
+	nsec, scale := 0, 100000000
+	for _, c := range b[20 : 12+n] {
+		if isDigit(c) {
+			nsec += int(c-'0') * scale
+			scale /= 10
+		}
+	}
+	if zone == nil {
+		zone = time.UTC
+	}
+	return clock.date(year, mon, day, hh, mm, ss, nsec, zone), 12 + n, true
+}
+
+// monthOf returns 1-12 for an English month abbreviation, else 0.
+func monthOf(b []byte) int {
+	for i, m := range months {
+		if string(b) == m {
+			return i + 1
+		}
+	}
+	return 0
+}
+
 // months are the English abbreviations SimpleFormatter's "%tb" prints
 // in the default locale.
 var months = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
@@ -78,12 +120,7 @@ func parseJULTime(b []byte, zone *time.Location, clock *minuteClock) (time.Time,
 	if len(b) < 22 || b[3] != ' ' {
 		return time.Time{}, 0, false
 	}
-	mon := 0
-	for i, m := range months {
-		if string(b[:3]) == m {
-			mon = i + 1
-		}
-	}
+	mon := monthOf(b[:3])
 	if mon == 0 {
 		return time.Time{}, 0, false
 	}
