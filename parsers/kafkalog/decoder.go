@@ -74,6 +74,8 @@ type LineDecoder struct {
 	keyBuf      []byte
 	// plain holds a line with its ANSI colour sequences removed.
 	plain []byte
+	// julRecord holds a java.util.logging record's two lines joined.
+	julRecord []byte
 }
 
 // NewLineDecoder decodes Kafka log lines one at a time, for callers that
@@ -204,19 +206,15 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 	e.line, e.borrowed = line, true
 	e.composeEnd, e.loggerStart, e.loggerEnd = h.composeName, h.loggerStart, h.loggerEnd
 	e.textEnd, e.msgStart, e.msgEnd = textCut(line), h.msgStart, min(h.msgEnd, h.msgStart+maxKeep)
-	e.canon = expandLogger(line[h.loggerStart:h.loggerEnd])
 	if host == "" && e.composeEnd > 0 {
 		e.hostFromCompose = true // the service names the container; Host is set on emit
 	}
-	d.scanRecord(e, loc)
-}
-
-// scanRecord reads what the first line of e tells before classification:
-// Kafka origin, node strings, a config dump, whether it is a candidate.
-func (d *LineDecoder) scanRecord(e *entry, loc analyzer.Location) {
 	logger, msg := e.logger(), e.msg()
-	if isKafkaLogger(logger) {
+	if kafka, known := kafkaLoggerOf(logger); kafka {
 		e.kafkaOrigin = true
+		if known != 0 {
+			e.canon, logger = known, known.name()
+		}
 		if !d.sawBroker && isBrokerLogger(logger) {
 			d.sawBroker = true
 		}
@@ -254,7 +252,7 @@ func (d *LineDecoder) continuation(loc analyzer.Location, line []byte) bool {
 		}
 		return false
 	}
-	if e.layout == layoutJUL && e.level == "" && d.julMessage(e, loc, line) {
+	if e.layout == layoutJUL && e.level == "" && d.julMessage(e, line) {
 		return true
 	}
 	t := line[skipSpaces(line, 0):]
@@ -336,9 +334,9 @@ type entry struct {
 	composeEnd, textEnd    int
 	msgStart, msgEnd       int
 	loggerStart, loggerEnd int
-	// canon, when set, is the known full name of the abbreviated logger
-	// (canonicalLogger): logger() returns it instead of the span.
-	canon []byte
+	// canon, when set, is the known logger the printed one abbreviates
+	// (canonicalLogger): logger() returns its full name, not the span.
+	canon knownLogger
 	// candidate is set when the first line or an exception line passed the
 	// keyword pre-filter; only candidates are classified.
 	candidate bool
@@ -357,7 +355,7 @@ func (e *entry) reset() {
 	// runs once per record, and the entry is a few hundred bytes.
 	e.active, e.loc, e.host, e.hostFromCompose = false, analyzer.Location{}, "", false
 	e.time, e.timeGuessed, e.level, e.layout = time.Time{}, false, "", layoutNone
-	e.line, e.borrowed, e.canon = nil, false, nil
+	e.line, e.borrowed, e.canon = nil, false, 0
 	e.composeEnd, e.textEnd, e.msgStart, e.msgEnd, e.loggerStart, e.loggerEnd = 0, 0, 0, 0, 0, 0
 	e.candidate, e.kafkaOrigin = false, false
 	e.excs, e.excEnds, e.dump, e.settings = e.excs[:0], e.excEnds[:0], "", e.settings[:0]
@@ -367,8 +365,8 @@ func (e *entry) compose() []byte { return e.line[:e.composeEnd] }
 func (e *entry) text() []byte    { return e.line[:e.textEnd] }
 func (e *entry) msg() []byte     { return e.line[e.msgStart:e.msgEnd] }
 func (e *entry) logger() []byte {
-	if e.canon != nil {
-		return e.canon
+	if e.canon != 0 {
+		return e.canon.name()
 	}
 	return e.line[e.loggerStart:e.loggerEnd]
 }

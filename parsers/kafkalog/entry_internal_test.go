@@ -21,7 +21,7 @@ func TestEntryReset(t *testing.T) {
 		active: true, loc: analyzer.Location{Path: "p", Line: 3}, host: "h", hostFromCompose: true,
 		time: time.Unix(5, 0), timeGuessed: true, level: "WARN", layout: layoutLog4j,
 		line: []byte("c | l t m"), own: []byte("c | l t m"), borrowed: true,
-		composeEnd: 1, textEnd: 9, msgStart: 8, msgEnd: 9, loggerStart: 4, loggerEnd: 5, canon: []byte("x.Y"),
+		composeEnd: 1, textEnd: 9, msgStart: 8, msgEnd: 9, loggerStart: 4, loggerEnd: 5, canon: 1,
 		candidate: true, kafkaOrigin: true, excs: []byte("x"), excEnds: []int{1},
 		dump: "d", settings: []setting{{"k", "v"}},
 	}

@@ -1,6 +1,9 @@
 package kafkalog
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // knownLoggers are Kafka's loggers in full: those the catalog's templates
 // come from and those classification keys off (server lifecycle, config
@@ -52,16 +55,30 @@ var knownLoggers = [...]string{
 	"kafka.network.ConnectionQuotas",
 }
 
-// loggersByClass indexes knownLoggers by class name, each kept as bytes
-// so canonicalLogger can hand one out without converting.
-var loggersByClass = func() map[string][][]byte {
-	m := map[string][][]byte{}
-	for _, l := range knownLoggers {
-		class := l[bytes.LastIndexByte([]byte(l), '.')+1:]
-		m[class] = append(m[class], []byte(l))
+// knownLoggerBytes holds knownLoggers as bytes, so a logger can be handed
+// out without converting.
+var knownLoggerBytes = func() (b [len(knownLoggers)][]byte) {
+	for i, l := range knownLoggers {
+		b[i] = []byte(l)
+	}
+	return b
+}()
+
+// loggersByClass indexes knownLoggers by class name.
+var loggersByClass = func() map[string][]int {
+	m := map[string][]int{}
+	for i, l := range knownLoggers {
+		class := l[strings.LastIndexByte(l, '.')+1:]
+		m[class] = append(m[class], i)
 	}
 	return m
 }()
+
+// knownLogger is an index into knownLoggers plus one; 0 is none.
+type knownLogger uint8
+
+// name returns the logger's full name; valid only when k != 0.
+func (k knownLogger) name() []byte { return knownLoggerBytes[k-1] }
 
 // canonicalLogger returns the known full logger l abbreviates, or l. A
 // logger abbreviates a known one when the class names are equal and each
@@ -70,31 +87,68 @@ var loggersByClass = func() map[string][][]byte {
 // ("org.apa.kaf.cli.NetworkClient") both name NetworkClient in
 // org.apache.kafka.clients. This is the one place abbreviations are
 // resolved: the matchers (isKafkaLogger, isBrokerLogger, isClientLogger,
-// serverLoggers) then see full names. It runs on every record header, so
-// a full Kafka name returns at once and nothing is allocated.
+// serverLoggers) then see full names. Nothing is allocated.
 func canonicalLogger(l []byte) []byte {
-	if full := expandLogger(l); full != nil {
-		return full
+	if k := expandLogger(l); k != 0 {
+		return k.name()
 	}
 	return l
 }
 
-// expandLogger is canonicalLogger's look-up: the known full logger an
-// abbreviated l stands for, or nil (also when l is already in full).
-func expandLogger(l []byte) []byte {
-	if len(l) < 3 || (l[0] != 'o' && l[0] != 'k') || bytes.HasPrefix(l, []byte("org.apache.kafka.")) || bytes.HasPrefix(l, []byte("kafka.")) {
-		return nil
+// kafkaLoggerOf is isKafkaLogger that also tells which known logger an
+// abbreviated l stands for (0: none, or l is in full). Kafka's own full
+// names, the common case, cost what isKafkaLogger's first test costs.
+func kafkaLoggerOf(l []byte) (bool, knownLogger) {
+	if bytes.HasPrefix(l, []byte("org.apache.kafka.")) || bytes.HasPrefix(l, []byte("kafka.")) {
+		return true, 0
 	}
+	if k := expandLogger(l); k != 0 {
+		return true, k
+	}
+	return isKafkaLogger(l), 0
+}
+
+// expandLogger is canonicalLogger's look-up: the known logger an
+// abbreviated l stands for, or 0 (also when l is already in full).
+// mayAbbreviate turns away full names and everything not starting like
+// Kafka's with a few loads.
+func expandLogger(l []byte) knownLogger {
+	if !mayAbbreviate(l) {
+		return 0
+	}
+	return lookUpLogger(l)
+}
+
+// mayAbbreviate reports whether l could abbreviate a known logger: it
+// starts like "org." or "kafka." and one of the first segments, by where
+// its dots fall, is shorter than in full ("org.apache.kafka.", "kafka.").
+// Abbreviations shorten the first segments: logback from the left,
+// Quarkus all of them.
+func mayAbbreviate(l []byte) bool {
+	if len(l) < 7 {
+		return false
+	}
+	switch l[0] {
+	case 'o':
+		return len(l) < 18 || l[3] != '.' || l[10] != '.' || l[16] != '.'
+	case 'k':
+		return l[5] != '.' || l[1] != 'a' || l[4] != 'a'
+	}
+	return false
+}
+
+func lookUpLogger(l []byte) knownLogger {
 	dot := bytes.LastIndexByte(l, '.')
 	if dot < 0 {
-		return nil
+		return 0
 	}
-	for _, full := range loggersByClass[string(l[dot+1:])] {
+	for _, i := range loggersByClass[string(l[dot+1:])] {
+		full := knownLoggerBytes[i]
 		if abbreviates(l[:dot], full[:len(full)-(len(l)-dot)]) {
-			return full
+			return knownLogger(i + 1)
 		}
 	}
-	return nil
+	return 0
 }
 
 // abbreviates reports whether the dotted name abbr has as many segments as

@@ -3,8 +3,6 @@ package kafkalog
 import (
 	"bytes"
 	"time"
-
-	"github.com/kafkadiag/kafkadiag/analyzer"
 )
 
 // The layouts the general reader recognises. Their values sit apart from
@@ -343,8 +341,9 @@ func looseLevel(b []byte) (string, int) {
 
 // julMessage completes a java.util.logging record whose first line e
 // holds with its "LEVEL: msg" line, if line is one. The two lines become
-// one, joined by a space, so Text shows the logger and the message.
-func (d *LineDecoder) julMessage(e *entry, loc analyzer.Location, line []byte) bool {
+// one, joined by a space, so Text shows the logger and the message; the
+// entry is started afresh from it, as from any header.
+func (d *LineDecoder) julMessage(e *entry, line []byte) bool {
 	colon := bytes.IndexByte(line[:min(len(line), 9)], ':')
 	if colon < 4 || !isLetter(line[0]) {
 		return false
@@ -353,20 +352,21 @@ func (d *LineDecoder) julMessage(e *entry, loc analyzer.Location, line []byte) b
 	if n != colon {
 		return false
 	}
-	msg := line[colon+1:]
-	if len(msg) > 0 && msg[0] == ' ' {
-		msg = msg[1:]
+	msg := colon + 1
+	if msg < len(line) && line[msg] == ' ' {
+		msg++
 	}
-	first := e.msgEnd // the whole first line: its message is empty
-	buf := append(e.own[:0], e.line[:first]...)
-	buf = append(buf, ' ')
-	buf = append(buf, line...)
-	e.own, e.line, e.borrowed = buf, buf, false
-	e.level = lvl
-	e.msgStart = len(buf) - len(msg)
-	e.msgEnd = min(trimRightEnd(buf, len(buf)), e.msgStart+maxKeep)
-	e.msgEnd = max(e.msgEnd, e.msgStart)
-	e.textEnd = textCut(buf)
-	d.scanRecord(e, loc)
+	first := e.line[:e.msgEnd] // the whole first line: its message is empty
+	d.julRecord = append(append(append(d.julRecord[:0], first...), ' '), line...)
+	d.hdr = header{
+		layout: layoutJUL, composeEnd: e.composeEnd, composeName: e.composeEnd,
+		time: e.time, hasTime: true, level: lvl,
+		loggerStart: e.loggerStart, loggerEnd: e.loggerEnd,
+		msgStart: len(first) + 1 + msg, msgEnd: max(len(first)+1+msg, trimRightEnd(d.julRecord, len(d.julRecord))),
+		clock: d.hdr.clock,
+	}
+	d.cur = e
+	d.start(e.loc, time.Time{}, e.host, d.julRecord)
+	e.detach() // julRecord is reused
 	return true
 }

@@ -299,6 +299,9 @@ func TestCanonicalLogger(t *testing.T) {
 		{"o.a.k.c.r.d.WorkerCoordinator", "org.apache.kafka.connect.runtime.distributed.WorkerCoordinator"},
 		{"k.s.KafkaServer", "kafka.server.KafkaServer"},
 		{"k.n.SocketServer", "kafka.network.SocketServer"},
+		{"ka.se.KafkaServer", "kafka.server.KafkaServer"},
+		{"kaf.ser.KafkaServer", "kafka.server.KafkaServer"},
+		{"org.apa.kaf.cli.con.ConsumerConfig", "org.apache.kafka.clients.consumer.ConsumerConfig"},
 		{"org.apache.kafka.clients.NetworkClient", "org.apache.kafka.clients.NetworkClient"},
 		{"o.a.k.c.UnknownClass", "o.a.k.c.UnknownClass"},   // not known: as printed
 		{"o.a.k.NetworkClient", "o.a.k.NetworkClient"},     // one segment short
