@@ -361,3 +361,41 @@ func TestAllocsLooseLines(t *testing.T) {
 		t.Errorf("%v allocations per %d loose lines, want 0", allocs, len(lines))
 	}
 }
+
+// TestJULRecords checks java.util.logging's two-line records where they
+// arrive: in a compose log interleaved with another service, and through
+// LineDecoder one journal entry per line.
+func TestJULRecords(t *testing.T) {
+	const head = "Mar 02, 2024 10:15:02 AM org.apache.kafka.clients.NetworkClient handleServerDisconnect"
+	const msg = "WARNING: [Consumer clientId=app-1, groupId=grp] Connection to node 1 (kafka-1/10.0.0.11:9092) could not be established. Broker may not be available."
+	want := `2024-03-02T10:15:02Z WARN connect-failed java-client host="app" node="1" nodehost="kafka-1" addr="10.0.0.11:9092" client="app-1" group="grp"`
+	in := "app  | " + head + "\n" +
+		"kafka  | [2024-03-02 10:15:02,500] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)\n" +
+		"app  | " + msg + "\n"
+	rec, st, err := parseAs("compose.log", in)
+	var got []string
+	for _, e := range rec.events {
+		if e.Program == "java-client" {
+			got = append(got, strings.TrimPrefix(describe(e), "compose.log:1 "))
+			if e.Text != "app  | "+head+" "+msg {
+				t.Errorf("Text = %q", e.Text)
+			}
+		}
+	}
+	if err != nil || st.Unparsed != 0 || !cmp.Equal(got, []string{want}) {
+		t.Errorf("compose: err %v, unparsed %d, client events %q, want %q", err, st.Unparsed, got, want)
+	}
+
+	rec = &recorder{}
+	d := NewLineDecoder(&analyzer.Source{Path: "journal"}, rec)
+	ts := time.Date(2024, 3, 2, 10, 15, 3, 0, time.UTC)
+	for i, l := range []string{head, msg} {
+		if !d.Line(analyzer.Location{Path: "journal", Line: i + 1}, ts, "app", []byte(l)) {
+			t.Errorf("line %d not claimed", i+1)
+		}
+	}
+	d.Flush()
+	if got := describeAll(rec.events); !cmp.Equal(got, []string{"journal:1 " + want}) {
+		t.Errorf("journal: events %q, want %q", got, want)
+	}
+}
