@@ -91,23 +91,23 @@ func hasKafkaContext(msg []byte) bool {
 	return clientComponents[c.Component] || brokerComponents[c.Component]
 }
 
-// isKafkaLogger accepts Kafka's loggers, full or as logback abbreviates
-// them ("o.a.k.c.NetworkClient", "o.a.kafka.common..."). It runs on every
-// header line, so it works on bytes and allocates nothing.
+// isKafkaLogger accepts Kafka's loggers, full or abbreviated as logback
+// ("o.a.k.c.NetworkClient", "o.a.kafka.common...") or Quarkus
+// ("org.apa.kaf.cli.NetworkClient") print them: the first three segments
+// are prefixes of org, apache and kafka. It runs on every header line, so
+// it works on bytes and allocates nothing.
 func isKafkaLogger(l []byte) bool {
 	if bytes.HasPrefix(l, []byte("org.apache.kafka.")) || bytes.HasPrefix(l, []byte("kafka.")) {
 		return true
 	}
-	first, rest, ok := bytes.Cut(l, []byte("."))
-	if !ok || (string(first) != "o" && string(first) != "org") {
-		return false
+	for _, full := range [...]string{"org", "apache", "kafka"} {
+		seg, rest, ok := bytes.Cut(l, []byte("."))
+		if !ok || len(seg) == 0 || len(seg) > len(full) || string(seg) != full[:len(seg)] {
+			return false
+		}
+		l = rest
 	}
-	second, rest, ok := bytes.Cut(rest, []byte("."))
-	if !ok || (string(second) != "a" && string(second) != "apache") {
-		return false
-	}
-	third, _, ok := bytes.Cut(rest, []byte("."))
-	return ok && (string(third) == "k" || string(third) == "kafka")
+	return true
 }
 
 // brokerLoggerPrefixes are the packages only a broker (or controller) has.

@@ -78,6 +78,8 @@ type LineDecoder struct {
 	// a candidate does not allocate them.
 	rec record
 	ev  analyzer.Event
+	// julRecord holds a java.util.logging record's two lines joined.
+	julRecord []byte
 }
 
 // NewLineDecoder decodes Kafka log lines one at a time, for callers that
@@ -212,8 +214,11 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 		e.hostFromCompose = true // the service names the container; Host is set on emit
 	}
 	logger, msg := e.logger(), e.msg()
-	if isKafkaLogger(logger) {
+	if kafka, known := kafkaLoggerOf(logger); kafka {
 		e.kafkaOrigin = true
+		if known != 0 {
+			e.canon, logger = known, known.name()
+		}
 		if !d.sawBroker && isBrokerLogger(logger) {
 			d.sawBroker = true
 		}
@@ -250,6 +255,9 @@ func (d *LineDecoder) continuation(loc analyzer.Location, line []byte) bool {
 			d.unparsed(loc)
 		}
 		return false
+	}
+	if e.layout == layoutJUL && e.level == "" && d.julMessage(e, line) {
+		return true
 	}
 	t := line[skipSpaces(line, 0):]
 	switch {
@@ -330,6 +338,9 @@ type entry struct {
 	composeEnd, textEnd    int
 	msgStart, msgEnd       int
 	loggerStart, loggerEnd int
+	// canon, when set, is the known logger the printed one abbreviates
+	// (canonicalLogger): logger() returns its full name, not the span.
+	canon knownLogger
 	// candidate is set when the first line or an exception line passed the
 	// keyword pre-filter; only candidates are classified.
 	candidate bool
@@ -348,7 +359,7 @@ func (e *entry) reset() {
 	// runs once per record, and the entry is a few hundred bytes.
 	e.active, e.loc, e.host, e.hostFromCompose = false, analyzer.Location{}, "", false
 	e.time, e.timeGuessed, e.level, e.layout = time.Time{}, false, "", layoutNone
-	e.line, e.borrowed = nil, false
+	e.line, e.borrowed, e.canon = nil, false, 0
 	e.composeEnd, e.textEnd, e.msgStart, e.msgEnd, e.loggerStart, e.loggerEnd = 0, 0, 0, 0, 0, 0
 	e.candidate, e.kafkaOrigin = false, false
 	e.excs, e.excEnds, e.dump, e.settings = e.excs[:0], e.excEnds[:0], "", e.settings[:0]
@@ -357,7 +368,12 @@ func (e *entry) reset() {
 func (e *entry) compose() []byte { return e.line[:e.composeEnd] }
 func (e *entry) text() []byte    { return e.line[:e.textEnd] }
 func (e *entry) msg() []byte     { return e.line[e.msgStart:e.msgEnd] }
-func (e *entry) logger() []byte  { return e.line[e.loggerStart:e.loggerEnd] }
+func (e *entry) logger() []byte {
+	if e.canon != 0 {
+		return e.canon.name()
+	}
+	return e.line[e.loggerStart:e.loggerEnd]
+}
 
 // detach copies a borrowed first line into the entry's own buffer, as
 // far as the spans reach.

@@ -6,8 +6,13 @@
 // "[date] LEVEL msg (logger)", Strimzi's "date LEVEL msg (logger) [thread]",
 // logback and Spring Boot (2.x and 3.x ISO dates), patterns without a date,
 // and any of them behind a docker compose "service | " prefix with an
-// optional docker timestamp. The layout is judged per line, so a file that
-// changes layout half-way still parses.
+// optional docker timestamp. Lines those strict shapes do not fully read
+// go to a general reader (loose.go): a time in any known form, a level in
+// any case, a Java logger, threads and MDC where patterns put them —
+// Quarkus, Micronaut, Play, Flink, java.util.logging and the like.
+// Abbreviated loggers ("o.a.k.c.NetworkClient") are resolved to Kafka's
+// full ones in one place (loggers.go). The layout is judged per line, so
+// a file that changes layout half-way still parses.
 //
 // A record is a header line plus its continuation lines (stack frames,
 // "Caused by:", config "\tkey = value" lines). Records are classified only

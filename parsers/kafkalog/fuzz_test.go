@@ -15,7 +15,8 @@ import (
 // fuzzSeeds are the fixtures plus a few shapes the fixtures lack.
 func fuzzSeeds(f *testing.F) {
 	logs, _ := filepath.Glob("testdata/*.log")
-	for _, p := range logs {
+	realworld, _ := filepath.Glob("testdata/realworld/*.log")
+	for _, p := range append(logs, realworld...) {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)

@@ -40,7 +40,7 @@ func (l layout) String() string {
 	case layoutISO8601:
 		return "iso8601"
 	}
-	return ""
+	return l.looseName()
 }
 
 // header is a record's first line taken apart. The spans index the line it
@@ -71,7 +71,8 @@ type header struct {
 // parseHeader recognises a record header in any supported layout. It never
 // allocates: times are built with time.Date in zone, offsets applied by hand.
 func parseHeader(line []byte, zone *time.Location, h *header) bool {
-	if !parseHeaderSpans(line, zone, h) {
+	ok := parseHeaderSpans(line, zone, h)
+	if (!ok || h.loggerEnd <= h.loggerStart) && !parseLoose(line, zone, h, ok) {
 		return false
 	}
 	// Empty messages and loggers can leave an end before its start (the

@@ -3,6 +3,7 @@ package kafkalog
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -19,14 +20,18 @@ const sniffLines = 64
 
 // Sniff accepts an input when one of its first lines is a record header in
 // a known layout from a Kafka logger, with a Kafka log-context prefix, or
-// opening a Kafka config dump. librdkafka ("%7|…") and journal lines
-// ("Apr 28 16:50:56 host ident[pid]:", "__CURSOR=") never parse as
-// headers, so they are left to their own parsers.
+// opening a Kafka config dump, or when two of them are headers from Java
+// loggers: an application's log whose Kafka lines come later is still a
+// Java log, read (maybe to no event) rather than skipped. librdkafka
+// ("%7|…") and journal lines ("Apr 28 16:50:56 host ident[pid]:",
+// "__CURSOR=") never parse as headers, nor do Python's, whose logger names
+// are lower-case modules; they are left to their own parsers.
 func (Parser) Sniff(head []byte) bool {
 	if bytes.HasPrefix(head, []byte("__CURSOR=")) {
 		return false
 	}
 	var h header
+	java := 0
 	for i := 0; i < sniffLines && len(head) > 0; i++ {
 		line := head
 		if j := bytes.IndexByte(head, '\n'); j >= 0 {
@@ -39,20 +44,56 @@ func (Parser) Sniff(head []byte) bool {
 			continue
 		}
 		msg := line[h.msgStart:h.msgEnd]
-		if isKafkaLogger(line[h.loggerStart:h.loggerEnd]) || hasKafkaContext(msg) {
+		logger := canonicalLogger(line[h.loggerStart:h.loggerEnd])
+		if isKafkaLogger(logger) || hasKafkaContext(msg) {
 			return true
 		}
 		if _, ok := configDumpScope(msg); ok {
 			return true
 		}
+		if isJavaLogger(logger) {
+			if java++; java == 2 {
+				return true
+			}
+		}
 	}
 	return false
+}
+
+// timeOfDayOnly reports whether the records at the head of an input carry
+// the time of day but never a date (logback's default pattern
+// "%d{HH:mm:ss.SSS} [%thread] %-5level %logger{36} - %msg"). Such a log is
+// not read: its events could not be placed on the incident's timeline,
+// and a date is not to be made up.
+func timeOfDayOnly(head []byte) bool {
+	var h header
+	timeOnly := false
+	for i := 0; i < sniffLines && len(head) > 0; i++ {
+		line := head
+		if j := bytes.IndexByte(head, '\n'); j >= 0 {
+			line, head = head[:j], head[j+1:]
+		} else {
+			head = nil
+		}
+		if !parseHeader(bytes.TrimSuffix(line, []byte("\r")), time.UTC, &h) {
+			continue
+		}
+		if h.hasTime || h.hasDocker {
+			return false
+		}
+		timeOnly = timeOnly || h.layout == layoutJavaNoDate
+	}
+	return timeOnly
 }
 
 // Parse streams src line by line through a LineDecoder. Two goroutines
 // share the work (see lineBatch): one splits lines and runs the keyword
 // pre-filter, the other decodes.
 func (Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sink) (analyzer.Stats, error) {
+	if head, _ := src.R.Peek(analyzer.SniffLen); timeOfDayOnly(head) {
+		return analyzer.Stats{Layout: layoutJavaNoDate.String()},
+			fmt.Errorf("%s: times carry no date (the log pattern prints the time of day only); not read", src.Path)
+	}
 	return parse(ctx, src, sink, -1)
 }
 

@@ -1,0 +1,72 @@
+package kafkalog
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// FuzzLooseHeader checks the general reader against the strict shapes on
+// any line: a line a strict shape reads with a logger (or in Kafka's own
+// bracketed layout) keeps exactly the strict header; a line a strict shape
+// accepts is never refused; every header's spans lie within the line; and
+// a header of the general reader names a Java logger.
+func FuzzLooseHeader(f *testing.F) {
+	paths, _ := filepath.Glob("testdata/realworld/*.log")
+	more, _ := filepath.Glob("testdata/*.log")
+	for _, p := range append(paths, more...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, l := range bytes.Split(b, []byte("\n")) {
+			f.Add(l)
+		}
+	}
+	for _, s := range []string{
+		"Mar 02, 2024 10:15:02 PM org.apache.kafka.clients.NetworkClient m",
+		"13:57:44.697 [main] INFO  o.a.k.c.consumer.ConsumerConfig - x",
+		"[2023-06-09T12:19:03.724Z] 13:57:44.697 [main] INFO  o.a.k.c.NetworkClient - x",
+		"2023-06-09 08:18:58,118 WARN  [org.apa.kaf.cli.NetworkClient] ((a) b) [] - x",
+		"2023-06-09 08:18:58,118 [WARN] [  ] x.Y: ",
+		"x | 2023-06-09T08:18:58Z [ info ] a.B",
+	} {
+		f.Add([]byte(s))
+	}
+	zone := time.FixedZone("X", 5400)
+	f.Fuzz(func(t *testing.T, line []byte) {
+		var strict, got header
+		strict.clock, got.clock = &minuteClock{}, &minuteClock{}
+		sok := parseHeaderSpans(line, zone, &strict)
+		strict.msgEnd = max(strict.msgStart, strict.msgEnd)
+		strict.loggerEnd = max(strict.loggerStart, strict.loggerEnd)
+		ok := parseHeader(line, zone, &got)
+		if sok && !ok {
+			t.Fatalf("%q: the strict shapes accept it, parseHeader refuses", line)
+		}
+		if sok && (strict.loggerEnd > strict.loggerStart || strict.layout == layoutLog4j) {
+			strict.clock, got.clock = nil, nil
+			if got != strict {
+				t.Fatalf("%q: header changed from the strict one:\nstrict %+v\ngot    %+v", line, strict, got)
+			}
+			return
+		}
+		if !ok {
+			return
+		}
+		n := len(line)
+		if got.composeEnd > n || got.composeName > got.composeEnd || got.loggerStart > got.loggerEnd || got.loggerEnd > n ||
+			got.msgStart > got.msgEnd || got.msgEnd > n {
+			t.Fatalf("%q: spans out of the line: %+v", line, got)
+		}
+		if got.layout >= layoutJava && !isJavaLogger(line[got.loggerStart:got.loggerEnd]) {
+			t.Fatalf("%q: layout %s without a Java logger (%q)", line, got.layout, line[got.loggerStart:got.loggerEnd])
+		}
+		if got.layout >= layoutJava && got.layout != layoutJUL && got.level == "" {
+			t.Fatalf("%q: layout %s without a level", line, got.layout)
+		}
+		_ = canonicalLogger(line[got.loggerStart:got.loggerEnd])
+	})
+}
