@@ -57,8 +57,9 @@ const sniffLines = 64
 // Sniff accepts an input when one of its first lines is a librdkafka line
 // that names itself: a fixed layout, or a wrapped core with an instance
 // name, a thread tag or an error string — with or without a time. kcat's
-// "% ERROR:" lines, KafkaError{…} objects and omkafka messages alone are
-// not enough: other programs print such text too.
+// "% ERROR:" lines count only with librdkafka's own wording in them;
+// KafkaError{…} objects and omkafka messages alone are not enough: other
+// programs print such text too.
 func (*Parser) Sniff(head []byte) bool {
 	for n := 0; n < sniffLines && len(head) > 0; n++ {
 		line := head
@@ -68,11 +69,19 @@ func (*Parser) Sniff(head []byte) bool {
 			head = nil
 		}
 		line = bytes.TrimRight(line, "\r")
-		if r, ok := split(line, nil); ok && r.layout != idxKcatError && looksRdkafka(r) {
+		if r, ok := split(line, nil); ok && (r.layout != idxKcatError && looksRdkafka(r) || r.layout == idxKcatError && kcatNamesItself(line)) {
 			return true
 		}
 	}
 	return false
+}
+
+// kcatNamesItself accepts a kcat "% ERROR:" line only with librdkafka's
+// own wording in it: a local error string ("Local: Broker transport
+// failure") or a broker state ("after 0ms in state CONNECT"). A kcat run
+// pasted alone, as users post it, has no other line to go by.
+func kcatNamesItself(line []byte) bool {
+	return bytes.HasPrefix(line, []byte("% ERROR: Local: ")) || bytes.Contains(line, []byte("ms in state "))
 }
 
 // looksRdkafka rejects layouts loose enough to match other programs unless

@@ -225,7 +225,11 @@ func TestSniff(t *testing.T) {
 		{"%7 2020/09/24 18:20:12       (Local: Broker transport failure): kafka:9092/3: Disconnected (after 69600ms in state UP)\n", true},
 		{"16-08-2018 17:28:51.038 ERROR - ERROR (Local: Broker transport failure): kafka1:9092/bootstrap: Receive failed: Disconnected\n", true},
 		{"16-08-2018 17:28:51.038 ERROR - payment failed for order 1123\n", false},
-		{"% ERROR: Local: Host resolution failure: kafka:9092/0: Failed\n", false},
+		// kcat's own error line names librdkafka by its "Local: " error
+		// strings or a broker state; other "% ERROR:" text does not.
+		{"% ERROR: Local: Host resolution failure: kafka:9092/0: Failed\n", true},
+		{"% ERROR: Failed to produce message (4096 bytes): Broker: Message size too large (after 3ms in state UP)\n", true},
+		{"% ERROR: could not open file: permission denied\n", false},
 		{"[2024-01-25 01:17:42,123] INFO Kafka version: 3.6.1 (org.apache.kafka.common.utils.AppInfoParser)\n", false},
 		{"2024-01-25 01:17:42,123 INFO [main] o.a.k.c.p.ProducerConfig - ProducerConfig values:\n", false},
 		{"__CURSOR=s=abc\n", false},
