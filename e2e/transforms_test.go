@@ -1,0 +1,222 @@
+package e2e
+
+import (
+	"maps"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// The lab's captures are Ethernet pcaps on 198.18.0.0/15, all from one run.
+// A capture of the same fault taken another way — another link type, file
+// format, address range, IP version, clock, pace — must give the same
+// diagnosis, or an honestly weaker one where the other way loses the
+// evidence. TestTransforms rewrites every scenario's captures in memory
+// (pcapgo readers and writers, gopacket layers to re-serialise headers) and
+// analyses the rewritten folder as TestScenarios does.
+
+// mode says what a case folder holds.
+type mode int
+
+const (
+	withLogs      mode = iota // captures and the scenario's logs (logs rewritten where the transform needs it)
+	capturesAlone             // captures only: the transform cannot keep the logs consistent
+)
+
+// outcome is what one (scenario, transform) must give.
+type outcome struct {
+	// cause is findings[0].cause; "" means no finding at warning or above.
+	cause string
+	// missing, when set, must appear in findings[0].missing.
+	missing string
+}
+
+// scenarioCauses is what each scenario gives untransformed, with its logs
+// (expected.json's cause) and from its two captures alone.
+var scenarioCauses = map[string]struct{ withLogs, alone string }{
+	"broker_sigkill_restart":    {"broker-restart", "broker-restart"},
+	"broker_sigterm_restart":    {"broker-restart", "broker-restart"},
+	"connection_refused":        {"connection-refused", "connection-refused"},
+	"healthy":                   {"", ""},
+	"idle_reset_firewall":       {"idle-timeout-reset", "idle-timeout-reset"},
+	"plaintext_to_tls_listener": {"plaintext-to-tls-listener", "plaintext-to-tls-listener"},
+	"syn_dropped":               {"syn-unanswered", "syn-unanswered"},
+	"synack_lost_stale_arp":     {"stale-arp-entry", "stale-arp-entry"},
+	"tls_to_plaintext_listener": {"tls-to-plaintext-listener", "tls-to-plaintext-listener"},
+	"tls_untrusted_cert":        {"tls-handshake-failure", "tls-handshake-failure"},
+}
+
+// transformCase is one way of having taken the captures.
+type transformCase struct {
+	name  string
+	mode  mode
+	// whole rewrites the case's captures together, before steps.
+	whole func([]*capture) error
+	// steps rewrite each capture, in order.
+	steps []func(*capture) error
+	// logs rewrites each log's text; nil keeps the logs verbatim.
+	logs func(string) string
+	// want overrides scenarioCauses where the transform loses evidence;
+	// each entry says why.
+	want map[string]outcome
+	// skip marks a (scenario) the tool gets wrong for a reason outside this
+	// package's reach; the text says where.
+	skip map[string]string
+	// check, when set, inspects the report further.
+	check func(t *testing.T, scenario string, r caseRun)
+}
+
+// noMACs is what losing the Ethernet header does to the stale-ARP
+// scenario: without the SYN-ACK's destination MAC a stale neighbour entry
+// cannot be told from a lost SYN-ACK.
+var noMACs = map[string]outcome{
+	"synack_lost_stale_arp": {cause: "syn-ack-lost"},
+}
+
+var tenNet = addrMap{ip: labToRange(netip.MustParsePrefix("10.42.0.0/16")), port: map[uint16]uint16{9092: 19092, 9093: 29093}}
+var docNet = addrMap{ip: labToRange(netip.MustParsePrefix("203.0.113.0/24")), port: map[uint16]uint16{9092: 19092, 9093: 29093}}
+var v6Net = addrMap{ip: labToIPv6}
+
+// clockJump is how far the shifted captures' clock is off: years, days and
+// hours, so nothing lines up by accident.
+const clockJump = (3*365+41)*24*time.Hour + 7*time.Hour
+
+func transformCases() []transformCase {
+	return []transformCase{
+		{name: "identity"},
+		{name: "pcapng", steps: steps(toPcapNG)},
+		{name: "pcap-nanos", steps: steps(toNanos)},
+		{name: "pcapng-nanos", steps: steps(toPcapNG, toNanos)},
+		{name: "sll2", steps: steps(toSLL2), want: noMACs},
+		{name: "sll", steps: steps(toSLL), want: noMACs},
+		{name: "sll2-pcapng", steps: steps(toSLL2, toPcapNG), want: noMACs},
+		{name: "raw-ip", steps: steps(toRawIP(layers.LinkTypeRaw)), want: noMACs},
+		{name: "raw-ipv4", steps: steps(toRawIP(layers.LinkTypeIPv4)), want: noMACs},
+		{name: "null-loopback", steps: steps(toNull), want: noMACs},
+		{name: "snap-128", steps: steps(snapTo(128))},
+		{name: "snap-96", steps: steps(snapTo(96))},
+		{name: "addr-10.42", steps: steps(remap(tenNet)), logs: func(s string) string { return rewriteLog(s, tenNet) }},
+		{name: "addr-203.0.113", steps: steps(remap(docNet)), logs: func(s string) string { return rewriteLog(s, docNet) }},
+		{name: "addr-203.0.113-sll2-pcapng", steps: steps(remap(docNet), toSLL2, toPcapNG),
+			logs: func(s string) string { return rewriteLog(s, docNet) }, want: noMACs},
+		// IPv6 over Ethernet keeps the MACs: the SYN-ACK still goes to
+		// the stale one, only the ARP history (dropped) is gone.
+		{name: "ipv6", steps: steps(remap(v6Net)), logs: func(s string) string { return rewriteLog(s, v6Net) }},
+		{name: "ipv6-raw", steps: steps(remap(v6Net), toRawIP(layers.LinkTypeIPv6)),
+			logs: func(s string) string { return rewriteLog(s, v6Net) }, want: noMACs},
+		{name: "ipv6-null", steps: steps(remap(v6Net), toNull),
+			logs: func(s string) string { return rewriteLog(s, v6Net) }, want: noMACs},
+		{name: "clock-years-alone", mode: capturesAlone, steps: steps(shiftClock(clockJump))},
+		{name: "clock-37s", steps: steps(shiftClock(37 * time.Second))},
+		{name: "stretch-1.5-alone", mode: capturesAlone, whole: stretchGaps(1.5)},
+	}
+}
+
+func steps(s ...func(*capture) error) []func(*capture) error { return s }
+
+// TestTransforms runs every transform on every scenario.
+func TestTransforms(t *testing.T) {
+	t.Chdir(repoRoot(t))
+	names := slices.Sorted(maps.Keys(scenarioCauses))
+	if got := caseDirs(t, "testdata/scenarios"); len(got) != len(names) {
+		t.Fatalf("testdata/scenarios holds %d scenarios, the table %d: add the new one to scenarioCauses", len(got), len(names))
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := loadScenario(t, name)
+			base := map[mode]caseRun{
+				withLogs:      writeAndAnalyse(t, name, s.clone(), s.logs),
+				capturesAlone: writeAndAnalyse(t, name, s.clone(), nil),
+			}
+			for _, tc := range transformCases() {
+				t.Run(tc.name, func(t *testing.T) {
+					if why := tc.skip[name]; why != "" {
+						t.Skip(why)
+					}
+					runTransform(t, s, tc, base[tc.mode])
+				})
+			}
+		})
+	}
+}
+
+func runTransform(t *testing.T, s *scenarioFiles, tc transformCase, base caseRun) {
+	want, ok := tc.want[s.name]
+	if !ok {
+		want.cause = scenarioCauses[s.name].withLogs
+		if tc.mode == capturesAlone {
+			want.cause = scenarioCauses[s.name].alone
+		}
+	}
+	captures := s.clone()
+	if tc.whole != nil {
+		if err := tc.whole(captures); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range captures {
+		for _, step := range tc.steps {
+			if err := step(c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var logs []logFile
+	if tc.mode == withLogs {
+		for _, l := range s.logs {
+			if tc.logs != nil {
+				l.text = tc.logs(l.text)
+			}
+			logs = append(logs, l)
+		}
+	}
+	run := writeAndAnalyse(t, s.name, captures, logs)
+	checkTransformed(t, run, base, want)
+	if tc.check != nil {
+		tc.check(t, s.name, run)
+	}
+}
+
+// checkTransformed compares a transformed case with what it must give and
+// with the untransformed baseline.
+func checkTransformed(t *testing.T, run, base caseRun, want outcome) {
+	t.Helper()
+	r := run.report
+	if got := topCause(r); got != want.cause {
+		t.Fatalf("findings[0] = %q, want %q; all: %s (untransformed: %s)", got, want.cause, causeList(r), causeList(base.report))
+	}
+	if want.missing != "" && !strings.Contains(r.Findings[0].Missing, want.missing) {
+		t.Errorf("missing = %q, want it to name %q", r.Findings[0].Missing, want.missing)
+	}
+	// No warning the untransformed captures did not give, other than the
+	// (weaker) cause this transform is expected to give.
+	allowed := warnings(base.report)
+	allowed[want.cause] = true
+	for c := range warnings(r) {
+		if !allowed[c] {
+			t.Errorf("extra warning-level cause %s; all: %s (untransformed: %s)", c, causeList(r), causeList(base.report))
+		}
+	}
+	if want.cause == "" || want.cause != topCause(base.report) {
+		return
+	}
+	// The same diagnosis must point at the same records. Frames a
+	// transform dropped (ARP under raw IP) can no longer be cited.
+	wantFrames := base.citedFrames(t)
+	kept := map[origin]bool{}
+	for _, c := range run.captures {
+		for _, f := range c.frames {
+			kept[f.origin] = true
+		}
+	}
+	maps.DeleteFunc(wantFrames, func(o origin, _ bool) bool { return !kept[o] })
+	if diff := cmp.Diff(sortedOrigins(wantFrames), sortedOrigins(run.citedFrames(t))); diff != "" {
+		t.Errorf("findings[0] evidence frames, as original records (-untransformed +transformed):\n%s", diff)
+	}
+}
