@@ -2,7 +2,9 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -46,6 +48,18 @@ func (c clockOffset) String() string {
 	}
 	return fmt.Sprintf("log clocks run %s %s the capture clock (from %d log events matched to flows)",
 		seconds(absDur(c.Offset)), dir, c.Pairs)
+}
+
+// note appends the offset to the summary of a finding that set packets
+// beside log lines, when the two clocks disagree by more than a second: a
+// reader comparing frame times with line times must know. Call it once the
+// summary is written; a summary that already says it is left alone.
+func (c clockOffset) note(f *analyzer.Finding) {
+	s := c.String()
+	if s == "" || len(f.Kinds) < 2 || !slices.Contains(f.Kinds, kindPackets) || strings.Contains(f.Summary, s) {
+		return
+	}
+	f.Summary += " Note: " + s + "."
 }
 
 // toLog converts a capture time to the log clock.

@@ -66,3 +66,33 @@ func TestEstimateClockOffsetPeriodic(t *testing.T) {
 		t.Errorf("got %+v, want ≈2.5 s from 6 pairs", got)
 	}
 }
+
+// note speaks only when packets and lines sit side by side in a finding
+// and the clocks disagree by more than a second, and only once.
+func TestClockNote(t *testing.T) {
+	behind := clockOffset{Offset: -37 * time.Second, Pairs: 5}
+	said := "Refused. Note: log clocks run 37 s behind the capture clock (from 5 log events matched to flows)."
+	tests := []struct {
+		name    string
+		clock   clockOffset
+		kinds   []string
+		summary string
+		want    string
+	}{
+		{"packets and a log", behind, []string{kindPackets, "client-log"}, "Refused.", said},
+		{"packets alone", behind, []string{kindPackets}, "Refused.", "Refused."},
+		{"logs alone", behind, []string{"client-log", "broker-log"}, "Refused.", "Refused."},
+		{"within a second", clockOffset{Offset: 800 * time.Millisecond, Pairs: 5}, []string{kindPackets, "client-log"}, "Refused.", "Refused."},
+		{"no estimate", clockOffset{}, []string{kindPackets, "client-log"}, "Refused.", "Refused."},
+		{"already said", behind, []string{kindPackets, "client-log"}, said, said},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := analyzer.Finding{Kinds: tc.kinds, Summary: tc.summary}
+			tc.clock.note(&f)
+			if diff := cmp.Diff(tc.want, f.Summary); diff != "" {
+				t.Errorf("summary (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -44,6 +44,11 @@ func TestSynUnanswered(t *testing.T) {
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.5, ConfMax: 0.6, Missing: true, Contains: []string{"2 connect timeouts"}}},
 		{"both", incident([]analyzer.Event{timeoutRd(137, 30), timeoutRd(267, 31), expiredBatch(260, 40)}, s0, node1),
 			want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.7, ConfMax: 0.8, Missing: true, Contains: []string{"expired batches ×1"}}},
+		// The capture host's clock ran 40 s ahead: the finding joins
+		// packets and lines, so it says so.
+		{"both, log clock 40 s behind", incident([]analyzer.Event{timeoutRd(97, 30), timeoutRd(227, 31)}, s0, node1),
+			want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.7, ConfMax: 0.8, Missing: true,
+				Contains: []string{"Note: log clocks run 40 s behind the capture clock (from 2 log events matched to flows)."}}},
 		{"broker-side capture shows SYNs arriving unanswered", incident(nil, []*flow.Flow{
 			s0Flow(clientPcap, client1+":40112", broker1, 10, 7, 5, 1111), s0Flow(brokerPcap, client1+":40112", broker1, 10.0004, 7, 8, 1111)}, node1),
 			want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.7, ConfMax: 0.8, Contains: []string{"host firewall on the broker"}}},
