@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -47,6 +48,44 @@ func TestEstimateClockOffset(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.words, got.String()); diff != "" {
 				t.Errorf("words (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// Connections that die in their first exchange anchor the clocks too: a
+// client's SSL failure line and a broker's "Failed authentication with
+// /ip" are written as the connection closes.
+func TestEstimateClockOffsetTLS(t *testing.T) {
+	var flows []*flow.Flow
+	var events []analyzer.Event
+	for i, end := range []float64{20, 35, 50} {
+		f := sfFlow(clientPcap, fmt.Sprintf("%s:4100%d", client1, i), broker1, end-0.05, 10*i+1)
+		f.End, f.FINBy = at(end), "resp"
+		f.FirstPayload[0] = flow.Payload{Class: flow.PayloadTLSClientHello, Frame: 10*i + 4}
+		flows = append(flows, f)
+		client := rdkafka(analyzer.SSLHandshakeFailed, end-37, 20+i, "SSL handshake failed: certificate verify failed")
+		client.Addr = ap(broker1)
+		broker := brokerLine(analyzer.AuthTerminated, end-37.01, 5+i, "Failed authentication with /198.18.0.1 (SSL handshake failed)")
+		broker.Node, broker.Peer = "", ap(client1+":1").Addr()
+		events = append(events, client, broker)
+	}
+	unclosed := sfFlow(clientPcap, client1+":41009", broker1, 60, 90)
+	unclosed.FINBy, unclosed.RSTBy = "", ""
+	tests := []struct {
+		name  string
+		inc   *analyzer.Incident
+		words string
+	}{
+		{"client and broker lines", incident(events, flows, node1), "log clocks run 37 s behind the capture clock (from 6 log events matched to flows)"},
+		{"broker lines alone, by peer", incident([]analyzer.Event{events[1], events[3], events[5]}, flows, node1),
+			"log clocks run 37 s behind the capture clock (from 3 log events matched to flows)"},
+		{"a connection still open is no anchor", incident(events[:1], []*flow.Flow{unclosed}, node1), ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.words, estimateClockOffset(tc.inc).String()); diff != "" {
+				t.Errorf("offset (-want +got):\n%s", diff)
 			}
 		})
 	}
