@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/gopacket/gopacket/layers"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
 )
 
 // The lab's captures are Ethernet pcaps on 198.18.0.0/15, all from one run.
@@ -53,8 +55,8 @@ var scenarioCauses = map[string]struct{ withLogs, alone string }{
 
 // transformCase is one way of having taken the captures.
 type transformCase struct {
-	name  string
-	mode  mode
+	name string
+	mode mode
 	// whole rewrites the case's captures together, before steps.
 	whole func([]*capture) error
 	// steps rewrite each capture, in order.
@@ -112,7 +114,10 @@ func transformCases() []transformCase {
 		{name: "ipv6-null", steps: steps(remap(v6Net), toNull),
 			logs: func(s string) string { return rewriteLog(s, v6Net) }, want: noMACs},
 		{name: "clock-years-alone", mode: capturesAlone, steps: steps(shiftClock(clockJump))},
-		{name: "clock-37s", steps: steps(shiftClock(37 * time.Second))},
+		// The capture host's clock 37 s fast, logs kept: every finding
+		// that joins packets with lines must still join them and say the
+		// clocks disagree.
+		{name: "clock-37s", steps: steps(shiftClock(37 * time.Second)), check: saysClockOffset("log clocks run 37 s behind the capture clock")},
 		{name: "stretch-1.5-alone", mode: capturesAlone, whole: stretchGaps(1.5)},
 	}
 }
@@ -206,6 +211,11 @@ func checkTransformed(t *testing.T, run, base caseRun, want outcome) {
 	if want.cause == "" || want.cause != topCause(base.report) {
 		return
 	}
+	// Rewritten logs must still join the rewritten packets: the same
+	// kinds of evidence agree as before.
+	if diff := cmp.Diff(base.report.Findings[0].Kinds, r.Findings[0].Kinds); diff != "" {
+		t.Errorf("findings[0] evidence kinds (-untransformed +transformed):\n%s", diff)
+	}
 	// The same diagnosis must point at the same records. Frames a
 	// transform dropped (ARP under raw IP) can no longer be cited.
 	wantFrames := base.citedFrames(t)
@@ -218,5 +228,21 @@ func checkTransformed(t *testing.T, run, base caseRun, want outcome) {
 	maps.DeleteFunc(wantFrames, func(o origin, _ bool) bool { return !kept[o] })
 	if diff := cmp.Diff(sortedOrigins(wantFrames), sortedOrigins(run.citedFrames(t))); diff != "" {
 		t.Errorf("findings[0] evidence frames, as original records (-untransformed +transformed):\n%s", diff)
+	}
+}
+
+// saysClockOffset checks that every warning joining packets with log lines
+// names the clock offset.
+func saysClockOffset(words string) func(*testing.T, string, caseRun) {
+	return func(t *testing.T, _ string, run caseRun) {
+		t.Helper()
+		for _, f := range run.report.Findings {
+			if f.Level < analyzer.Warning || len(f.Kinds) < 2 || !slices.Contains(f.Kinds, "packets") {
+				continue
+			}
+			if !strings.Contains(f.Summary, words) {
+				t.Errorf("%s joins %v but its summary does not say %q:\n%s", f.Cause, f.Kinds, words, f.Summary)
+			}
+		}
 	}
 }
