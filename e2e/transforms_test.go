@@ -69,6 +69,11 @@ type transformCase struct {
 	// skip marks a (scenario) the tool gets wrong for a reason outside this
 	// package's reach; the text says where.
 	skip map[string]string
+	// skipAll skips the transform on every scenario, for the reason given.
+	skipAll string
+	// unjoined says the transform leaves logs and packets impossible to
+	// join: findings[0] may then rest on fewer kinds of evidence.
+	unjoined bool
 	// check, when set, inspects the report further.
 	check func(t *testing.T, scenario string, r caseRun)
 }
@@ -83,6 +88,13 @@ var noMACs = map[string]outcome{
 var tenNet = addrMap{ip: labToRange(netip.MustParsePrefix("10.42.0.0/16")), port: map[uint16]uint16{9092: 19092, 9093: 29093}}
 var docNet = addrMap{ip: labToRange(netip.MustParsePrefix("203.0.113.0/24")), port: map[uint16]uint16{9092: 19092, 9093: 29093}}
 var v6Net = addrMap{ip: labToIPv6}
+
+// snapInOptions is why snap lengths that cut TCP options are skipped: the
+// tool's fault, in a package another helper is changing.
+const snapInOptions = "parsers/pcap drops frames cut inside the TCP options: decode.go's decode() sees gopacket's " +
+	"TCP.DecodeFromBytes fail (\"TCP data offset greater than packet length\"), wantedTCP() then returns frameDamaged, " +
+	"so every SYN and SYN-ACK of a -s 68 capture is lost and no flow has a handshake; the fixed 20-byte header " +
+	"(ports, seq, ack, flags, window) is all there and should be used"
 
 // clockJump is how far the shifted captures' clock is off: years, days and
 // hours, so nothing lines up by accident.
@@ -102,6 +114,10 @@ func transformCases() []transformCase {
 		{name: "null-loopback", steps: steps(toNull), want: noMACs},
 		{name: "snap-128", steps: steps(snapTo(128))},
 		{name: "snap-96", steps: steps(snapTo(96))},
+		// tcpdump's old default (-s 68) cuts every SYN and SYN-ACK inside
+		// its TCP options (14+20+40 = 74 bytes).
+		{name: "snap-68", steps: steps(snapTo(68)), skipAll: snapInOptions},
+		{name: "snap-68-alone", mode: capturesAlone, steps: steps(snapTo(68)), skipAll: snapInOptions},
 		{name: "addr-10.42", steps: steps(remap(tenNet)), logs: func(s string) string { return rewriteLog(s, tenNet) }},
 		{name: "addr-203.0.113", steps: steps(remap(docNet)), logs: func(s string) string { return rewriteLog(s, docNet) }},
 		{name: "addr-203.0.113-sll2-pcapng", steps: steps(remap(docNet), toSLL2, toPcapNG),
@@ -114,6 +130,10 @@ func transformCases() []transformCase {
 		{name: "ipv6-null", steps: steps(remap(v6Net), toNull),
 			logs: func(s string) string { return rewriteLog(s, v6Net) }, want: noMACs},
 		{name: "clock-years-alone", mode: capturesAlone, steps: steps(shiftClock(clockJump))},
+		// Logs kept, capture clock years off: no offset that large is
+		// searched, so packets and lines stay apart; the logs' diagnosis
+		// must stand and the packets must not add a wrong one.
+		{name: "clock-years-logs", steps: steps(shiftClock(clockJump)), unjoined: true},
 		// The capture host's clock 37 s fast, logs kept: every finding
 		// that joins packets with lines must still join them and say the
 		// clocks disagree.
@@ -141,7 +161,7 @@ func TestTransforms(t *testing.T) {
 			}
 			for _, tc := range transformCases() {
 				t.Run(tc.name, func(t *testing.T) {
-					if why := tc.skip[name]; why != "" {
+					if why := tc.skip[name] + tc.skipAll; why != "" {
 						t.Skip(why)
 					}
 					runTransform(t, s, tc, base[tc.mode])
@@ -182,7 +202,7 @@ func runTransform(t *testing.T, s *scenarioFiles, tc transformCase, base caseRun
 		}
 	}
 	run := writeAndAnalyse(t, s.name, captures, logs)
-	checkTransformed(t, run, base, want)
+	checkTransformed(t, run, base, want, !tc.unjoined)
 	if tc.check != nil {
 		tc.check(t, s.name, run)
 	}
@@ -190,7 +210,7 @@ func runTransform(t *testing.T, s *scenarioFiles, tc transformCase, base caseRun
 
 // checkTransformed compares a transformed case with what it must give and
 // with the untransformed baseline.
-func checkTransformed(t *testing.T, run, base caseRun, want outcome) {
+func checkTransformed(t *testing.T, run, base caseRun, want outcome, joined bool) {
 	t.Helper()
 	r := run.report
 	if got := topCause(r); got != want.cause {
@@ -208,7 +228,7 @@ func checkTransformed(t *testing.T, run, base caseRun, want outcome) {
 			t.Errorf("extra warning-level cause %s; all: %s (untransformed: %s)", c, causeList(r), causeList(base.report))
 		}
 	}
-	if want.cause == "" || want.cause != topCause(base.report) {
+	if want.cause == "" || want.cause != topCause(base.report) || !joined {
 		return
 	}
 	// Rewritten logs must still join the rewritten packets: the same
