@@ -76,6 +76,9 @@ func (s *scenarioFiles) clone() []*capture {
 // caseRun is one analysed case folder: the captures as written, so
 // evidence frame numbers can be traced back to the original records.
 type caseRun struct {
+	// result is what Analyze returned: findings carry fields the report
+	// does not (IdleTimeout).
+	result   *analyzer.Result
 	report   *report.Report
 	captures map[string]*capture // by file name
 }
@@ -110,7 +113,8 @@ func writeAndAnalyse(t *testing.T, name string, captures []*capture, logs []logF
 			t.Fatal(err)
 		}
 	}
-	run.report = report.Build(analyze(t, dir), report.Options{})
+	run.result = analyze(t, dir)
+	run.report = report.Build(run.result, report.Options{})
 	checkInputs(t, run.report)
 	return run
 }

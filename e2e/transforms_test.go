@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"maps"
+	"math"
 	"net/netip"
 	"slices"
 	"strings"
@@ -75,7 +76,7 @@ type transformCase struct {
 	// join: findings[0] may then rest on fewer kinds of evidence.
 	unjoined bool
 	// check, when set, inspects the report further.
-	check func(t *testing.T, scenario string, r caseRun)
+	check func(t *testing.T, run, base caseRun)
 }
 
 // noMACs is what losing the Ethernet header does to the stale-ARP
@@ -138,7 +139,8 @@ func transformCases() []transformCase {
 		// that joins packets with lines must still join them and say the
 		// clocks disagree.
 		{name: "clock-37s", steps: steps(shiftClock(37 * time.Second)), check: saysClockOffset("log clocks run 37 s behind the capture clock")},
-		{name: "stretch-1.5-alone", mode: capturesAlone, whole: stretchGaps(1.5)},
+		// A slower world: the device's idle timeout reads 1.5× longer.
+		{name: "stretch-1.5-alone", mode: capturesAlone, whole: stretchGaps(1.5), check: idleTimeoutScaled(1.5)},
 	}
 }
 
@@ -204,7 +206,7 @@ func runTransform(t *testing.T, s *scenarioFiles, tc transformCase, base caseRun
 	run := writeAndAnalyse(t, s.name, captures, logs)
 	checkTransformed(t, run, base, want, !tc.unjoined)
 	if tc.check != nil {
-		tc.check(t, s.name, run)
+		tc.check(t, run, base)
 	}
 }
 
@@ -253,8 +255,8 @@ func checkTransformed(t *testing.T, run, base caseRun, want outcome, joined bool
 
 // saysClockOffset checks that every warning joining packets with log lines
 // names the clock offset.
-func saysClockOffset(words string) func(*testing.T, string, caseRun) {
-	return func(t *testing.T, _ string, run caseRun) {
+func saysClockOffset(words string) func(*testing.T, caseRun, caseRun) {
+	return func(t *testing.T, run, _ caseRun) {
 		t.Helper()
 		for _, f := range run.report.Findings {
 			if f.Level < analyzer.Warning || len(f.Kinds) < 2 || !slices.Contains(f.Kinds, "packets") {
@@ -263,6 +265,32 @@ func saysClockOffset(words string) func(*testing.T, string, caseRun) {
 			if !strings.Contains(f.Summary, words) {
 				t.Errorf("%s joins %v but its summary does not say %q:\n%s", f.Cause, f.Kinds, words, f.Summary)
 			}
+		}
+	}
+}
+
+// idleTimeoutScaled checks that an idle-timeout-reset finding infers a
+// device timeout k times the untransformed one (within 5%).
+func idleTimeoutScaled(k float64) func(*testing.T, caseRun, caseRun) {
+	return func(t *testing.T, run, base caseRun) {
+		t.Helper()
+		idle := func(r caseRun) time.Duration {
+			for _, f := range r.result.Findings {
+				if f.Cause == analyzer.IdleTimeoutReset {
+					return f.IdleTimeout
+				}
+			}
+			return 0
+		}
+		got, was := idle(run), idle(base)
+		if was == 0 {
+			if got != 0 {
+				t.Errorf("idle timeout %v inferred where the untransformed captures gave none", got)
+			}
+			return
+		}
+		if want := time.Duration(float64(was) * k); math.Abs(float64(got-want)) > 0.05*float64(want) {
+			t.Errorf("idle timeout %v, want ≈%v (%.1f × %v)", got, want, k, was)
 		}
 	}
 }
