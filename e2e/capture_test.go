@@ -29,6 +29,10 @@ type capture struct {
 	snap   uint32
 	format captureFormat
 	frames []frame
+	// ifaceLinks, when set, are the link types of a pcapng file's capture
+	// interfaces (a merge of captures of different link types); each
+	// frame's iface indexes it and link is unused.
+	ifaceLinks []layers.LinkType
 }
 
 // captureFormat is the file format a capture is written in.
@@ -48,7 +52,8 @@ type frame struct {
 	// was made from: transforms may drop or reorder frames, and evidence
 	// frame numbers are checked through it.
 	origin origin
-	// iface is the pcapng interface the frame is written on.
+	// iface indexes capture.ifaceLinks: the interface the frame was
+	// captured on, in a merge.
 	iface int
 }
 
@@ -137,6 +142,9 @@ func (c *capture) encode() ([]byte, error) {
 			return nil, err
 		}
 	default:
+		if c.ifaceLinks != nil {
+			return nil, fmt.Errorf("%s: link types %v mixed: only pcapng holds them", c.name, c.ifaceLinks)
+		}
 		w := pcapgo.NewWriter(&buf)
 		if c.format == pcapNano {
 			w = pcapgo.NewWriterNanos(&buf)
@@ -173,20 +181,27 @@ func (c *capture) encodeNg(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	id, err := ng.AddInterface(pcapgo.NgInterface{
-		Name:        "veth-" + c.side,
-		Description: c.side + " side",
-		Filter:      "tcp or arp",
-		OS:          "Linux 6.12.0",
-		LinkType:    c.link,
-		SnapLength:  c.snap,
-	})
-	if err != nil {
-		return err
+	links := c.ifaceLinks
+	if links == nil {
+		links = []layers.LinkType{c.link}
+	}
+	ids := make([]int, len(links))
+	for i, lt := range links {
+		ids[i], err = ng.AddInterface(pcapgo.NgInterface{
+			Name:        fmt.Sprintf("veth-%s%d", c.side, i),
+			Description: c.side + " side",
+			Filter:      "tcp or arp",
+			OS:          "Linux 6.12.0",
+			LinkType:    lt,
+			SnapLength:  c.snap,
+		})
+		if err != nil {
+			return err
+		}
 	}
 	for i, f := range c.frames {
 		ci := f.ci
-		ci.InterfaceIndex = id
+		ci.InterfaceIndex = ids[f.iface]
 		var opts pcapgo.NgPacketOptions
 		if i == 0 {
 			opts.Comments = []string{"first frame of " + f.origin.String()}

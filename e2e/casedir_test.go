@@ -123,25 +123,45 @@ func writeAndAnalyse(t *testing.T, name string, captures []*capture, logs []logF
 // at, through the frames as written.
 func (r caseRun) citedFrames(t *testing.T) map[origin]bool {
 	t.Helper()
-	out := map[origin]bool{}
 	if len(r.report.Findings) == 0 {
-		return out
+		return map[origin]bool{}
 	}
-	for _, e := range r.report.Findings[0].Evidence {
-		if e.Packet == 0 {
-			continue
+	return r.cited(t, r.report.Findings[0:1])
+}
+
+// citedBy is the set of original records the evidence of every finding of
+// cause points at.
+func (r caseRun) citedBy(t *testing.T, cause string) map[origin]bool {
+	t.Helper()
+	var of []report.Finding
+	for _, f := range r.report.Findings {
+		if f.Cause == cause {
+			of = append(of, f)
 		}
-		c := r.captures[filepath.Base(e.Source)]
-		if c == nil {
-			t.Errorf("evidence cites frame %d of %s, which is no capture of the case", e.Packet, e.Source)
-			continue
+	}
+	return r.cited(t, of)
+}
+
+func (r caseRun) cited(t *testing.T, findings []report.Finding) map[origin]bool {
+	t.Helper()
+	out := map[origin]bool{}
+	for _, f := range findings {
+		for _, e := range f.Evidence {
+			if e.Packet == 0 {
+				continue
+			}
+			c := r.captures[filepath.Base(e.Source)]
+			if c == nil {
+				t.Errorf("evidence cites frame %d of %s, which is no capture of the case", e.Packet, e.Source)
+				continue
+			}
+			o, ok := c.originAt(e.Packet)
+			if !ok {
+				t.Errorf("evidence cites frame %d of %s, which holds %d frames", e.Packet, e.Source, len(c.frames))
+				continue
+			}
+			out[o] = true
 		}
-		o, ok := c.originAt(e.Packet)
-		if !ok {
-			t.Errorf("evidence cites frame %d of %s, which holds %d frames", e.Packet, e.Source, len(c.frames))
-			continue
-		}
-		out[o] = true
 	}
 	return out
 }
