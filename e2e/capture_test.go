@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -39,9 +40,10 @@ type capture struct {
 type captureFormat int
 
 const (
-	pcapMicro captureFormat = iota // classic pcap, microsecond stamps (tcpdump's default)
-	pcapNano                       // classic pcap, nanosecond magic (tcpdump --time-stamp-precision=nano)
-	pcapNG                         // pcapng as dumpcap writes it: section and interface options
+	pcapMicro     captureFormat = iota // classic pcap, microsecond stamps (tcpdump's default)
+	pcapNano                           // classic pcap, nanosecond magic (tcpdump --time-stamp-precision=nano)
+	pcapNG                             // pcapng as dumpcap writes it: section and interface options
+	pcapBigEndian                      // classic pcap, microseconds, written by a big-endian host
 )
 
 // frame is one record and where it came from.
@@ -141,6 +143,10 @@ func (c *capture) encode() ([]byte, error) {
 		if err := c.encodeNg(&buf); err != nil {
 			return nil, err
 		}
+	case pcapBigEndian:
+		if err := c.encodeBigEndian(&buf); err != nil {
+			return nil, err
+		}
 	default:
 		if c.ifaceLinks != nil {
 			return nil, fmt.Errorf("%s: link types %v mixed: only pcapng holds them", c.name, c.ifaceLinks)
@@ -211,6 +217,40 @@ func (c *capture) encodeNg(w io.Writer) error {
 		}
 	}
 	return ng.Flush()
+}
+
+// encodeBigEndian writes classic pcap in big-endian byte order, as libpcap
+// on a big-endian host (s390x, older SPARC and POWER) writes it; pcapgo only
+// writes little-endian.
+func (c *capture) encodeBigEndian(w io.Writer) error {
+	if c.ifaceLinks != nil {
+		return fmt.Errorf("%s: link types %v mixed: only pcapng holds them", c.name, c.ifaceLinks)
+	}
+	be := binary.BigEndian
+	head := make([]byte, 24)
+	be.PutUint32(head[0:], 0xa1b2c3d4)
+	be.PutUint16(head[4:], 2)
+	be.PutUint16(head[6:], 4)
+	be.PutUint32(head[16:], c.snap)
+	be.PutUint32(head[20:], uint32(c.link))
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	rec := make([]byte, 16)
+	for _, f := range c.frames {
+		ts := f.ci.Timestamp
+		be.PutUint32(rec[0:], uint32(ts.Unix()))
+		be.PutUint32(rec[4:], uint32(ts.Nanosecond()/1000))
+		be.PutUint32(rec[8:], uint32(len(f.data)))
+		be.PutUint32(rec[12:], uint32(f.ci.Length))
+		if _, err := w.Write(rec); err != nil {
+			return err
+		}
+		if _, err := w.Write(f.data); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // fileName is the name the capture is written under: a pcapng keeps its

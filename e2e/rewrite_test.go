@@ -225,3 +225,48 @@ func labToIPv6(a netip.Addr) netip.Addr {
 
 // labNet is the lab's address range (RFC 2544 benchmarking).
 var labNet = netip.MustParsePrefix("198.18.0.0/15")
+
+// onSide applies step only to the captures taken on side.
+func onSide(side string, step func(*capture) error) func(*capture) error {
+	return func(c *capture) error {
+		if c.side != side {
+			return nil
+		}
+		return step(c)
+	}
+}
+
+// fixedAddrs maps the listed addresses and keeps every other.
+func fixedAddrs(m map[netip.Addr]netip.Addr) func(netip.Addr) netip.Addr {
+	return func(a netip.Addr) netip.Addr {
+		if b, ok := m[a]; ok {
+			return b
+		}
+		return a
+	}
+}
+
+// vlanTag inserts an 802.1Q tag into every Ethernet frame, as a capture on
+// a trunk port or a SPAN session shows them.
+func vlanTag(id uint16) func(*capture) error {
+	return func(c *capture) error {
+		if c.link != layers.LinkTypeEthernet {
+			return nil
+		}
+		for i := range c.frames {
+			f := &c.frames[i]
+			if len(f.data) < 14 {
+				return fmt.Errorf("%s: frame from %s: shorter than an Ethernet header", c.name, f.origin)
+			}
+			tagged := make([]byte, 0, len(f.data)+4)
+			tagged = append(tagged, f.data[:12]...)
+			tagged = append(tagged, 0x81, 0x00, byte(id>>8)&0x0f, byte(id))
+			tagged = append(tagged, f.data[12:]...)
+			f.data = tagged
+			f.ci.CaptureLength += 4
+			f.ci.Length += 4
+		}
+		c.snap += 4
+		return nil
+	}
+}

@@ -89,6 +89,10 @@ var noMACs = map[string]outcome{
 var tenNet = addrMap{ip: labToRange(netip.MustParsePrefix("10.42.0.0/16")), port: map[uint16]uint16{9092: 19092, 9093: 29093}}
 var docNet = addrMap{ip: labToRange(netip.MustParsePrefix("203.0.113.0/24")), port: map[uint16]uint16{9092: 19092, 9093: 29093}}
 var v6Net = addrMap{ip: labToIPv6}
+var natClients = addrMap{ip: fixedAddrs(map[netip.Addr]netip.Addr{
+	netip.MustParseAddr("198.18.0.1"): netip.MustParseAddr("203.0.113.7"),
+	netip.MustParseAddr("198.18.1.1"): netip.MustParseAddr("203.0.113.8"),
+})}
 
 // snapInOptions is why snap lengths that cut TCP options are skipped: the
 // tool's fault, in a package another helper is changing.
@@ -107,6 +111,8 @@ func transformCases() []transformCase {
 		{name: "pcapng", steps: steps(toPcapNG)},
 		{name: "pcap-nanos", steps: steps(toNanos)},
 		{name: "pcapng-nanos", steps: steps(toPcapNG, toNanos)},
+		{name: "pcap-big-endian", steps: steps(func(c *capture) error { c.format = pcapBigEndian; return nil })},
+		{name: "vlan-42", steps: steps(vlanTag(42))},
 		{name: "sll2", steps: steps(toSLL2), want: noMACs},
 		{name: "sll", steps: steps(toSLL), want: noMACs},
 		{name: "sll2-pcapng", steps: steps(toSLL2, toPcapNG), want: noMACs},
@@ -130,6 +136,15 @@ func transformCases() []transformCase {
 			logs: func(s string) string { return rewriteLog(s, v6Net) }, want: noMACs},
 		{name: "ipv6-null", steps: steps(remap(v6Net), toNull),
 			logs: func(s string) string { return rewriteLog(s, v6Net) }, want: noMACs},
+		// The broker sees its clients through a source NAT: another
+		// client address in the broker-side capture and in the broker's
+		// logs (Java prints the peer), the client's own view unchanged.
+		{name: "nat-broker-side", steps: steps(onSide("broker", remap(natClients))), logs: func(s string) string {
+			if styleOf(s) == styleJava {
+				return rewriteLog(s, natClients)
+			}
+			return s
+		}},
 		{name: "clock-years-alone", mode: capturesAlone, steps: steps(shiftClock(clockJump))},
 		// Logs kept, capture clock years off: no offset that large is
 		// searched, so packets and lines stay apart; the logs' diagnosis
