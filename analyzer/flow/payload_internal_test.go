@@ -68,3 +68,29 @@ func TestCutNoiseIsNotKafka(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCutKafkaRequest: a cut header classifies only within its bounds, and
+// never when the segment was captured whole.
+func FuzzCutKafkaRequest(f *testing.F) {
+	req := apiVersionsRequest()
+	f.Add(req[:10], len(req))
+	f.Add(req[:12], len(req))
+	f.Add(req[:8], 8)
+	f.Add([]byte{0, 0, 0, 9, 0, 0, 0, 0, 0, 0}, 13)
+	f.Fuzz(func(t *testing.T, b []byte, claimed int) {
+		var r KafkaRequest
+		if !parseCutKafkaRequest(b, claimed, &r) {
+			return
+		}
+		switch {
+		case len(b) < minCutKafkaHeader || len(b) >= kafkaHeaderLen:
+			t.Errorf("%d bytes classified as a cut header", len(b))
+		case len(b) >= claimed:
+			t.Errorf("%d bytes of a %d-byte segment: not cut", len(b), claimed)
+		case int(r.Size)+4 < claimed:
+			t.Errorf("size %d does not cover the %d-byte segment", r.Size, claimed)
+		case r.APIKey < 0 || r.APIKey > maxAPIKey || r.APIVersion < 0 || r.APIVersion > maxAPIVersion || r.CorrelationID < 0:
+			t.Errorf("out of range: %+v", r)
+		}
+	})
+}
