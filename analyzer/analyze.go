@@ -374,6 +374,9 @@ func finish(inc *Incident, modTimes map[string]time.Time) {
 		inc.Events = events
 		inc.Notes = append(inc.Notes, duplicateNote(n))
 	}
+	if note := apartNote(inc); note != "" {
+		inc.Notes = append(inc.Notes, note)
+	}
 	inc.Nodes = foldNodes(inc.Nodes)
 	sort.SliceStable(inc.Configs, func(i, j int) bool {
 		a, b := inc.Configs[i], inc.Configs[j]
