@@ -163,7 +163,7 @@ func transformCases() []transformCase {
 		// Logs kept, capture clock years off: no offset that large is
 		// searched, so packets and lines stay apart; the logs' diagnosis
 		// must stand and the packets must not add a wrong one.
-		{name: "clock-years-logs", steps: steps(shiftClock(clockJump)), unjoined: true},
+		{name: "clock-years-logs", steps: steps(shiftClock(clockJump)), unjoined: true, check: notesSay("days apart")},
 		// The capture host's clock 37 s fast, logs kept: every finding
 		// that joins packets with lines must still join them and say the
 		// clocks disagree.
@@ -320,6 +320,17 @@ func idleTimeoutScaled(k float64) func(*testing.T, caseRun, caseRun) {
 		}
 		if want := time.Duration(float64(was) * k); math.Abs(float64(got-want)) > 0.05*float64(want) {
 			t.Errorf("idle timeout %v, want ≈%v (%.1f × %v)", got, want, k, was)
+		}
+	}
+}
+
+// notesSay checks that the report's notes mention words (when the case
+// had logs and captures to compare).
+func notesSay(words string) func(*testing.T, caseRun, caseRun) {
+	return func(t *testing.T, run, _ caseRun) {
+		t.Helper()
+		if !slices.ContainsFunc(run.report.Notes, func(n string) bool { return strings.Contains(n, words) }) {
+			t.Errorf("notes %q, want one saying %q", run.report.Notes, words)
 		}
 	}
 }
