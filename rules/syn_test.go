@@ -116,3 +116,30 @@ func TestSynAckLost(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { checkRule(t, SynAckLost{}, tc.inc, tc.want) })
 	}
 }
+
+// established accepts connections whose handshake the capture missed only
+// when both sides spoke.
+func TestEstablished(t *testing.T) {
+	midstream := func(orig, resp int) *flow.Flow {
+		f := sfFlow(clientPcap, client1+":40112", broker1, 1, 1)
+		f.HandshakeDone, f.SYNs, f.SynAcks, f.OrigPkts, f.RespPkts = false, 0, 0, orig, resp
+		return f
+	}
+	tests := []struct {
+		name string
+		f    *flow.Flow
+		want bool
+	}{
+		{"handshake captured", sfFlow(clientPcap, client1+":40112", broker1, 1, 1), true},
+		{"begun mid-connection, both sides spoke", midstream(3, 2), true},
+		{"begun mid-connection, one side only", midstream(3, 0), false},
+		{"unanswered SYNs", s0Flow(clientPcap, client1+":40112", broker1, 1, 7, 1, 1), false},
+		{"refused", rejFlow(clientPcap, client1+":40112", broker1, 1, 1), false},
+		{"SYN-ACK lost", synAckFlow(brokerPcap, client1+":40112", broker1, 1, 3, 3, 1, 1), false},
+	}
+	for _, tc := range tests {
+		if got := established(tc.f); got != tc.want {
+			t.Errorf("%s: established = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
