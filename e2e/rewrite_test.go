@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/gopacket/gopacket"
@@ -267,6 +268,25 @@ func vlanTag(id uint16) func(*capture) error {
 			f.ci.Length += 4
 		}
 		c.snap += 4
+		return nil
+	}
+}
+
+// startLate drops every record in the first d of the case's captures (from
+// the earliest record of any): tcpdump started after the connections were
+// up, so their handshakes are missing.
+func startLate(d time.Duration) func([]*capture) error {
+	return func(cs []*capture) error {
+		var start time.Time
+		for _, c := range cs {
+			if len(c.frames) > 0 && (start.IsZero() || c.frames[0].ci.Timestamp.Before(start)) {
+				start = c.frames[0].ci.Timestamp
+			}
+		}
+		cut := start.Add(d)
+		for _, c := range cs {
+			c.frames = slices.DeleteFunc(c.frames, func(f frame) bool { return f.ci.Timestamp.Before(cut) })
+		}
 		return nil
 	}
 }
