@@ -19,6 +19,10 @@ import (
 // toPcapNG writes the capture as pcapng (see encodeNg).
 func toPcapNG(c *capture) error { c.format = pcapNG; return nil }
 
+// toBigEndian writes classic pcap from a big-endian host (see
+// encodeBigEndian).
+func toBigEndian(c *capture) error { c.format = pcapBigEndian; return nil }
+
 // toNanos writes nanosecond stamps: the pcap nanosecond magic, or pcapng
 // with if_tsresol 9 (pcapgo's NgWriter always writes that). The lab's
 // stamps are microseconds; a nanosecond part is added so the reader's

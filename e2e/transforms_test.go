@@ -67,8 +67,9 @@ type transformCase struct {
 	// want overrides scenarioCauses where the transform loses evidence;
 	// each entry says why.
 	want map[string]outcome
-	// skip marks a (scenario) the tool gets wrong for a reason outside this
-	// package's reach; the text says where.
+	// skip skips scenarios where the case cannot hold (the fault lies
+	// outside what the transform keeps) or where the tool is known wrong
+	// for a reason outside this task's reach; the text says why and where.
 	skip map[string]string
 	// skipAll skips the transform on every scenario, for the reason given.
 	skipAll string
@@ -143,7 +144,7 @@ func transformCases() []transformCase {
 		{name: "pcapng", steps: steps(toPcapNG)},
 		{name: "pcap-nanos", steps: steps(toNanos)},
 		{name: "pcapng-nanos", steps: steps(toPcapNG, toNanos)},
-		{name: "pcap-big-endian", steps: steps(func(c *capture) error { c.format = pcapBigEndian; return nil })},
+		{name: "pcap-big-endian", steps: steps(toBigEndian)},
 		{name: "vlan-42", steps: steps(vlanTag(42))},
 		{name: "sll2", steps: steps(toSLL2), want: noMACs},
 		{name: "sll", steps: steps(toSLL), want: noMACs},
@@ -159,29 +160,29 @@ func transformCases() []transformCase {
 		// IPv6 with TCP timestamps leaves 10 payload bytes at -s 96: the
 		// Kafka header is cut before the client id. The scenario whose
 		// client capture is SLL2 also loses its SYNs (20+40+40 bytes).
-		{name: "ipv6-snap-96", steps: steps(remap(v6Net), snapTo(96)), logs: func(s string) string { return rewriteLog(s, v6Net) },
+		{name: "ipv6-snap-96", steps: steps(remap(v6Net), snapTo(96)), logs: logsVia(v6Net),
 			skip: map[string]string{"connection_refused": snapInOptions}},
 		{name: "ipv6-snap-96-alone", mode: capturesAlone, steps: steps(remap(v6Net), snapTo(96)),
 			skip: map[string]string{"connection_refused": snapInOptions}},
 		// `tcpdump -i any -s 96` over IPv6: every SYN is cut in its options.
-		{name: "ipv6-sll2-snap-96", steps: steps(remap(v6Net), toSLL2, snapTo(96)), logs: func(s string) string { return rewriteLog(s, v6Net) },
+		{name: "ipv6-sll2-snap-96", steps: steps(remap(v6Net), toSLL2, snapTo(96)), logs: logsVia(v6Net),
 			want: noMACs, skipAll: snapInOptions},
 		{name: "ipv6-sll2-snap-96-alone", mode: capturesAlone, steps: steps(remap(v6Net), toSLL2, snapTo(96)), want: noMACs, skipAll: snapInOptions},
 		// tcpdump's old default (-s 68) cuts every SYN and SYN-ACK inside
 		// its TCP options (14+20+40 = 74 bytes).
 		{name: "snap-68", steps: steps(snapTo(68)), skipAll: snapInOptions},
 		{name: "snap-68-alone", mode: capturesAlone, steps: steps(snapTo(68)), skipAll: snapInOptions},
-		{name: "addr-10.42", steps: steps(remap(tenNet)), logs: func(s string) string { return rewriteLog(s, tenNet) }},
-		{name: "addr-203.0.113", steps: steps(remap(docNet)), logs: func(s string) string { return rewriteLog(s, docNet) }},
+		{name: "addr-10.42", steps: steps(remap(tenNet)), logs: logsVia(tenNet)},
+		{name: "addr-203.0.113", steps: steps(remap(docNet)), logs: logsVia(docNet)},
 		{name: "addr-203.0.113-sll2-pcapng", steps: steps(remap(docNet), toSLL2, toPcapNG),
-			logs: func(s string) string { return rewriteLog(s, docNet) }, want: noMACs},
+			logs: logsVia(docNet), want: noMACs},
 		// IPv6 over Ethernet keeps the MACs: the SYN-ACK still goes to
 		// the stale one, only the ARP history (dropped) is gone.
-		{name: "ipv6", steps: steps(remap(v6Net)), logs: func(s string) string { return rewriteLog(s, v6Net) }},
+		{name: "ipv6", steps: steps(remap(v6Net)), logs: logsVia(v6Net)},
 		{name: "ipv6-raw", steps: steps(remap(v6Net), toRawIP(layers.LinkTypeIPv6)),
-			logs: func(s string) string { return rewriteLog(s, v6Net) }, want: noMACs},
+			logs: logsVia(v6Net), want: noMACs},
 		{name: "ipv6-null", steps: steps(remap(v6Net), toNull),
-			logs: func(s string) string { return rewriteLog(s, v6Net) }, want: noMACs},
+			logs: logsVia(v6Net), want: noMACs},
 		// The broker sees its clients through a source NAT: another
 		// client address in the broker-side capture and in the broker's
 		// logs (Java prints the peer), the client's own view unchanged.
@@ -215,6 +216,11 @@ func transformCases() []transformCase {
 }
 
 func steps(s ...func(*capture) error) []func(*capture) error { return s }
+
+// logsVia rewrites logs with the same address map as the captures.
+func logsVia(m addrMap) func(string) string {
+	return func(s string) string { return rewriteLog(s, m) }
+}
 
 // TestTransforms runs every transform on every scenario.
 func TestTransforms(t *testing.T) {
