@@ -406,6 +406,9 @@ func finish(inc *Incident, modTimes map[string]time.Time) {
 	if note := undatedNote(inc.Events); note != "" {
 		inc.Notes = append(inc.Notes, note)
 	}
+	if note := apartNote(inc); note != "" {
+		inc.Notes = append(inc.Notes, note)
+	}
 	inc.Nodes = foldNodes(inc.Nodes)
 	sort.SliceStable(inc.Configs, func(i, j int) bool {
 		a, b := inc.Configs[i], inc.Configs[j]

@@ -66,6 +66,16 @@ func TestBrokerRestart(t *testing.T) {
 			Contains: []string{"clean, logged shutdown", "Node 1 disconnected ×1"}}},
 		{"packets and agreeing client lines", restartIncident(false, false, true), want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.75, ConfMax: 0.85, Missing: true,
 			Contains: []string{"3 connections closed together, 2 connects refused, 1 reconnect) show", "198.18.0.3:9092"}}},
+		// The capture began after the connections were up: their closes
+		// still make the burst.
+		{"packets begun mid-connection", func() *analyzer.Incident {
+			inc := restartIncident(false, false, true)
+			for _, f := range inc.Flows[:3] {
+				f.HandshakeDone, f.SYNs, f.SynAcks, f.SynTimes, f.SynFrame, f.SynAckFrame, f.History = false, 0, 0, nil, 0, 0, "DadFf"
+			}
+			return inc
+		}(), want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.75, ConfMax: 0.85, Missing: true,
+			Contains: []string{"3 connections closed together, 2 connects refused, 1 reconnect) show"}}},
 		{"all three and client lines", restartIncident(true, true, true), want{N: 1, Kinds: []string{"packets", "client-log", "broker-log", "journal"}, ConfMin: 0.9, ConfMax: 0.95,
 			Contains: []string{"as the system log, the broker log and packets"}}},
 		{"an orderly stop as the inputs end, no client affected", incident([]analyzer.Event{

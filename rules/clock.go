@@ -2,7 +2,9 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -14,7 +16,8 @@ import (
 // Rules that compare a log time with a packet time shift by the offset
 // estimated here from events both sides saw: a refused connect and a REJ
 // flow to the same address, a connect timeout and an S0 flow, a connect and
-// a completed handshake.
+// a completed handshake, a TLS or first-request failure and the close of a
+// connection that sent a first payload.
 
 // clockOffset is how far the log clock runs ahead of the capture clock:
 // log time − capture time for the same moment.
@@ -48,13 +51,25 @@ func (c clockOffset) String() string {
 		seconds(absDur(c.Offset)), dir, c.Pairs)
 }
 
+// note appends the offset to the summary of a finding that set packets
+// beside log lines, when the two clocks disagree by more than a second: a
+// reader comparing frame times with line times must know. Call it once the
+// summary is written; a summary that already says it is left alone.
+func (c clockOffset) note(f *analyzer.Finding) {
+	s := c.String()
+	if s == "" || len(f.Kinds) < 2 || !slices.Contains(f.Kinds, kindPackets) || strings.Contains(f.Summary, s) {
+		return
+	}
+	f.Summary += " Note: " + s + "."
+}
+
 // toLog converts a capture time to the log clock.
 func (c clockOffset) toLog(t time.Time) time.Time { return t.Add(c.Offset) }
 
 // anchorTimes pairs an event with a flow when they describe the same
 // connection attempt, returning the moment on each clock.
 func anchorTimes(inc *analyzer.Incident, e *analyzer.Event, f *flow.Flow) (time.Time, time.Time, bool) {
-	if t := eventTarget(inc, e); !t.IsValid() || t != f.Resp {
+	if !sameEndpoints(inc, e, f) {
 		return time.Time{}, time.Time{}, false
 	}
 	switch e.Kind {
@@ -71,8 +86,25 @@ func anchorTimes(inc *analyzer.Incident, e *analyzer.Event, f *flow.Flow) (time.
 		if f.HandshakeDone {
 			return e.Time, f.Start, true
 		}
+	case analyzer.SSLHandshakeFailed, analyzer.SecurityProtocolHint, analyzer.InvalidReceive, analyzer.AuthTerminated:
+		// A connection that died in its first exchange (TLS against
+		// plaintext, a rejected certificate): either side logs it as the
+		// connection closes. Without these, a TLS failure has no anchor.
+		if f.HandshakeDone && (f.FINBy != "" || f.RSTBy != "") && f.FirstPayload[0].Class != "" && f.FirstPayload[0].Class != flow.PayloadNone {
+			return e.Time, f.End, true
+		}
 	}
 	return time.Time{}, time.Time{}, false
+}
+
+// sameEndpoints reports whether an event is about a flow's connection: a
+// client-side line through the broker it names, a broker-side line through
+// the peer it names.
+func sameEndpoints(inc *analyzer.Incident, e *analyzer.Event, f *flow.Flow) bool {
+	if t := eventTarget(inc, e); t.IsValid() {
+		return t == f.Resp
+	}
+	return e.Peer.IsValid() && e.Peer == f.Orig.Addr()
 }
 
 // estimateClockOffset votes: every (event, flow) pair that could be the same
@@ -80,7 +112,8 @@ func anchorTimes(inc *analyzer.Incident, e *analyzer.Event, f *flow.Flow) (time.
 // (within clockMatch) wins, the smaller one on ties, and the median of the
 // agreeing pairs refines it.
 func estimateClockOffset(inc *analyzer.Incident) clockOffset {
-	events := inc.EventsOf(analyzer.ConnectRefused, analyzer.ConnectTimeout, analyzer.Connected)
+	events := inc.EventsOf(analyzer.ConnectRefused, analyzer.ConnectTimeout, analyzer.Connected,
+		analyzer.SSLHandshakeFailed, analyzer.SecurityProtocolHint, analyzer.InvalidReceive, analyzer.AuthTerminated)
 	if len(events) > maxClockPairs {
 		events = events[:maxClockPairs]
 	}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -52,6 +53,44 @@ func TestEstimateClockOffset(t *testing.T) {
 	}
 }
 
+// Connections that die in their first exchange anchor the clocks too: a
+// client's SSL failure line and a broker's "Failed authentication with
+// /ip" are written as the connection closes.
+func TestEstimateClockOffsetTLS(t *testing.T) {
+	var flows []*flow.Flow
+	var events []analyzer.Event
+	for i, end := range []float64{20, 35, 50} {
+		f := sfFlow(clientPcap, fmt.Sprintf("%s:4100%d", client1, i), broker1, end-0.05, 10*i+1)
+		f.End, f.FINBy = at(end), "resp"
+		f.FirstPayload[0] = flow.Payload{Class: flow.PayloadTLSClientHello, Frame: 10*i + 4}
+		flows = append(flows, f)
+		client := rdkafka(analyzer.SSLHandshakeFailed, end-37, 20+i, "SSL handshake failed: certificate verify failed")
+		client.Addr = ap(broker1)
+		broker := brokerLine(analyzer.AuthTerminated, end-37.01, 5+i, "Failed authentication with /198.18.0.1 (SSL handshake failed)")
+		broker.Node, broker.Peer = "", ap(client1+":1").Addr()
+		events = append(events, client, broker)
+	}
+	unclosed := sfFlow(clientPcap, client1+":41009", broker1, 60, 90)
+	unclosed.FINBy, unclosed.RSTBy = "", ""
+	tests := []struct {
+		name  string
+		inc   *analyzer.Incident
+		words string
+	}{
+		{"client and broker lines", incident(events, flows, node1), "log clocks run 37 s behind the capture clock (from 6 log events matched to flows)"},
+		{"broker lines alone, by peer", incident([]analyzer.Event{events[1], events[3], events[5]}, flows, node1),
+			"log clocks run 37 s behind the capture clock (from 3 log events matched to flows)"},
+		{"a connection still open is no anchor", incident(events[:1], []*flow.Flow{unclosed}, node1), ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.words, estimateClockOffset(tc.inc).String()); diff != "" {
+				t.Errorf("offset (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // A periodic pattern must not pull the vote to a wrong whole period: the
 // offset most events agree with wins.
 func TestEstimateClockOffsetPeriodic(t *testing.T) {
@@ -64,5 +103,35 @@ func TestEstimateClockOffsetPeriodic(t *testing.T) {
 	got := estimateClockOffset(incident(events, flows, node1))
 	if got.Pairs != 6 || absDur(got.Offset-2500*time.Millisecond) > time.Millisecond {
 		t.Errorf("got %+v, want ≈2.5 s from 6 pairs", got)
+	}
+}
+
+// note speaks only when packets and lines sit side by side in a finding
+// and the clocks disagree by more than a second, and only once.
+func TestClockNote(t *testing.T) {
+	behind := clockOffset{Offset: -37 * time.Second, Pairs: 5}
+	said := "Refused. Note: log clocks run 37 s behind the capture clock (from 5 log events matched to flows)."
+	tests := []struct {
+		name    string
+		clock   clockOffset
+		kinds   []string
+		summary string
+		want    string
+	}{
+		{"packets and a log", behind, []string{kindPackets, "client-log"}, "Refused.", said},
+		{"packets alone", behind, []string{kindPackets}, "Refused.", "Refused."},
+		{"logs alone", behind, []string{"client-log", "broker-log"}, "Refused.", "Refused."},
+		{"within a second", clockOffset{Offset: 800 * time.Millisecond, Pairs: 5}, []string{kindPackets, "client-log"}, "Refused.", "Refused."},
+		{"no estimate", clockOffset{}, []string{kindPackets, "client-log"}, "Refused.", "Refused."},
+		{"already said", behind, []string{kindPackets, "client-log"}, said, said},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := analyzer.Finding{Kinds: tc.kinds, Summary: tc.summary}
+			tc.clock.note(&f)
+			if diff := cmp.Diff(tc.want, f.Summary); diff != "" {
+				t.Errorf("summary (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

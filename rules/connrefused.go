@@ -118,10 +118,19 @@ func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (
 		f.Summary = fmt.Sprintf("A connect to %s was refused%s and no later connect got through: nothing listened there, and no broker stop/start covers the time.",
 			g.label(), refusedHow(g, refused))
 	}
+	recovered := !lone && gotThroughAfter(inc, g, lastRefusal(g, refused))
+	if recovered {
+		// Refused, then the same address answered: the listener was
+		// missing for a while, not for good.
+		f.Summary = fmt.Sprintf("Connects to %s were refused%s, then a later connect got through: nothing listened there for a while, "+
+			"as while a broker starts or restarts, and no broker stop/start in the inputs covers the time.", g.label(), refusedHow(g, refused))
+	}
 	if s := clock.String(); s != "" && kinds[kindPackets] && len(kinds) > 1 {
 		f.Summary += " Note: " + s + "."
 	}
 	switch {
+	case recovered:
+		f.Missing = "the broker's server.log or `journalctl -u kafka` would show whether it was starting or restarting then"
 	case !kinds[kindPackets]:
 		f.Missing = "a capture on the client would show whether the host answered the SYN with RST (nothing listening) or a firewall rejected it"
 	case len(kinds) == 1:
@@ -139,6 +148,26 @@ func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (
 	}
 	f.Explains = explain(inc, g.scope(clock, 30*time.Second))
 	return f, true
+}
+
+// lastRefusal is when the group's last refused connect happened, on
+// whichever clock showed it.
+func lastRefusal(g *targetGroup, refused []*analyzer.Event) time.Time {
+	var last time.Time
+	for _, f := range g.Flows {
+		last = latestTime(last, f.Start)
+	}
+	for _, e := range refused {
+		last = latestTime(last, e.Time)
+	}
+	return last
+}
+
+func latestTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // gotThroughAfter reports whether a later connect to g's target

@@ -66,6 +66,12 @@ func TestConnectionRefused(t *testing.T) {
 		{"java vague lines retried fast", incident([]analyzer.Event{javaCouldNot(10, 50), javaCouldNot(10.05, 52), javaCouldNot(10.3, 54), javaCouldNot(11.2, 56)}, nil, node1),
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true, Contains: []string{"retried at once"}}},
 		{"java vague lines at timeout pace", incident([]analyzer.Event{javaCouldNot(10, 50), javaCouldNot(40, 52), javaCouldNot(70, 54)}, nil, node1), want{N: 0}},
+		// A capture begun while the broker was down: refusals, then the
+		// same address answers. The listener came back; say so and ask
+		// for the broker's side.
+		{"refused, then a later connect got through", incident(nil, append(rej(), sfFlow(clientPcap, client1+":40130", broker1, 40, 30)), node1),
+			want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.6, ConfMax: 0.7, Missing: true,
+				Contains: []string{"then a later connect got through: nothing listened there for a while", "journalctl -u kafka"}}},
 		{"one refusal then a connect is a blip", incident([]analyzer.Event{refusedRd(10, 21), connectedRd(11, 22)}, nil, node1), want{N: 0}},
 		{"one refusal then a handshake is a blip", incident([]analyzer.Event{refusedRd(10, 21)},
 			[]*flow.Flow{sfFlow(clientPcap, client1+":40112", broker1, 11, 1)}, node1), want{N: 0}},

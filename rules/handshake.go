@@ -106,3 +106,11 @@ func synAckText(f *flow.Flow) string {
 	}
 	return fmt.Sprintf("%s SYN ×%d in, SYN-ACK ×%d out, no ACK (%s)", flowText(f), f.SYNs, f.SynAcks, why)
 }
+
+// established reports whether a flow's connection was up: its handshake was
+// captured, or the capture began after it (no SYN or SYN-ACK seen) and both
+// sides sent packets. Long-lived Kafka connections predate most captures
+// started during an incident; their closes and resets still count.
+func established(f *flow.Flow) bool {
+	return f.HandshakeDone || f.SYNs == 0 && f.SynAcks == 0 && f.OrigPkts > 0 && f.RespPkts > 0
+}

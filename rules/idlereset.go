@@ -81,7 +81,7 @@ func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 func idleResets(inc *analyzer.Incident, outs []*outage, clock clockOffset) []*flow.Flow {
 	var out []*flow.Flow
 	for _, f := range inc.Flows {
-		if f.RSTBy == "" || !f.HandshakeDone || f.OrigBytes+f.RespBytes == 0 || f.IdleBeforeEnd < minIdleGap {
+		if f.RSTBy == "" || !established(f) || f.OrigBytes+f.RespBytes == 0 || f.IdleBeforeEnd < minIdleGap {
 			continue
 		}
 		if f.FINBy != "" && f.FINFrame > 0 && (f.RST == nil || f.FINFrame < f.RST.Frame) {

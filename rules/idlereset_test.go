@@ -59,6 +59,14 @@ func TestIdleReset(t *testing.T) {
 			Contains: []string{"3 × 350 s", "librdkafka never closes idle connections itself"}}},
 		{"both", incident(logs, resets(true), node1), want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.85, ConfMax: 0.9,
 			Contains: []string{"disconnects (node 1, state UP) ×4"}}},
+		{"packets begun after the connections were up", incident(nil, func() []*flow.Flow {
+			fs := resets(true)
+			for _, f := range fs[:3] {
+				f.HandshakeDone, f.SYNs, f.SynAcks, f.SynTimes, f.SynFrame, f.SynAckFrame = false, 0, 0, nil, 0, 0
+			}
+			return fs
+		}(), node1), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.6, ConfMax: 0.8, Missing: true,
+			Contains: []string{"3 between 351 s and 362 s"}}},
 		{"one reset (a deploy) does not fire", incident(nil, resets(true)[:1], node1), want{N: 0}},
 		{"graceful FIN closes after idle", incident(nil, []*flow.Flow{gracefulFIN, secondFIN}, node1), want{N: 0}},
 		{"resets that do not cluster", incident(nil, []*flow.Flow{

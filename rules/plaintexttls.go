@@ -72,6 +72,7 @@ func (PlaintextToTLS) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	}
 	f.Remediation = []string{fmt.Sprintf("Set security.protocol=SSL (or SASL_SSL) on the client%s with ssl.truststore.location / ssl.ca.location, "+
 		"or point bootstrap.servers at the broker's PLAINTEXT listener.", nowSetting(inc, "security.protocol"))}
+	estimateClockOffset(inc).note(&f)
 	f.Explains = explain(inc, symptomScope{Kinds: []analyzer.EventKind{analyzer.NodeDisconnected, analyzer.Disconnected,
 		analyzer.AuthTerminated, analyzer.BatchExpired, analyzer.ConnectFailed}})
 	return []analyzer.Finding{f}

@@ -101,6 +101,7 @@ func staleARPFinding(inc *analyzer.Incident, flows []*flow.Flow, clock clockOffs
 	f.Remediation = append([]string{fmt.Sprintf(
 		"On %s: `ip neigh show %s` (expect %s, stale %s), then `ip neigh flush %s` or `ip neigh replace %s lladdr %s dev <dev>`.",
 		first.Resp.Addr(), ip, right, stale, ip, ip, right)}, f.Remediation[1:]...)
+	clock.note(&f)
 	f.Explains = explain(inc, g.scope(clock, 2*time.Minute))
 	return f
 }

@@ -44,6 +44,11 @@ func TestSynUnanswered(t *testing.T) {
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.5, ConfMax: 0.6, Missing: true, Contains: []string{"2 connect timeouts"}}},
 		{"both", incident([]analyzer.Event{timeoutRd(137, 30), timeoutRd(267, 31), expiredBatch(260, 40)}, s0, node1),
 			want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.7, ConfMax: 0.8, Missing: true, Contains: []string{"expired batches ×1"}}},
+		// The capture host's clock ran 40 s ahead: the finding joins
+		// packets and lines, so it says so.
+		{"both, log clock 40 s behind", incident([]analyzer.Event{timeoutRd(97, 30), timeoutRd(227, 31)}, s0, node1),
+			want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.7, ConfMax: 0.8, Missing: true,
+				Contains: []string{"Note: log clocks run 40 s behind the capture clock (from 2 log events matched to flows)."}}},
 		{"broker-side capture shows SYNs arriving unanswered", incident(nil, []*flow.Flow{
 			s0Flow(clientPcap, client1+":40112", broker1, 10, 7, 5, 1111), s0Flow(brokerPcap, client1+":40112", broker1, 10.0004, 7, 8, 1111)}, node1),
 			want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.7, ConfMax: 0.8, Contains: []string{"host firewall on the broker"}}},
@@ -109,5 +114,32 @@ func TestSynAckLost(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { checkRule(t, SynAckLost{}, tc.inc, tc.want) })
+	}
+}
+
+// established accepts connections whose handshake the capture missed only
+// when both sides spoke.
+func TestEstablished(t *testing.T) {
+	midstream := func(orig, resp int) *flow.Flow {
+		f := sfFlow(clientPcap, client1+":40112", broker1, 1, 1)
+		f.HandshakeDone, f.SYNs, f.SynAcks, f.OrigPkts, f.RespPkts = false, 0, 0, orig, resp
+		return f
+	}
+	tests := []struct {
+		name string
+		f    *flow.Flow
+		want bool
+	}{
+		{"handshake captured", sfFlow(clientPcap, client1+":40112", broker1, 1, 1), true},
+		{"begun mid-connection, both sides spoke", midstream(3, 2), true},
+		{"begun mid-connection, one side only", midstream(3, 0), false},
+		{"unanswered SYNs", s0Flow(clientPcap, client1+":40112", broker1, 1, 7, 1, 1), false},
+		{"refused", rejFlow(clientPcap, client1+":40112", broker1, 1, 1), false},
+		{"SYN-ACK lost", synAckFlow(brokerPcap, client1+":40112", broker1, 1, 3, 3, 1, 1), false},
+	}
+	for _, tc := range tests {
+		if got := established(tc.f); got != tc.want {
+			t.Errorf("%s: established = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

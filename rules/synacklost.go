@@ -111,6 +111,7 @@ func synAckLostFinding(inc *analyzer.Incident, losses []handshakeLoss, clock clo
 	f.Remediation = append([]string{fmt.Sprintf(
 		"On %s check the route and neighbour entry back to the failing clients (`ip route get <client>`, `ip neigh show <client>`).", srv.Addr())},
 		f.Remediation...)
+	clock.note(&f)
 	f.Explains = explain(inc, g.scope(clock, 2*time.Minute))
 	return f
 }

@@ -141,6 +141,7 @@ func synUnansweredFinding(inc *analyzer.Incident, g *targetGroup, clock clockOff
 			"Check firewall rules, security groups and routes for TCP %d to %s from the client; `tcpdump -ni any host %s and port %d` on the broker host shows whether SYNs arrive.",
 			g.Addr.Port(), g.Addr.Addr(), g.Addr.Addr(), g.Addr.Port())}, f.Remediation[1:]...)
 	}
+	clock.note(&f)
 	f.Explains = explain(inc, g.scope(clock, 2*time.Minute))
 	return f, true
 }

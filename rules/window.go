@@ -271,7 +271,7 @@ func packetOutages(inc *analyzer.Incident, clock clockOffset) []*outage {
 func serverOutages(srv netip.AddrPort, flows []*flow.Flow) []*outage {
 	var closes, refused []*flow.Flow
 	for _, f := range flows {
-		if f.HandshakeDone && (f.FINBy == "resp" || f.RSTBy == "resp") {
+		if established(f) && (f.FINBy == "resp" || f.RSTBy == "resp") {
 			closes = append(closes, f)
 		}
 		if f.State == "REJ" {

@@ -61,6 +61,9 @@ func firstPayload(p *Packet, box *payloadBox) *payloadBox {
 	if pl.Class == PayloadNone {
 		pl.Class = PayloadOther
 	}
+	if pl.Class == PayloadOther && parseCutKafkaRequest(p.Payload, p.PayloadLen, &box.kafka) {
+		pl.Class, pl.Kafka = PayloadKafkaRequest, &box.kafka
+	}
 	pl.Frame = p.Frame
 	return box
 }
@@ -114,4 +117,32 @@ func parseKafkaRequest(b []byte, r *KafkaRequest) bool {
 	}
 	r.ClientID = string(id)
 	return true
+}
+
+// minCutKafkaHeader is the fewest captured bytes a snaplen-cut request
+// classifies from: size, api key and api version.
+const minCutKafkaHeader = 8
+
+// parseCutKafkaRequest reads a request header the snaplen cut before the
+// client id length: `tcpdump -s 96` over IPv6 with TCP timestamps keeps 10
+// payload bytes. It applies only when the IP header claimed more than was
+// captured, and then the size must cover the whole claimed segment (a
+// first request is not pipelined), so random bytes still pass about once
+// in 10^8. The correlation id is read when its 4 bytes were kept.
+func parseCutKafkaRequest(b []byte, claimed int, r *KafkaRequest) bool {
+	if len(b) < minCutKafkaHeader || len(b) >= kafkaHeaderLen || len(b) >= claimed {
+		return false
+	}
+	*r = KafkaRequest{
+		Size:       int32(binary.BigEndian.Uint32(b)),
+		APIKey:     int16(binary.BigEndian.Uint16(b[4:])),
+		APIVersion: int16(binary.BigEndian.Uint16(b[6:])),
+	}
+	if len(b) >= 12 {
+		r.CorrelationID = int32(binary.BigEndian.Uint32(b[8:]))
+	}
+	return r.Size >= minKafkaRequest && r.Size <= maxKafkaRequest && int(r.Size)+4 >= claimed &&
+		r.APIKey >= 0 && r.APIKey <= maxAPIKey &&
+		r.APIVersion >= 0 && r.APIVersion <= maxAPIVersion &&
+		r.CorrelationID >= 0
 }
