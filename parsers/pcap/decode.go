@@ -60,6 +60,10 @@ type decoder struct {
 	// encaps is what the last frame was found inside; zero for frames the
 	// fast path took.
 	encaps encap
+	// cutHeader is the TCP header length the segment declared when the
+	// snap length cut it inside its options (cutTCP); 0 otherwise.
+	cutHeader  int
+	cutOptions uint32
 	// referenceOnly turns the fast path off: tests compare the two.
 	referenceOnly bool
 }
@@ -121,7 +125,7 @@ func firstLayer(lt layers.LinkType, data []byte) gopacket.LayerType {
 // decode decodes one frame. For frameTCP the result is in d.pkt, whose
 // slices point into data.
 func (d *decoder) decode(data []byte, lt layers.LinkType) verdict {
-	d.encaps = 0
+	d.encaps, d.cutHeader = 0, 0
 	if len(data) == 0 {
 		return frameDamaged
 	}
@@ -237,18 +241,19 @@ func (d *decoder) unfinished() verdict {
 	var proto layers.IPProtocol
 	var rest []byte // what follows the last header, for fragments
 	fragment, first := false, false
-	switch d.decoded[len(d.decoded)-1] {
+	last := d.decoded[len(d.decoded)-1]
+	switch last {
 	case layers.LayerTypeIPv4:
 		proto, rest = d.ip4.Protocol, d.ip4.Payload
 		fragment = d.ip4.FragOffset != 0 || d.ip4.Flags&layers.IPv4MoreFragments != 0
 		first = d.ip4.FragOffset == 0
 	case layers.LayerTypeIPv6:
-		proto = d.ip6.NextHeader
+		proto, rest = d.ip6.NextHeader, d.ip6.Payload
 		if d.ip6.HopByHop != nil {
 			proto = d.ip6.HopByHop.NextHeader
 		}
 	case layers.LayerTypeIPv6HopByHop, layers.LayerTypeIPv6Routing, layers.LayerTypeIPv6Destination:
-		proto = d.ext6.NextHeader
+		proto, rest = d.ext6.NextHeader, d.ext6.Payload
 	case layers.LayerTypeIPv6Fragment:
 		proto, rest = d.frag6.NextHeader, d.frag6.Payload
 		fragment = d.frag6.FragmentOffset != 0 || d.frag6.MoreFragments
@@ -260,9 +265,73 @@ func (d *decoder) unfinished() verdict {
 	case fragment && (carriesTCP(proto) || first && proto == layers.IPProtocolUDP && toTunnelPort(rest)):
 		return frameFragment
 	case !fragment && proto == layers.IPProtocolTCP:
+		if d.cutTCP(rest) {
+			st := d.walk()
+			d.encaps = st.encaps
+			d.fillTCP(st.ipLink)
+			d.pkt.Options = d.cutOptions
+			if last == layers.LayerTypeIPv4 {
+				d.fillIPv4()
+			} else {
+				d.fillIPv6()
+			}
+			return frameTCP
+		}
 		return frameDamaged
 	}
 	return frameOther
+}
+
+// cutTCP reads a segment the snap length cut inside its options, which
+// gopacket refuses ("TCP data offset greater than packet length"): at
+// tcpdump's old -s 68, or -s 96 over IPv6 and cooked headers, every SYN and
+// SYN-ACK is cut so. The fixed 20 bytes hold what a flow needs — ports,
+// sequence numbers, flags, window — so d.tcp is filled from them, the
+// options that were captured whole are kept in d.cutOptions, and
+// d.cutHeader keeps the declared header length so payload lengths come
+// out right. A segment whose header is whole but malformed stays damaged.
+func (d *decoder) cutTCP(seg []byte) bool {
+	if len(seg) < tcpMinHeader {
+		return false
+	}
+	hdr := int(seg[12]>>4) * 4
+	if hdr <= len(seg) || hdr < tcpMinHeader {
+		return false
+	}
+	t := &d.tcp
+	t.SrcPort = layers.TCPPort(binary.BigEndian.Uint16(seg[0:]))
+	t.DstPort = layers.TCPPort(binary.BigEndian.Uint16(seg[2:]))
+	t.Seq, t.Ack = binary.BigEndian.Uint32(seg[4:]), binary.BigEndian.Uint32(seg[8:])
+	t.Window = binary.BigEndian.Uint16(seg[14:])
+	t.Contents, t.Payload, t.Options = seg, nil, t.Options[:0]
+	d.cutOptions = cutOptionBits(seg[tcpMinHeader:])
+	d.cutHeader = hdr
+	return true
+}
+
+// cutOptionBits is tcpOptionBits for options the capture cut: the options
+// read whole count, the one the cut went through does not.
+func cutOptionBits(b []byte) uint32 {
+	var bits uint32
+	for len(b) > 0 {
+		kind := b[0]
+		if kind == tcpOptEnd {
+			break
+		}
+		if kind == tcpOptNOP {
+			bits |= 1 << kind
+			b = b[1:]
+			continue
+		}
+		if len(b) < 2 || b[1] < 2 || int(b[1]) > len(b) {
+			break
+		}
+		if kind < 32 {
+			bits |= 1 << kind
+		}
+		b = b[b[1]:]
+	}
+	return bits
 }
 
 // carriesTCP reports whether an IP fragment of this protocol may hold a
@@ -328,7 +397,7 @@ func (d *decoder) fillIPv4() {
 	p.TTL, p.IPID = ip.TTL, ip.Id
 	// The IP header's length, not the captured bytes: snaplen-cut frames
 	// still count what was sent.
-	p.PayloadLen = max(int(ip.Length)-int(ip.IHL)*4-len(d.tcp.Contents), len(d.tcp.Payload))
+	p.PayloadLen = max(int(ip.Length)-int(ip.IHL)*4-d.tcpHeaderLen(), len(d.tcp.Payload))
 }
 
 func (d *decoder) fillIPv6() {
@@ -340,5 +409,13 @@ func (d *decoder) fillIPv6() {
 	// the IPv6 layer) sit between the fixed header and TCP; both slices
 	// run to the end of the frame, so their capacities give the distance.
 	ext := cap(ip.Contents) - cap(d.tcp.Contents) - len(ip.Contents)
-	p.PayloadLen = max(int(ip.Length)-max(ext, 0)-len(d.tcp.Contents), len(d.tcp.Payload))
+	p.PayloadLen = max(int(ip.Length)-max(ext, 0)-d.tcpHeaderLen(), len(d.tcp.Payload))
+}
+
+// tcpHeaderLen is the TCP header's length as sent.
+func (d *decoder) tcpHeaderLen() int {
+	if d.cutHeader > 0 {
+		return d.cutHeader
+	}
+	return len(d.tcp.Contents)
 }

@@ -282,3 +282,73 @@ func TestARPRecords(t *testing.T) {
 		t.Errorf("ARP (-want +got):\n%s", diff)
 	}
 }
+
+// TestCutInOptions: a SYN the snap length cut inside its TCP options
+// (tcpdump's old -s 68; -s 96 over SLL2 and IPv6) is still a SYN: the
+// fixed header is read, the whole options before the cut count, the
+// payload length comes from the declared header length. A segment cut
+// inside its fixed 20 bytes stays damaged.
+func TestCutInOptions(t *testing.T) {
+	syn := func(v6 bool, l2 []gopacket.SerializableLayer) []byte {
+		tcp := &layers.TCP{SrcPort: 40000, DstPort: 9092, Seq: 1000, SYN: true, Window: 64240, Options: []layers.TCPOption{
+			{OptionType: layers.TCPOptionKindMSS, OptionLength: 4, OptionData: []byte{0x05, 0xb4}},
+			{OptionType: layers.TCPOptionKindSACKPermitted, OptionLength: 2},
+			{OptionType: layers.TCPOptionKindTimestamps, OptionLength: 10, OptionData: make([]byte, 8)},
+			{OptionType: layers.TCPOptionKindNop},
+			{OptionType: layers.TCPOptionKindWindowScale, OptionLength: 3, OptionData: []byte{7}},
+		}}
+		var ip gopacket.SerializableLayer
+		if v6 {
+			ip6 := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolTCP, SrcIP: ip6A, DstIP: ip6B}
+			tcp.SetNetworkLayerForChecksum(ip6)
+			ip = ip6
+		} else {
+			ip4 := &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Id: 9, Protocol: layers.IPProtocolTCP, SrcIP: ip4A, DstIP: ip4B}
+			tcp.SetNetworkLayerForChecksum(ip4)
+			ip = ip4
+		}
+		buf := gopacket.NewSerializeBuffer()
+		if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
+			append(append([]gopacket.SerializableLayer{}, l2...), ip, tcp)...); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	eth4 := []gopacket.SerializableLayer{&layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: layers.EthernetTypeIPv4}}
+	sll26 := []gopacket.SerializableLayer{rawLayer(sll2Header(layers.EthernetTypeIPv6))}
+	const mss, sack, ts, nop = 1 << 2, 1 << 4, 1 << 8, 1 << 1
+	tests := []struct {
+		name    string
+		frame   []byte
+		link    layers.LinkType
+		snap    int
+		want    verdict
+		options uint32
+	}{
+		{"-s 68 over Ethernet and IPv4", syn(false, eth4), layers.LinkTypeEthernet, 68, frameTCP, mss | sack},
+		{"-s 96 over SLL2 and IPv6: the timestamps option ends at the cut", syn(true, sll26), layers.LinkTypeLinuxSLL2, 96, frameTCP, mss | sack | ts},
+		{"cut right after the fixed header", syn(false, eth4), layers.LinkTypeEthernet, 14 + 20 + 20, frameTCP, 0},
+		{"cut inside the fixed header", syn(false, eth4), layers.LinkTypeEthernet, 14 + 20 + 19, frameDamaged, 0},
+		{"whole", syn(false, eth4), layers.LinkTypeEthernet, 1500, frameTCP, mss | sack | ts | nop | 1<<3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, ref := range []bool{false, true} {
+				d := newDecoder()
+				d.referenceOnly = ref
+				got := d.decode(tc.frame[:min(tc.snap, len(tc.frame))], tc.link)
+				if got != tc.want {
+					t.Fatalf("reference=%v: verdict %v, want %v", ref, got, tc.want)
+				}
+				if got != frameTCP {
+					continue
+				}
+				p := d.pkt
+				if p.Flags != 0x02 || p.Seq != 1000 || p.Window != 64240 || p.Dst.Port() != 9092 || p.PayloadLen != 0 || p.Options != tc.options {
+					t.Errorf("reference=%v: packet flags %#x seq %d window %d dst %v payload %d options %#b, want a SYN to 9092 with options %#b",
+						ref, p.Flags, p.Seq, p.Window, p.Dst, p.PayloadLen, p.Options, tc.options)
+				}
+			}
+		})
+	}
+}
