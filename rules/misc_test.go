@@ -115,6 +115,14 @@ func TestSASLAuth(t *testing.T) {
 	}
 }
 
+// quotaFrom is the broker refusing 198.18.0.2 over max.connections.per.ip.
+func quotaFrom(sec float64, line int) analyzer.Event {
+	e := brokerLine(analyzer.ConnectionQuota, sec, line,
+		"[2026-03-14 10:00:10,000] INFO [SocketServer listenerType=ZK_BROKER, nodeId=1] Rejected connection from /198.18.0.2, address already has the configured maximum of 100 connections. (kafka.network.ConnectionQuotas)")
+	e.Peer, e.Reason = ap(client1+":1").Addr(), "maximum of 100 connections"
+	return e
+}
+
 func TestBrokerOverload(t *testing.T) {
 	slow := func(sec float64, line int) analyzer.Event {
 		e := rdkafka(analyzer.RequestTimeout, sec, line,
@@ -142,6 +150,9 @@ func TestBrokerOverload(t *testing.T) {
 			return e
 		}()}, nil, node1), want{N: 0}},
 		{"timeouts during a restart", restartWithTimeouts(), want{N: 0}},
+		{"quota rejections alone: a connection leak, not a slow broker", incident([]analyzer.Event{quotaFrom(10, 77), quotaFrom(11, 78)}, nil, node1),
+			want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true,
+				Contains: []string{"rejected 2 connections from 198.18.0.2", "maximum of 100 connections", "max.connections.per.ip"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { checkRule(t, BrokerOverload{}, tc.inc, tc.want) })

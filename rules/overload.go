@@ -96,6 +96,9 @@ func (BrokerOverload) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	f.Summary = fmt.Sprintf("The broker looks overloaded: %d connection-quota rejections, %d request timeouts (%d with average rtt ≥ %s), %d connections where the broker stopped reading (zero window).",
 		len(quota), len(timeouts), len(slow), seconds(slowRTT), len(zero))
 	f.Missing = "broker metrics (request queue time, network/IO thread idle) would confirm saturation"
+	if len(timeouts) == 0 && len(zero) < minZeroWindowFlows {
+		quotaOnly(&f, quota)
+	}
 	t := newTargets(inc)
 	for _, e := range timeouts {
 		t.addEvent(e)
@@ -111,6 +114,43 @@ func (BrokerOverload) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	}
 	f.Explains = explain(inc, symptomScope{Kinds: []analyzer.EventKind{analyzer.RequestTimeout, analyzer.BatchExpired, analyzer.NodeDisconnected}})
 	return []analyzer.Finding{f}
+}
+
+// quotaOnly rewords a finding whose only signal is connection-quota
+// rejections: the broker is not slow, it refuses one address that already
+// holds max.connections.per.ip connections, usually a client that opens
+// connections in a loop.
+func quotaOnly(f *analyzer.Finding, quota []*analyzer.Event) {
+	var peers []string
+	seen := map[string]bool{}
+	for _, e := range quota {
+		if p := e.Peer; p.IsValid() && !seen[p.String()] {
+			seen[p.String()] = true
+			peers = append(peers, p.String())
+		}
+	}
+	if len(f.Subjects) == 0 {
+		// The broker that refused, and the client address it refused.
+		for _, p := range peers {
+			f.Subjects = append(f.Subjects, analyzer.Subject{Node: quota[0].Node, Client: p})
+		}
+		if len(peers) == 0 {
+			f.Subjects = []analyzer.Subject{{Node: quota[0].Node}}
+		}
+	}
+	from := "one address"
+	if len(peers) > 0 {
+		from = joinAnd(peers)
+	}
+	limit := ""
+	if r := quota[0].Reason; r != "" {
+		limit = " (" + r + ")"
+	}
+	f.Summary = fmt.Sprintf("The broker rejected %s from %s that already held the per-address connection limit%s: "+
+		"a client opens connections faster than it closes them, or the limit is too low for it.", plural(len(quota), "connection"), from, limit)
+	f.Missing = "the client's log, or `ss -tn dst <broker>:<port>` on its host, would show how many connections it holds and whether they leak"
+	f.Remediation = []string{fmt.Sprintf("Find the client on %s that opens connections in a loop (one producer or consumer per message is the usual leak) and reuse one; "+
+		"if it needs that many, raise max.connections.per.ip or add max.connections.per.ip.overrides for it.", from)}
 }
 
 // partOfDrop reports whether a request timeout belongs to one of the
