@@ -17,6 +17,8 @@ import (
 // end.
 func FuzzWalker(f *testing.F) {
 	f.Add([]byte("plain text\n"))
+	f.Add([]byte("\xff\xfe[\x002\x00]\x00 \x00W\x00\n\x00"))
+	f.Add([]byte("\xef\xbb\xbf[2024] x\n"))
 	f.Add(tgzOf(f, entry{name: "broker-1/server.log", body: logLine(1)}, entry{name: "../x", body: "y"}))
 	f.Add(zipOf(f, entry{name: "a.log.gz", body: string(gzipOf(f, []byte(logLine(2))))}))
 	f.Add(tarOf(f, entry{name: "in.zip", body: string(zipOf(f, entry{name: "b", body: "c"}))}))

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"compress/bzip2"
 	"compress/gzip"
 	"errors"
@@ -53,6 +54,14 @@ func (w *Walker) openStream(s stream) *Item {
 		}
 		kind := sniffLayer(head)
 		if kind == plainLayer {
+			if bigEndian, ok := utf16Text(head); ok && s.depth < w.opts.MaxDepth {
+				s.depth++
+				r, s.file = fromUTF16(br, bigEndian), nil
+				continue
+			}
+			if bytes.HasPrefix(head, utf8BOM) {
+				br.Discard(len(utf8BOM))
+			}
 			w.cur = res
 			return &Item{Path: s.path, Host: HostFromPath(s.hostPath), R: br, ModTime: s.modTime}
 		}

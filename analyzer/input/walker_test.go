@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/klauspost/compress/zstd"
@@ -409,3 +410,58 @@ func TestModTime(t *testing.T) {
 		t.Errorf("mod times (-want +got):\n%s", diff)
 	}
 }
+
+// TestTextEncodings: UTF-16 logs (PowerShell's `>`) reach the parsers as
+// UTF-8, a UTF-8 BOM is dropped, and a binary file that starts FF FE is
+// left alone.
+func TestTextEncodings(t *testing.T) {
+	const text = "[2024-03-02 10:15:02,235] WARN Connection to node 1 (kafka-1/10.0.0.11:9092) could not be established. Broker may not be available. (org.apache.kafka.clients.NetworkClient)\r\nsecond line é ✓ 𝄞\r\n"
+	utf16 := func(bigEndian bool) []byte {
+		var b bytes.Buffer
+		put := func(u uint16) {
+			if bigEndian {
+				b.Write([]byte{byte(u >> 8), byte(u)})
+			} else {
+				b.Write([]byte{byte(u), byte(u >> 8)})
+			}
+		}
+		put(0xfeff)
+		for _, u := range utf16Encode(text) {
+			put(u)
+		}
+		return b.Bytes()
+	}
+	binary := []byte{0xff, 0xfe, 0x00, 0x01, 0x02, 0x03, 0x80, 0x81}
+	f := newFixture(t)
+	files := []string{
+		f.write(t, "le.log", utf16(false)),
+		f.write(t, "be.log", utf16(true)),
+		f.write(t, "bom8.log", append([]byte{0xef, 0xbb, 0xbf}, text...)),
+		f.write(t, "bundle.tgz", tgzOf(t, entry{name: "app/le.log", body: string(utf16(false))})),
+		f.write(t, "blob.bin", binary),
+	}
+	w := NewWithOptions(files, nil, f.options())
+	defer w.Close()
+	got := map[string]string{}
+	for {
+		it, err := w.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(it.R)
+		if err != nil {
+			t.Fatalf("%s: %v", it.Path, err)
+		}
+		got[f.rel(it.Path)] = string(b)
+	}
+	want := map[string]string{"le.log": text, "be.log": text, "bom8.log": text, "bundle.tgz!app/le.log": text, "blob.bin": string(binary)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// utf16Encode is utf16.Encode over a string's runes.
+func utf16Encode(s string) []uint16 { return utf16.Encode([]rune(s)) }
