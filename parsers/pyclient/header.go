@@ -82,19 +82,32 @@ func splitTimed(line []byte, zone *time.Location, zc *zoneCache) (header, bool) 
 		rest = rest[1:]
 	}
 	h := header{layout: LayoutTimed, time: ts, zoned: zoned}
-	for i := 0; i < maxHeaderTokens && (h.level == "" || h.logger == nil); i++ {
+	// The level and the logger are adjacent: the first of them found must
+	// be followed by the other ("ERROR orders.kafka kafka error: …" is
+	// another program's logger with the word kafka in its message).
+	found := false
+	for i := 0; i < maxHeaderTokens; i++ {
 		rest = skipSeparators(rest)
 		tok, after := token(rest)
 		if len(tok) == 0 {
 			return header{}, false
 		}
+		rest = after
+		level := levelName(tok)
 		switch {
-		case h.level == "" && levelName(tok) != "":
-			h.level = levelName(tok)
+		case h.level == "" && level != "":
+			h.level = level
 		case h.logger == nil && clientLogger(tok):
 			h.logger = tok
+		case found:
+			return header{}, false
+		default:
+			continue
 		}
-		rest = after
+		if found {
+			break
+		}
+		found = true
 	}
 	if h.level == "" || h.logger == nil {
 		return header{}, false
@@ -149,22 +162,23 @@ func levelName(b []byte) string {
 	return ""
 }
 
-// clientLogger accepts kafka-python's module loggers ("kafka",
-// "kafka.conn", "kafka.coordinator.consumer") and aiokafka's ("aiokafka",
-// "aiokafka.conn"). Python module names are lower case; the Java broker's
+// clientLogger accepts kafka-python's module loggers ("kafka.conn",
+// "kafka.coordinator.consumer"; the library logs nothing under the bare
+// "kafka", a word other programs' messages start with) and aiokafka's
+// ("aiokafka", "aiokafka.conn"). Python module names are lower case; the Java broker's
 // loggers of the same prefix end in a class name ("kafka.cluster.Partition")
 // and are not taken.
 func clientLogger(b []byte) bool {
 	switch {
 	case bytes.HasPrefix(b, []byte("aiokafka")):
 		b = b[len("aiokafka"):]
-	case bytes.HasPrefix(b, []byte("kafka")):
+	case bytes.HasPrefix(b, []byte("kafka.")):
 		b = b[len("kafka"):]
 	default:
 		return false
 	}
 	if len(b) == 0 {
-		return true
+		return true // aiokafka
 	}
 	if b[0] != '.' || len(b) == 1 {
 		return false
