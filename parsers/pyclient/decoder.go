@@ -56,6 +56,12 @@ type LineDecoder struct {
 	lastNode string
 	lastAt   int
 
+	// handshake is the last connection seen in TLS handshake state and
+	// handshakeAt lines then: an SSL error raised to the application
+	// (a traceback, no connection named) is about it.
+	handshake   analyzer.Event
+	handshakeAt int
+
 	// inTrace is set inside a traceback; clientTrace once a frame of the
 	// client library or a pending failure made it the client's.
 	inTrace, clientTrace bool
@@ -136,6 +142,9 @@ func (d *LineDecoder) record(loc analyzer.Location, ts time.Time, host string, h
 	c := classify(h.level, h.msg)
 	if len(c.conn.node) > 0 {
 		d.node(loc, c.conn)
+		if c.conn.handshake {
+			d.handshake, d.handshakeAt = analyzer.Event{Node: nodeID(c.conn.node), NodeHost: string(c.conn.host), Addr: connAddr(c.conn)}, d.lines
+		}
 	}
 	if c.act == actClosing && d.isEcho(c) {
 		d.mergeEcho(c)
@@ -228,7 +237,11 @@ func (d *LineDecoder) continuation(loc analyzer.Location, host string, line []by
 	if dated {
 		t = d.entry // the exception belongs to the entry that logged it
 	}
-	d.emit(d.event(loc, host, t, "ERROR", classified{kind: kind, reason: reason}, line))
+	e := d.event(loc, host, t, "ERROR", classified{kind: kind, reason: reason}, line)
+	if kind == analyzer.SSLHandshakeFailed && d.handshakeAt > 0 && d.lines-d.handshakeAt <= echoWindow {
+		e.Node, e.NodeHost, e.Addr = d.handshake.Node, d.handshake.NodeHost, d.handshake.Addr
+	}
+	d.emit(e)
 	return true
 }
 

@@ -1,6 +1,8 @@
 package pyclient
 
 import (
+	"bufio"
+	"context"
 	"net/netip"
 	"strings"
 	"testing"
@@ -188,6 +190,17 @@ func TestMessageKinds(t *testing.T) {
 		want: []brief{{Kind: analyzer.SSLHandshakeFailed, Time: "2023-04-05T09:11:12.345Z", Level: "ERROR",
 			Reason: "certificate verify failed: unable to get local issuer certificate", Line: 5}},
 	}, {
+		name: "ssl error raised to the application names the connection in handshake",
+		lines: []string{
+			"2023-04-05 10:11:12,300 INFO kafka.conn <BrokerConnection node_id=1 host=kafka-1:9093 <handshake> [IPv4 ('10.0.4.33', 9093)]>: Loading system default SSL CAs from DefaultVerifyPaths(cafile=None)",
+			"2023-04-05 10:11:12,345 ERROR app producer failed",
+			"Traceback (most recent call last):",
+			`  File "/usr/lib/python3/dist-packages/kafka/conn.py", line 508, in _try_handshake`,
+			"ssl.SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:992)",
+		},
+		want: []brief{{Kind: analyzer.SSLHandshakeFailed, Time: "2023-04-05T09:11:12.345Z", Level: "ERROR", Node: "1",
+			NodeHost: "kafka-1", Addr: "10.0.4.33:9093", Reason: "wrong version number", Line: 5}},
+	}, {
 		name: "no brokers available, pasted alone: undated",
 		lines: []string{
 			"Traceback (most recent call last):",
@@ -304,5 +317,41 @@ func TestAddrParsing(t *testing.T) {
 	got := []string{string(c.node), string(c.host), string(c.port), connAddr(c).String()}
 	if diff := cmp.Diff([]string{"3", "::1", "9092", netip.MustParseAddrPort("[::1]:9092").String()}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestParseStats: a line past MaxLineLen is skipped with a problem naming
+// it, other programs' lines count as unparsed, and only asctime lines
+// without an offset make the zone an assumption.
+func TestParseStats(t *testing.T) {
+	long := strings.Repeat("x", MaxLineLen+10)
+	tests := []struct {
+		name, in string
+		want     analyzer.Stats
+	}{{
+		name: "basic with a long line",
+		in:   "ERROR:kafka.conn:Connect attempt to " + connBoot + " returned error 111. Disconnecting.\n" + long + "\nplain text\n",
+		want: analyzer.Stats{Layout: LayoutBasic, Lines: 3, Events: 1, Unparsed: 2,
+			Problems: []string{"t.log: line 2: longer than 65536 bytes, skipped"}},
+	}, {
+		name: "asctime without zone",
+		in:   "2023-04-05 10:11:12,345 INFO kafka.conn Probing node bootstrap-0 broker version",
+		want: analyzer.Stats{Layout: LayoutTimed, Lines: 1, ZoneAssumed: true},
+	}, {
+		name: "asctime with offset",
+		in:   "2023-04-05 10:11:12,345+0200 INFO kafka.conn Probing node bootstrap-0 broker version\n",
+		want: analyzer.Stats{Layout: LayoutTimed, Lines: 1},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := &analyzer.Source{Path: "t.log", Zone: time.UTC, R: bufio.NewReaderSize(strings.NewReader(tt.in), 4096)}
+			got, err := New().Parse(context.Background(), src, &recorder{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("stats (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

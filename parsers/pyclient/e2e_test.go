@@ -110,7 +110,7 @@ func TestCaptured(t *testing.T) {
 	}, {
 		file: "kafka-python-tls-plaintext.log", layout: pyclient.LayoutTimed,
 		want: []event{
-			{analyzer.SSLHandshakeFailed, "", "", "wrong version number", true},
+			{analyzer.SSLHandshakeFailed, boot, "127.0.0.1:19096", "wrong version number", true},
 		},
 		findings: []string{"tls-to-plaintext-listener"},
 	}, {

@@ -18,6 +18,8 @@ type brokerConn struct {
 	// addr is the socket address tuple's IP, empty before the lookup
 	// ("[unspecified None]"); addrPort its port.
 	addr, addrPort []byte
+	// handshake is set for the state "<handshake>": TLS is being set up.
+	handshake bool
 }
 
 // action says what a recognised message asks of the decoder beyond its
@@ -213,6 +215,7 @@ func parseConn(b []byte) brokerConn {
 	if end := bytes.Index(b, []byte("]>")); end >= 0 {
 		b = b[:end+1]
 	}
+	c.handshake = bytes.Contains(b, []byte(" <handshake> "))
 	if _, v, ok := bytes.Cut(b, []byte("node_id=")); ok {
 		c.node = fieldAt(v)
 	}
