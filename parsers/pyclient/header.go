@@ -163,27 +163,46 @@ func levelName(b []byte) string {
 }
 
 // clientLogger accepts kafka-python's module loggers ("kafka.conn",
-// "kafka.coordinator.consumer"; the library logs nothing under the bare
-// "kafka", a word other programs' messages start with) and aiokafka's
-// ("aiokafka", "aiokafka.conn"). Python module names are lower case; the Java broker's
-// loggers of the same prefix end in a class name ("kafka.cluster.Partition")
-// and are not taken.
+// "kafka.coordinator.consumer": the package's modules, see
+// kafkaPythonModules) and aiokafka's ("aiokafka", "aiokafka.conn"). The
+// bare "kafka" is a word other programs' messages start with, and the Java
+// broker's loggers share the prefix: "kafka.server.KafkaServer", and the
+// lower-case "kafka.request.logger", "kafka.authorizer.logger",
+// "kafka.controller" of a custom log4j layout.
 func clientLogger(b []byte) bool {
-	switch {
-	case bytes.HasPrefix(b, []byte("aiokafka")):
-		b = b[len("aiokafka"):]
-	case bytes.HasPrefix(b, []byte("kafka.")):
-		b = b[len("kafka"):]
-	default:
+	if rest, ok := bytes.CutPrefix(b, []byte("aiokafka")); ok {
+		return len(rest) == 0 || rest[0] == '.' && moduleName(rest[1:])
+	}
+	rest, ok := bytes.CutPrefix(b, []byte("kafka."))
+	if !ok || !moduleName(rest) {
 		return false
 	}
+	top := rest
+	if i := bytes.IndexByte(rest, '.'); i >= 0 {
+		top = rest[:i]
+	}
+	for _, m := range kafkaPythonModules {
+		if string(top) == m {
+			return true
+		}
+	}
+	return false
+}
+
+// kafkaPythonModules are the top-level modules and packages of
+// kafka-python (2.0.2, and the 1.x and 2.x lines before and after it).
+var kafkaPythonModules = [...]string{
+	"conn", "client", "client_async", "cluster", "producer", "consumer", "coordinator",
+	"admin", "protocol", "record", "metrics", "oauth", "sasl", "scram", "future", "util",
+	"codec", "serializer", "partitioner", "structs", "errors", "vendor", "version",
+}
+
+// moduleName accepts a dotted lower-case Python module path.
+func moduleName(b []byte) bool {
 	if len(b) == 0 {
-		return true // aiokafka
-	}
-	if b[0] != '.' || len(b) == 1 {
 		return false
 	}
-	for _, c := range b[1:] {
+	for _, c := range b {
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.') {
 			return false
 		}

@@ -49,6 +49,16 @@
 // offset; it is read in Source.Zone and sets ZoneAssumed. basicConfig's
 // default prints no time: such events keep a zero time unless a journal or
 // container record gives one.
+//
+// Cost: a line that is not a failure allocates nothing
+// (TestNoAllocsPerLine); the allocations left are the events' strings.
+// On a generated 16 MiB log, one failure and its echo in 100 lines
+// (BenchmarkParse, 2-CPU box at load ~11): 185 MB/s wall, about 230 MB
+// per CPU-second (20 runs in 1.46 s user+sys, setup included), 3.9 MB and
+// 18.5k allocations per run for ~2,400 events, measured with
+//
+//	go test -c -o /tmp/pyclient.test ./parsers/pyclient/
+//	/usr/bin/time /tmp/pyclient.test -test.run '^$' -test.bench BenchmarkParse -test.benchmem -test.benchtime=20x
 package pyclient
 
 import (
