@@ -114,6 +114,18 @@ func TestCaptured(t *testing.T) {
 		},
 		findings: []string{"tls-to-plaintext-listener"},
 	}, {
+		file: "kafka-python-tls-closed.log", layout: pyclient.LayoutTimed,
+		want: []event{
+			{analyzer.SSLHandshakeFailed, boot, "127.0.0.1:19097", "SSL connection closed by server during handshake", true},
+			{analyzer.SSLHandshakeFailed, boot, "127.0.0.1:19097", "SSL connection closed by server during handshake", true},
+			noBrokers,
+		},
+		// "Closed by server" names no reason: the TLS rules leave it unclear.
+	}, {
+		file: "kafka-python-sasl-closed.log", layout: pyclient.LayoutTimed,
+		want:     repeat(8, event{analyzer.SASLAuthFailed, boot, "127.0.0.1:19098", "broker closed the connection during SASL authentication", true}),
+		findings: []string{"sasl-auth-failure"},
+	}, {
 		file: "realworld/90-kafka-python.log", layout: pyclient.LayoutTimed,
 		want:     repeat(3, event{analyzer.ConnectRefused, boot, "127.0.0.1:9092", "Connection refused", true}),
 		findings: []string{"connection-refused"},

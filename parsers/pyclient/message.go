@@ -103,8 +103,12 @@ func classifyConnLine(msg []byte) classified {
 		c.kind, c.reason = analyzer.Disconnected, []byte("socket disconnected")
 	case hasPrefix(rest, "timed out after "):
 		c.kind, c.reason = analyzer.RequestTimeout, bytes.TrimSuffix(rest, []byte(". Closing connection."))
-	case hasPrefix(rest, "Error receiving network data"), hasPrefix(rest, "Error receiving reply from server"):
+	case hasPrefix(rest, "Error receiving network data"):
 		c.kind, c.reason, c.act = analyzer.Disconnected, []byte("error receiving"), actTrace
+	case hasPrefix(rest, "Error receiving reply from server"):
+		// Logged only inside a SASL exchange the broker had accepted
+		// (SaslHandshake answered): it closed on the credentials.
+		c.kind, c.reason, c.act = analyzer.SASLAuthFailed, []byte("broker closed the connection during SASL authentication"), actTrace
 	case hasPrefix(rest, "Closing connection."):
 		errText := bytes.TrimSpace(rest[len("Closing connection."):])
 		if len(errText) == 0 {

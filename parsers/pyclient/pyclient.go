@@ -19,6 +19,7 @@
 //	<conn>: socket disconnected                                    Disconnected
 //	Error sending request data to <conn> + traceback               ConnectionReset / BrokenPipe by the exception
 //	SSL connection closed by server during handshake.              SSLHandshakeFailed
+//	<conn>: Error receiving reply from server + traceback          SASLAuthFailed (the broker closed during SASL auth)
 //	<conn>: Connection complete.                                   Connected
 //	Closing idle connection N, last active X ms ago                Disconnected (the client's own idle close)
 //	traceback ending in kafka.errors.NoBrokersAvailable            NodeDisconnected (a give-up, like librdkafka's "N/N brokers are down")

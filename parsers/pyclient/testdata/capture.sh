@@ -22,7 +22,9 @@ run() { # name layout bootstrap [protocol [api_version]]; NETNS set: run inside 
 
 # A server on 127.0.0.1:$1 that does $2 to each connection: "silent" (accept,
 # never answer), "reset" (RST once the request arrives), "close" (FIN once the
-# request arrives), "http" (answer like a web server: a plaintext listener).
+# request arrives), "http" (answer like a web server: a plaintext listener),
+# "sasl" (accept a SaslHandshake v0 for PLAIN, then close on the credentials,
+# as a broker does when they are wrong).
 serve() {
 	$PY - "$1" "$2" <<'PYEOF' &
 import socket, struct, sys, time
@@ -38,10 +40,19 @@ while time.time() < end:
     if mode == "silent":
         held.append(c); continue
     c.settimeout(5)
+    req = b""
     try:
-        c.recv(4096)
+        req = c.recv(4096)
     except OSError:
         pass
+    if mode == "sasl":
+        corr = req[8:12] if len(req) >= 12 else b"\0\0\0\0"
+        body = corr + struct.pack(">hih", 0, 1, 5) + b"PLAIN"
+        c.sendall(struct.pack(">i", len(body)) + body)
+        try:
+            c.recv(4096)
+        except OSError:
+            pass
     if mode == "reset":
         c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     elif mode == "http":
@@ -51,6 +62,13 @@ PYEOF
 	sleep 0.5
 }
 
+if [ "${1:-}" = more ]; then
+serve 19097 close
+run tls-closed asctime 127.0.0.1:19097 SSL
+serve 19098 sasl
+run sasl-closed asctime 127.0.0.1:19098 SASL_PLAINTEXT 2.0.0
+exit 0
+fi
 if [ "${1:-}" != netns ]; then
 run refused asctime 127.0.0.1:9092
 run refused-basic basic localhost:9092
@@ -64,6 +82,10 @@ serve 19095 close
 run closed basic 127.0.0.1:19095
 serve 19096 http
 run tls-plaintext asctime 127.0.0.1:19096 SSL
+serve 19097 close
+run tls-closed asctime 127.0.0.1:19097 SSL
+serve 19098 sasl
+run sasl-closed asctime 127.0.0.1:19098 SASL_PLAINTEXT 2.0.0
 fi
 
 # Namespace: 198.18.0.1/24 on one end of a veth pair whose other end has no

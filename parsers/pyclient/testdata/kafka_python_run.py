@@ -31,7 +31,9 @@ try:
     p = KafkaProducer(bootstrap_servers=bootstrap, security_protocol=protocol,
                       client_id="orders-svc", request_timeout_ms=3000,
                       api_version_auto_timeout_ms=4000, reconnect_backoff_ms=500,
-                      api_version=api_version, max_block_ms=8000)
+                      api_version=api_version, max_block_ms=8000,
+                      sasl_mechanism="PLAIN", sasl_plain_username="orders",
+                      sasl_plain_password="wrong")
     p.send("orders", b"x").get(timeout=5)
 except Exception:
     log.exception("producer failed")
