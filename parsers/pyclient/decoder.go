@@ -274,7 +274,7 @@ func (d *LineDecoder) event(loc analyzer.Location, host string, t time.Time, lev
 	}
 	switch {
 	case len(c.conn.node) > 0:
-		e.Node, e.NodeHost = nodeID(c.conn.node), string(c.conn.host)
+		e.Node, e.NodeHost, e.Client = nodeID(c.conn.node), string(c.conn.host), string(c.conn.client)
 		if a := connAddr(c.conn); a.IsValid() {
 			e.Addr = a
 		}

@@ -34,13 +34,14 @@ type brief struct {
 	NodeHost string
 	Addr     string
 	Reason   string
+	Client   string
 	Line     int
 }
 
 func briefs(es []analyzer.Event) []brief {
 	var out []brief
 	for _, e := range es {
-		b := brief{Kind: e.Kind, Level: e.Level, Node: e.Node, NodeHost: e.NodeHost, Reason: e.Reason, Line: e.Source.Line}
+		b := brief{Kind: e.Kind, Level: e.Level, Node: e.Node, NodeHost: e.NodeHost, Reason: e.Reason, Client: e.Client, Line: e.Source.Line}
 		if !e.Time.IsZero() {
 			b.Time = e.Time.UTC().Format("2006-01-02T15:04:05.000Z")
 		}
@@ -92,6 +93,11 @@ func TestMessageKinds(t *testing.T) {
 		lines: []string{"ERROR:kafka.conn:Connect attempt to " + connOne + " returned error 113. Disconnecting."},
 		want: []brief{{Kind: analyzer.ConnectNoRoute, Level: "ERROR", Node: "1", NodeHost: "kafka-1.internal",
 			Addr: "10.0.4.33:9092", Reason: "No route to host", Line: 1}},
+	}, {
+		name:  "connection first, with a client id",
+		lines: []string{"ERROR:kafka.conn:<BrokerConnection client_id=orders-svc, node_id=1 host=kafka-1:9092 <connecting> [IPv4 ('10.0.4.33', 9092)]>: Connect attempt returned error 111. Disconnecting."},
+		want: []brief{{Kind: analyzer.ConnectRefused, Level: "ERROR", Node: "1", NodeHost: "kafka-1",
+			Addr: "10.0.4.33:9092", Reason: "Connection refused", Client: "orders-svc", Line: 1}},
 	}, {
 		name:  "unknown errno",
 		lines: []string{"ERROR:kafka.conn:Connect attempt to " + connOne + " returned error 99. Disconnecting."},

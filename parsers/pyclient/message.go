@@ -13,8 +13,12 @@ import (
 // the line.
 type brokerConn struct {
 	node []byte // "1", "bootstrap-0"
-	host []byte // without the port
-	port []byte
+	// client is the client_id when the connection prints one (later
+	// kafka-python lines put it first: "<BrokerConnection client_id=x,
+	// node_id=1 …>"); 2.0.2 does not.
+	client []byte
+	host   []byte // without the port
+	port   []byte
 	// addr is the socket address tuple's IP, empty before the lookup
 	// ("[unspecified None]"); addrPort its port.
 	addr, addrPort []byte
@@ -109,6 +113,11 @@ func classifyConnLine(msg []byte) classified {
 		// Logged only inside a SASL exchange the broker had accepted
 		// (SaslHandshake answered): it closed on the credentials.
 		c.kind, c.reason, c.act = analyzer.SASLAuthFailed, []byte("broker closed the connection during SASL authentication"), actTrace
+	case text.Has(rest, "returned error "):
+		// "<conn>: Connect attempt returned error 111. Disconnecting.": the
+		// same failure with the connection first, should a release
+		// reorder it.
+		c.kind, c.reason = errnoKind(numberAfter(rest, "returned error "))
 	case hasPrefix(rest, "Closing connection."):
 		errText := bytes.TrimSpace(rest[len("Closing connection."):])
 		if len(errText) == 0 {
@@ -221,7 +230,10 @@ func parseConn(b []byte) brokerConn {
 	}
 	c.handshake = bytes.Contains(b, []byte(" <handshake> "))
 	if _, v, ok := bytes.Cut(b, []byte("node_id=")); ok {
-		c.node = fieldAt(v)
+		c.node = bytes.TrimSuffix(fieldAt(v), []byte{','})
+	}
+	if _, v, ok := bytes.Cut(b, []byte("client_id=")); ok {
+		c.client = bytes.TrimSuffix(fieldAt(v), []byte{','})
 	}
 	if _, v, ok := bytes.Cut(b, []byte(" host=")); ok {
 		hp := fieldAt(v)

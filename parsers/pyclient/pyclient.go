@@ -28,8 +28,10 @@
 // where <conn> is "<BrokerConnection node_id=bootstrap-0 host=kafka:9092
 // <connecting> [IPv4 ('10.0.0.5', 9092)]>": Node is the node id
 // (bootstrap-K becomes -(K+1), as the Java client numbers bootstrap
-// entries), NodeHost the host, Addr the socket address. kafka-python
-// prints no client id: Client stays empty.
+// entries), NodeHost the host, Addr the socket address, Client the
+// client_id when the connection prints one (2.0.2's does not). The same
+// failures with the connection first ("<conn>: Connect attempt returned
+// error 111. …") are read too, so a release that reorders them still maps.
 //
 // Mapping choices worth knowing:
 //   - every failure is followed by "<conn>: Closing connection. <error>"
