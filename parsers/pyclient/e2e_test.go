@@ -230,25 +230,33 @@ func TestSniffLeavesOthersAlone(t *testing.T) {
 func TestEmbedded(t *testing.T) {
 	refused := `Connect attempt to <BrokerConnection node_id=bootstrap-0 host=kafka:9092 <connecting> [IPv4 ('172.18.0.3', 9092)]> returned error 111. Disconnecting.`
 	jsonMsg := strings.ReplaceAll(refused, "'", `'`)
+	refusedEvent := "kafka-python connect-refused -1 172.18.0.3:9092 10:11:12"
 	tests := []struct {
-		name, content, format string
+		name, content, format, want string
 	}{{
 		name:    "journal short",
 		content: "Apr 05 10:11:12 app-1 orders[812]: 2023-04-05 10:11:12,345 ERROR kafka.conn " + refused + "\n",
-		format:  "journal",
+		format:  "journal", want: refusedEvent,
 	}, {
 		name:    "journal short, basic layout",
 		content: "Apr 05 10:11:12 app-1 orders[812]: ERROR:kafka.conn:" + refused + "\n",
-		format:  "journal",
+		format:  "journal", want: refusedEvent,
 	}, {
 		name:    "docker json-file",
 		content: `{"log":"ERROR:kafka.conn:` + jsonMsg + `\n","stream":"stderr","time":"2023-04-05T10:11:12.345678901Z"}` + "\n",
-		format:  "envelope",
+		format:  "envelope", want: refusedEvent,
 	}, {
 		name: "python-json-logger",
 		content: `{"asctime": "2023-04-05 10:11:12,345", "levelname": "ERROR", "name": "kafka.conn", "message": "` + jsonMsg + `"}` + "\n" +
 			`{"asctime": "2023-04-05 10:11:12,346", "levelname": "INFO", "name": "kafka.conn", "message": "Probing node bootstrap-0 broker version"}` + "\n",
-		format: "envelope",
+		format: "envelope", want: refusedEvent,
+	}, {
+		name: "python-json-logger with exc_info",
+		content: `{"asctime": "2023-04-05 10:11:12,345", "levelname": "ERROR", "name": "kafka.conn", ` +
+			`"message": "Error sending request data to <BrokerConnection node_id=1 host=kafka-1:9092 <connected> [IPv4 ('10.0.4.33', 9092)]>", ` +
+			`"exc_info": "Traceback (most recent call last):\n  File \"/usr/lib/python3/dist-packages/kafka/conn.py\", line 998, in send_pending_requests\n` +
+			`    total_bytes = self._send_bytes_blocking(data)\nBrokenPipeError: [Errno 32] Broken pipe"}` + "\n",
+		format: "envelope", want: "kafka-python broken-pipe 1 10.0.4.33:9092 10:11:12",
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -264,8 +272,7 @@ func TestEmbedded(t *testing.T) {
 			for _, e := range inc.Events {
 				got = append(got, e.Program+" "+string(e.Kind)+" "+e.Node+" "+e.Addr.String()+" "+e.Time.Format("15:04:05"))
 			}
-			want := []string{"kafka-python connect-refused -1 172.18.0.3:9092 10:11:12"}
-			if diff := cmp.Diff(want, got); diff != "" {
+			if diff := cmp.Diff([]string{tt.want}, got); diff != "" {
 				t.Errorf("events (-want +got):\n%s", diff)
 			}
 			if f := inc.Inputs[0].Format; f != tt.format {
