@@ -3,6 +3,7 @@
 # parser maps, into kafka-python-<case>.log beside this script. Needs root
 # (a network namespace), Debian's python3-kafka and python3 (/usr/bin).
 # Loopback and 198.18.0.0/15 inside the namespace only.
+# Usage: capture.sh [netns]   ("netns": only the two namespace cases)
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
@@ -62,13 +63,6 @@ PYEOF
 	sleep 0.5
 }
 
-if [ "${1:-}" = more ]; then
-serve 19097 close
-run tls-closed asctime 127.0.0.1:19097 SSL
-serve 19098 sasl
-run sasl-closed asctime 127.0.0.1:19098 SASL_PLAINTEXT 2.0.0
-exit 0
-fi
 if [ "${1:-}" != netns ]; then
 run refused asctime 127.0.0.1:9092
 run refused-basic basic localhost:9092
