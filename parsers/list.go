@@ -7,6 +7,7 @@ import (
 	"github.com/kafkadiag/kafkadiag/parsers/journal"
 	"github.com/kafkadiag/kafkadiag/parsers/kafkalog"
 	"github.com/kafkadiag/kafkadiag/parsers/pcap"
+	"github.com/kafkadiag/kafkadiag/parsers/pyclient"
 	"github.com/kafkadiag/kafkadiag/parsers/rdkafka"
 )
 
@@ -28,14 +29,37 @@ import (
 // (none starts with "%L|" or a log4j header), the envelope sniff takes no
 // fixture of theirs (TestEnvelopeLeavesOthersAlone), and it leaves journal
 // JSON alone by coming after it.
+//
+// pyclient (kafka-python, aiokafka) comes after rdkafka and before
+// kafkalog: its sniff needs a Python client logger ("kafka.conn") in a
+// Python logging header, which neither librdkafka lines nor Java layouts
+// have, while kafkalog's loose header reader would otherwise claim its
+// asctime lines. Inside journals and envelopes its decoder is offered each
+// message first: it takes only lines of those loggers (and their
+// tracebacks), and in an envelope it must see a JSON record whose logger
+// is "kafka.conn" before kafkalog's RecordDecoder, which takes every
+// record.
 func All() []analyzer.Parser {
 	return []analyzer.Parser{
 		pcap.New(),
-		journal.New(kafkalogInJournal, rdkafkaInJournal),
-		envelope.New(kafkalogInEnvelope, rdkafkaInEnvelope),
+		journal.New(pyclientInJournal, kafkalogInJournal, rdkafkaInJournal),
+		envelope.New(pyclientInEnvelope, kafkalogInEnvelope, rdkafkaInEnvelope),
 		rdkafka.New(),
+		pyclient.New(),
 		kafkalog.Parser{},
 	}
+}
+
+// pyclientInJournal decodes kafka-python and aiokafka lines that reached
+// the journal (a Python service under systemd).
+func pyclientInJournal(src *analyzer.Source, sink analyzer.Sink) journal.Embedded {
+	return pyclient.NewLineDecoder(src, sink)
+}
+
+// pyclientInEnvelope decodes kafka-python and aiokafka lines and JSON
+// records found in container logs and JSON application logs.
+func pyclientInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embedded {
+	return pyclient.NewLineDecoder(src, sink)
 }
 
 // kafkalogInJournal decodes Kafka's Java log lines that reached the journal

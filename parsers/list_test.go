@@ -32,6 +32,10 @@ func TestSniffOrder(t *testing.T) {
 		{"envelope/testdata/logstash.json", "envelope", "logstash-json"},
 		{"kafkalog/testdata/client-log4j.log", "kafka-log", "log4j"},
 		{"kafkalog/testdata/compose.log", "kafka-log", "docker-compose"},
+		// kafka-python's own output, ahead of kafkalog's loose layouts.
+		{"pyclient/testdata/kafka-python-refused.log", "kafka-python", "asctime"},
+		{"pyclient/testdata/kafka-python-closed.log", "kafka-python", "basic"},
+		{"pyclient/testdata/kafka-python-dns.log", "kafka-python", "asctime"},
 		// Applications' wrappers: read by librdkafka, except rsyslog's
 		// omkafka lines, a syslog file the journal reads and hands on.
 		{"rdkafka/testdata/python_logging.log", "librdkafka", "wrapped"},
@@ -80,7 +84,7 @@ func TestJournalYearFromEmbeddedEpoch(t *testing.T) {
 // an incident's client or broker log).
 func TestEnvelopeLeavesOthersAlone(t *testing.T) {
 	var paths []string
-	for _, glob := range []string{"kafkalog/testdata/*", "rdkafka/testdata/*", "journal/testdata/*", "../testdata/incidents/*/*", "../testdata/incidents/*/*/*"} {
+	for _, glob := range []string{"kafkalog/testdata/*", "rdkafka/testdata/*", "journal/testdata/*", "pyclient/testdata/*.log", "../testdata/incidents/*/*", "../testdata/incidents/*/*/*"} {
 		m, err := filepath.Glob(glob)
 		if err != nil {
 			t.Fatal(err)

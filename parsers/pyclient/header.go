@@ -1,0 +1,313 @@
+package pyclient
+
+import (
+	"bytes"
+	"time"
+)
+
+// Layout names reported in Stats.Layout.
+const (
+	// LayoutBasic is logging.basicConfig's default "LEVEL:logger:message",
+	// no time.
+	LayoutBasic = "basic"
+	// LayoutTimed is any layout that starts with asctime and names the
+	// level and the logger before the message, in either order, separated
+	// by spaces, " - ", ":" or brackets: "%(asctime)s %(levelname)s
+	// %(name)s %(message)s", "%(asctime)s - %(name)s - %(levelname)s -
+	// %(message)s", "[%(asctime)s] %(levelname)s [%(name)s] %(message)s".
+	LayoutTimed = "asctime"
+)
+
+// header is one Python logging line taken apart. All slices alias the
+// line.
+type header struct {
+	layout string
+	// time is zero for LayoutBasic; zoned says the line printed an offset.
+	time  time.Time
+	zoned bool
+	level string // normalised (WARN for WARNING, ERROR for CRITICAL)
+	// logger is a kafka-python ("kafka", "kafka.conn") or aiokafka logger.
+	logger []byte
+	msg    []byte
+}
+
+// splitHeader reads a line's header. It accepts only lines whose logger is
+// one of the Kafka clients' (see clientLogger): the level and time layouts
+// alone are shared with every Python program.
+func splitHeader(line []byte, zone *time.Location, zc *zoneCache) (header, bool) {
+	if h, ok := splitBasic(line); ok {
+		return h, true
+	}
+	return splitTimed(line, zone, zc)
+}
+
+// splitBasic reads "LEVEL:logger:message".
+func splitBasic(line []byte) (header, bool) {
+	lv, rest, ok := bytes.Cut(line, []byte{':'})
+	if !ok {
+		return header{}, false
+	}
+	level := levelName(lv)
+	if level == "" {
+		return header{}, false
+	}
+	logger, msg, ok := bytes.Cut(rest, []byte{':'})
+	if !ok || !clientLogger(logger) {
+		return header{}, false
+	}
+	return header{layout: LayoutBasic, level: level, logger: logger, msg: msg}, true
+}
+
+// maxHeaderTokens bounds how many tokens after the time may be the level
+// and the logger: a thread name or process id may sit between them.
+const maxHeaderTokens = 4
+
+// splitTimed reads an asctime layout: the time, then level and logger
+// tokens in either order, then the message.
+func splitTimed(line []byte, zone *time.Location, zc *zoneCache) (header, bool) {
+	rest := line
+	bracket := len(rest) > 0 && rest[0] == '['
+	if bracket {
+		rest = rest[1:]
+	}
+	ts, zoned, n, ok := readTime(rest, zone, zc)
+	if !ok {
+		return header{}, false
+	}
+	rest = rest[n:]
+	if bracket {
+		if len(rest) == 0 || rest[0] != ']' {
+			return header{}, false
+		}
+		rest = rest[1:]
+	}
+	h := header{layout: LayoutTimed, time: ts, zoned: zoned}
+	// The level and the logger are adjacent: the first of them found must
+	// be followed by the other ("ERROR orders.kafka kafka error: …" is
+	// another program's logger with the word kafka in its message).
+	found := false
+	for i := 0; i < maxHeaderTokens; i++ {
+		rest = skipSeparators(rest)
+		tok, after := token(rest)
+		if len(tok) == 0 {
+			return header{}, false
+		}
+		rest = after
+		level := levelName(tok)
+		switch {
+		case h.level == "" && level != "":
+			h.level = level
+		case h.logger == nil && clientLogger(tok):
+			h.logger = tok
+		case found:
+			return header{}, false
+		default:
+			continue
+		}
+		if found {
+			break
+		}
+		found = true
+	}
+	if h.level == "" || h.logger == nil {
+		return header{}, false
+	}
+	h.msg = skipSeparators(rest)
+	return h, true
+}
+
+// skipSeparators drops the separators Python layouts put between fields.
+func skipSeparators(b []byte) []byte {
+	for len(b) > 0 {
+		switch b[0] {
+		case ' ', '\t', '-', ':', '|', '[', ']', '(', ')':
+			b = b[1:]
+		default:
+			return b
+		}
+	}
+	return b
+}
+
+// token is the next field: up to a space, a bracket, a pipe or a colon
+// that ends the token ("kafka.conn:" in "… ERROR kafka.conn: msg").
+func token(b []byte) (tok, rest []byte) {
+	for i, c := range b {
+		switch c {
+		case ' ', '\t', ']', '[', '|', ')', '(':
+			return b[:i], b[i:]
+		case ':':
+			if i+1 == len(b) || b[i+1] == ' ' {
+				return b[:i], b[i:]
+			}
+		}
+	}
+	return b, nil
+}
+
+// levelName maps Python's level names to the analyzer's words.
+func levelName(b []byte) string {
+	switch string(b) {
+	case "DEBUG":
+		return "DEBUG"
+	case "INFO":
+		return "INFO"
+	case "WARNING", "WARN":
+		return "WARN"
+	case "ERROR":
+		return "ERROR"
+	case "CRITICAL", "FATAL":
+		return "ERROR"
+	}
+	return ""
+}
+
+// clientLogger accepts kafka-python's module loggers ("kafka.conn",
+// "kafka.coordinator.consumer": the package's modules, see
+// kafkaPythonModules) and aiokafka's ("aiokafka", "aiokafka.conn"). The
+// bare "kafka" is a word other programs' messages start with, and the Java
+// broker's loggers share the prefix: "kafka.server.KafkaServer", and the
+// lower-case "kafka.request.logger", "kafka.authorizer.logger",
+// "kafka.controller" of a custom log4j layout.
+func clientLogger(b []byte) bool {
+	if rest, ok := bytes.CutPrefix(b, []byte("aiokafka")); ok {
+		return len(rest) == 0 || rest[0] == '.' && moduleName(rest[1:])
+	}
+	rest, ok := bytes.CutPrefix(b, []byte("kafka."))
+	if !ok || !moduleName(rest) {
+		return false
+	}
+	top := rest
+	if i := bytes.IndexByte(rest, '.'); i >= 0 {
+		top = rest[:i]
+	}
+	for _, m := range kafkaPythonModules {
+		if string(top) == m {
+			return true
+		}
+	}
+	return false
+}
+
+// kafkaPythonModules are the top-level modules and packages of
+// kafka-python (2.0.2, and the 1.x and 2.x lines before and after it).
+var kafkaPythonModules = [...]string{
+	"conn", "client", "client_async", "cluster", "producer", "consumer", "coordinator",
+	"admin", "protocol", "record", "metrics", "oauth", "sasl", "scram", "future", "util",
+	"codec", "serializer", "partitioner", "structs", "errors", "vendor", "version",
+}
+
+// moduleName accepts a dotted lower-case Python module path.
+func moduleName(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// readTime reads "2006-01-02 15:04:05,000" (Python's default asctime), with
+// "T" or "." variants and an optional "Z"/"+hh:mm"/"+hhmm" offset. n is the
+// bytes read.
+func readTime(b []byte, zone *time.Location, zc *zoneCache) (t time.Time, zoned bool, n int, ok bool) {
+	if len(b) < 19 || b[4] != '-' || b[7] != '-' || (b[10] != ' ' && b[10] != 'T') || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false, 0, false
+	}
+	var f [6]int
+	for i, at := range [6]int{0, 5, 8, 11, 14, 17} {
+		w := 2
+		if i == 0 {
+			w = 4
+		}
+		v, good := digits(b[at : at+w])
+		if !good {
+			return time.Time{}, false, 0, false
+		}
+		f[i] = v
+	}
+	n = 19
+	nanos := 0
+	if n < len(b) && (b[n] == ',' || b[n] == '.') {
+		j, scale := n+1, 100000000
+		for j < len(b) && j < n+10 && b[j] >= '0' && b[j] <= '9' {
+			nanos += int(b[j]-'0') * scale
+			scale /= 10
+			j++
+		}
+		if j == n+1 {
+			return time.Time{}, false, 0, false
+		}
+		n = j
+	}
+	if f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 60 {
+		return time.Time{}, false, 0, false
+	}
+	loc, m := readOffset(b[n:], zc)
+	if loc != nil {
+		zone, zoned, n = loc, true, n+m
+	}
+	if zone == nil {
+		zone = time.UTC
+	}
+	return time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], nanos, zone), zoned, n, true
+}
+
+// zoneCache keeps the last fixed zone made: a log prints one offset (two
+// across a DST change), and a new zone per line would allocate. One per
+// decoder: decoders run in parallel on different inputs.
+type zoneCache struct {
+	off  int
+	zone *time.Location
+}
+
+func (c *zoneCache) fixed(off int) *time.Location {
+	if off == 0 {
+		return time.UTC
+	}
+	if c.zone == nil || c.off != off {
+		c.off, c.zone = off, time.FixedZone("", off)
+	}
+	return c.zone
+}
+
+// readOffset reads "Z", "+hh:mm" or "+hhmm" right after the time.
+func readOffset(b []byte, zc *zoneCache) (*time.Location, int) {
+	if len(b) > 0 && b[0] == 'Z' {
+		return time.UTC, 1
+	}
+	if len(b) < 5 || (b[0] != '+' && b[0] != '-') {
+		return nil, 0
+	}
+	hh, ok1 := digits(b[1:3])
+	rest, n := b[3:], 5
+	if rest[0] == ':' {
+		if len(b) < 6 {
+			return nil, 0
+		}
+		rest, n = b[4:], 6
+	}
+	mm, ok2 := digits(rest[:2])
+	if !ok1 || !ok2 || hh > 23 || mm > 59 {
+		return nil, 0
+	}
+	off := (hh*60 + mm) * 60
+	if b[0] == '-' {
+		off = -off
+	}
+	return zc.fixed(off), n
+}
+
+func digits(b []byte) (int, bool) {
+	v := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}

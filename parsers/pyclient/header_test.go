@@ -1,0 +1,63 @@
+package pyclient
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestSplitHeader: the layouts Python applications print, and lines that
+// look close but are not a client's.
+func TestSplitHeader(t *testing.T) {
+	type got struct {
+		Layout, Time, Level, Logger, Msg string
+		Zoned                            bool
+	}
+	cet := time.FixedZone("CET", 3600)
+	tests := []struct {
+		line string
+		want *got
+	}{
+		{"ERROR:kafka.conn:Connect attempt", &got{LayoutBasic, "", "ERROR", "kafka.conn", "Connect attempt", false}},
+		{"WARNING:kafka.coordinator.consumer:Auto offset commit failed", &got{LayoutBasic, "", "WARN", "kafka.coordinator.consumer", "Auto offset commit failed", false}},
+		{"2023-04-05 10:11:12,345 ERROR kafka.conn msg: x", &got{LayoutTimed, "2023-04-05T09:11:12.345Z", "ERROR", "kafka.conn", "msg: x", false}},
+		{"2023-04-05 10:11:12,345 - kafka.conn - WARNING - msg", &got{LayoutTimed, "2023-04-05T09:11:12.345Z", "WARN", "kafka.conn", "msg", false}},
+		{"[2023-04-05 10:11:12,345] CRITICAL [kafka.client] msg", &got{LayoutTimed, "2023-04-05T09:11:12.345Z", "ERROR", "kafka.client", "msg", false}},
+		{"2023-04-05 10:11:12,345 ERROR kafka.conn: msg", &got{LayoutTimed, "2023-04-05T09:11:12.345Z", "ERROR", "kafka.conn", "msg", false}},
+		{"2023-04-05T10:11:12.345678+02:00 INFO aiokafka.consumer.group_coordinator msg", &got{LayoutTimed, "2023-04-05T08:11:12.345Z", "INFO", "aiokafka.consumer.group_coordinator", "msg", true}},
+		{"2023-04-05 10:11:12,345Z DEBUG aiokafka msg", &got{LayoutTimed, "2023-04-05T10:11:12.345Z", "DEBUG", "aiokafka", "msg", true}},
+		{"2023-04-05 10:11:12,345 | INFO | kafka.conn | msg", &got{LayoutTimed, "2023-04-05T09:11:12.345Z", "INFO", "kafka.conn", "msg", false}},
+		// Not a client's.
+		{"ERROR:root:Connect attempt", nil},
+		{"ERROR:kafka:message", nil},
+		{"2023-04-05 10:11:12,345 ERROR orders.kafka kafka error: KafkaError{code=_TRANSPORT}", nil},
+		{"2023-04-05 10:11:12,345 INFO kafka.server.KafkaServer started", nil},
+		{"2023-04-05 10:11:12,345 INFO kafka.authorizer.logger Principal = User:ANONYMOUS is Allowed", nil},
+		{"2023-04-05 10:11:12,345 DEBUG kafka.request.logger Completed request", nil},
+		{"2023-04-05 10:11:12,345 INFO kafka.controller Processing automatic preferred replica leader election", nil},
+		{"2023-04-05 10:11:12,345 INFO aiokafka.Consumer msg", nil},
+		{"2023-04-05 10:11:12,345 INFO [main] org.apache.kafka.clients.NetworkClient msg", nil},
+		{"2023-13-05 10:11:12,345 ERROR kafka.conn msg", nil},
+		{"2023-04-05 10:11:12, ERROR kafka.conn msg", nil},
+		{"[2023-04-05 10:11:12,345 ERROR kafka.conn msg", nil},
+		{"2023-04-05 10:11:12,345", nil},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			var zc zoneCache
+			h, ok := splitHeader([]byte(tt.line), cet, &zc)
+			var g *got
+			if ok {
+				g = &got{Layout: h.layout, Level: h.level, Logger: string(h.logger), Msg: string(h.msg), Zoned: h.zoned}
+				if !h.time.IsZero() {
+					g.Time = h.time.UTC().Format("2006-01-02T15:04:05.000Z")
+				}
+			}
+			if diff := cmp.Diff(tt.want, g); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
