@@ -59,10 +59,18 @@ type match struct {
 
 // matchMessage recognises a client's message. It allocates nothing.
 func matchMessage(h *header) match {
-	msg := h.msg
 	if m, ok := matchFranz(h); ok {
 		return m
 	}
+	if m := matchText(h.msg); m.role != roleNone || len(h.err) == 0 {
+		return m
+	}
+	// A key=value logger's error field: logrus' error="kafka: …".
+	return matchText(h.err)
+}
+
+// matchText recognises a sarama or kafka-go message, or a bare Go error.
+func matchText(msg []byte) match {
 	if m, ok := matchSarama(msg); ok {
 		return m
 	}
@@ -153,19 +161,24 @@ func matchSarama(msg []byte) (match, bool) {
 }
 
 // saramaTarget finds the broker "host:port" and the error in sarama's
-// "… to h:p: err", "… from h:p: err", "… broker h:p: err" messages: the
-// error starts at the first ": " after a word holding a port.
+// "… to h:p: err", "… from h:p: err", "… broker h:p failed: err"
+// messages: the error starts at the first ": ", the broker is the last
+// word before it holding a port.
 func saramaTarget(msg []byte) (target, err []byte) {
 	i := bytes.Index(msg, []byte(": "))
 	if i < 0 {
 		return nil, nil
 	}
-	word := msg[:i]
-	if j := bytes.LastIndexByte(word, ' '); j >= 0 {
-		word = word[j+1:]
-	}
-	if k := bytes.LastIndexByte(word, ':'); k > 0 && k < len(word)-1 && isDigit(word[k+1]) {
-		return word, msg[i+2:]
+	for words := msg[:i]; len(words) > 0; {
+		word := words
+		if j := bytes.LastIndexByte(words, ' '); j >= 0 {
+			word, words = words[j+1:], words[:j]
+		} else {
+			words = nil
+		}
+		if k := bytes.LastIndexByte(word, ':'); k > 0 && k < len(word)-1 && isDigit(word[k+1]) {
+			return word, msg[i+2:]
+		}
 	}
 	return nil, msg[i+2:]
 }
