@@ -119,7 +119,7 @@ func (d *LineDecoder) record(loc analyzer.Location, host string, h *header, m *m
 		d.node(loc, m)
 		return
 	}
-	f := classifyErr(m.err, m.sasl)
+	f := classifyErr(m.err, m.sasl, m.plainListener)
 	switch {
 	case m.role == roleGiveUp:
 		if d.lastGiveUp > 0 && d.lines-d.lastGiveUp <= echoWindow {
@@ -137,12 +137,20 @@ func (d *LineDecoder) record(loc analyzer.Location, host string, h *header, m *m
 		if core == nil {
 			core = m.err
 		}
-		if m.role != rolePrimary && d.lastErrLine > 0 && d.lines-d.lastErrLine <= echoWindow && bytes.Equal(core, d.lastErr) {
+		if d.isRepeat(m, core) {
+			d.lastErrLine = d.lines // a run of echoes stays one failure
 			return
 		}
 		d.lastErr, d.lastErrLine = append(d.lastErr[:0], core...), d.lines
 	}
 	d.emit(d.event(loc, host, h, m, &f, line))
+}
+
+// isRepeat reports whether a failure repeats the last one: an echo or an
+// application's line with the same error shortly after it. A primary line
+// is never a repeat: each is one attempt.
+func (d *LineDecoder) isRepeat(m *match, core []byte) bool {
+	return m.role != rolePrimary && d.lastErrLine > 0 && d.lines-d.lastErrLine <= echoWindow && bytes.Equal(core, d.lastErr)
 }
 
 // event builds the event of a failure; only failures get here, so the

@@ -50,8 +50,8 @@ func TestKinds(t *testing.T) {
 	}, {
 		name: "sarama tls (captured)",
 		line: "[sarama] 2026/11/23 17:12:55 Failed to send ApiVersionsRequest V3 to 127.0.0.1:19180: tls: first record does not look like a TLS handshake",
-		want: []brief{{Kind: analyzer.SSLHandshakeFailed, Time: "2026-11-23T17:12:55.000Z", Program: "sarama",
-			NodeHost: "127.0.0.1", Addr: "127.0.0.1:19180", Reason: "tls: first record does not look like a TLS handshake", Line: 1}},
+		want: []brief{{Kind: analyzer.SecurityProtocolHint, Time: "2026-11-23T17:12:55.000Z", Program: "sarama",
+			NodeHost: "127.0.0.1", Addr: "127.0.0.1:19180", Reason: "PLAINTEXT listener?", Line: 1}},
 	}, {
 		name: "sarama certificate",
 		line: "[sarama] 2024/02/01 08:00:01 Failed to send ApiVersionsRequest V3 to kafka-1.example.com:9093: tls: failed to verify certificate: x509: certificate signed by unknown authority",
@@ -100,8 +100,18 @@ func TestKinds(t *testing.T) {
 	}, {
 		name: "franz bare tls (captured)",
 		line: "[WARN] unable to open connection to broker; addr: 127.0.0.1:19180, broker: seed_0, err: tls: first record does not look like a TLS handshake",
-		want: []brief{{Kind: analyzer.SSLHandshakeFailed, Level: "WARN", Program: "franz-go",
-			Node: "-1", NodeHost: "127.0.0.1", Addr: "127.0.0.1:19180", Reason: "tls: first record does not look like a TLS handshake", Line: 1}},
+		want: []brief{{Kind: analyzer.SecurityProtocolHint, Level: "WARN", Program: "franz-go",
+			Node: "-1", NodeHost: "127.0.0.1", Addr: "127.0.0.1:19180", Reason: "PLAINTEXT listener?", Line: 1}},
+	}, {
+		name: "franz immediate EOF",
+		line: "[WARN] unable to open connection to broker due to an immediate EOF, which often means the client is using TLS when the broker is not expecting it (is TLS misconfigured?); addr: 10.0.4.33:9092, broker: 2, err: EOF",
+		want: []brief{{Kind: analyzer.SecurityProtocolHint, Level: "WARN", Program: "franz-go", Node: "2",
+			NodeHost: "10.0.4.33", Addr: "10.0.4.33:9092", Reason: "PLAINTEXT listener?", Line: 1}},
+	}, {
+		name: "kafka-go tls (captured)",
+		line: "2026/11/23 17:13:03 failed to dial leader: failed to dial: tls: first record does not look like a TLS handshake",
+		want: []brief{{Kind: analyzer.SecurityProtocolHint, Time: "2026-11-23T17:13:03.000Z", Program: "kafka-go",
+			Reason: "PLAINTEXT listener?", Line: 1}},
 	}, {
 		name: "franz slog timeout (captured)",
 		line: `time=2026-11-23T17:13:28.674Z level=WARN msg="unable to open connection to broker" addr=198.18.0.2:9092 broker=seed_0 err="dial tcp 198.18.0.2:9092: i/o timeout"`,

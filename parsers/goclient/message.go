@@ -50,8 +50,10 @@ type match struct {
 	role    role
 	program string
 	// sasl is set by templates that say the SASL step failed, whatever
-	// error they carry.
-	sasl bool
+	// error they carry; plainListener by franz-go's "immediate EOF, which
+	// often means the client is using TLS when the broker is not
+	// expecting it".
+	sasl, plainListener bool
 	// target is the broker "host:port" the template named; err the error
 	// text it carried; node a broker id ("-1" for seeds).
 	target, err, node []byte
@@ -78,6 +80,13 @@ func matchText(msg []byte) match {
 		target, err := targetAndErr(msg[i+len("failed to open connection to "):])
 		return match{role: rolePrimary, program: progKafkaGo, target: target, err: err}
 	}
+	// kafka-go's Dialer wraps what fails before the TCP connection is
+	// named (the TLS handshake) as "failed to dial: %w".
+	if i := bytes.Index(msg, []byte("failed to dial: ")); i >= 0 {
+		if rest := msg[i+len("failed to dial: "):]; len(errCore(rest)) == len(rest) {
+			return match{role: rolePrimary, program: progKafkaGo, err: rest}
+		}
+	}
 	if core := errCore(msg); core != nil {
 		return match{role: roleGeneric, program: progGo, err: core}
 	}
@@ -90,6 +99,8 @@ func matchFranz(h *header) (match, bool) {
 	msg := h.msg
 	m := match{program: progFranz, target: h.addr, err: h.err, node: franzNode(h.broker)}
 	switch {
+	case bytes.HasPrefix(msg, []byte("unable to open connection to broker due to an immediate EOF")):
+		m.role, m.plainListener = rolePrimary, true
 	case bytes.HasPrefix(msg, []byte("unable to open connection to broker")),
 		bytes.HasPrefix(msg, []byte("read from broker errored, killing connection")):
 		m.role = rolePrimary
@@ -129,6 +140,11 @@ func matchSarama(msg []byte) (match, bool) {
 	case hasPrefix(msg, "Failed to connect to broker "):
 		m.role = rolePrimary
 		m.target, m.err = targetAndErr(msg[len("Failed to connect to broker "):])
+	case hasPrefix(msg, "Failed to send ApiVersionsRequest V0 "):
+		// sarama retries a failed ApiVersions at V0 on the same
+		// connection and logs the stored error again.
+		m.role = roleEcho
+		m.target, m.err = saramaTarget(msg)
 	case hasPrefix(msg, "Failed to send ") || hasPrefix(msg, "Failed to read ") || hasPrefix(msg, "Failed to write "):
 		m.role, m.sasl = rolePrimary, text.Has(msg, "SASL")
 		m.target, m.err = saramaTarget(msg)
@@ -215,11 +231,16 @@ type failure struct {
 
 // classifyErr reads a Go error text the way the Java and librdkafka
 // parsers read theirs. sasl forces SASLAuthFailed for a template that
-// named the SASL step.
-func classifyErr(err []byte, sasl bool) failure {
+// named the SASL step, plainListener the PLAINTEXT-listener hint.
+func classifyErr(err []byte, sasl, plainListener bool) failure {
 	var f failure
 	f.addr = dialAddr(err)
 	switch {
+	case plainListener || text.Has(err, "tls: first record does not look like a TLS handshake"):
+		// Go's TLS client read a first record that is no TLS record: the
+		// listener speaks plaintext. librdkafka says "connecting to a
+		// PLAINTEXT broker listener?" for it, read as this hint.
+		f.kind, f.reason = analyzer.SecurityProtocolHint, []byte("PLAINTEXT listener?")
 	case sasl || text.Has(err, "SASL Authentication failed") || text.Has(err, "SASL_AUTHENTICATION_FAILED"):
 		f.kind, f.reason = analyzer.SASLAuthFailed, err
 	case text.Has(err, "tls: ") || text.Has(err, "x509: "):
