@@ -66,6 +66,13 @@ func (d *LineDecoder) Line(loc analyzer.Location, ts time.Time, host string, msg
 	}
 	h := splitHeader(msg, d.zone())
 	m := matchMessage(&h)
+	if m.role == roleNone && h.sarama {
+		// sarama's chatter ("client/metadata fetching metadata …"): its
+		// line, no event.
+		d.confirmed, d.program = true, progSarama
+		d.layouts[h.layout]++
+		return true
+	}
 	if m.role == roleNone || m.role == roleGeneric && !d.confirmed {
 		return false
 	}
