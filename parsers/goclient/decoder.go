@@ -126,6 +126,9 @@ func (d *LineDecoder) record(loc analyzer.Location, host string, h *header, m *m
 		d.node(loc, m)
 		return
 	}
+	if len(m.target) > 0 && len(m.node) > 0 && m.node[0] != '-' {
+		d.node(loc, m) // franz-go names broker id and address together
+	}
 	f := classifyErr(m.err, m.sasl, m.plainListener)
 	switch {
 	case m.role == roleGiveUp:
@@ -193,8 +196,9 @@ func (d *LineDecoder) event(loc analyzer.Location, host string, h *header, m *ma
 	return e
 }
 
-// node reports a broker sarama registered ("Connected to broker at h:p
-// (registered as #N)") the first time it is seen.
+// node reports a broker whose id and address a line gave together
+// (sarama "Connected to broker at h:p (registered as #N)", franz-go's
+// broker and addr fields) the first time it is seen.
 func (d *LineDecoder) node(loc analyzer.Location, m *match) {
 	if len(m.node) == 0 {
 		return

@@ -1,6 +1,7 @@
 package goclient
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -159,3 +160,23 @@ func TestKinds(t *testing.T) {
 		})
 	}
 }
+
+// TestNodes: lines giving a broker id with its address teach the node,
+// once.
+func TestNodes(t *testing.T) {
+	text := "[sarama] 2024/02/01 08:00:01 Connected to broker at 10.0.4.33:9092 (registered as #3)\n" +
+		"[sarama] 2024/02/01 08:00:02 Connected to broker at 10.0.4.33:9092 (registered as #3)\n" +
+		"[sarama] 2024/02/01 08:00:02 Connected to broker at kafka-1:9092 (unregistered)\n" +
+		"[WARN] read from broker errored, killing connection after 0 successful responses (is SASL missing?); req: Metadata, addr: kafka-2.example.com:9092, broker: 2, err: EOF\n"
+	rec, _ := parseText(t, text, time.UTC)
+	var got []string
+	for _, n := range rec.nodes {
+		got = append(got, n.ID+" "+n.Host+" "+n.Addr.String()+" "+itoa(n.Source.Line))
+	}
+	want := []string{"3 10.0.4.33 10.0.4.33:9092 1", "2 kafka-2.example.com invalid AddrPort 4"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("nodes (-want +got):\n%s", diff)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
