@@ -46,6 +46,7 @@ type LineDecoder struct {
 	// count of the last give-up event.
 	lines, lastErrLine, lastGiveUp int
 	lastErr                        []byte
+	lastErrTime                    time.Time
 
 	nodes map[string]netip.AddrPort
 }
@@ -67,9 +68,11 @@ func (d *LineDecoder) Line(loc analyzer.Location, ts time.Time, host string, msg
 	h := splitHeader(msg, d.zone())
 	m := matchMessage(&h)
 	if m.role == roleNone && h.sarama {
-		// sarama's chatter ("client/metadata fetching metadata …"): its
-		// line, no event.
-		d.confirmed, d.program = true, progSarama
+		// sarama's chatter ("client/metadata fetching metadata …").
+		m.role, m.program = roleChatter, progSarama
+	}
+	if m.role == roleChatter {
+		d.confirmed, d.program = true, m.program
 		d.layouts[h.layout]++
 		return true
 	}
@@ -147,20 +150,29 @@ func (d *LineDecoder) record(loc analyzer.Location, host string, h *header, m *m
 		if core == nil {
 			core = m.err
 		}
-		if d.isRepeat(m, core) {
+		if d.isRepeat(h, m, core) {
 			d.lastErrLine = d.lines // a run of echoes stays one failure
 			return
 		}
-		d.lastErr, d.lastErrLine = append(d.lastErr[:0], core...), d.lines
+		d.lastErr, d.lastErrLine, d.lastErrTime = append(d.lastErr[:0], core...), d.lines, h.time
 	}
 	d.emit(d.event(loc, host, h, m, &f, line))
 }
 
 // isRepeat reports whether a failure repeats the last one: an echo or an
-// application's line with the same error shortly after it. A primary line
-// is never a repeat: each is one attempt.
-func (d *LineDecoder) isRepeat(m *match, core []byte) bool {
-	return m.role != rolePrimary && d.lastErrLine > 0 && d.lines-d.lastErrLine <= echoWindow && bytes.Equal(core, d.lastErr)
+// application's line with the same error a few lines and less than a
+// second after it (Go's log prints whole seconds, so a line a second or
+// more later is another attempt). A primary line is never a repeat: each
+// is one attempt.
+func (d *LineDecoder) isRepeat(h *header, m *match, core []byte) bool {
+	if m.role == rolePrimary || d.lastErrLine == 0 || d.lines-d.lastErrLine > echoWindow || !bytes.Equal(core, d.lastErr) {
+		return false
+	}
+	if h.time.IsZero() || d.lastErrTime.IsZero() {
+		return true
+	}
+	gap := h.time.Sub(d.lastErrTime)
+	return gap > -time.Second && gap < time.Second
 }
 
 // event builds the event of a failure; only failures get here, so the

@@ -94,6 +94,14 @@ func TestKinds(t *testing.T) {
 		want: []brief{{Kind: analyzer.ConnectTimeout, Time: "2026-11-23T17:13:07.000Z", Program: "kafka-go",
 			NodeHost: "198.18.0.2", Addr: "198.18.0.2:9092", Reason: "i/o timeout", Line: 1}},
 	}, {
+		name: "kafka-go reader reset (captured)",
+		line: "2026/11/23 17:25:09 error initializing the kafka reader for partition 0 of orders: read tcp 127.0.0.1:45184->127.0.0.1:19181: read: connection reset by peer",
+		want: []brief{{Kind: analyzer.ConnectionReset, Time: "2026-11-23T17:25:09.000Z", Program: "kafka-go",
+			Reason: "connection reset by peer", Line: 1}},
+	}, {
+		name: "kafka-go reader chatter (captured)",
+		line: "2026/11/23 17:25:07 initializing kafka reader for partition 0 of orders starting at offset first offset",
+	}, {
 		name: "franz bracket refused (captured)",
 		line: "[2026-11-23 17:13:10.536] [WARN] unable to open connection to broker; addr: 127.0.0.1:19092, broker: seed_0, err: dial tcp 127.0.0.1:19092: connect: connection refused",
 		want: []brief{{Kind: analyzer.ConnectRefused, Time: "2026-11-23T17:13:10.536Z", Level: "WARN", Program: "franz-go",
@@ -180,3 +188,22 @@ func TestNodes(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestEchoes: one failure logged by the client and passed on by the
+// application is one event; the same error a second later is another
+// attempt.
+func TestEchoes(t *testing.T) {
+	text := "[sarama] 2026/11/23 17:12:54 Failed to connect to broker 127.0.0.1:19092: dial tcp 127.0.0.1:19092: connect: connection refused\n" +
+		"[sarama] 2026/11/23 17:12:54 client/metadata got error from broker -1 while fetching metadata: dial tcp 127.0.0.1:19092: connect: connection refused\n" +
+		"2026/11/23 17:12:54 producer: dial tcp 127.0.0.1:19092: connect: connection refused\n" +
+		"2026/11/23 17:12:55 producer: dial tcp 127.0.0.1:19092: connect: connection refused\n" +
+		"[sarama] 2026/11/23 17:12:56 Failed to connect to broker 127.0.0.1:19092: dial tcp 127.0.0.1:19092: connect: connection refused\n"
+	rec, _ := parseText(t, text, time.UTC)
+	var lines []int
+	for _, e := range rec.events {
+		lines = append(lines, e.Source.Line)
+	}
+	if diff := cmp.Diff([]int{1, 4, 5}, lines); diff != "" {
+		t.Errorf("event lines (-want +got):\n%s", diff)
+	}
+}

@@ -29,6 +29,10 @@ const (
 	// roleGiveUp is sarama's "kafka: client has run out of available
 	// brokers to talk to": the client gave up on every broker.
 	roleGiveUp
+	// roleChatter is a client's line that says nothing about a failure
+	// (kafka-go "initializing kafka reader for partition …"): it names
+	// the client, no event.
+	roleChatter
 	// roleNode is sarama's "Connected to broker at h:p (registered as
 	// #N)": it teaches a node, it is no event.
 	roleNode
@@ -76,21 +80,62 @@ func matchText(msg []byte) match {
 	if m, ok := matchSarama(msg); ok {
 		return m
 	}
-	if i := bytes.Index(msg, []byte("failed to open connection to ")); i >= 0 {
-		target, err := targetAndErr(msg[i+len("failed to open connection to "):])
-		return match{role: rolePrimary, program: progKafkaGo, target: target, err: err}
-	}
-	// kafka-go's Dialer wraps what fails before the TCP connection is
-	// named (the TLS handshake) as "failed to dial: %w".
-	if i := bytes.Index(msg, []byte("failed to dial: ")); i >= 0 {
-		if rest := msg[i+len("failed to dial: "):]; len(errCore(rest)) == len(rest) {
-			return match{role: rolePrimary, program: progKafkaGo, err: rest}
-		}
+	if m, ok := matchKafkaGo(msg); ok {
+		return m
 	}
 	if core := errCore(msg); core != nil {
 		return match{role: roleGeneric, program: progGo, err: core}
 	}
 	return match{}
+}
+
+// kafkaGoReader are the kafka-go Reader and Writer messages that carry a
+// failed attempt's error after their first ": " (reader.go, writer.go).
+var kafkaGoReader = [...]string{
+	"error initializing the kafka reader for partition ",
+	"kafka reader failed to read lag of partition ",
+	"failed to read from current broker ",
+	"the kafka reader got an unknown error reading partition ",
+	"error writing messages to ",
+	"Unable to establish connection to consumer group coordinator for group ",
+}
+
+// matchKafkaGo reads kafka-go's Reader/Writer log lines and its dial
+// errors wherever an application prints them.
+func matchKafkaGo(msg []byte) (match, bool) {
+	m := match{program: progKafkaGo}
+	if hasPrefix(msg, "initializing kafka reader for partition ") {
+		m.role = roleChatter
+		return m, true
+	}
+	for _, p := range kafkaGoReader {
+		if hasPrefix(msg, p) {
+			m.role = rolePrimary
+			_, m.err, _ = bytes.Cut(msg[len(p):], []byte(": "))
+			break
+		}
+	}
+	if i := bytes.Index(msg, []byte("failed to open connection to ")); i >= 0 {
+		if m.role == roleNone {
+			// The Dialer's error as an application printed it: one
+			// attempt, or the echo of one the Reader just logged.
+			m.role = roleEcho
+		}
+		m.target, m.err = targetAndErr(msg[i+len("failed to open connection to "):])
+		return m, true
+	}
+	if m.role != roleNone {
+		return m, true
+	}
+	// kafka-go's Dialer wraps what fails before the TCP connection is
+	// named (the TLS handshake) as "failed to dial: %w".
+	if i := bytes.Index(msg, []byte("failed to dial: ")); i >= 0 {
+		if rest := msg[i+len("failed to dial: "):]; len(errCore(rest)) == len(rest) {
+			m.role, m.err = roleEcho, rest
+			return m, true
+		}
+	}
+	return m, false
 }
 
 // matchFranz reads franz-go's logger messages; their parts come as

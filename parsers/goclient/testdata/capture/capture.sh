@@ -26,7 +26,7 @@ ip -n gcap link add d0 type veth peer name d1
 ip -n gcap addr add 198.18.0.1/24 dev d0; ip -n gcap link set d0 up; ip -n gcap link set d1 up
 ip -n gcap neigh add 198.18.0.2 lladdr 02:00:00:00:00:02 dev d0
 sleep 1
-for lib in sarama kafkago franz franz-bare franz-slog franz-json; do
+for lib in ${LIBS:-sarama kafkago kafkago-reader franz franz-bare franz-slog franz-json}; do
   timeout 30 ./capture -lib $lib 127.0.0.1:19092 2>"$out/$lib-refused.log" || true
   timeout 30 ./capture -lib $lib kafka.invalid:9092 2>"$out/$lib-dns.log" || true
   timeout 30 ./capture -lib $lib -tls 127.0.0.1:19180 2>"$out/$lib-tls.log" || true
