@@ -46,7 +46,7 @@ type LineDecoder struct {
 	// count of the last give-up event.
 	lines, lastErrLine, lastGiveUp int
 	lastErr                        []byte
-	lastErrTime                    time.Time
+	lastErrTime, lastGiveUpTime    time.Time
 
 	nodes map[string]netip.AddrPort
 }
@@ -135,10 +135,10 @@ func (d *LineDecoder) record(loc analyzer.Location, host string, h *header, m *m
 	f := classifyErr(m.err, m.sasl, m.plainListener)
 	switch {
 	case m.role == roleGiveUp:
-		if d.lastGiveUp > 0 && d.lines-d.lastGiveUp <= echoWindow {
-			return
+		if d.lastGiveUp > 0 && d.lines-d.lastGiveUp <= echoWindow && within(h.time, d.lastGiveUpTime, time.Second) {
+			return // the application printing the error sarama returned
 		}
-		d.lastGiveUp = d.lines
+		d.lastGiveUp, d.lastGiveUpTime = d.lines, h.time
 		f.kind, f.reason = analyzer.NodeDisconnected, []byte("client has run out of available brokers")
 	case f.kind == "" && m.role == rolePrimary:
 		f.kind, f.reason = analyzer.ConnectFailed, lastPart(m.err)
@@ -168,11 +168,17 @@ func (d *LineDecoder) isRepeat(h *header, m *match, core []byte) bool {
 	if m.role == rolePrimary || d.lastErrLine == 0 || d.lines-d.lastErrLine > echoWindow || !bytes.Equal(core, d.lastErr) {
 		return false
 	}
-	if h.time.IsZero() || d.lastErrTime.IsZero() {
+	return within(h.time, d.lastErrTime, time.Second)
+}
+
+// within reports whether a and b are less than d apart, or either is
+// unknown.
+func within(a, b time.Time, d time.Duration) bool {
+	if a.IsZero() || b.IsZero() {
 		return true
 	}
-	gap := h.time.Sub(d.lastErrTime)
-	return gap > -time.Second && gap < time.Second
+	gap := a.Sub(b)
+	return gap > -d && gap < d
 }
 
 // event builds the event of a failure; only failures get here, so the

@@ -190,20 +190,23 @@ func TestNodes(t *testing.T) {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // TestEchoes: one failure logged by the client and passed on by the
-// application is one event; the same error a second later is another
-// attempt.
+// application is one event, and so is one give-up; the same error or
+// give-up a second later is another.
 func TestEchoes(t *testing.T) {
 	text := "[sarama] 2026/11/23 17:12:54 Failed to connect to broker 127.0.0.1:19092: dial tcp 127.0.0.1:19092: connect: connection refused\n" +
 		"[sarama] 2026/11/23 17:12:54 client/metadata got error from broker -1 while fetching metadata: dial tcp 127.0.0.1:19092: connect: connection refused\n" +
 		"2026/11/23 17:12:54 producer: dial tcp 127.0.0.1:19092: connect: connection refused\n" +
 		"2026/11/23 17:12:55 producer: dial tcp 127.0.0.1:19092: connect: connection refused\n" +
-		"[sarama] 2026/11/23 17:12:56 Failed to connect to broker 127.0.0.1:19092: dial tcp 127.0.0.1:19092: connect: connection refused\n"
+		"[sarama] 2026/11/23 17:12:56 Failed to connect to broker 127.0.0.1:19092: dial tcp 127.0.0.1:19092: connect: connection refused\n" +
+		"2026/11/23 17:12:56 kafka: client has run out of available brokers to talk to: dial tcp 127.0.0.1:19092: connect: connection refused\n" +
+		"2026/11/23 17:12:56 producer: kafka: client has run out of available brokers to talk to\n" +
+		"2026/11/23 17:12:58 kafka: client has run out of available brokers to talk to: dial tcp 127.0.0.1:19092: connect: connection refused\n"
 	rec, _ := parseText(t, text, time.UTC)
 	var lines []int
 	for _, e := range rec.events {
 		lines = append(lines, e.Source.Line)
 	}
-	if diff := cmp.Diff([]int{1, 4, 5}, lines); diff != "" {
+	if diff := cmp.Diff([]int{1, 4, 5, 6, 8}, lines); diff != "" {
 		t.Errorf("event lines (-want +got):\n%s", diff)
 	}
 }
