@@ -1,6 +1,10 @@
 package goclient
 
 import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -46,3 +50,27 @@ func BenchmarkLine(b *testing.B) {
 		d.Line(loc, time.Time{}, "", line)
 	}
 }
+
+// BenchmarkParse reads sarama's refused run repeated 1000 times: the
+// parser's throughput on a client log, events included.
+func BenchmarkParse(b *testing.B) {
+	one, err := os.ReadFile("testdata/captured/sarama-refused.log")
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := bytes.Repeat(one, 1000)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		src := &analyzer.Source{Path: "x.log", R: bufio.NewReader(bytes.NewReader(text)), Zone: time.UTC}
+		if _, err := New().Parse(context.Background(), src, &discard{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// discard is a sink that keeps nothing.
+type discard struct{ recorder }
+
+func (discard) Event(analyzer.Event) {}
+func (discard) Node(analyzer.Node)   {}

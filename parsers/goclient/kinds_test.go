@@ -156,6 +156,11 @@ func TestKinds(t *testing.T) {
 		want: []brief{{Kind: analyzer.NodeDisconnected, Time: "2024-02-01T08:00:01.000Z", Level: "ERROR", Program: "sarama",
 			Reason: "client has run out of available brokers", Line: 1}},
 	}, {
+		name: "sarama through logrus",
+		line: `time="2024-02-01T08:00:01+01:00" level=info msg="Failed to read ApiVersionsResponse V3 header from 10.0.4.33:9092: EOF\n"`,
+		want: []brief{{Kind: analyzer.Disconnected, Time: "2024-02-01T07:00:01.000Z", Level: "INFO", Program: "sarama",
+			NodeHost: "10.0.4.33", Addr: "10.0.4.33:9092", Reason: "EOF", Line: 1}},
+	}, {
 		name: "debug chatter is no event",
 		line: "[sarama] 2026/11/23 17:12:54 client/metadata fetching metadata for all topics from broker 127.0.0.1:19092",
 	}}

@@ -65,7 +65,9 @@ func logfmtValue(b []byte) (val, rest []byte) {
 		case '\\':
 			i++
 		case '"':
-			return b[1:i], b[i+1:]
+			// sarama's Printf templates end in "\n", which logrus keeps
+			// escaped inside the quotes.
+			return bytes.TrimSuffix(b[1:i], []byte(`\n`)), b[i+1:]
 		}
 	}
 	return b[1:], nil // unterminated: the rest of the line
