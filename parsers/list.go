@@ -4,6 +4,7 @@ package parsers
 import (
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/parsers/envelope"
+	"github.com/kafkadiag/kafkadiag/parsers/goclient"
 	"github.com/kafkadiag/kafkadiag/parsers/journal"
 	"github.com/kafkadiag/kafkadiag/parsers/kafkalog"
 	"github.com/kafkadiag/kafkadiag/parsers/pcap"
@@ -39,13 +40,22 @@ import (
 // tracebacks), and in an envelope it must see a JSON record whose logger
 // is "kafka.conn" before kafkalog's RecordDecoder, which takes every
 // record.
+//
+// goclient (sarama, kafka-go, franz-go) comes after rdkafka and before
+// kafkalog too: its sniff wants a Go client's own template or sarama's
+// "[sarama] " prefix, which no librdkafka or Python line carries, and it
+// must see a Go standard-log line ("2006/01/02 15:04:05 …") before
+// kafkalog's loose layouts could take it for an application log. Inside
+// journals and envelopes its decoder comes last: it claims bare Go
+// network errors only after a line named a Go client.
 func All() []analyzer.Parser {
 	return []analyzer.Parser{
 		pcap.New(),
-		journal.New(pyclientInJournal, kafkalogInJournal, rdkafkaInJournal),
-		envelope.New(pyclientInEnvelope, kafkalogInEnvelope, rdkafkaInEnvelope),
+		journal.New(pyclientInJournal, kafkalogInJournal, rdkafkaInJournal, goclientInJournal),
+		envelope.New(pyclientInEnvelope, kafkalogInEnvelope, rdkafkaInEnvelope, goclientInEnvelope),
 		rdkafka.New(),
 		pyclient.New(),
+		goclient.New(),
 		kafkalog.Parser{},
 	}
 }
@@ -83,4 +93,16 @@ func kafkalogInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embed
 // JSON application logs.
 func rdkafkaInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embedded {
 	return rdkafka.NewLineDecoder(src, sink)
+}
+
+// goclientInJournal decodes Go Kafka client lines (sarama, kafka-go,
+// franz-go) that reached the journal.
+func goclientInJournal(src *analyzer.Source, sink analyzer.Sink) journal.Embedded {
+	return goclient.NewLineDecoder(src, sink)
+}
+
+// goclientInEnvelope decodes Go Kafka client lines found in container logs
+// and JSON application logs.
+func goclientInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embedded {
+	return goclient.NewLineDecoder(src, sink)
 }

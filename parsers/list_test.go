@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -43,6 +44,16 @@ func TestSniffOrder(t *testing.T) {
 		{"rdkafka/testdata/realworld/03-rsyslog-omkafka.log", "journal", "short"},
 		{"rdkafka/testdata/realworld/06-vector-rust.log", "librdkafka", "wrapped"},
 		{"rdkafka/testdata/realworld/07-node-rdkafka.log", "librdkafka", "wrapped"},
+		// Go clients: plain logs to goclient, wrapped ones to their wrapper.
+		{"goclient/testdata/captured/sarama-refused.log", "go-kafka-client", "go-log"},
+		{"goclient/testdata/captured/kafkago-dns.log", "go-kafka-client", "go-log"},
+		{"goclient/testdata/captured/franz-timeout.log", "go-kafka-client", "bracket-time"},
+		{"goclient/testdata/captured/franz-bare-timeout.log", "go-kafka-client", "bare"},
+		{"goclient/testdata/captured/franz-slog-timeout.log", "go-kafka-client", "logfmt"},
+		{"goclient/testdata/captured/franz-json-refused.log", "envelope", "json"},
+		{"goclient/testdata/wrapped/sarama-refused.journal", "journal", "short-iso"},
+		{"goclient/testdata/wrapped/sarama-tls.docker.log", "envelope", "docker-json"},
+		{"goclient/testdata/wrapped/franz-timeout.cri.log", "envelope", "cri"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -133,5 +144,37 @@ func TestOmkafkaThroughJournal(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
+
+// TestGoClientWrapped: a Go client's lines inside a journal or a container
+// log give the events the plain log gives, line for line.
+func TestGoClientWrapped(t *testing.T) {
+	tests := []struct{ wrapped, plain string }{
+		{"goclient/testdata/wrapped/sarama-refused.journal", "goclient/testdata/captured/sarama-refused.log"},
+		{"goclient/testdata/wrapped/sarama-tls.docker.log", "goclient/testdata/captured/sarama-tls.log"},
+		{"goclient/testdata/wrapped/franz-timeout.cri.log", "goclient/testdata/captured/franz-timeout.log"},
+	}
+	summary := func(path string) []string {
+		inc, err := analyzer.Collect(context.Background(), []string{path}, analyzer.Options{}, All())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range inc.Events {
+			out = append(out, fmt.Sprintf("%d %s %s %s %v %s", e.Source.Line, e.Kind, e.Program, e.Reason, e.Addr, e.Time.UTC().Format(time.DateTime)))
+		}
+		return out
+	}
+	for _, tt := range tests {
+		t.Run(tt.wrapped, func(t *testing.T) {
+			want, got := summary(tt.plain), summary(tt.wrapped)
+			if len(want) == 0 {
+				t.Fatal("no events from the plain log")
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("events (-plain +wrapped):\n%s", diff)
+			}
+		})
 	}
 }

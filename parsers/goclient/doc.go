@@ -1,0 +1,36 @@
+// Package goclient reads the logs of Kafka clients written in Go — IBM
+// (formerly Shopify) sarama, segmentio/kafka-go and twmb/franz-go — and
+// turns their connection failures into the same analyzer events the Java
+// and librdkafka parsers emit for the same failure.
+//
+// The templates come from the libraries' own output, captured from real
+// failures (testdata/capture, testdata/captured): sarama's Logger lines
+// ("[sarama] … Failed to connect to broker h:p: dial tcp …"), its
+// ErrOutOfBrokers ("kafka: client has run out of available brokers to talk
+// to"), kafka-go's "failed to dial: failed to open connection to h:p: …"
+// and franz-go's "unable to open connection to broker" with its addr,
+// broker and err fields, through BasicLogger or log/slog (kslog). The
+// cause is read from the Go error text embedded in them: "connect:
+// connection refused", "i/o timeout", "lookup h …: no such host", "no
+// route to host", "connection reset by peer", "tls: …", "x509: …".
+//
+// Mapping choices worth knowing:
+//   - One failure, one event. sarama logs each failed dial as "Failed to
+//     connect …" and again as "client/metadata got error from broker -1
+//     …", and applications print the error they get back: a line that
+//     only passes an error on is dropped when the same error was reported
+//     within the last few recognised lines.
+//   - "kafka: client has run out of available brokers to talk to" is a
+//     NodeDisconnected symptom, like librdkafka's "N/N brokers are down":
+//     a summary, never a cause.
+//   - A bare Go network error ("failed to write messages: dial tcp …") is
+//     read only from an input known to come from a Go Kafka client: any Go
+//     program prints those.
+//   - A dial that timed out is ConnectTimeout; a read or write that timed
+//     out is RequestTimeout; ": EOF" is Disconnected.
+//   - Times: Go's standard log and most wrappers print local time without
+//     zone, read in the Source's zone (Stats.ZoneAssumed). A line without
+//     a time (franz-go's BasicLogger without prefix) keeps the time of the
+//     record carrying it (journal, container) or stays undated, never the
+//     time of a neighbouring line.
+package goclient

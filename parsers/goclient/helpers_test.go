@@ -1,0 +1,75 @@
+package goclient
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+)
+
+// brief is the part of an event the tests compare.
+type brief struct {
+	Kind           analyzer.EventKind
+	Time           string
+	Level, Program string
+	Node, NodeHost string
+	Addr, Reason   string
+	Line           int
+}
+
+func briefOf(e analyzer.Event) brief {
+	b := brief{Kind: e.Kind, Level: e.Level, Program: e.Program, Node: e.Node, NodeHost: e.NodeHost,
+		Reason: e.Reason, Line: e.Source.Line}
+	if !e.Time.IsZero() {
+		b.Time = e.Time.UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	if e.Addr.IsValid() {
+		b.Addr = e.Addr.String()
+	}
+	return b
+}
+
+// recorder keeps what a parser reports.
+type recorder struct {
+	events []analyzer.Event
+	nodes  []analyzer.Node
+}
+
+func (r *recorder) Event(e analyzer.Event)   { r.events = append(r.events, e) }
+func (r *recorder) Flow(*flow.Flow)          {}
+func (r *recorder) ARP(analyzer.CapturedARP) {}
+func (r *recorder) Node(n analyzer.Node)     { r.nodes = append(r.nodes, n) }
+func (r *recorder) Config(analyzer.Config)   {}
+func (r *recorder) briefs() (out []brief) {
+	for _, e := range r.events {
+		out = append(out, briefOf(e))
+	}
+	return out
+}
+
+// parseText runs the file parser over text, in zone.
+func parseText(t testing.TB, text string, zone *time.Location) (*recorder, analyzer.Stats) {
+	t.Helper()
+	var rec recorder
+	src := &analyzer.Source{Path: "test.log", R: bufio.NewReader(strings.NewReader(text)), Zone: zone}
+	st, err := New().Parse(context.Background(), src, &rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &rec, st
+}
+
+// parseFile runs the file parser over a testdata file.
+func parseFile(t testing.TB, path string) (*recorder, analyzer.Stats) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parseText(t, string(b), time.UTC)
+}
