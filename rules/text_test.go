@@ -32,6 +32,13 @@ func TestDecodeSize(t *testing.T) {
 	}
 }
 
+// goTLS is a Go client's TLS failure as sarama logs it.
+func goTLS(reason string) analyzer.Event {
+	e := analyzer.Event{Kind: analyzer.SSLHandshakeFailed, Program: "go-kafka-client", Reason: reason,
+		Text: "2024/03/02 10:15:02 [sarama] Failed to connect to broker kafka.example.com:9093: " + reason}
+	return e
+}
+
 func TestClassifyTLSLine(t *testing.T) {
 	tests := []struct {
 		name string
@@ -48,6 +55,9 @@ func TestClassifyTLSLine(t *testing.T) {
 		{"PKIX", javaPKIX(1, 1), tlsNoAgreement},
 		{"verify failed", rdSSL(1, 1, "error:0A000086:SSL routines::certificate verify failed"), tlsNoAgreement},
 		{"broker generic", brokerSSLFailed(1, 1), tlsUnclear},
+		{"go unknown authority", goTLS("tls: failed to verify certificate: x509: certificate signed by unknown authority"), tlsNoAgreement},
+		{"go hostname", goTLS("x509: certificate is valid for kafka-0.internal, not kafka.example.com"), tlsNoAgreement},
+		{"go alert from the broker", goTLS("remote error: tls: bad certificate"), tlsNoAgreement},
 		{"invalid receive TLS", invalidReceive(1, 1, 369295617), tlsClientOnPlain},
 		{"invalid receive HTTP", invalidReceive(1, 1, 1195725856), tlsUnclear},
 		{"SASL hint is not TLS", func() analyzer.Event {

@@ -135,7 +135,10 @@ func classifyTLSLine(e *analyzer.Event) tlsVerdict {
 		"unknown_ca", "unknown ca", "bad_certificate", "bad certificate", "certificate_expired", "certificate expired",
 		"certificate_unknown", "handshake_failure", "handshake failure", "no protocols available", "protocol_version",
 		"no appropriate protocol", "dh key too small", "no cipher", "hostname", "self signed", "self-signed",
-		"certificate_required", "received fatal alert"):
+		"certificate_required", "received fatal alert",
+		// Go's crypto/tls and crypto/x509 (sarama, kafka-go, franz-go).
+		"x509: ", "failed to verify certificate", "remote error: tls: bad certificate", "remote error: tls: handshake failure",
+		"remote error: tls: protocol version", "remote error: tls: unknown certificate authority"):
 		return tlsNoAgreement
 	}
 	return tlsUnclear
