@@ -5,6 +5,7 @@ import (
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/parsers/envelope"
 	"github.com/kafkadiag/kafkadiag/parsers/journal"
+	"github.com/kafkadiag/kafkadiag/parsers/kafkajs"
 	"github.com/kafkadiag/kafkadiag/parsers/kafkalog"
 	"github.com/kafkadiag/kafkadiag/parsers/pcap"
 	"github.com/kafkadiag/kafkadiag/parsers/rdkafka"
@@ -28,12 +29,21 @@ import (
 // (none starts with "%L|" or a log4j header), the envelope sniff takes no
 // fixture of theirs (TestEnvelopeLeavesOthersAlone), and it leaves journal
 // JSON alone by coming after it.
+//
+// kafkajs comes after rdkafka and before kafkalog. KafkaJS's default JSON
+// lines never reach its own Sniff: envelope claims them as a structured
+// log and hands each record to the kafkajs decoder (a ClientRecordDecoder,
+// offered a record before kafkalog's RecordDecoder). What kafkajs sniffs
+// itself is text a logCreator printed ("… [Connection] Connection error:
+// …"), which no librdkafka layout matches and which must not be left to
+// kafkalog's looser prefixes.
 func All() []analyzer.Parser {
 	return []analyzer.Parser{
 		pcap.New(),
-		journal.New(kafkalogInJournal, rdkafkaInJournal),
-		envelope.New(kafkalogInEnvelope, rdkafkaInEnvelope),
+		journal.New(kafkalogInJournal, rdkafkaInJournal, kafkajsInJournal),
+		envelope.New(kafkalogInEnvelope, rdkafkaInEnvelope, kafkajsInEnvelope),
 		rdkafka.New(),
+		kafkajs.New(),
 		kafkalog.Parser{},
 	}
 }
@@ -59,4 +69,17 @@ func kafkalogInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embed
 // JSON application logs.
 func rdkafkaInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embedded {
 	return rdkafka.NewLineDecoder(src, sink)
+}
+
+// kafkajsInJournal decodes KafkaJS lines (JSON or a logCreator's text)
+// that reached the journal (a Node.js service under systemd).
+func kafkajsInJournal(src *analyzer.Source, sink analyzer.Sink) journal.Embedded {
+	return kafkajs.NewLineDecoder(src, sink)
+}
+
+// kafkajsInEnvelope decodes KafkaJS records found in container logs and
+// JSON application logs, taking them before kafkalog's RecordDecoder
+// would (see envelope.ClientRecordDecoder).
+func kafkajsInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embedded {
+	return kafkajs.NewLineDecoder(src, sink)
 }
