@@ -24,10 +24,16 @@ func printedLine(line []byte, zone *time.Location) (e entry, ok bool) {
 		}
 		i += j
 		if ns, rest, found := cutNamespace(line[i:]); found {
-			if classify(firstLine(rest)).kind == "" {
-				return e, false
+			body := line[i:]
+			if j := bytes.LastIndex(rest, []byte(` {"`)); j > 0 && rest[len(rest)-1] == '}' {
+				// A logCreator's extra fields printed after the message.
+				e.broker, e.client = quotedField(rest[j:], `"broker":"`), quotedField(rest[j:], `"clientId":"`)
+				body, rest = body[:len(body)-len(rest)+j], rest[:j]
 			}
-			e.namespace, e.body, e.logger = ns, line[i:], []byte("kafkajs")
+			if classify(firstLine(rest)).kind == "" {
+				return entry{}, false
+			}
+			e.namespace, e.body, e.logger = ns, body, []byte("kafkajs")
 			e.time, e.zoned = leadingTime(line[:i], zone)
 			e.level = prefixLevel(line[:i])
 			return e, true
@@ -64,4 +70,19 @@ func prefixLevel(prefix []byte) string {
 		}
 	}
 	return ""
+}
+
+// quotedField is the value of a JSON string field without escapes (a
+// "host:port", a client id) in tail; nil when absent.
+func quotedField(tail []byte, key string) []byte {
+	i := bytes.Index(tail, []byte(key))
+	if i < 0 {
+		return nil
+	}
+	v := tail[i+len(key):]
+	j := bytes.IndexAny(v, `"\\`)
+	if j < 0 || v[j] != '"' {
+		return nil
+	}
+	return v[:j]
 }

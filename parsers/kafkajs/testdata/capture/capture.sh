@@ -41,6 +41,7 @@ fake() { # fake PORT MODE : a misbehaving listener in the netns for 25 s
 run refused BROKERS=127.0.0.1:9092
 run refused-winston BROKERS=127.0.0.1:9092 LOGGER=winston
 run refused-pino BROKERS=127.0.0.1:9092 LOGGER=pino
+run refused-text BROKERS=127.0.0.1:9092 LOGGER=text
 run refused-two BROKERS=localhost:9092,127.0.0.1:9093 CLIENT_ID=orders-svc
 # .invalid never resolves (RFC 2606): ENOTFOUND from the host's resolver,
 # EAI_AGAIN inside the netns, where no name server is reachable.
@@ -62,3 +63,12 @@ inns iptables -A INPUT -p tcp --dport 9095 --syn -j DROP
 run timeout BROKERS=127.0.0.1:9095 RETRIES=1
 # A consumer gives up: its runner's crash line names the retry give-up.
 run consumer-refused BROKERS=127.0.0.1:9092 CONSUMER=1 CLIENT_ID=billing
+# The default logger's lines as Docker's json-file driver stores them
+# (stderr stream, the daemon's receive time = the line's own time here).
+python3 - "$out/refused.log" >"$out/refused-docker.log" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    t = json.loads(line)["timestamp"].replace("Z", "123456Z")
+    print(json.dumps({"log": line, "stream": "stderr", "time": t}, separators=(",", ":")))
+PY
+echo "refused-docker: $(wc -l <"$out/refused-docker.log") lines"

@@ -2,7 +2,7 @@
 // $BROKERS and exits when KafkaJS gives up; its log goes to stdout/stderr
 // through the logger named by $LOGGER: "default" (KafkaJS's JSON console
 // logger), "winston" (the logCreator of KafkaJS's documentation) or
-// "pino".
+// "pino", "text" (a plain-text logCreator).
 const { Kafka, logLevel } = require('kafkajs')
 
 const brokers = (process.env.BROKERS || '127.0.0.1:9092').split(',')
@@ -35,6 +35,15 @@ function pinoCreator() {
 }
 
 function main() {
+// textCreator is the plain-text logCreator many applications write:
+// "<ISO time> <LEVEL> [<namespace>] <message> <extra as JSON>".
+function textCreator() {
+  return () => ({ namespace, label, log }) => {
+    const { message, timestamp, logger, ...extra } = log
+    console.log(`${timestamp} ${label} [${namespace}] ${message} ${JSON.stringify(extra)}`)
+  }
+}
+
 const kafka = new Kafka({
   clientId: process.env.CLIENT_ID || 'capture-app',
   brokers,
@@ -44,7 +53,7 @@ const kafka = new Kafka({
   requestTimeout: Number(process.env.REQUEST_TIMEOUT || 1500),
   retry: { retries: Number(process.env.RETRIES || 2), initialRetryTime: 100, maxRetryTime: 400 },
   logLevel: process.env.DEBUG === '1' ? logLevel.DEBUG : logLevel.INFO,
-  logCreator: which === 'winston' ? winstonCreator() : which === 'pino' ? pinoCreator() : undefined,
+  logCreator: which === 'text' ? textCreator() : which === 'winston' ? winstonCreator() : which === 'pino' ? pinoCreator() : undefined,
 })
 
 if (process.env.CONSUMER === '1') {
