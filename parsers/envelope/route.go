@@ -109,6 +109,9 @@ type router struct {
 	// envelope, for Stats.Layout.
 	innerLayout string
 	zoneAssumed bool
+	// client is scratch for the record handed to ClientRecordDecoders
+	// (reused: no allocation per record).
+	client ClientRecord
 }
 
 // text routes a container record's text: a JSON object goes through the
@@ -176,9 +179,10 @@ func (r *router) structured(ds *decoders, loc analyzer.Location, envTime time.Ti
 // clientRecord offers rec to the ClientRecordDecoders; it reports whether
 // one took it (then ds.last names it).
 func (r *router) clientRecord(ds *decoders, loc analyzer.Location, ts time.Time, host string, rec *jsonRecord) bool {
-	cr := ClientRecord{Level: rec.level, Logger: rec.logger, Msg: rec.msg, Namespace: rec.namespace, Broker: rec.broker, ClientID: rec.clientID}
+	cr := &r.client
+	*cr = ClientRecord{Level: rec.level, Logger: rec.logger, Msg: rec.msg, Namespace: rec.namespace, Broker: rec.broker, ClientID: rec.clientID}
 	for i, d := range ds.list {
-		if cd, ok := d.(ClientRecordDecoder); ok && cd.ClientRecord(loc, ts, host, &cr) {
+		if cd, ok := d.(ClientRecordDecoder); ok && cd.ClientRecord(loc, ts, host, cr) {
 			ds.last = i
 			return true
 		}

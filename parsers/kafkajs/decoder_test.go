@@ -238,6 +238,13 @@ func TestNoAllocsPerLine(t *testing.T) {
 	}
 	d := NewLineDecoder(&analyzer.Source{Path: "a"}, &recorder{})
 	loc := analyzer.Location{Path: "a", Line: 1}
+	foreign := &envelope.ClientRecord{Level: "WARN", Logger: []byte("org.apache.kafka.clients.NetworkClient"), Msg: []byte("[Producer clientId=p] Connection to node -1 could not be established.")}
+	bare := &envelope.ClientRecord{Level: "INFO", Msg: []byte("GET /api/orders 200")}
+	for _, r := range []*envelope.ClientRecord{foreign, bare} {
+		if n := testing.AllocsPerRun(200, func() { d.ClientRecord(loc, time.Time{}, "", r) }); n != 0 {
+			t.Errorf("record %q: %v allocations", r.Msg, n)
+		}
+	}
 	for _, l := range lines {
 		d.Line(loc, time.Time{}, "", l) // grow the buffers once
 		if n := testing.AllocsPerRun(200, func() { d.Line(loc, time.Time{}, "", l) }); n != 0 {
