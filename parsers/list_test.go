@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/parsers/envelope"
+	"github.com/kafkadiag/kafkadiag/parsers/kafkajs"
 )
 
 // TestSniffOrder checks that each fixture goes to the parser meant for it
@@ -39,6 +40,14 @@ func TestSniffOrder(t *testing.T) {
 		{"rdkafka/testdata/realworld/03-rsyslog-omkafka.log", "journal", "short"},
 		{"rdkafka/testdata/realworld/06-vector-rust.log", "librdkafka", "wrapped"},
 		{"rdkafka/testdata/realworld/07-node-rdkafka.log", "librdkafka", "wrapped"},
+		// KafkaJS: its default JSON lines (alone, via pino or winston, in
+		// Docker's json-file) are envelope's, their records handed to the
+		// kafkajs decoder; a logCreator's text lines are kafkajs's own.
+		{"kafkajs/testdata/refused.log", "envelope", "json"},
+		{"kafkajs/testdata/refused-pino.log", "envelope", "json"},
+		{"kafkajs/testdata/refused-winston.log", "envelope", "json"},
+		{"kafkajs/testdata/refused-docker.log", "envelope", "docker-json+json"},
+		{"kafkajs/testdata/refused-text.log", "kafkajs", "kafkajs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -129,5 +138,41 @@ func TestOmkafkaThroughJournal(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
+
+// TestKafkaJSLeavesOthersAlone: kafkajs sniffs before kafkalog, so it must
+// not take a Java, librdkafka, journal or envelope fixture, nor an
+// incident's log.
+func TestKafkaJSLeavesOthersAlone(t *testing.T) {
+	var paths []string
+	for _, glob := range []string{"kafkalog/testdata/*", "rdkafka/testdata/*", "rdkafka/testdata/realworld/*", "journal/testdata/*",
+		"envelope/testdata/*", "../testdata/incidents/*/*", "../testdata/incidents/*/*/*"} {
+		m, err := filepath.Glob(glob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, m...)
+	}
+	sniff := kafkajs.New()
+	n := 0
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err != nil || fi.IsDir() || strings.HasSuffix(p, ".pcap") {
+			continue
+		}
+		head := make([]byte, analyzer.SniffLen)
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, _ := f.Read(head)
+		f.Close()
+		n++
+		if sniff.Sniff(head[:k]) {
+			t.Errorf("kafkajs sniffs %s", p)
+		}
+	}
+	if n < 30 {
+		t.Fatalf("only %d fixtures found", n)
 	}
 }
