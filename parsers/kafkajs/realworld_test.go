@@ -59,6 +59,8 @@ func TestCapturedRuns(t *testing.T) {
 			NodeHosts: []string{"kafka.invalid"}, Clients: []string{"capture-app"}}},
 		{"tls.log", outcome{Format: "envelope", Layout: "json", Kinds: map[analyzer.EventKind]int{analyzer.SSLHandshakeFailed: 3},
 			Causes: []analyzer.Cause{analyzer.TLSToPlaintextListener}, NodeHosts: []string{"127.0.0.1"}, Clients: []string{"capture-app"}}},
+		{"tls-selfsigned.log", outcome{Format: "envelope", Layout: "json", Kinds: map[analyzer.EventKind]int{analyzer.SSLHandshakeFailed: 3},
+			Causes: []analyzer.Cause{analyzer.TLSHandshakeFailure}, NodeHosts: []string{"127.0.0.1"}, Clients: []string{"capture-app"}}},
 		{"timeout.log", outcome{Format: "envelope", Layout: "json", Kinds: map[analyzer.EventKind]int{analyzer.ConnectTimeout: 2},
 			Causes: []analyzer.Cause{analyzer.SynUnanswered}, NodeHosts: []string{"127.0.0.1"}, Clients: []string{"capture-app"}}},
 		{"reset.log", outcome{Format: "envelope", Layout: "json", Kinds: map[analyzer.EventKind]int{analyzer.ConnectionReset: 3},

@@ -51,6 +51,13 @@ run dns-noserver BROKERS=kafka.invalid:9092 RETRIES=1
 # TLS client against a listener that answers plain HTTP.
 fake 19443 http
 run tls BROKERS=127.0.0.1:19443 SSL=1
+# TLS client against a TLS listener whose certificate is self-signed.
+tmp=$(mktemp -d); trap 'cleanup; rm -rf "$tmp"' EXIT
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" \
+	-subj /CN=kafka-capture -days 1 2>/dev/null
+inns timeout 25 openssl s_server -quiet -accept 19445 -cert "$tmp/cert.pem" -key "$tmp/key.pem" >/dev/null 2>&1 & pids+=($!)
+for _ in $(seq 50); do inns ss -ltn 'sport = :19445' | grep -q LISTEN && break; sleep 0.1; done
+run tls-selfsigned BROKERS=127.0.0.1:19445 SSL=1
 # Accept then close / reset / never answer.
 fake 19092 close
 run closed BROKERS=127.0.0.1:19092 DEBUG=1
