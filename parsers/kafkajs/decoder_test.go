@@ -75,6 +75,10 @@ func TestLine(t *testing.T) {
 	}{
 		{"refused", pre + `[Connection] Connection error: connect ECONNREFUSED 127.0.0.1:9092","broker":"localhost:9092","clientId":"orders-svc","stack":"Error: connect ECONNREFUSED 127.0.0.1:9092\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16)"}`,
 			[]brief{{Kind: analyzer.ConnectRefused, Time: "2026-11-23T17:11:59.924Z", Level: "ERROR", NodeHost: "localhost", Addr: "127.0.0.1:9092", Client: "orders-svc", Reason: "connect ECONNREFUSED 127.0.0.1:9092"}}},
+		{"refused, IPv6 as Node prints it", pre + `[Connection] Connection error: connect ECONNREFUSED ::1:9092","broker":"localhost:9092","clientId":"a"}`,
+			[]brief{{Kind: analyzer.ConnectRefused, Time: "2026-11-23T17:11:59.924Z", Level: "ERROR", NodeHost: "localhost", Addr: "[::1]:9092", Client: "a", Reason: "connect ECONNREFUSED ::1:9092"}}},
+		{"refused, no port (broker string KafkaJS could not split)", pre + `[Connection] Connection error: connect ECONNREFUSED 127.0.0.1","broker":":0","clientId":"a"}`,
+			[]brief{{Kind: analyzer.ConnectRefused, Time: "2026-11-23T17:11:59.924Z", Level: "ERROR", Client: "a", Reason: "connect ECONNREFUSED 127.0.0.1"}}},
 		{"dns", pre + `[Connection] Connection error: getaddrinfo ENOTFOUND kafka.invalid","broker":"kafka.invalid:9092","clientId":"capture-app"}`,
 			[]brief{{Kind: analyzer.ResolveFailed, Time: "2026-11-23T17:11:59.924Z", Level: "ERROR", NodeHost: "kafka.invalid", Client: "capture-app", Reason: "getaddrinfo ENOTFOUND kafka.invalid"}}},
 		{"dns again", pre + `[Connection] Connection error: getaddrinfo EAI_AGAIN kafka-0.kafka","broker":"kafka-0.kafka:9092","clientId":"a"}`,

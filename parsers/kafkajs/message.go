@@ -145,23 +145,32 @@ func requestName(body []byte) []byte {
 	return r
 }
 
-// parseAddr reads "127.0.0.1:9092" or "[::1]:9092"; invalid on any damage
-// or a host name.
+// parseAddr reads "127.0.0.1:9092", "[::1]:9092" or Node.js's unbracketed
+// IPv6 form "::1:9092" (its socket errors print address:port as is);
+// invalid on any damage or a host name.
 func parseAddr(b []byte) netip.AddrPort {
 	if len(b) == 0 || len(b) > 64 {
 		return netip.AddrPort{}
 	}
-	ap, err := netip.ParseAddrPort(string(b))
-	if err != nil {
+	if ap, err := netip.ParseAddrPort(string(b)); err == nil {
+		return ap
+	}
+	i := bytes.LastIndexByte(b, ':')
+	if i <= 0 || bytes.IndexByte(b[:i], ':') < 0 {
 		return netip.AddrPort{}
 	}
-	return ap
+	port, ok := atoi(b[i+1:])
+	a, err := netip.ParseAddr(string(b[:i]))
+	if !ok || port > 65535 || err != nil || !a.Is6() {
+		return netip.AddrPort{}
+	}
+	return netip.AddrPortFrom(a, uint16(port))
 }
 
 // splitBroker splits KafkaJS's "host:port" broker field.
 func splitBroker(b []byte) (host, port []byte) {
 	i := bytes.LastIndexByte(b, ':')
-	if i <= 0 {
+	if i < 0 {
 		return b, nil
 	}
 	host, port = b[:i], b[i+1:]
