@@ -35,6 +35,8 @@ type LineDecoder struct {
 	lastCause []byte
 	lastAt    int
 	client    string // last clientId, reused while unchanged
+	// pretty is a pino-pretty block waiting for its fields (pretty.go).
+	pretty prettyBlock
 }
 
 // NewLineDecoder returns a decoder reporting to sink.
@@ -42,8 +44,9 @@ func NewLineDecoder(src *analyzer.Source, sink analyzer.Sink) *LineDecoder {
 	return &LineDecoder{src: src, sink: sink}
 }
 
-// Flush implements journal.Embedded and envelope.Embedded; nothing waits.
-func (d *LineDecoder) Flush() {}
+// Flush implements journal.Embedded and envelope.Embedded: a pino-pretty
+// block still open is finished.
+func (d *LineDecoder) Flush() { d.closePretty() }
 
 // ZoneAssumed reports whether any entry printed a time without a zone.
 func (d *LineDecoder) ZoneAssumed() bool { return d.zoneAssumed }
@@ -60,6 +63,9 @@ func (d *LineDecoder) zone() *time.Location {
 // It reports whether the line was KafkaJS output.
 func (d *LineDecoder) Line(loc analyzer.Location, ts time.Time, host string, line []byte) bool {
 	line = bytes.TrimRight(line, "\r\n")
+	if d.prettyLine(loc, ts, host, line) {
+		return true
+	}
 	var e entry
 	switch {
 	case len(line) > 0 && line[0] == '{':

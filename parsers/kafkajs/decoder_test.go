@@ -121,6 +121,8 @@ func TestLine(t *testing.T) {
 			[]brief{{Kind: analyzer.ConnectRefused, Time: "2026-11-23T17:17:38.576Z", Level: "ERROR", NodeHost: "127.0.0.1", Addr: "127.0.0.1:9092", Client: "capture-app", Reason: "connect ECONNREFUSED 127.0.0.1:9092"}}},
 		{"text, zoneless time read in CET", `[2026-11-23 18:17:38,576] error: [Connection] Connection timeout`,
 			[]brief{{Kind: analyzer.ConnectTimeout, Time: "2026-11-23T17:17:38.576Z", Level: "ERROR", Reason: "Connection timeout"}}},
+		{"pino-pretty: namespace on its own line, time of day only", `[17:12:01.053] ERROR (7774): Failed to connect to seed broker, trying another broker from the list: Connection error: connect ECONNREFUSED 127.0.0.1:9092`,
+			[]brief{{Kind: analyzer.ConnectRefused, Level: "ERROR", Addr: "127.0.0.1:9092", Reason: "connect ECONNREFUSED 127.0.0.1:9092"}}},
 		{"text without time stays undated", `app | [BrokerPool] Failed to connect to broker, reconnecting`,
 			[]brief{{Kind: analyzer.NodeDisconnected, Reason: "Failed to connect to broker, reconnecting"}}},
 		{"info line: recognised, no event", `{"level":"INFO","timestamp":"2026-11-23T17:11:59.924Z","logger":"kafkajs","message":"[Consumer] Starting","groupId":"g"}`, nil},
@@ -175,6 +177,33 @@ func TestEcho(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
+
+// TestPrettyBlock: pino-pretty's block is one entry once its fields name
+// logger "kafkajs"; a block of another logger with the same wording is
+// dropped. Lines from testdata/refused-pino-pretty.log.
+func TestPrettyBlock(t *testing.T) {
+	got, taken := decodeLines(t,
+		`[17:25:19.693] ERROR (2487): Connection error: connect ECONNREFUSED 127.0.0.1:9092`,
+		`    namespace: "Connection"`,
+		`    logger: "kafkajs"`,
+		`    broker: "127.0.0.1:9092"`,
+		`    clientId: "capture-app"`,
+		`    stack: "Error: connect ECONNREFUSED 127.0.0.1:9092\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16)"`,
+		`[17:25:19.695] ERROR (2487): Failed to connect to seed broker, trying another broker from the list: Connection error: connect ECONNREFUSED 127.0.0.1:9092`,
+		`    namespace: "BrokerPool"`,
+		`    logger: "kafkajs"`,
+		`[17:25:20.001] ERROR (2487): Connection timeout`,
+		`    logger: "pg-pool"`,
+		`[17:25:20.002] INFO (2487): listening on :3000`,
+	)
+	want := []brief{{Kind: analyzer.ConnectRefused, Level: "ERROR", NodeHost: "127.0.0.1", Addr: "127.0.0.1:9092", Client: "capture-app", Reason: "connect ECONNREFUSED 127.0.0.1:9092"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if taken != 11 {
+		t.Errorf("taken %d lines, want 11 (all but the INFO line)", taken)
 	}
 }
 

@@ -90,6 +90,9 @@ func (*Parser) Sniff(head []byte) bool {
 		if _, ok := printedLine(line, nil); ok {
 			return true
 		}
+		if bytes.HasPrefix(line, []byte("    ")) && string(bytes.TrimSpace(line)) == `logger: "kafkajs"` {
+			return true // a pino-pretty block's field
+		}
 	}
 	return false
 }
@@ -98,6 +101,7 @@ func (*Parser) Sniff(head []byte) bool {
 func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sink) (st analyzer.Stats, err error) {
 	d := NewLineDecoder(src, sink)
 	defer func() {
+		d.Flush()
 		st.Events, st.ZoneAssumed, st.Layout = d.Events, d.ZoneAssumed(), "kafkajs"
 	}()
 	lr := lineReader{r: src.R}

@@ -20,7 +20,7 @@ func printedLine(line []byte, zone *time.Location) (e entry, ok bool) {
 	for i := 0; i < limit; {
 		j := bytes.IndexByte(line[i:limit], '[')
 		if j < 0 {
-			return e, false
+			return seedLine(line, zone)
 		}
 		i += j
 		if ns, rest, found := cutNamespace(line[i:]); found {
@@ -40,7 +40,22 @@ func printedLine(line []byte, zone *time.Location) (e entry, ok bool) {
 		}
 		i++
 	}
-	return e, false
+	return seedLine(line, zone)
+}
+
+// seedLine reads a printed BrokerPool give-up whose namespace a
+// pretty-printer moved elsewhere (pino-pretty prints it on a line of its
+// own): "Failed to connect to seed broker, trying another broker from the
+// list: <cause>" is KafkaJS's wording alone.
+func seedLine(line []byte, zone *time.Location) (e entry, ok bool) {
+	i := bytes.Index(line[:min(len(line), maxPrefix+len(seedFailed))], []byte(seedFailed))
+	if i < 0 || classify(firstLine(line[i:])).kind == "" {
+		return e, false
+	}
+	e.body, e.logger = line[i:], []byte("kafkajs")
+	e.time, e.zoned = leadingTime(line[:i], zone)
+	e.level = prefixLevel(line[:i])
+	return e, true
 }
 
 func firstLine(b []byte) []byte {

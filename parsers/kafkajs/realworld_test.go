@@ -23,6 +23,7 @@ type outcome struct {
 	Causes         []analyzer.Cause
 	NodeHosts      []string
 	Clients        []string
+	Undated        int
 }
 
 // TestCapturedRuns analyzes the output KafkaJS 2.2.4 printed when it
@@ -42,6 +43,11 @@ func TestCapturedRuns(t *testing.T) {
 			Causes: []analyzer.Cause{analyzer.ConnectionRefusedCause}, NodeHosts: []string{"127.0.0.1"}, Clients: []string{"capture-app"}}},
 		// The partitioner warning is printed as "[undefined] …": the root
 		// logger has no namespace, and the line is not KafkaJS's to read.
+		// pino-pretty prints a time of day without date: the events stay
+		// undated (Analyze does not invent a day). The WARN block is not
+		// a failure, so not held.
+		{"refused-pino-pretty.log", outcome{Format: "kafkajs", Layout: "kafkajs", Unparsed: 2, Kinds: refused,
+			Causes: []analyzer.Cause{analyzer.ConnectionRefusedCause}, NodeHosts: []string{"127.0.0.1"}, Clients: []string{"capture-app"}, Undated: 3}},
 		{"refused-text.log", outcome{Format: "kafkajs", Layout: "kafkajs", Unparsed: 1, Kinds: refused,
 			Causes: []analyzer.Cause{analyzer.ConnectionRefusedCause}, NodeHosts: []string{"127.0.0.1"}, Clients: []string{"capture-app"}}},
 		{"refused-docker.log", outcome{Format: "envelope", Layout: "docker-json+json", Kinds: refused,
@@ -59,7 +65,7 @@ func TestCapturedRuns(t *testing.T) {
 			NodeHosts: []string{"kafka.invalid"}, Clients: []string{"capture-app"}}},
 		{"tls.log", outcome{Format: "envelope", Layout: "json", Kinds: map[analyzer.EventKind]int{analyzer.SSLHandshakeFailed: 3},
 			Causes: []analyzer.Cause{analyzer.TLSToPlaintextListener}, NodeHosts: []string{"127.0.0.1"}, Clients: []string{"capture-app"}}},
-		{"tls-selfsigned.log", outcome{Format: "envelope", Layout: "json", Kinds: map[analyzer.EventKind]int{analyzer.SSLHandshakeFailed: 3},
+		{"tls-selfsigned.log", outcome{Format: "envelope", Layout: "json", Kinds: map[analyzer.EventKind]int{analyzer.SSLHandshakeFailed: 1},
 			Causes: []analyzer.Cause{analyzer.TLSHandshakeFailure}, NodeHosts: []string{"127.0.0.1"}, Clients: []string{"capture-app"}}},
 		{"timeout.log", outcome{Format: "envelope", Layout: "json", Kinds: map[analyzer.EventKind]int{analyzer.ConnectTimeout: 2},
 			Causes: []analyzer.Cause{analyzer.SynUnanswered}, NodeHosts: []string{"127.0.0.1"}, Clients: []string{"capture-app"}}},
@@ -89,7 +95,7 @@ func TestCapturedRuns(t *testing.T) {
 					t.Errorf("%v: program %q", e.Source, e.Program)
 				}
 				if e.Time.IsZero() {
-					t.Errorf("%v: no time", e.Source)
+					got.Undated++
 				}
 				if e.NodeHost != "" && !hosts[e.NodeHost] {
 					hosts[e.NodeHost] = true

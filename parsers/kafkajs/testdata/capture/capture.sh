@@ -57,7 +57,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert
 	-subj /CN=kafka-capture -days 1 2>/dev/null
 inns timeout 25 openssl s_server -quiet -accept 19445 -cert "$tmp/cert.pem" -key "$tmp/key.pem" >/dev/null 2>&1 & pids+=($!)
 for _ in $(seq 50); do inns ss -ltn 'sport = :19445' | grep -q LISTEN && break; sleep 0.1; done
-run tls-selfsigned BROKERS=127.0.0.1:19445 SSL=1
+# s_server serves one connection at a time: one attempt, no retries.
+run tls-selfsigned BROKERS=127.0.0.1:19445 SSL=1 RETRIES=0
 # Accept then close / reset / never answer.
 fake 19092 close
 run closed BROKERS=127.0.0.1:19092 DEBUG=1
@@ -79,3 +80,6 @@ for line in open(sys.argv[1]):
     print(json.dumps({"log": line, "stream": "stderr", "time": t}, separators=(",", ":")))
 PY
 echo "refused-docker: $(wc -l <"$out/refused-docker.log") lines"
+# The pino run as pino-pretty shows it (the CLI many read logs through).
+"$NODE_PATH/.bin/pino-pretty" <"$out/refused-pino.log" >"$out/refused-pino-pretty.log"
+echo "refused-pino-pretty: $(wc -l <"$out/refused-pino-pretty.log") lines"
