@@ -78,3 +78,21 @@ func TestClientRecordRouting(t *testing.T) {
 		t.Errorf("stack lines (-want +got):\n%s", diff)
 	}
 }
+
+// TestClientFieldsRead: readObject keeps a client's own fields, at the top
+// or under winston's "extra", and KafkaJS's time from "extra.timestamp"
+// when the record has no time of its own (the documented logCreator with
+// winston's default format).
+func TestClientFieldsRead(t *testing.T) {
+	var f flattener
+	var r jsonRecord
+	line := `{"extra":{"broker":"k:9092","clientId":"a","logger":"kafkajs","namespace":"Connection","timestamp":"2026-11-23T17:12:00.575Z"},"level":"error","message":"Connection timeout"}`
+	if !r.readObject(&f, []byte(line), time.UTC) {
+		t.Fatal("not read")
+	}
+	got := []string{r.time.Format(time.RFC3339Nano), string(r.logger), string(r.namespace), string(r.broker), string(r.clientID), string(r.msg)}
+	want := []string{"2026-11-23T17:12:00.575Z", "kafkajs", "Connection", "k:9092", "a", "Connection timeout"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+}

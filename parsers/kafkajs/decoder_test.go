@@ -268,6 +268,8 @@ func TestNoAllocsPerLine(t *testing.T) {
 		[]byte(`2026-11-23T17:11:59.924Z INFO [http] GET /api/orders 200`),
 		[]byte(`{"level":"DEBUG","timestamp":"2026-11-23T17:12:04.860Z","logger":"kafkajs","message":"[Connection] Request ApiVersions(key: 18, version: 2)","broker":"127.0.0.1:19092","clientId":"capture-app","correlationId":0,"expectResponse":true,"size":25}`),
 		[]byte(`2026-11-23T17:17:38.564Z INFO [Consumer] Starting {"groupId":"g"}`),
+		[]byte(`[17:25:20.002] INFO (2487): listening on :3000`),
+		[]byte(`    reqId: "r-1"`),
 	}
 	d := NewLineDecoder(&analyzer.Source{Path: "a"}, &recorder{})
 	loc := analyzer.Location{Path: "a", Line: 1}
@@ -313,15 +315,22 @@ func FuzzLine(f *testing.F) {
 		`{"extra":{"broker":"k:1","logger":"kafkajs"},"level":"error","message":"Connection timeout"}`,
 		`2026-11-23T17:17:38.576Z ERROR [Connection] Connection error: getaddrinfo ENOTFOUND x {"broker":"x:1"}`,
 		`[2026-11-23 18:17:38,576] error: [BrokerPool] Failed to connect to seed broker, trying another broker from the list: Connection timeout`,
+		"[17:25:19.693] ERROR (2487): Connection error: connect ECONNREFUSED 127.0.0.1:9092\n    logger: \"kafkajs\"\n    broker: \"k:1\"",
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
 		rec := &recorder{}
 		d := NewLineDecoder(&analyzer.Source{Path: "f"}, rec)
-		taken := d.Line(analyzer.Location{Path: "f", Line: 1}, time.Time{}, "", line)
-		if !taken && len(rec.Events) > 0 {
-			t.Errorf("events from a line not taken")
+		taken := 0
+		for i, l := range bytes.Split(line, []byte{'\n'}) {
+			if d.Line(analyzer.Location{Path: "f", Line: i + 1}, time.Time{}, "", l) {
+				taken++
+			}
+		}
+		d.Flush()
+		if len(rec.Events) > taken {
+			t.Errorf("%d events from %d lines taken", len(rec.Events), taken)
 		}
 		for _, e := range rec.Events {
 			if len(e.Text) > analyzer.MaxTextLen || e.Program != "kafkajs" {
