@@ -107,11 +107,12 @@ func (d *LineDecoder) ClientRecord(loc analyzer.Location, ts time.Time, host str
 	return true
 }
 
-// ownMessage accepts a message without logger only when its text is one
-// KafkaJS alone prints.
+// ownMessage accepts a message without logger only when it is a failure
+// KafkaJS logs in words of its own: behind a KafkaJS namespace, the
+// seed-broker give-up, or "Connection error: " with a Node.js socket error.
 func ownMessage(msg []byte) bool {
-	if ns, _, ok := cutNamespace(msg); ok && len(ns) > 0 {
-		return true
+	if _, rest, ok := cutNamespace(msg); ok {
+		return classify(firstLine(rest)).kind != ""
 	}
 	return bytes.HasPrefix(msg, []byte(seedFailed)) ||
 		bytes.HasPrefix(msg, []byte(connError)) && socketError(msg[len(connError):]).kind != analyzer.ConnectFailed

@@ -224,6 +224,9 @@ func TestClientRecord(t *testing.T) {
 	if d.ClientRecord(loc, ts, "", &envelope.ClientRecord{Msg: []byte("Connection timeout")}) {
 		t.Error("a bare generic message was taken")
 	}
+	if d.ClientRecord(loc, ts, "", &envelope.ClientRecord{Msg: []byte("[Consumer] Starting")}) {
+		t.Error("a bare message of no failure was taken")
+	}
 	want := []brief{{Kind: analyzer.ConnectTimeout, Time: "2026-11-23T17:12:02.122Z", Level: "ERROR", NodeHost: "b-2.kafka", Client: "web", Reason: "Connection timeout"}}
 	var got []brief
 	for _, e := range rec.Events {
