@@ -37,6 +37,11 @@ type LineDecoder struct {
 	client    string // last clientId, reused while unchanged
 	// pretty is a pino-pretty block waiting for its fields (pretty.go).
 	pretty prettyBlock
+	// held is a Connection failure waiting one entry to learn whether it
+	// was a seed broker's (see entry); seeds the seed brokers reported.
+	held    analyzer.Event
+	hasHeld bool
+	seeds   map[string]bool
 }
 
 // NewLineDecoder returns a decoder reporting to sink.
@@ -46,7 +51,10 @@ func NewLineDecoder(src *analyzer.Source, sink analyzer.Sink) *LineDecoder {
 
 // Flush implements journal.Embedded and envelope.Embedded: a pino-pretty
 // block still open is finished.
-func (d *LineDecoder) Flush() { d.closePretty() }
+func (d *LineDecoder) Flush() {
+	d.closePretty()
+	d.release()
+}
 
 // ZoneAssumed reports whether any entry printed a time without a zone.
 func (d *LineDecoder) ZoneAssumed() bool { return d.zoneAssumed }
@@ -118,7 +126,11 @@ func ownMessage(msg []byte) bool {
 		bytes.HasPrefix(msg, []byte(connError)) && socketError(msg[len(connError):]).kind != analyzer.ConnectFailed
 }
 
-// entry classifies one recognised entry and emits its event.
+// entry classifies one recognised entry and emits its event. A
+// Connection failure is held until the next entry: when that is the
+// BrokerPool's "Failed to connect to seed broker" retelling it, the
+// failed broker was a seed (bootstrap) broker, node "-1" as the Java
+// client calls it.
 func (d *LineDecoder) entry(loc analyzer.Location, host string, e *entry, line []byte) {
 	d.Lines++
 	if !e.zoned && !e.time.IsZero() {
@@ -133,21 +145,64 @@ func (d *LineDecoder) entry(loc analyzer.Location, host string, e *entry, line [
 	}
 	body, _, _ = bytes.Cut(body, []byte{'\n'})
 	c := classify(body)
+	if c.echo && d.isEcho(c) {
+		if d.hasHeld && bytes.HasPrefix(body, []byte(seedFailed)) {
+			d.seed(loc)
+		}
+		d.release()
+		return // the BrokerPool retelling a Connection failure just logged
+	}
+	d.release()
 	if c.kind == "" {
 		return
 	}
+	ev := d.event(loc, host, e, c, line)
 	if c.echo {
-		if len(d.lastCause) > 0 && d.Lines-d.lastAt <= echoWindow && bytes.Equal(bytes.TrimRight(c.cause, "\n "), d.lastCause) {
-			return // the BrokerPool retelling a Connection failure just logged
-		}
-	} else {
-		d.lastCause = append(d.lastCause[:0], bytes.TrimRight(body, "\n ")...)
-		if c.kind == analyzer.Disconnected {
-			d.lastCause = append(d.lastCause[:0], "Closed connection"...)
-		}
-		d.lastAt = d.Lines
+		d.emit(ev)
+		return
 	}
-	d.emit(d.event(loc, host, e, c, line))
+	d.lastCause = append(d.lastCause[:0], bytes.TrimRight(body, "\n ")...)
+	if c.kind == analyzer.Disconnected {
+		d.lastCause = append(d.lastCause[:0], "Closed connection"...)
+	}
+	d.lastAt = d.Lines
+	d.held, d.hasHeld = ev, true
+}
+
+// isEcho reports whether a BrokerPool entry repeats the cause of the
+// Connection entry logged just before.
+func (d *LineDecoder) isEcho(c classified) bool {
+	return len(d.lastCause) > 0 && d.Lines-d.lastAt <= echoWindow && bytes.Equal(bytes.TrimRight(c.cause, "\n "), d.lastCause)
+}
+
+// seed marks the held event as a seed broker's and reports that broker
+// once as a bootstrap node.
+func (d *LineDecoder) seed(loc analyzer.Location) {
+	ev := &d.held
+	if ev.NodeHost == "" && !ev.Addr.IsValid() {
+		return
+	}
+	ev.Node = "-1"
+	key := ev.NodeHost + "|" + ev.Addr.String()
+	if d.seeds[key] || len(d.seeds) >= maxSeeds {
+		return
+	}
+	if d.seeds == nil {
+		d.seeds = make(map[string]bool)
+	}
+	d.seeds[key] = true
+	d.sink.Node(analyzer.Node{ID: "-1", Host: ev.NodeHost, Addr: ev.Addr, Bootstrap: true, Source: ev.Source})
+}
+
+// maxSeeds bounds the seed brokers remembered per input.
+const maxSeeds = 1024
+
+// release emits the held event, if any.
+func (d *LineDecoder) release() {
+	if d.hasHeld {
+		d.hasHeld = false
+		d.emit(d.held)
+	}
 }
 
 func (d *LineDecoder) event(loc analyzer.Location, host string, e *entry, c classified, line []byte) analyzer.Event {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -14,24 +15,27 @@ import (
 	"github.com/kafkadiag/kafkadiag/parsers/envelope"
 )
 
-type recorder struct{ Events []analyzer.Event }
+type recorder struct {
+	Events []analyzer.Event
+	Nodes  []analyzer.Node
+}
 
 func (r *recorder) Event(e analyzer.Event)   { r.Events = append(r.Events, e) }
 func (r *recorder) Flow(*flow.Flow)          {}
 func (r *recorder) ARP(analyzer.CapturedARP) {}
-func (r *recorder) Node(analyzer.Node)       {}
+func (r *recorder) Node(n analyzer.Node)     { r.Nodes = append(r.Nodes, n) }
 func (r *recorder) Config(analyzer.Config)   {}
 
 // brief is what a test checks of an event.
 type brief struct {
 	Kind                   analyzer.EventKind
-	Time                   string
+	Time, Node             string
 	Level, NodeHost, Addr  string
 	Client, Reason, Source string
 }
 
 func briefOf(e analyzer.Event) brief {
-	b := brief{Kind: e.Kind, Level: e.Level, NodeHost: e.NodeHost, Client: e.Client, Reason: e.Reason}
+	b := brief{Kind: e.Kind, Node: e.Node, Level: e.Level, NodeHost: e.NodeHost, Client: e.Client, Reason: e.Reason}
 	if !e.Time.IsZero() {
 		b.Time = e.Time.UTC().Format("2006-01-02T15:04:05.000Z")
 	}
@@ -169,7 +173,7 @@ func TestEcho(t *testing.T) {
 	other := `{"level":"ERROR","timestamp":"2026-11-23T17:11:59.926Z","logger":"kafkajs","message":"[BrokerPool] Failed to connect to seed broker, trying another broker from the list: Connection timeout","retryCount":1}`
 	got, taken := decodeLines(t, conn, pool, other)
 	want := []brief{
-		{Kind: analyzer.ConnectRefused, Time: "2026-11-23T17:11:59.924Z", Level: "ERROR", NodeHost: "127.0.0.1", Addr: "127.0.0.1:9092", Client: "a", Reason: "connect ECONNREFUSED 127.0.0.1:9092"},
+		{Kind: analyzer.ConnectRefused, Time: "2026-11-23T17:11:59.924Z", Node: "-1", Level: "ERROR", NodeHost: "127.0.0.1", Addr: "127.0.0.1:9092", Client: "a", Reason: "connect ECONNREFUSED 127.0.0.1:9092"},
 		{Kind: analyzer.ConnectTimeout, Time: "2026-11-23T17:11:59.926Z", Level: "ERROR", Reason: "Connection timeout"},
 	}
 	if taken != 3 {
@@ -198,12 +202,42 @@ func TestPrettyBlock(t *testing.T) {
 		`    logger: "pg-pool"`,
 		`[17:25:20.002] INFO (2487): listening on :3000`,
 	)
-	want := []brief{{Kind: analyzer.ConnectRefused, Level: "ERROR", NodeHost: "127.0.0.1", Addr: "127.0.0.1:9092", Client: "capture-app", Reason: "connect ECONNREFUSED 127.0.0.1:9092"}}
+	want := []brief{{Kind: analyzer.ConnectRefused, Node: "-1", Level: "ERROR", NodeHost: "127.0.0.1", Addr: "127.0.0.1:9092", Client: "capture-app", Reason: "connect ECONNREFUSED 127.0.0.1:9092"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
 	if taken != 11 {
 		t.Errorf("taken %d lines, want 11 (all but the INFO line)", taken)
+	}
+}
+
+// TestSeedNodes: a Connection failure the BrokerPool retells as a seed
+// broker's is about node -1, reported once as a bootstrap node; one
+// followed by anything else keeps no node id.
+func TestSeedNodes(t *testing.T) {
+	const pre = `{"level":"ERROR","timestamp":"2026-11-23T17:11:59.924Z","logger":"kafkajs","message":"`
+	conn := pre + `[Connection] Connection error: connect ECONNREFUSED 127.0.0.1:9092","broker":"localhost:9092","clientId":"a"}`
+	seed := pre + `[BrokerPool] Failed to connect to seed broker, trying another broker from the list: Connection error: connect ECONNREFUSED 127.0.0.1:9092"}`
+	send := pre + `[Producer] Failed to send messages: Connection error: connect ECONNREFUSED 127.0.0.1:9092"}`
+	rec := &recorder{}
+	d := NewLineDecoder(&analyzer.Source{Path: "t"}, rec)
+	for i, l := range []string{conn, seed, conn, seed, conn, send} {
+		d.Line(analyzer.Location{Path: "t", Line: i + 1}, time.Time{}, "", []byte(l))
+	}
+	d.Flush()
+	var nodes []string
+	for _, e := range rec.Events {
+		nodes = append(nodes, e.Node)
+	}
+	if diff := cmp.Diff([]string{"-1", "-1", ""}, nodes); diff != "" {
+		t.Errorf("event nodes (-want +got):\n%s", diff)
+	}
+	var got []string
+	for _, n := range rec.Nodes {
+		got = append(got, fmt.Sprintf("%s %s %s bootstrap=%v line %d", n.ID, n.Host, n.Addr, n.Bootstrap, n.Source.Line))
+	}
+	if diff := cmp.Diff([]string{"-1 localhost 127.0.0.1:9092 bootstrap=true line 1"}, got); diff != "" {
+		t.Errorf("nodes (-want +got):\n%s", diff)
 	}
 }
 
@@ -218,6 +252,7 @@ func TestClientRecord(t *testing.T) {
 		Msg: []byte("[Connection] Connection timeout"), Broker: []byte("b-2.kafka:9092"), ClientID: []byte("web")}) {
 		t.Fatal("kafkajs record refused")
 	}
+	d.Flush()
 	if d.ClientRecord(loc, ts, "", &envelope.ClientRecord{Logger: []byte("org.apache.kafka.clients.NetworkClient"), Msg: []byte("Connection timeout")}) {
 		t.Error("a Java record was taken")
 	}

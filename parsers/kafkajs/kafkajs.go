@@ -26,7 +26,10 @@
 //   - "[BrokerPool] Failed to connect to seed broker, trying another
 //     broker from the list: <cause>" and "[BrokerPool] Closed connection"
 //     retell the Connection entry logged just before: they are events only
-//     when that entry is missing (another level, filtered namespace).
+//     when that entry is missing (another level, filtered namespace). The
+//     seed-broker retelling marks the failed broker as a bootstrap entry:
+//     its event gets Node "-1" and the broker a bootstrap Node record.
+//     KafkaJS prints no node ids, so other brokers' events have none.
 //   - "Request X(key: …) timed out" is a RequestTimeout with Reason X.
 //   - "SASL <MECH> authentication failed: …" is SASLAuthFailed.
 //   - A consumer crash on KafkaJSNumberOfRetriesExceeded or a connection
