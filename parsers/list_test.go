@@ -48,6 +48,7 @@ func TestSniffOrder(t *testing.T) {
 		{"kafkajs/testdata/refused-winston.log", "envelope", "json"},
 		{"kafkajs/testdata/refused-docker.log", "envelope", "docker-json+json"},
 		{"kafkajs/testdata/refused-text.log", "kafkajs", "kafkajs"},
+		{"kafkajs/testdata/refused-pino-pretty.log", "kafkajs", "kafkajs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
