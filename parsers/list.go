@@ -6,6 +6,7 @@ import (
 	"github.com/kafkadiag/kafkadiag/parsers/envelope"
 	"github.com/kafkadiag/kafkadiag/parsers/goclient"
 	"github.com/kafkadiag/kafkadiag/parsers/journal"
+	"github.com/kafkadiag/kafkadiag/parsers/kafkajs"
 	"github.com/kafkadiag/kafkadiag/parsers/kafkalog"
 	"github.com/kafkadiag/kafkadiag/parsers/pcap"
 	"github.com/kafkadiag/kafkadiag/parsers/pyclient"
@@ -48,14 +49,23 @@ import (
 // kafkalog's loose layouts could take it for an application log. Inside
 // journals and envelopes its decoder comes last: it claims bare Go
 // network errors only after a line named a Go client.
+//
+// kafkajs comes after goclient and before kafkalog. KafkaJS's default JSON
+// lines never reach its own Sniff: envelope claims them as a structured
+// log and hands each record to the kafkajs decoder (a ClientRecordDecoder,
+// offered a record before any RecordDecoder). What kafkajs sniffs itself
+// is text a logCreator or pino-pretty printed ("… [Connection] Connection
+// error: …"), which no librdkafka, Python or Go layout matches and which
+// must not be left to kafkalog's looser prefixes.
 func All() []analyzer.Parser {
 	return []analyzer.Parser{
 		pcap.New(),
-		journal.New(pyclientInJournal, kafkalogInJournal, rdkafkaInJournal, goclientInJournal),
-		envelope.New(pyclientInEnvelope, kafkalogInEnvelope, rdkafkaInEnvelope, goclientInEnvelope),
+		journal.New(pyclientInJournal, kafkalogInJournal, rdkafkaInJournal, goclientInJournal, kafkajsInJournal),
+		envelope.New(pyclientInEnvelope, kafkalogInEnvelope, rdkafkaInEnvelope, goclientInEnvelope, kafkajsInEnvelope),
 		rdkafka.New(),
 		pyclient.New(),
 		goclient.New(),
+		kafkajs.New(),
 		kafkalog.Parser{},
 	}
 }
@@ -105,4 +115,17 @@ func goclientInJournal(src *analyzer.Source, sink analyzer.Sink) journal.Embedde
 // and JSON application logs.
 func goclientInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embedded {
 	return goclient.NewLineDecoder(src, sink)
+}
+
+// kafkajsInJournal decodes KafkaJS lines (JSON or a logCreator's text)
+// that reached the journal (a Node.js service under systemd).
+func kafkajsInJournal(src *analyzer.Source, sink analyzer.Sink) journal.Embedded {
+	return kafkajs.NewLineDecoder(src, sink)
+}
+
+// kafkajsInEnvelope decodes KafkaJS records found in container logs and
+// JSON application logs, taking them before any RecordDecoder would (see
+// envelope.ClientRecordDecoder).
+func kafkajsInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embedded {
+	return kafkajs.NewLineDecoder(src, sink)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/parsers/envelope"
+	"github.com/kafkadiag/kafkadiag/parsers/kafkajs"
 )
 
 // TestSniffOrder checks that each fixture goes to the parser meant for it
@@ -54,6 +55,15 @@ func TestSniffOrder(t *testing.T) {
 		{"goclient/testdata/wrapped/sarama-refused.journal", "journal", "short-iso"},
 		{"goclient/testdata/wrapped/sarama-tls.docker.log", "envelope", "docker-json"},
 		{"goclient/testdata/wrapped/franz-timeout.cri.log", "envelope", "cri"},
+		// KafkaJS: its default JSON lines (alone, via pino or winston, in
+		// Docker's json-file) are envelope's, their records handed to the
+		// kafkajs decoder; a logCreator's text lines are kafkajs's own.
+		{"kafkajs/testdata/refused.log", "envelope", "json"},
+		{"kafkajs/testdata/refused-pino.log", "envelope", "json"},
+		{"kafkajs/testdata/refused-winston.log", "envelope", "json"},
+		{"kafkajs/testdata/refused-docker.log", "envelope", "docker-json+json"},
+		{"kafkajs/testdata/refused-text.log", "kafkajs", "kafkajs"},
+		{"kafkajs/testdata/refused-pino-pretty.log", "kafkajs", "kafkajs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -176,5 +186,41 @@ func TestGoClientWrapped(t *testing.T) {
 				t.Errorf("events (-plain +wrapped):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestKafkaJSLeavesOthersAlone: kafkajs sniffs before kafkalog, so it must
+// not take a Java, librdkafka, journal or envelope fixture, nor an
+// incident's log.
+func TestKafkaJSLeavesOthersAlone(t *testing.T) {
+	var paths []string
+	for _, glob := range []string{"kafkalog/testdata/*", "rdkafka/testdata/*", "rdkafka/testdata/realworld/*", "journal/testdata/*",
+		"envelope/testdata/*", "pyclient/testdata/*", "pyclient/testdata/*/*", "goclient/testdata/*/*", "../testdata/incidents/*/*", "../testdata/incidents/*/*/*"} {
+		m, err := filepath.Glob(glob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, m...)
+	}
+	sniff := kafkajs.New()
+	n := 0
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err != nil || fi.IsDir() || strings.HasSuffix(p, ".pcap") {
+			continue
+		}
+		head := make([]byte, analyzer.SniffLen)
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, _ := f.Read(head)
+		f.Close()
+		n++
+		if sniff.Sniff(head[:k]) {
+			t.Errorf("kafkajs sniffs %s", p)
+		}
+	}
+	if n < 30 {
+		t.Fatalf("only %d fixtures found", n)
 	}
 }

@@ -35,9 +35,11 @@
 //     bunyan (ts/time as RFC 3339 or epoch s/ms, level word or number,
 //     msg, logger/name).
 //
-// A structured record's message goes to the first decoder with a Record
-// method (kafkalog) together with its logger, since Kafka's templates are
-// classified by logger and text; its further lines and stack trace follow
+// A structured record is first offered to the decoders with a
+// ClientRecord method (kafkajs), with a client library's own fields
+// (namespace, broker, clientId, also under "extra"); one they refuse goes
+// to the first decoder with a Record method (kafkalog) together with its
+// logger, since Kafka's templates are classified by logger and text; its further lines and stack trace follow
 // as continuation lines. A librdkafka message — native "%3|…", or a log
 // callback's "[thrd:…]: …" with a fac/facility field — is rebuilt as a
 // native line for the librdkafka decoder.

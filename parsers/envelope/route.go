@@ -22,6 +22,23 @@ type RecordDecoder interface {
 	Record(loc analyzer.Location, ts time.Time, host, level string, logger, msg []byte) bool
 }
 
+// ClientRecord is a structured record with the fields a client library's
+// own logger prints beside the message: KafkaJS's entries carry the
+// broker ("host:port") and clientId of the connection, and its namespace
+// when a logCreator keeps it as a field. Byte fields are valid for the
+// call only.
+type ClientRecord struct {
+	Level                                    string
+	Logger, Msg, Namespace, Broker, ClientID []byte
+}
+
+// ClientRecordDecoder is an Embedded that reads such records; it is
+// offered every record with a logger (or none) before any RecordDecoder,
+// and takes only its client's.
+type ClientRecordDecoder interface {
+	ClientRecord(loc analyzer.Location, ts time.Time, host string, rec *ClientRecord) bool
+}
+
 // decoders is one set of embedded decoders: one per input, or one per pod
 // of a kubectl --prefix log so interleaved pods keep their stack traces.
 type decoders struct {
@@ -92,6 +109,9 @@ type router struct {
 	// envelope, for Stats.Layout.
 	innerLayout string
 	zoneAssumed bool
+	// client is scratch for the record handed to ClientRecordDecoders
+	// (reused: no allocation per record).
+	client ClientRecord
 }
 
 // text routes a container record's text: a JSON object goes through the
@@ -131,6 +151,7 @@ func (r *router) structured(ds *decoders, loc analyzer.Location, envTime time.Ti
 	case len(rec.logger) == 0 && ds.line(loc, ts, host, first):
 		// A shipper's record ({"log": "…"} of fluent-bit, Vector) holds the
 		// printed line, header and all.
+	case r.clientRecord(ds, loc, ts, host, rec):
 	default:
 		for i, d := range ds.list {
 			if rd, ok := d.(RecordDecoder); ok && rd.Record(loc, ts, host, rec.level, rec.logger, first) {
@@ -153,6 +174,20 @@ func (r *router) structured(ds *decoders, loc analyzer.Location, envTime time.Ti
 			d.Line(loc, ts, host, bytes.TrimRight(l, "\r"))
 		}
 	}
+}
+
+// clientRecord offers rec to the ClientRecordDecoders; it reports whether
+// one took it (then ds.last names it).
+func (r *router) clientRecord(ds *decoders, loc analyzer.Location, ts time.Time, host string, rec *jsonRecord) bool {
+	cr := &r.client
+	*cr = ClientRecord{Level: rec.level, Logger: rec.logger, Msg: rec.msg, Namespace: rec.namespace, Broker: rec.broker, ClientID: rec.clientID}
+	for i, d := range ds.list {
+		if cd, ok := d.(ClientRecordDecoder); ok && cd.ClientRecord(loc, ts, host, cr) {
+			ds.last = i
+			return true
+		}
+	}
+	return false
 }
 
 // nativeLine rebuilds librdkafka's own "%L|secs.nanos|FAC|name| text" from

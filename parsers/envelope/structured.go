@@ -33,6 +33,10 @@ type jsonRecord struct {
 	// log callback's parts (facility "FAIL", instance "app#producer-1").
 	facility, client []byte
 	layout           string
+	// namespace, broker and clientID are a client library's own fields
+	// (KafkaJS: "[Connection]" kept as a field, "host:port", clientId),
+	// also one level down under a logCreator's "extra".
+	namespace, broker, clientID []byte
 
 	// ranks of the value kept for each field: a lower rank replaces a
 	// higher one ("@m" beats "@mt"; "logger_name" beats "name").
@@ -56,6 +60,7 @@ func (r *jsonRecord) reset() {
 	*r = jsonRecord{
 		logger: r.logger[:0], msg: r.msg[:0], stack: r.stack[:0],
 		facility: r.facility[:0], client: r.client[:0],
+		namespace: r.namespace[:0], broker: r.broker[:0], clientID: r.clientID[:0],
 		excName: r.excName[:0], excMsg: r.excMsg[:0],
 		timeRank: noRank, levelRank: noRank, loggerRank: noRank, msgRank: noRank, stackRank: noRank,
 	}
@@ -101,6 +106,8 @@ func (r *jsonRecord) field(key, raw []byte, zone *time.Location) {
 		r.setTime(raw, zone, timeRank(string(key)))
 	case "timeMillis":
 		r.setTime(raw, zone, 0)
+	case "extra.timestamp":
+		r.setTime(raw, zone, 1) // KafkaJS's own time under its winston logCreator's "extra"
 	case "instant.epochSecond", "timestamp.seconds", "timestampSeconds":
 		r.epochSec, r.hasSec = numberOr(raw, 0), true
 	case "instant.nanoOfSecond", "timestamp.nanos", "timestampNanos":
@@ -113,6 +120,15 @@ func (r *jsonRecord) field(key, raw []byte, zone *time.Location) {
 		}
 	case "logger_name", "log.logger", "loggerName", "logger", "Category", "SourceContext", "logName":
 		r.logger, r.loggerRank = keepString(r.logger, raw, r.loggerRank, 0)
+	case "extra.logger":
+		// KafkaJS's documented winston logCreator nests its fields in "extra".
+		r.logger, r.loggerRank = keepString(r.logger, raw, r.loggerRank, 1)
+	case "namespace", "extra.namespace":
+		r.namespace, _ = keepString(r.namespace, raw, noRank, 0)
+	case "broker", "extra.broker":
+		r.broker, _ = keepString(r.broker, raw, noRank, 0)
+	case "clientId", "extra.clientId":
+		r.clientID, _ = keepString(r.clientID, raw, noRank, 0)
 	case "name":
 		// bunyan's and pino's "name" is the application, python's the
 		// logger: a logger only when nothing better came.
@@ -128,7 +144,7 @@ func (r *jsonRecord) field(key, raw []byte, zone *time.Location) {
 		// fluent-bit's and Vector's file outputs keep the printed line here.
 		r.msg, r.msgRank = keepString(r.msg, raw, r.msgRank, 2)
 		r.hasMsg = true
-	case "stack_trace", "error.stack_trace", "@x", "Exception", "exception", "err.stack", "stacktrace", "exc_info", "stack", "thrown.extendedStackTrace":
+	case "stack_trace", "error.stack_trace", "@x", "Exception", "exception", "err.stack", "stacktrace", "exc_info", "stack", "thrown.extendedStackTrace", "extra.stack":
 		r.stack, r.stackRank = keepString(r.stack, raw, r.stackRank, 0)
 	case "thrown.name", "error.type":
 		r.excName, _ = keepString(r.excName, raw, noRank, 0)
