@@ -271,6 +271,3 @@ func cutNamespace(msg []byte) (ns, rest []byte, ok bool) {
 	}
 	return nil, msg, false
 }
-
-// zeroTime is the record time of a line read from a plain file.
-var zeroTime time.Time

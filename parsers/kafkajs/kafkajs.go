@@ -54,10 +54,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"io"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/lines"
 )
 
 // MaxLineLen bounds one line; longer lines are read past and counted as
@@ -114,31 +113,8 @@ func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.
 		st.Events, st.ZoneAssumed, st.Layout = d.Events, d.ZoneAssumed(), "kafkajs"
 	}()
 	lr := lineReader{r: src.R}
-	for {
-		line, long, rerr := lr.next()
-		if len(line) > 0 || long || rerr == nil {
-			st.Lines++
-			if st.Lines&1023 == 0 && ctx.Err() != nil {
-				return st, ctx.Err()
-			}
-			switch {
-			case long:
-				st.Unparsed++
-				if len(st.Problems) < 20 {
-					st.Problems = append(st.Problems, fmt.Sprintf("%s: line %d: longer than %d bytes, skipped", src.Path, st.Lines, MaxLineLen))
-				}
-			case len(bytes.TrimSpace(line)) == 0:
-			case !d.Line(analyzer.Location{Path: src.Path, Line: st.Lines}, zeroTime, "", line):
-				st.Unparsed++
-			}
-		}
-		if errors.Is(rerr, io.EOF) {
-			return st, nil
-		}
-		if rerr != nil {
-			return st, fmt.Errorf("%s: line %d: %w", src.Path, st.Lines+1, rerr)
-		}
-	}
+	err = lines.Feed(ctx, src.Path, MaxLineLen, lr.next, d, &st)
+	return st, err
 }
 
 // lineReader yields lines without their newline, up to MaxLineLen bytes

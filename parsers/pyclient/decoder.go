@@ -11,8 +11,6 @@ import (
 // Program is Event.Program for every event of this package.
 const Program = "kafka-python"
 
-var zeroTime time.Time
-
 // echoWindow is how many client lines after a failure its "Closing
 // connection." echo may come.
 const echoWindow = 3

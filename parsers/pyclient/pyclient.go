@@ -65,14 +65,11 @@
 package pyclient
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"errors"
-	"fmt"
-	"io"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/lines"
 )
 
 // MaxLineLen bounds one line; longer lines are read past and counted as
@@ -82,9 +79,6 @@ const MaxLineLen = 64 << 10
 // sniffLines is how many leading lines Sniff looks at: applications log
 // their own start-up lines before the client's first.
 const sniffLines = 64
-
-// maxProblems bounds Stats.Problems.
-const maxProblems = 20
 
 // Parser reads kafka-python and aiokafka log files.
 type Parser struct{}
@@ -125,47 +119,7 @@ func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.
 		d.Flush()
 		st.Events, st.Layout, st.ZoneAssumed = d.Events, d.Layout(), d.ZoneAssumed()
 	}()
-	for {
-		line, long, rerr := nextLine(src.R)
-		err = rerr
-		if len(line) > 0 || long || err == nil {
-			st.Lines++
-			if st.Lines&1023 == 0 && ctx.Err() != nil {
-				return st, ctx.Err()
-			}
-			switch {
-			case long:
-				st.Unparsed++
-				if len(st.Problems) < maxProblems {
-					st.Problems = append(st.Problems, fmt.Sprintf("%s: line %d: longer than %d bytes, skipped", src.Path, st.Lines, MaxLineLen))
-				}
-			case len(bytes.TrimSpace(line)) == 0:
-			case !d.Line(analyzer.Location{Path: src.Path, Line: st.Lines}, zeroTime, "", line):
-				st.Unparsed++
-			}
-		}
-		if errors.Is(err, io.EOF) {
-			return st, nil
-		}
-		if err != nil {
-			return st, fmt.Errorf("%s: line %d: %w", src.Path, st.Lines+1, err)
-		}
-	}
-}
-
-// nextLine returns the next line without its newline, aliasing the
-// reader's buffer until the following call; a line longer than MaxLineLen
-// (or the buffer) is read past and reported as long.
-func nextLine(r *bufio.Reader) (line []byte, long bool, err error) {
-	line, err = r.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) || len(line) > MaxLineLen {
-		for errors.Is(err, bufio.ErrBufferFull) {
-			_, err = r.ReadSlice('\n')
-		}
-		return nil, true, err
-	}
-	if n := len(line); n > 0 && line[n-1] == '\n' {
-		line = line[:n-1]
-	}
-	return line, false, err
+	lr := lines.Reader{R: src.R, Max: MaxLineLen}
+	err = lines.Feed(ctx, src.Path, MaxLineLen, lr.Next, d, &st)
+	return st, err
 }

@@ -29,11 +29,9 @@ package rdkafka
 import (
 	"bytes"
 	"context"
-	"errors"
-	"fmt"
-	"io"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/lines"
 )
 
 // MaxLineLen bounds one line; longer lines are read past and counted as
@@ -102,39 +100,7 @@ func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.
 		d.Flush()
 		st.Events, st.Layout, st.ZoneAssumed = d.Events, d.Layout(), d.ZoneAssumed()
 	}()
-	lr := lineReader{r: src.R}
-	for {
-		line, long, rerr := lr.next()
-		err = rerr
-		if len(line) > 0 || long || err == nil {
-			st.Lines++
-			if st.Lines&1023 == 0 && ctx.Err() != nil {
-				return st, ctx.Err()
-			}
-			switch {
-			case long:
-				st.Unparsed++
-				st.Problems = appendProblem(st.Problems, fmt.Sprintf("%s: line %d: longer than %d bytes, skipped", src.Path, st.Lines, MaxLineLen))
-			case len(bytes.TrimSpace(line)) == 0:
-			case !d.Line(analyzer.Location{Path: src.Path, Line: st.Lines}, zeroTime, "", line):
-				st.Unparsed++
-			}
-		}
-		if errors.Is(err, io.EOF) {
-			return st, nil
-		}
-		if err != nil {
-			return st, fmt.Errorf("%s: line %d: %w", src.Path, st.Lines+1, err)
-		}
-	}
-}
-
-// maxProblems bounds Stats.Problems.
-const maxProblems = 20
-
-func appendProblem(ps []string, p string) []string {
-	if len(ps) < maxProblems {
-		return append(ps, p)
-	}
-	return ps
+	lr := lines.Reader{R: src.R, Max: MaxLineLen}
+	err = lines.Feed(ctx, src.Path, MaxLineLen, lr.Next, d, &st)
+	return st, err
 }
