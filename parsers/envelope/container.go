@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/jsontext"
 )
 
 // Container log layouts: what the container runtime wrote around each
@@ -84,7 +85,7 @@ func (rd *reader) dockerLine(line []byte) (text []byte, stream int, ts time.Time
 	if f.bad || logRaw == nil {
 		return nil, 0, time.Time{}, false
 	}
-	rd.scratch, ok = appendString(rd.scratch[:0], logRaw)
+	rd.scratch, ok = jsontext.AppendString(rd.scratch[:0], logRaw)
 	return rd.scratch, stream, ts, ok
 }
 
@@ -177,7 +178,7 @@ func trimEOL(b []byte) []byte {
 
 // sniffDocker accepts a json-file record: Docker always writes "log" first.
 func sniffDocker(line []byte) bool {
-	line = line[skipWS(line, 0):]
+	line = line[jsontext.SkipWS(line, 0):]
 	return bytes.HasPrefix(line, []byte(`{"log":"`))
 }
 

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/kafkadiag/kafkadiag/parsers/internal/jsontext"
 )
 
 // FuzzJSONString: appendString decodes every string encoding/json
@@ -17,7 +19,7 @@ func FuzzJSONString(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		// The walker hands over a value without the space around it.
 		raw = bytes.Trim(raw, " \t\r\n")
-		got, ok := appendString(nil, raw)
+		got, ok := jsontext.AppendString(nil, raw)
 		var want string
 		if json.Unmarshal(raw, &want) != nil {
 			return
@@ -27,7 +29,7 @@ func FuzzJSONString(f *testing.F) {
 		}
 		// Invalid UTF-8 is kept as it came; encoding/json replaces it.
 		if utf8.Valid(got) && !bytes.Equal(got, []byte(want)) {
-			t.Fatalf("appendString(%q) = %q, encoding/json reads %q", raw, got, want)
+			t.Fatalf("jsontext.AppendString(%q) = %q, encoding/json reads %q", raw, got, want)
 		}
 	})
 }

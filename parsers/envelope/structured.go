@@ -3,6 +3,8 @@ package envelope
 import (
 	"bytes"
 	"time"
+
+	"github.com/kafkadiag/kafkadiag/parsers/internal/jsontext"
 )
 
 // Layout names of structured JSON application logs, one object a line.
@@ -247,7 +249,7 @@ func keepString(buf, raw []byte, have, rank int) ([]byte, int) {
 		}
 		return append(buf[:0], raw...), rank
 	}
-	out, ok := appendString(buf[:0], raw)
+	out, ok := jsontext.AppendString(buf[:0], raw)
 	if !ok {
 		return buf[:0], have
 	}

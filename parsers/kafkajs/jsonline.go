@@ -2,7 +2,8 @@ package kafkajs
 
 import (
 	"time"
-	"unicode/utf8"
+
+	"github.com/kafkadiag/kafkadiag/parsers/internal/jsontext"
 )
 
 // entry is one KafkaJS log entry, from a JSON line or a record the
@@ -33,7 +34,7 @@ type entry struct {
 // which is returned for reuse. ok is false for anything that is not a
 // KafkaJS entry.
 func jsonLine(line []byte, buf []byte, zone *time.Location) (e entry, out []byte, ok bool) {
-	i := skipWS(line, 0)
+	i := jsontext.SkipWS(line, 0)
 	if i >= len(line) || line[i] != '{' {
 		return e, buf, false
 	}
@@ -115,7 +116,7 @@ func fieldOf(key []byte) int {
 func walkObject(line []byte, i, depth int, buf []byte, spans *[nFields][2]int, epochMs *[]byte) ([]byte, bool) {
 	i++ // '{'
 	for {
-		i = skipWS(line, i)
+		i = jsontext.SkipWS(line, i)
 		if i >= len(line) {
 			return buf, false
 		}
@@ -129,20 +130,20 @@ func walkObject(line []byte, i, depth int, buf []byte, spans *[nFields][2]int, e
 		default:
 			return buf, false
 		}
-		end := skipString(line, i)
+		end := jsontext.SkipString(line, i)
 		if end < 0 {
 			return buf, false
 		}
 		key := line[i+1 : end-1]
-		i = skipWS(line, end)
+		i = jsontext.SkipWS(line, end)
 		if i >= len(line) || line[i] != ':' {
 			return buf, false
 		}
-		i = skipWS(line, i+1)
+		i = jsontext.SkipWS(line, i+1)
 		if i >= len(line) {
 			return buf, false
 		}
-		vend := skipValue(line, i)
+		vend := jsontext.SkipValue(line, i)
 		if vend < 0 {
 			return buf, false
 		}
@@ -157,7 +158,7 @@ func walkObject(line []byte, i, depth int, buf []byte, spans *[nFields][2]int, e
 			if f := fieldOf(key); f >= 0 && spans[f][0] < 0 {
 				start := len(buf)
 				var ok bool
-				if buf, ok = appendString(buf, raw); !ok {
+				if buf, ok = jsontext.AppendString(buf, raw); !ok {
 					return buf, false
 				}
 				spans[f] = [2]int{start, len(buf)}
@@ -171,120 +172,4 @@ func walkObject(line []byte, i, depth int, buf []byte, spans *[nFields][2]int, e
 		}
 		i = vend
 	}
-}
-
-func skipWS(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
-		i++
-	}
-	return i
-}
-
-// skipString returns the index after the string starting at b[i] == '"',
-// -1 when it does not end.
-func skipString(b []byte, i int) int {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return -1
-}
-
-// skipValue returns the index after the value at b[i], -1 on damage.
-func skipValue(b []byte, i int) int {
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				e := skipString(b, j)
-				if e < 0 {
-					return -1
-				}
-				j = e - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return -1
-	}
-	j := i
-	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' {
-		j++
-	}
-	if j == i {
-		return -1
-	}
-	return j
-}
-
-// appendString appends the unescaped JSON string raw (quotes included).
-func appendString(dst, raw []byte) ([]byte, bool) {
-	if len(raw) < 2 {
-		return dst, false
-	}
-	s := raw[1 : len(raw)-1]
-	for k := 0; k < len(s); k++ {
-		c := s[k]
-		if c != '\\' {
-			dst = append(dst, c)
-			continue
-		}
-		k++
-		if k >= len(s) {
-			return dst, false
-		}
-		switch s[k] {
-		case 'n':
-			dst = append(dst, '\n')
-		case 't':
-			dst = append(dst, '\t')
-		case 'r':
-			dst = append(dst, '\r')
-		case 'b', 'f':
-			dst = append(dst, ' ')
-		case 'u':
-			if k+4 >= len(s) {
-				return dst, false
-			}
-			r, ok := hex4(s[k+1 : k+5])
-			if !ok {
-				return dst, false
-			}
-			dst = utf8.AppendRune(dst, r)
-			k += 4
-		default:
-			dst = append(dst, s[k])
-		}
-	}
-	return dst, true
-}
-
-func hex4(s []byte) (rune, bool) {
-	var r rune
-	for _, c := range s {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
-	}
-	return r, true
 }
