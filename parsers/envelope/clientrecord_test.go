@@ -96,3 +96,27 @@ func TestClientFieldsRead(t *testing.T) {
 		t.Errorf("fields (-want +got):\n%s", diff)
 	}
 }
+
+// TestErrorFieldJoinsMessage: a reason given in its own field (slog's
+// "err", zap's and logrus's "error") reaches the decoders after the
+// message, as a printed line carries it; a message that already holds it
+// is not doubled.
+func TestErrorFieldJoinsMessage(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{`{"time":"2026-11-23T17:13:34.441Z","level":"WARN","msg":"unable to open connection to broker","addr":"127.0.0.1:19092","err":"dial tcp 127.0.0.1:19092: connect: connection refused","logger":"kgo"}`,
+			"unable to open connection to broker: dial tcp 127.0.0.1:19092: connect: connection refused"},
+		{`{"level":"error","ts":1795453921.05,"logger":"consumer","msg":"fetch failed","error":"read tcp 10.0.0.2:51234->10.0.0.3:9092: read: connection reset by peer"}`,
+			"fetch failed: read tcp 10.0.0.2:51234->10.0.0.3:9092: read: connection reset by peer"},
+		{`{"level":"error","logger":"consumer","msg":"fetch failed: EOF","error":"EOF"}`, "fetch failed: EOF"},
+		{`{"level":"info","logger":"consumer","msg":"started"}`, "started"},
+	}
+	for _, tc := range tests {
+		rt := &recordTaker{}
+		ds := &decoders{list: []Embedded{rt}, last: -1}
+		r := &router{zone: time.UTC}
+		r.text(ds, analyzer.Location{Path: "a", Line: 1}, time.Time{}, "", []byte(tc.line))
+		if diff := cmp.Diff([]string{tc.want}, rt.msgs); diff != "" {
+			t.Errorf("%s: (-want +got):\n%s", tc.line, diff)
+		}
+	}
+}

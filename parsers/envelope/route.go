@@ -112,6 +112,8 @@ type router struct {
 	// client is scratch for the record handed to ClientRecordDecoders
 	// (reused: no allocation per record).
 	client ClientRecord
+	// withErr is scratch for a message with its error field appended.
+	withErr []byte
 }
 
 // text routes a container record's text: a JSON object goes through the
@@ -142,6 +144,12 @@ func (r *router) structured(ds *decoders, loc analyzer.Location, envTime time.Ti
 	}
 	first, rest, _ := bytes.Cut(rec.msg, []byte{'\n'})
 	first = bytes.TrimRight(first, "\r")
+	if len(rec.errText) > 0 && !bytes.Contains(first, rec.errText) {
+		// The reason sits in its own field: the decoders read it where a
+		// printed line carries it, after the message.
+		r.withErr = append(append(append(r.withErr[:0], first...), ": "...), rec.errText...)
+		first = r.withErr
+	}
 	ds.last = -1
 	switch {
 	case isNative(first):

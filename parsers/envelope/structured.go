@@ -50,6 +50,10 @@ type jsonRecord struct {
 	// excName/excMsg are an exception given as fields (Log4j2 "thrown",
 	// ECS "error.type"/"error.message") when no stack text came.
 	excName, excMsg []byte
+	// errText is an error given as a string field beside the message
+	// (slog's "err", zap's and logrus's "error"): Go clients log "unable to
+	// open connection to broker" with the reason only there.
+	errText []byte
 	// hasMsg is set once a message key was seen: the object is a log
 	// record rather than other JSON.
 	hasMsg bool
@@ -63,7 +67,7 @@ func (r *jsonRecord) reset() {
 		logger: r.logger[:0], msg: r.msg[:0], stack: r.stack[:0],
 		facility: r.facility[:0], client: r.client[:0],
 		namespace: r.namespace[:0], broker: r.broker[:0], clientID: r.clientID[:0],
-		excName: r.excName[:0], excMsg: r.excMsg[:0],
+		excName: r.excName[:0], excMsg: r.excMsg[:0], errText: r.errText[:0],
 		timeRank: noRank, levelRank: noRank, loggerRank: noRank, msgRank: noRank, stackRank: noRank,
 	}
 }
@@ -152,6 +156,8 @@ func (r *jsonRecord) field(key, raw []byte, zone *time.Location) {
 		r.excName, _ = keepString(r.excName, raw, noRank, 0)
 	case "thrown.message", "error.message":
 		r.excMsg, _ = keepString(r.excMsg, raw, noRank, 0)
+	case "err", "error", "err.message", "error.msg":
+		r.errText, _ = keepString(r.errText, raw, noRank, 0)
 	case "fac", "facility":
 		r.facility, _ = keepString(r.facility, raw, noRank, 0)
 	case "client", "instance", "rdkafka":

@@ -156,6 +156,13 @@ func matchFranz(h *header) (match, bool) {
 	default:
 		return m, false
 	}
+	if len(m.err) == 0 {
+		// A JSON record (slog's JSONHandler) keeps the reason in its "err"
+		// field, which the envelope parser appends: "<message>: <err>".
+		if i := bytes.Index(msg, []byte(": ")); i >= 0 {
+			m.err = msg[i+2:]
+		}
+	}
 	return m, true
 }
 
