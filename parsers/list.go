@@ -58,10 +58,20 @@ import (
 // error: …"), which no librdkafka, Python or Go layout matches and which
 // must not be left to kafkalog's looser prefixes.
 func All() []analyzer.Parser {
+	// The decoders a journal or an envelope offers each message to, in
+	// order: kafka-python's first (it takes only its own loggers' lines,
+	// and must see a "kafka.conn" JSON record before kafkalog's
+	// RecordDecoder, which takes every record), then Kafka's Java lines
+	// and structured records, librdkafka's lines, the Go clients' (last
+	// but one: they claim bare Go network errors only after a line named
+	// a Go client), and KafkaJS's (an envelope offers its records to a
+	// ClientRecordDecoder before any RecordDecoder).
 	return []analyzer.Parser{
 		pcap.New(),
-		journal.New(pyclientInJournal, kafkalogInJournal, rdkafkaInJournal, goclientInJournal, kafkajsInJournal),
-		envelope.New(pyclientInEnvelope, kafkalogInEnvelope, rdkafkaInEnvelope, goclientInEnvelope, kafkajsInEnvelope),
+		journal.New(inJournal(pyclient.NewLineDecoder), inJournal(kafkalog.NewLineDecoder), inJournal(rdkafka.NewLineDecoder),
+			inJournal(goclient.NewLineDecoder), inJournal(kafkajs.NewLineDecoder)),
+		envelope.New(inEnvelope(pyclient.NewLineDecoder), inEnvelope(kafkalog.NewLineDecoder), inEnvelope(rdkafka.NewLineDecoder),
+			inEnvelope(goclient.NewLineDecoder), inEnvelope(kafkajs.NewLineDecoder)),
 		rdkafka.New(),
 		pyclient.New(),
 		goclient.New(),
@@ -70,62 +80,14 @@ func All() []analyzer.Parser {
 	}
 }
 
-// pyclientInJournal decodes kafka-python and aiokafka lines that reached
-// the journal (a Python service under systemd).
-func pyclientInJournal(src *analyzer.Source, sink analyzer.Sink) journal.Embedded {
-	return pyclient.NewLineDecoder(src, sink)
+// inJournal makes a package's NewLineDecoder the journal's decoder factory:
+// one decoder per input, for the program output that reached the journal.
+func inJournal[D journal.Embedded](newDecoder func(*analyzer.Source, analyzer.Sink) D) func(*analyzer.Source, analyzer.Sink) journal.Embedded {
+	return func(src *analyzer.Source, sink analyzer.Sink) journal.Embedded { return newDecoder(src, sink) }
 }
 
-// pyclientInEnvelope decodes kafka-python and aiokafka lines and JSON
-// records found in container logs and JSON application logs.
-func pyclientInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embedded {
-	return pyclient.NewLineDecoder(src, sink)
-}
-
-// kafkalogInJournal decodes Kafka's Java log lines that reached the journal
-// (a broker logging to stdout under systemd).
-func kafkalogInJournal(src *analyzer.Source, sink analyzer.Sink) journal.Embedded {
-	return kafkalog.NewLineDecoder(src, sink)
-}
-
-// rdkafkaInJournal decodes librdkafka lines that reached the journal.
-func rdkafkaInJournal(src *analyzer.Source, sink analyzer.Sink) journal.Embedded {
-	return rdkafka.NewLineDecoder(src, sink)
-}
-
-// kafkalogInEnvelope decodes Kafka's Java log lines and structured
-// records found in container logs and JSON application logs.
-func kafkalogInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embedded {
-	return kafkalog.NewLineDecoder(src, sink)
-}
-
-// rdkafkaInEnvelope decodes librdkafka lines found in container logs and
-// JSON application logs.
-func rdkafkaInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embedded {
-	return rdkafka.NewLineDecoder(src, sink)
-}
-
-// goclientInJournal decodes Go Kafka client lines (sarama, kafka-go,
-// franz-go) that reached the journal.
-func goclientInJournal(src *analyzer.Source, sink analyzer.Sink) journal.Embedded {
-	return goclient.NewLineDecoder(src, sink)
-}
-
-// goclientInEnvelope decodes Go Kafka client lines found in container logs
-// and JSON application logs.
-func goclientInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embedded {
-	return goclient.NewLineDecoder(src, sink)
-}
-
-// kafkajsInJournal decodes KafkaJS lines (JSON or a logCreator's text)
-// that reached the journal (a Node.js service under systemd).
-func kafkajsInJournal(src *analyzer.Source, sink analyzer.Sink) journal.Embedded {
-	return kafkajs.NewLineDecoder(src, sink)
-}
-
-// kafkajsInEnvelope decodes KafkaJS records found in container logs and
-// JSON application logs, taking them before any RecordDecoder would (see
-// envelope.ClientRecordDecoder).
-func kafkajsInEnvelope(src *analyzer.Source, sink analyzer.Sink) envelope.Embedded {
-	return kafkajs.NewLineDecoder(src, sink)
+// inEnvelope makes a package's NewLineDecoder an envelope's decoder
+// factory: one decoder per input (or per pod of a prefixed log).
+func inEnvelope[D envelope.Embedded](newDecoder func(*analyzer.Source, analyzer.Sink) D) func(*analyzer.Source, analyzer.Sink) envelope.Embedded {
+	return func(src *analyzer.Source, sink analyzer.Sink) envelope.Embedded { return newDecoder(src, sink) }
 }
