@@ -100,41 +100,6 @@ func TestJournalYearFromEmbeddedEpoch(t *testing.T) {
 	}
 }
 
-// TestEnvelopeLeavesOthersAlone: envelope sniffs before rdkafka and
-// kafkalog, so it must not take any of their logs (nor a journal's, nor
-// an incident's client or broker log).
-func TestEnvelopeLeavesOthersAlone(t *testing.T) {
-	var paths []string
-	for _, glob := range []string{"kafkalog/testdata/*", "rdkafka/testdata/*", "journal/testdata/*", "pyclient/testdata/*.log", "../testdata/incidents/*/*", "../testdata/incidents/*/*/*"} {
-		m, err := filepath.Glob(glob)
-		if err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, m...)
-	}
-	sniff := envelope.New()
-	n := 0
-	for _, p := range paths {
-		if fi, err := os.Stat(p); err != nil || fi.IsDir() || strings.HasSuffix(p, ".pcap") {
-			continue
-		}
-		head := make([]byte, analyzer.SniffLen)
-		f, err := os.Open(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		k, _ := f.Read(head)
-		f.Close()
-		n++
-		if sniff.Sniff(head[:k]) {
-			t.Errorf("envelope sniffs %s", p)
-		}
-	}
-	if n < 20 {
-		t.Fatalf("only %d fixtures found", n)
-	}
-}
-
 // TestOmkafkaThroughJournal: rsyslog's omkafka messages in a syslog file
 // become librdkafka events dated with the syslog time, the year inferred
 // (here from the file's write time: no other input dates them).
@@ -189,38 +154,63 @@ func TestGoClientWrapped(t *testing.T) {
 	}
 }
 
-// TestKafkaJSLeavesOthersAlone: kafkajs sniffs before kafkalog, so it must
-// not take a Java, librdkafka, journal or envelope fixture, nor an
-// incident's log.
-func TestKafkaJSLeavesOthersAlone(t *testing.T) {
+// TestSniffLeavesOthersAlone: a parser sniffed before others must not take
+// their logs — envelope goes before rdkafka and kafkalog, kafkajs before
+// kafkalog — nor a journal's, nor an incident's client or broker log.
+func TestSniffLeavesOthersAlone(t *testing.T) {
+	tests := []struct {
+		parser  analyzer.Parser
+		globs   []string
+		atLeast int
+	}{
+		{envelope.New(), []string{"kafkalog/testdata/*", "rdkafka/testdata/*", "journal/testdata/*", "pyclient/testdata/*.log",
+			"../testdata/incidents/*/*", "../testdata/incidents/*/*/*"}, 20},
+		{kafkajs.New(), []string{"kafkalog/testdata/*", "rdkafka/testdata/*", "rdkafka/testdata/realworld/*", "journal/testdata/*",
+			"envelope/testdata/*", "pyclient/testdata/*", "pyclient/testdata/*/*", "goclient/testdata/*/*",
+			"../testdata/incidents/*/*", "../testdata/incidents/*/*/*"}, 30},
+	}
+	for _, tc := range tests {
+		t.Run(tc.parser.Format(), func(t *testing.T) {
+			n := 0
+			for _, p := range globAll(t, tc.globs) {
+				if fi, err := os.Stat(p); err != nil || fi.IsDir() || strings.HasSuffix(p, ".pcap") {
+					continue
+				}
+				n++
+				if tc.parser.Sniff(headOf(t, p)) {
+					t.Errorf("%s sniffs %s", tc.parser.Format(), p)
+				}
+			}
+			if n < tc.atLeast {
+				t.Fatalf("only %d fixtures found", n)
+			}
+		})
+	}
+}
+
+// globAll is every path the globs match.
+func globAll(t *testing.T, globs []string) []string {
+	t.Helper()
 	var paths []string
-	for _, glob := range []string{"kafkalog/testdata/*", "rdkafka/testdata/*", "rdkafka/testdata/realworld/*", "journal/testdata/*",
-		"envelope/testdata/*", "pyclient/testdata/*", "pyclient/testdata/*/*", "goclient/testdata/*/*", "../testdata/incidents/*/*", "../testdata/incidents/*/*/*"} {
+	for _, glob := range globs {
 		m, err := filepath.Glob(glob)
 		if err != nil {
 			t.Fatal(err)
 		}
 		paths = append(paths, m...)
 	}
-	sniff := kafkajs.New()
-	n := 0
-	for _, p := range paths {
-		if fi, err := os.Stat(p); err != nil || fi.IsDir() || strings.HasSuffix(p, ".pcap") {
-			continue
-		}
-		head := make([]byte, analyzer.SniffLen)
-		f, err := os.Open(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		k, _ := f.Read(head)
-		f.Close()
-		n++
-		if sniff.Sniff(head[:k]) {
-			t.Errorf("kafkajs sniffs %s", p)
-		}
+	return paths
+}
+
+// headOf is what Analyze offers Sniff: a file's first SniffLen bytes.
+func headOf(t *testing.T, path string) []byte {
+	t.Helper()
+	head := make([]byte, analyzer.SniffLen)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if n < 30 {
-		t.Fatalf("only %d fixtures found", n)
-	}
+	defer f.Close()
+	k, _ := f.Read(head)
+	return head[:k]
 }
