@@ -37,6 +37,10 @@ const (
 	RequestTimeout  EventKind = "request-timeout"
 	BatchExpired    EventKind = "batch-expired" // Count records of TopicPartition, AgeMs old
 	ConnectionQuota EventKind = "connection-quota"
+	// FDExhausted is the broker's "Too many open files": it ran out of
+	// file descriptors and can accept no connection (nor open a segment)
+	// until some close. Clients see connects time out or fail meanwhile.
+	FDExhausted EventKind = "fd-exhausted"
 
 	// Broker lifecycle, from its own log.
 	BrokerStarting     EventKind = "broker-starting"

@@ -115,6 +115,14 @@ func TestSASLAuth(t *testing.T) {
 	}
 }
 
+// fdOut is the broker's Acceptor out of file descriptors.
+func fdOut(sec float64, line int) analyzer.Event {
+	e := brokerLine(analyzer.FDExhausted, sec, line,
+		"[2026-03-14 10:00:10,000] ERROR Error while accepting connection (kafka.network.Acceptor)")
+	e.Node, e.Reason, e.Exception, e.ExceptionMsg = "1", "Too many open files", "java.io.IOException", "Too many open files"
+	return e
+}
+
 // quotaFrom is the broker refusing 198.18.0.2 over max.connections.per.ip.
 func quotaFrom(sec float64, line int) analyzer.Event {
 	e := brokerLine(analyzer.ConnectionQuota, sec, line,
@@ -150,6 +158,12 @@ func TestBrokerOverload(t *testing.T) {
 			return e
 		}()}, nil, node1), want{N: 0}},
 		{"timeouts during a restart", restartWithTimeouts(), want{N: 0}},
+		{"the broker ran out of file descriptors", incident([]analyzer.Event{fdOut(10, 90), fdOut(10.5, 93)}, nil, node1),
+			want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.7, ConfMax: 0.7, Missing: true,
+				Contains: []string{"ran out of file descriptors", "2 times", "LimitNOFILE"}}},
+		{"file descriptors and request timeouts: the timeouts follow", incident([]analyzer.Event{fdOut(10, 90), slow(70, 1), slow(140, 2)}, nil, node1),
+			want{N: 1, Kinds: []string{"client-log", "broker-log"}, ConfMin: 0.75, ConfMax: 0.75, Missing: true,
+				Contains: []string{"ran out of file descriptors", "2 other signs of overload beside it follow from it"}}},
 		{"quota rejections alone: a connection leak, not a slow broker", incident([]analyzer.Event{quotaFrom(10, 77), quotaFrom(11, 78)}, nil, node1),
 			want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true,
 				Contains: []string{"rejected 2 connections from 198.18.0.2", "maximum of 100 connections", "max.connections.per.ip"}}},

@@ -45,6 +45,7 @@ func (BrokerOverload) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	clock := estimateClockOffset(inc)
 	outs := brokerOutages(inc, clock)
 	quota := inc.EventsOf(analyzer.ConnectionQuota)
+	fds := inc.EventsOf(analyzer.FDExhausted)
 	var timeouts, slow []*analyzer.Event
 	drops := silentDrops(inc, outs)
 	for _, e := range inc.EventsOf(analyzer.RequestTimeout) {
@@ -66,6 +67,9 @@ func (BrokerOverload) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	if len(quota) > 0 {
 		signals++
 	}
+	if len(fds) > 0 {
+		signals++
+	}
 	if len(slow) > 0 || len(timeouts) >= minTimeouts {
 		signals++
 	}
@@ -79,11 +83,14 @@ func (BrokerOverload) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	if len(zero) >= minZeroWindowFlows {
 		kinds[kindPackets] = true
 	}
-	for _, e := range append(append([]*analyzer.Event{}, quota...), timeouts...) {
+	for _, e := range append(append(append([]*analyzer.Event{}, fds...), quota...), timeouts...) {
 		kinds.addEvent(e)
 	}
 	f := analyzer.NewFinding(brokerOverloadMeta, min(0.35+0.1*float64(signals)+0.05*float64(len(kinds)-1), 0.7))
 	f.Kinds = kinds.list()
+	for _, e := range fds {
+		f.AddEvidence(analyzer.EventEvidence(e))
+	}
 	for _, e := range quota {
 		f.AddEvidence(analyzer.EventEvidence(e))
 	}
@@ -96,7 +103,10 @@ func (BrokerOverload) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	f.Summary = fmt.Sprintf("The broker looks overloaded: %d connection-quota rejections, %d request timeouts (%d with average rtt ≥ %s), %d connections where the broker stopped reading (zero window).",
 		len(quota), len(timeouts), len(slow), seconds(slowRTT), len(zero))
 	f.Missing = "broker metrics (request queue time, network/IO thread idle) would confirm saturation"
-	if len(timeouts) == 0 && len(zero) < minZeroWindowFlows {
+	switch {
+	case len(fds) > 0:
+		fdExhausted(&f, fds, len(timeouts)+len(quota)+len(zero))
+	case len(timeouts) == 0 && len(zero) < minZeroWindowFlows:
 		quotaOnly(&f, quota)
 	}
 	t := newTargets(inc)
@@ -114,6 +124,25 @@ func (BrokerOverload) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	}
 	f.Explains = explain(inc, symptomScope{Kinds: []analyzer.EventKind{analyzer.RequestTimeout, analyzer.BatchExpired, analyzer.NodeDisconnected}})
 	return []analyzer.Finding{f}
+}
+
+// fdExhausted rewords a finding that holds the broker's "Too many open
+// files": the broker said itself why it stopped taking connections, so
+// the finding is surer and leads with the limit, not with load.
+func fdExhausted(f *analyzer.Finding, fds []*analyzer.Event, others int) {
+	f.Confidence = min(0.7+0.05*float64(len(f.Kinds)-1), 0.85)
+	f.Summary = fmt.Sprintf("The broker ran out of file descriptors (\"Too many open files\", %s): while it lasts it accepts no "+
+		"connection and cannot open log segments, so clients' connects hang or fail.", plural(len(fds), "time"))
+	if others > 0 {
+		f.Summary += fmt.Sprintf(" The %s of overload beside it follow from it.", plural(others, "other sign"))
+	}
+	f.Missing = "`ls /proc/<broker pid>/fd | wc -l` against `grep 'open files' /proc/<broker pid>/limits` on the broker shows how close it runs to the limit"
+	f.Remediation = []string{"Raise the broker's open-file limit (LimitNOFILE= in its systemd unit, `ulimit -n` in its start script, " +
+		"or the container runtime's nofile limit) well above its log segment files plus connections; Kafka's documentation suggests 100000 or more.",
+		"Look for a client that leaks connections if the count of sockets, not of segment files, is what grows."}
+	if len(f.Subjects) == 0 {
+		f.Subjects = []analyzer.Subject{{Node: fds[0].Node}}
+	}
 }
 
 // quotaOnly rewords a finding whose only signal is connection-quota

@@ -201,7 +201,7 @@ var troubleKinds = map[analyzer.EventKind]bool{
 	analyzer.RequestTimeout: true, analyzer.BatchExpired: true, analyzer.ConnectionQuota: true,
 	analyzer.JVMOutOfMemory: true, analyzer.ServiceFailed: true, analyzer.ProcessKilled: true,
 	analyzer.ProcessExited: true, analyzer.OOMKill: true, analyzer.NeighbourOverflow: true,
-	analyzer.ConntrackFull: true,
+	analyzer.ConntrackFull: true, analyzer.FDExhausted: true,
 }
 
 // troubleCounts counts the trouble events by kind, most first, then by

@@ -22,7 +22,7 @@ var keywords = [...]string{
 	"ontrolled shutdown", "unclean shutdown", "Kafka Server started",
 	"] start", "] shut", "], start", "], shut",
 	"Error sending fetch", "Cancelled in-flight", "during broker startup",
-	"KafkaServer startup", "OutOfMemoryError",
+	"KafkaServer startup", "OutOfMemoryError", "Too many open files",
 }
 
 var (
@@ -175,7 +175,7 @@ type matcher func(r *record, ev *analyzer.Event) bool
 var matchers = []matcher{
 	matchLifecycle, matchSignal, matchConnectFailed, matchConnectTimeout, matchAuthTerminated,
 	matchFailedAuth, matchInvalidReceive, matchBatchExpired, matchRequestTimeout, matchQuota,
-	matchConnected, matchResolve, matchBrokerOOM, matchOOMHint, matchSocketError, matchSecurity, matchDisconnect,
+	matchConnected, matchResolve, matchBrokerOOM, matchOOMHint, matchFDExhausted, matchSocketError, matchSecurity, matchDisconnect,
 }
 
 // emitEntry classifies a candidate entry and sends its event and the

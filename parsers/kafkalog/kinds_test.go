@@ -40,6 +40,13 @@ func TestEventKinds(t *testing.T) {
 			[]string{`WARN connect-failed java-client host="h1" node="1"`}},
 		{"connect failed ipv6", ts + `WARN [AdminClient clientId=adminclient-1] Connection to node 2 (kafka-2/fd00:0:0:0:0:0:0:12:9092) could not be established. Node may not be available. (org.apache.kafka.clients.NetworkClient)`,
 			[]string{`WARN connect-failed java-client host="h1" node="2" nodehost="kafka-2" addr="[fd00::12]:9092" client="adminclient-1"`}},
+		{"broker out of file descriptors", ts + `ERROR Error while accepting connection (kafka.network.Acceptor)
+java.io.IOException: Too many open files
+	at java.base/sun.nio.ch.ServerSocketChannelImpl.accept0(Native Method)`,
+			[]string{`ERROR fd-exhausted java-broker host="h1" reason="Too many open files" exception="java.io.IOException" exmsg="Too many open files"`}},
+		{"a client's own fd shortage is not the broker's", ts + `ERROR [Producer clientId=p] Uncaught error in kafka producer I/O thread: (org.apache.kafka.clients.producer.internals.Sender)
+java.io.IOException: Too many open files
+	at java.base/sun.nio.ch.Net.socket0(Native Method)`, nil},
 		{"connect timeout", ts + `INFO [Producer clientId=p, transactionalId=tx-1] Disconnecting from node 1 due to socket connection setup timeout. The timeout value is 27930 ms. (org.apache.kafka.clients.NetworkClient)`,
 			[]string{`INFO connect-timeout java-client host="h1" node="1" client="p" after=27930`}},
 		{"connect refused", ts + `WARN [Producer clientId=p] Error connecting to node kafka-1:9092 (id: 1 rack: null) (org.apache.kafka.clients.NetworkClient)

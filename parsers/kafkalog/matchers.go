@@ -287,6 +287,21 @@ func matchOOMHint(r *record, ev *analyzer.Event) bool {
 	return false
 }
 
+// matchFDExhausted reads the broker running out of file descriptors:
+// "java.io.IOException: Too many open files" under the Acceptor's "Error
+// while accepting connection", or under a log segment that failed to open.
+// Peer is not known: the connection was never accepted.
+func matchFDExhausted(r *record, ev *analyzer.Event) bool {
+	if ev.Program != "java-broker" || !r.text("Too many open files") {
+		return false
+	}
+	ev.Kind, ev.Reason = analyzer.FDExhausted, "Too many open files"
+	if ev.Node == "" {
+		ev.Node = r.brokerID
+	}
+	return true
+}
+
 // matchSocketError reads refused, reset and broken-pipe errors carried by
 // a Kafka line or a Kafka stack trace (a ZooKeeper or application reset
 // says nothing about Kafka's connections).
