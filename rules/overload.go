@@ -12,7 +12,9 @@ import (
 
 // BrokerOverload diagnoses a broker (or path) too slow to answer: request
 // timeouts with round trips in seconds, connection-quota rejections,
-// receive windows at zero. Modest confidence: slowness has many causes.
+// receive windows at zero, the broker out of file descriptors. Modest
+// confidence, but for the last: slowness has many causes, while "Too many
+// open files" is the broker saying why.
 type BrokerOverload struct{}
 
 var brokerOverloadMeta = analyzer.RuleMeta{
@@ -20,9 +22,9 @@ var brokerOverloadMeta = analyzer.RuleMeta{
 	Cause:    analyzer.BrokerOverload,
 	Title:    "The broker is overloaded",
 	Severity: analyzer.Warning,
-	LooksFor: "Broker \"Rejected connection from ip, address already has the configured maximum of N connections\"; librdkafka request timeouts " +
-		"with \"average rtt\" in seconds; many request timeouts; TCP zero windows from the broker.",
-	Needs:  "Client request-timeout lines, broker quota lines, or captures with zero windows.",
+	LooksFor: "Broker \"Rejected connection from ip, address already has the configured maximum of N connections\"; broker \"Too many open files\" " +
+		"(the Acceptor out of file descriptors); librdkafka request timeouts with \"average rtt\" in seconds; many request timeouts; TCP zero windows from the broker.",
+	Needs:  "Client request-timeout lines, broker quota or file-descriptor lines, or captures with zero windows.",
 	Avoids: "Request timeouts inside a broker outage and isolated timeouts.",
 	Fix: []string{
 		"Check broker CPU, disk and network saturation and request queue times (RequestQueueTimeMs, NetworkProcessorAvgIdlePercent).",
