@@ -38,6 +38,15 @@ type Source struct {
 	Zone *time.Location
 }
 
+// ZoneOrUTC is the zone for times printed without one: s.Zone, or UTC when
+// there is no Source or it names none (a decoder built for a test).
+func (s *Source) ZoneOrUTC() *time.Location {
+	if s != nil && s.Zone != nil {
+		return s.Zone
+	}
+	return time.UTC
+}
+
 // Stats is what a parser tells the report about one input.
 type Stats struct {
 	Layout   string

@@ -142,10 +142,7 @@ type reader struct {
 }
 
 func newReader(src *analyzer.Source, sink analyzer.Sink, factories []func(*analyzer.Source, analyzer.Sink) Embedded) *reader {
-	zone := src.Zone
-	if zone == nil {
-		zone = time.UTC
-	}
+	zone := src.ZoneOrUTC()
 	rd := &reader{src: src, decSrc: sourceFor(src), sink: &countingSink{Sink: sink}, factories: factories}
 	rd.decSrc.Zone = zone
 	rd.route = router{zone: zone}

@@ -116,12 +116,7 @@ func (d *LineDecoder) Layout() string {
 // read in the Source's zone (Go's standard log prints local time bare).
 func (d *LineDecoder) ZoneAssumed() bool { return d.localTimes }
 
-func (d *LineDecoder) zone() *time.Location {
-	if d.src != nil && d.src.Zone != nil {
-		return d.src.Zone
-	}
-	return time.UTC
-}
+func (d *LineDecoder) zone() *time.Location { return d.src.ZoneOrUTC() }
 
 // record turns one recognised message into its event, if any.
 func (d *LineDecoder) record(loc analyzer.Location, host string, h *header, m *match, line []byte) {

@@ -46,10 +46,7 @@ func sniffShort(head []byte) string {
 // readShort reads a text layout line by line.
 func (h *handler) readShort(ctx context.Context, layout string) error {
 	var e entry
-	zone := h.src.Zone
-	if zone == nil {
-		zone = time.UTC
-	}
+	zone := h.src.ZoneOrUTC()
 	lineNo := 0
 	for {
 		line, err := h.src.R.ReadSlice('\n')

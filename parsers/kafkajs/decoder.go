@@ -59,12 +59,7 @@ func (d *LineDecoder) Flush() {
 // ZoneAssumed reports whether any entry printed a time without a zone.
 func (d *LineDecoder) ZoneAssumed() bool { return d.zoneAssumed }
 
-func (d *LineDecoder) zone() *time.Location {
-	if d.src != nil && d.src.Zone != nil {
-		return d.src.Zone
-	}
-	return time.UTC
-}
+func (d *LineDecoder) zone() *time.Location { return d.src.ZoneOrUTC() }
 
 // Line decodes one line; ts is the time of the record carrying it (a
 // journal entry, a container record) or zero, host the machine when known.

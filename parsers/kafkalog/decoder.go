@@ -137,11 +137,7 @@ func (d *LineDecoder) line(loc analyzer.Location, ts time.Time, host string, lin
 		d.plain = stripANSI(d.plain[:0], line)
 		line, stable = d.plain, false
 	}
-	zone := time.UTC
-	if d.src != nil && d.src.Zone != nil {
-		zone = d.src.Zone
-	}
-	if parseHeader(line, zone, &d.hdr) {
+	if parseHeader(line, d.src.ZoneOrUTC(), &d.hdr) {
 		e := d.slot(line[:d.hdr.composeName])
 		d.finish(e)
 		d.cur = e

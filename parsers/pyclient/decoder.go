@@ -114,12 +114,7 @@ func (d *LineDecoder) Layout() string {
 // read in the Source's zone.
 func (d *LineDecoder) ZoneAssumed() bool { return d.localTimes }
 
-func (d *LineDecoder) zone() *time.Location {
-	if d.src != nil && d.src.Zone != nil {
-		return d.src.Zone
-	}
-	return time.UTC
-}
+func (d *LineDecoder) zone() *time.Location { return d.src.ZoneOrUTC() }
 
 // record handles one client line.
 func (d *LineDecoder) record(loc analyzer.Location, ts time.Time, host string, h header, line []byte) bool {

@@ -102,12 +102,7 @@ func (d *LineDecoder) Layout() string {
 // Source's zone; the native layouts carry epoch seconds.
 func (d *LineDecoder) ZoneAssumed() bool { return d.localTimes }
 
-func (d *LineDecoder) zone() *time.Location {
-	if d.src != nil && d.src.Zone != nil {
-		return d.src.Zone
-	}
-	return time.UTC
-}
+func (d *LineDecoder) zone() *time.Location { return d.src.ZoneOrUTC() }
 
 // record handles one recognised line.
 func (d *LineDecoder) record(loc analyzer.Location, ts time.Time, host string, r record, line []byte) {
