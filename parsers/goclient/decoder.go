@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/lines"
 )
 
 // echoWindow is how many recognised lines after a failure a line repeating
@@ -99,18 +100,7 @@ func (d *LineDecoder) Line(loc analyzer.Location, ts time.Time, host string, msg
 func (d *LineDecoder) Flush() {}
 
 // Layout is the layout seen most, "" before any line was recognised.
-func (d *LineDecoder) Layout() string {
-	best := -1
-	for i, n := range d.layouts {
-		if n > 0 && (best < 0 || n > d.layouts[best]) {
-			best = i
-		}
-	}
-	if best < 0 {
-		return ""
-	}
-	return layoutOrder[best]
-}
+func (d *LineDecoder) Layout() string { return lines.MostSeen(d.layouts[:], layoutOrder[:]) }
 
 // ZoneAssumed reports whether any time was printed without a zone and
 // read in the Source's zone (Go's standard log prints local time bare).

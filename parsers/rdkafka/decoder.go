@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/lines"
 )
 
 // maxBrokers bounds the broker names remembered per input; a log naming
@@ -84,18 +85,7 @@ func (d *LineDecoder) Line(loc analyzer.Location, ts time.Time, host string, msg
 func (d *LineDecoder) Flush() { d.flushPending() }
 
 // Layout is the layout seen most, "" before any line was recognised.
-func (d *LineDecoder) Layout() string {
-	best := -1
-	for i, n := range d.layouts {
-		if n > 0 && (best < 0 || n > d.layouts[best]) {
-			best = i
-		}
-	}
-	if best < 0 {
-		return ""
-	}
-	return layoutOrder[best]
-}
+func (d *LineDecoder) Layout() string { return lines.MostSeen(d.layouts[:], layoutOrder[:]) }
 
 // ZoneAssumed reports whether any line printed a local time without a zone
 // (dotnet, fluent-bit, application callbacks and prefixes), read in the

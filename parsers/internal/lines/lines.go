@@ -89,3 +89,19 @@ func AddProblem(st *analyzer.Stats, p string) {
 		st.Problems = append(st.Problems, p)
 	}
 }
+
+// MostSeen names the layout a parser counted most lines in, the first of
+// names on a tie, "" when it counted none: Stats.Layout of an input whose
+// lines came in several layouts (counts[i] is names[i]'s).
+func MostSeen(counts []int, names []string) string {
+	best := -1
+	for i, n := range counts {
+		if n > 0 && (best < 0 || n > counts[best]) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	return names[best]
+}

@@ -111,3 +111,21 @@ func TestFeedDoesNotAllocate(t *testing.T) {
 type nop struct{}
 
 func (nop) Line(analyzer.Location, time.Time, string, []byte) bool { return true }
+
+func TestMostSeen(t *testing.T) {
+	names := []string{"a", "b", "c"}
+	tests := []struct {
+		counts []int
+		want   string
+	}{
+		{[]int{0, 0, 0}, ""},
+		{[]int{1, 3, 2}, "b"},
+		{[]int{2, 2, 0}, "a"},
+		{[]int{0, 0, 1}, "c"},
+	}
+	for _, tc := range tests {
+		if got := MostSeen(tc.counts, names); got != tc.want {
+			t.Errorf("MostSeen(%v) = %q, want %q", tc.counts, got, tc.want)
+		}
+	}
+}
