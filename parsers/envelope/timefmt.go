@@ -2,6 +2,8 @@ package envelope
 
 import (
 	"time"
+
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
 )
 
 // parseISOTime reads "YYYY-MM-DD[T ]HH:MM:SS[.,fraction][Z|±HH:MM|±HHMM|±HH]"
@@ -19,7 +21,7 @@ func parseISOTime(b []byte, zone *time.Location) (t time.Time, n int, zoned, ok 
 		if k == 0 {
 			width = 4
 		}
-		v, good := digits(b[at : at+width])
+		v, good := text.Digits(b[at : at+width])
 		if !good {
 			return time.Time{}, 0, false, false
 		}
@@ -63,19 +65,19 @@ func parseOffset(b []byte) (off, n int, ok bool) {
 	if b[0] != '+' && b[0] != '-' || len(b) < 3 {
 		return 0, 0, false
 	}
-	h, good := digits(b[1:3])
+	h, good := text.Digits(b[1:3])
 	if !good || h > 23 {
 		return 0, 0, false
 	}
 	n, m := 3, 0
 	switch {
 	case len(b) >= 6 && b[3] == ':':
-		if m, good = digits(b[4:6]); !good {
+		if m, good = text.Digits(b[4:6]); !good {
 			return 0, 0, false
 		}
 		n = 6
 	case len(b) >= 5 && b[3] >= '0' && b[3] <= '9':
-		if m, good = digits(b[3:5]); !good {
+		if m, good = text.Digits(b[3:5]); !good {
 			return 0, 0, false
 		}
 		n = 5
@@ -130,16 +132,4 @@ func parseEpoch(b []byte) (time.Time, bool) {
 		scale /= 10
 	}
 	return time.Unix(whole, nsec).UTC(), true
-}
-
-// digits reads a short unsigned decimal.
-func digits(b []byte) (int, bool) {
-	v := 0
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		v = v*10 + int(c-'0')
-	}
-	return v, len(b) > 0
 }

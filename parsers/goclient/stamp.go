@@ -1,6 +1,10 @@
 package goclient
 
-import "time"
+import (
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
+)
 
 // stamp is a time read from the start of a line.
 type stamp struct {
@@ -20,12 +24,12 @@ func parseStamp(b []byte, zone *time.Location) (stamp, bool) {
 		return s, false
 	}
 	s.slash = b[4] == '/'
-	year, ok1 := digits(b[0:4])
-	month, ok2 := digits(b[5:7])
-	day, ok3 := digits(b[8:10])
-	hour, ok4 := digits(b[11:13])
-	minute, ok5 := digits(b[14:16])
-	sec, ok6 := digits(b[17:19])
+	year, ok1 := text.Digits(b[0:4])
+	month, ok2 := text.Digits(b[5:7])
+	day, ok3 := text.Digits(b[8:10])
+	hour, ok4 := text.Digits(b[11:13])
+	minute, ok5 := text.Digits(b[14:16])
+	sec, ok6 := text.Digits(b[17:19])
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 60 {
 		return s, false
 	}
@@ -64,7 +68,7 @@ func readZone(b []byte) (offset, n int, ok bool) {
 	if len(b) < 5 || (b[0] != '+' && b[0] != '-') {
 		return 0, 0, false
 	}
-	hh, ok1 := digits(b[1:3])
+	hh, ok1 := text.Digits(b[1:3])
 	mmAt := 3
 	if b[3] == ':' {
 		mmAt = 4
@@ -72,7 +76,7 @@ func readZone(b []byte) (offset, n int, ok bool) {
 	if len(b) < mmAt+2 {
 		return 0, 0, false
 	}
-	mm, ok2 := digits(b[mmAt : mmAt+2])
+	mm, ok2 := text.Digits(b[mmAt : mmAt+2])
 	if !ok1 || !ok2 || hh > 14 || mm > 59 {
 		return 0, 0, false
 	}
@@ -81,15 +85,4 @@ func readZone(b []byte) (offset, n int, ok bool) {
 		offset = -offset
 	}
 	return offset, mmAt + 2, true
-}
-
-func digits(b []byte) (int, bool) {
-	v := 0
-	for _, c := range b {
-		if !isDigit(c) {
-			return 0, false
-		}
-		v = v*10 + int(c-'0')
-	}
-	return v, true
 }

@@ -172,18 +172,3 @@ func levelName(p int) string {
 	}
 	return "DEBUG"
 }
-
-// atoi reads a non-negative decimal of at most 18 digits.
-func atoi(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 18 {
-		return 0, false
-	}
-	var n int64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
-}

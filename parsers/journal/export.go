@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
 )
 
 // MaxFieldLen bounds one field value kept from an export; longer values
@@ -343,7 +344,7 @@ func (x *ExportReader) fill(e *entry) {
 	e.sysUnit = x.get(f.sysUnit)
 	e.host = x.get(f.host)
 	e.kernel = string(x.get(f.transport)) == "kernel" || string(e.ident) == "kernel"
-	if p, ok := atoi(x.get(f.priority)); ok && p <= 7 {
+	if p, ok := text.Atoi(x.get(f.priority)); ok && p <= 7 {
 		e.priority = int(p)
 	}
 	e.time = usTime(x.get(f.srcRealtime))
@@ -354,7 +355,7 @@ func (x *ExportReader) fill(e *entry) {
 
 // usTime reads decimal microseconds since the epoch; zero when absent or damaged.
 func usTime(b []byte) time.Time {
-	us, ok := atoi(b)
+	us, ok := text.Atoi(b)
 	if !ok || us == 0 {
 		return time.Time{}
 	}

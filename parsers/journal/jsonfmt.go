@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
 )
 
 // rs is the record separator json-seq puts before each object.
@@ -111,7 +113,7 @@ func (h *handler) jsonLine(line []byte, lineNo int, e *entry) {
 	e.sysUnit = jsonValue(j.SysUnit)
 	e.host = jsonValue(j.Host)
 	e.kernel = string(jsonValue(j.Transport)) == "kernel" || string(e.ident) == "kernel"
-	if p, ok := atoi(jsonValue(j.Priority)); ok && p <= 7 {
+	if p, ok := text.Atoi(jsonValue(j.Priority)); ok && p <= 7 {
 		e.priority = int(p)
 	}
 	e.time = usTime(jsonValue(j.SrcRealtime))

@@ -44,7 +44,7 @@ func (h *handler) oomKilled(e *entry, msg []byte) {
 	if sp <= 0 {
 		return
 	}
-	pid, ok := atoi(rest[:sp])
+	pid, ok := text.Atoi(rest[:sp])
 	if !ok {
 		return
 	}
@@ -72,7 +72,7 @@ func (h *handler) oomContext(e *entry, msg []byte) {
 	}
 	ev.Unit = string(memcg)
 	ev.Reason = string(kv(msg, "task="))
-	pid, _ := atoi(kv(msg, "pid="))
+	pid, _ := text.Atoi(kv(msg, "pid="))
 	ev.PID = int(pid)
 	h.oom = pendingOOM{valid: true, ev: ev, pid: ev.PID}
 }

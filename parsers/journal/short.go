@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
 )
 
 // placeholderYear is the year given to `short` times until Analyze infers
@@ -148,7 +149,7 @@ func parseShort(line []byte, want string, zone *time.Location, e *entry) (string
 	e.message = rest[min(i+2, len(rest)):]
 	if j := bytes.IndexByte(tag, '['); j > 0 && tag[len(tag)-1] == ']' {
 		e.ident, e.pid = tag[:j], tag[j+1:len(tag)-1]
-		if _, ok := atoi(e.pid); !ok {
+		if _, ok := text.Atoi(e.pid); !ok {
 			return layout, false
 		}
 	} else {
@@ -194,10 +195,10 @@ func syslogTime(line []byte, zone *time.Location, e *entry) (string, []byte, boo
 	if dayB[0] == ' ' {
 		dayB = dayB[1:]
 	}
-	d, ok1 := atoi(dayB)
-	hh, ok2 := atoi(line[7:9])
-	mm, ok3 := atoi(line[10:12])
-	ss, ok4 := atoi(line[13:15])
+	d, ok1 := text.Atoi(dayB)
+	hh, ok2 := text.Atoi(line[7:9])
+	mm, ok3 := text.Atoi(line[10:12])
+	ss, ok4 := text.Atoi(line[13:15])
 	if !(ok1 && ok2 && ok3 && ok4) || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60 {
 		return "", nil, false
 	}
@@ -236,7 +237,7 @@ func ctime(line []byte, zone *time.Location, e *entry) (string, []byte, bool) {
 	if _, _, ok := syslogTime(line[5:21], zone, &inner); !ok {
 		return "", nil, false
 	}
-	y, ok := atoi(line[21:25])
+	y, ok := text.Atoi(line[21:25])
 	if !ok || y < 1970 {
 		return "", nil, false
 	}
@@ -282,7 +283,7 @@ func unixTime(line []byte, e *entry) (string, []byte, bool) {
 		return "", nil, false
 	}
 	secs, frac, _ := bytes.Cut(line[:sp], []byte("."))
-	s, ok := atoi(secs)
+	s, ok := text.Atoi(secs)
 	if !ok || len(secs) > 12 {
 		return "", nil, false
 	}
@@ -317,12 +318,12 @@ func parseISO(ts []byte) (time.Time, bool) {
 	if len(ts) < 24 || ts[4] != '-' || ts[7] != '-' || ts[10] != 'T' || ts[13] != ':' || ts[16] != ':' {
 		return time.Time{}, false
 	}
-	y, ok1 := atoi(ts[0:4])
-	mo, ok2 := atoi(ts[5:7])
-	d, ok3 := atoi(ts[8:10])
-	hh, ok4 := atoi(ts[11:13])
-	mm, ok5 := atoi(ts[14:16])
-	ss, ok6 := atoi(ts[17:19])
+	y, ok1 := text.Atoi(ts[0:4])
+	mo, ok2 := text.Atoi(ts[5:7])
+	d, ok3 := text.Atoi(ts[8:10])
+	hh, ok4 := text.Atoi(ts[11:13])
+	mm, ok5 := text.Atoi(ts[14:16])
+	ss, ok6 := text.Atoi(ts[17:19])
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60 {
 		return time.Time{}, false
 	}
@@ -345,8 +346,8 @@ func parseISO(ts []byte) (time.Time, bool) {
 	if len(rest) != 5 || (rest[0] != '+' && rest[0] != '-') {
 		return time.Time{}, false
 	}
-	oh, okh := atoi(rest[1:3])
-	om, okm := atoi(rest[3:5])
+	oh, okh := text.Atoi(rest[1:3])
+	om, okm := text.Atoi(rest[3:5])
 	if !okh || !okm || oh > 14 || om > 59 {
 		return time.Time{}, false
 	}

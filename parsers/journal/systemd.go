@@ -131,7 +131,7 @@ func (h *handler) unitMessage(e *entry, msg, unit, body []byte) {
 		ev.Reason = "scheduled restart"
 		if i := bytes.LastIndex(body, []byte("counter is at ")); i >= 0 {
 			n := bytes.TrimRight(body[i+len("counter is at "):], ".")
-			if _, ok := atoi(n); ok {
+			if _, ok := text.Atoi(n); ok {
 				ev.Reason = "scheduled restart " + string(n)
 			}
 		}
@@ -187,7 +187,7 @@ func (h *handler) mainExited(e *entry, msg, body []byte) analyzer.Event {
 		ev.Reason = string(code)
 		return ev
 	}
-	if n, ok := atoi(num); ok && n == 0 {
+	if n, ok := text.Atoi(num); ok && n == 0 {
 		return analyzer.Event{} // a clean exit, logged at DEBUG
 	}
 	ev := h.event(e, analyzer.ProcessExited, "systemd", msg)

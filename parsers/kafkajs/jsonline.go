@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/parsers/internal/jsontext"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
 )
 
 // entry is one KafkaJS log entry, from a JSON line or a record the
@@ -65,7 +66,7 @@ func jsonLine(line []byte, buf []byte, zone *time.Location) (e entry, out []byte
 		e.time, e.zoned, _ = parseTime(ts, zone)
 	}
 	if e.time.IsZero() && len(epochMs) > 0 {
-		if ms, ok := atoi(epochMs); ok && len(epochMs) >= 12 && len(epochMs) <= 14 {
+		if ms, ok := text.Atoi(epochMs); ok && len(epochMs) >= 12 && len(epochMs) <= 14 {
 			e.time, e.zoned = time.UnixMilli(ms).UTC(), true
 		}
 	}

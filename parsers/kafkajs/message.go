@@ -159,7 +159,7 @@ func parseAddr(b []byte) netip.AddrPort {
 	if i <= 0 || bytes.IndexByte(b[:i], ':') < 0 {
 		return netip.AddrPort{}
 	}
-	port, ok := atoi(b[i+1:])
+	port, ok := text.Atoi(b[i+1:])
 	a, err := netip.ParseAddr(string(b[:i]))
 	if !ok || port > 65535 || err != nil || !a.Is6() {
 		return netip.AddrPort{}

@@ -3,6 +3,8 @@ package kafkajs
 import (
 	"bytes"
 	"time"
+
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
 )
 
 // parseTime reads an ISO 8601 time as JavaScript's toISOString prints it
@@ -14,12 +16,12 @@ func parseTime(b []byte, zone *time.Location) (t time.Time, zoned bool, n int) {
 	if len(b) < 19 || b[4] != '-' || b[7] != '-' || (b[10] != 'T' && b[10] != ' ') || b[13] != ':' || b[16] != ':' {
 		return time.Time{}, false, 0
 	}
-	year, ok1 := atoi(b[0:4])
-	mon, ok2 := atoi(b[5:7])
-	day, ok3 := atoi(b[8:10])
-	hh, ok4 := atoi(b[11:13])
-	mm, ok5 := atoi(b[14:16])
-	ss, ok6 := atoi(b[17:19])
+	year, ok1 := text.Atoi(b[0:4])
+	mon, ok2 := text.Atoi(b[5:7])
+	day, ok3 := text.Atoi(b[8:10])
+	hh, ok4 := text.Atoi(b[11:13])
+	mm, ok5 := text.Atoi(b[14:16])
+	ss, ok6 := text.Atoi(b[17:19])
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 {
 		return time.Time{}, false, 0
 	}
@@ -40,8 +42,8 @@ func parseTime(b []byte, zone *time.Location) (t time.Time, zoned bool, n int) {
 		loc, zoned = time.UTC, true
 		n++
 	case n+6 <= len(b) && (b[n] == '+' || b[n] == '-') && b[n+3] == ':':
-		oh, ok1 := atoi(b[n+1 : n+3])
-		om, ok2 := atoi(b[n+4 : n+6])
+		oh, ok1 := text.Atoi(b[n+1 : n+3])
+		om, ok2 := text.Atoi(b[n+4 : n+6])
 		if ok1 && ok2 && oh < 24 && om < 60 {
 			off := int(oh*3600 + om*60)
 			if b[n] == '-' {
@@ -59,21 +61,6 @@ func parseTime(b []byte, zone *time.Location) (t time.Time, zoned bool, n int) {
 		t = t.UTC()
 	}
 	return t, zoned, n
-}
-
-// atoi reads a non-negative decimal of at most 18 digits.
-func atoi(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 18 {
-		return 0, false
-	}
-	var n int64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
 }
 
 // levels maps the level words and pino numbers KafkaJS entries carry:

@@ -1,6 +1,10 @@
 package kafkalog
 
-import "time"
+import (
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
+)
 
 // levels maps printed level words to the normalised ones Event.Level uses.
 var levels = [...]struct{ word, norm string }{
@@ -125,7 +129,7 @@ func parseZone(b []byte) (off, n int, ok bool) {
 	if b[0] != '+' && b[0] != '-' || len(b) < 5 {
 		return 0, 0, false
 	}
-	hh, ok1 := digits(b[1:3])
+	hh, ok1 := text.Digits(b[1:3])
 	n = 3
 	if b[n] == ':' {
 		n++
@@ -133,7 +137,7 @@ func parseZone(b []byte) (off, n int, ok bool) {
 	if len(b) < n+2 {
 		return 0, 0, false
 	}
-	mm, ok2 := digits(b[n : n+2])
+	mm, ok2 := text.Digits(b[n : n+2])
 	if !ok1 || !ok2 || hh > 23 || mm > 59 {
 		return 0, 0, false
 	}
@@ -148,17 +152,6 @@ func parseZone(b []byte) (off, n int, ok bool) {
 func twoDigits(hi, lo byte) (int, bool) {
 	hi, lo = hi-'0', lo-'0'
 	return int(hi)*10 + int(lo), hi <= 9 && lo <= 9
-}
-
-func digits(b []byte) (int, bool) {
-	v := 0
-	for _, c := range b {
-		if !isDigit(c) {
-			return 0, false
-		}
-		v = v*10 + int(c-'0')
-	}
-	return v, true
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -3,6 +3,8 @@ package pyclient
 import (
 	"bytes"
 	"time"
+
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
 )
 
 // Layout names reported in Stats.Layout.
@@ -223,7 +225,7 @@ func readTime(b []byte, zone *time.Location, zc *zoneCache) (t time.Time, zoned 
 		if i == 0 {
 			w = 4
 		}
-		v, good := digits(b[at : at+w])
+		v, good := text.Digits(b[at : at+w])
 		if !good {
 			return time.Time{}, false, 0, false
 		}
@@ -282,7 +284,7 @@ func readOffset(b []byte, zc *zoneCache) (*time.Location, int) {
 	if len(b) < 5 || (b[0] != '+' && b[0] != '-') {
 		return nil, 0
 	}
-	hh, ok1 := digits(b[1:3])
+	hh, ok1 := text.Digits(b[1:3])
 	rest, n := b[3:], 5
 	if rest[0] == ':' {
 		if len(b) < 6 {
@@ -290,7 +292,7 @@ func readOffset(b []byte, zc *zoneCache) (*time.Location, int) {
 		}
 		rest, n = b[4:], 6
 	}
-	mm, ok2 := digits(rest[:2])
+	mm, ok2 := text.Digits(rest[:2])
 	if !ok1 || !ok2 || hh > 23 || mm > 59 {
 		return nil, 0
 	}
@@ -299,15 +301,4 @@ func readOffset(b []byte, zc *zoneCache) (*time.Location, int) {
 		off = -off
 	}
 	return zc.fixed(off), n
-}
-
-func digits(b []byte) (int, bool) {
-	v := 0
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		v = v*10 + int(c-'0')
-	}
-	return v, true
 }

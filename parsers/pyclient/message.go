@@ -318,7 +318,7 @@ func addrPort(ip, port []byte) netip.AddrPort {
 	if err != nil {
 		return netip.AddrPort{}
 	}
-	p, ok := digits(port)
+	p, ok := text.Digits(port)
 	if !ok || len(port) == 0 || len(port) > 5 || p > 65535 {
 		return netip.AddrPort{}
 	}
@@ -329,7 +329,7 @@ func addrPort(ip, port []byte) netip.AddrPort {
 // "bootstrap-K" are -(K+1), as the Java client numbers them.
 func nodeID(b []byte) string {
 	if k, ok := bytes.CutPrefix(b, []byte("bootstrap-")); ok {
-		if n, good := digits(k); good && len(k) > 0 && len(k) < 6 {
+		if n, good := text.Digits(k); good && len(k) > 0 && len(k) < 6 {
 			return "-" + itoa(n+1)
 		}
 	}

@@ -3,6 +3,8 @@ package rdkafka
 import (
 	"bytes"
 	"time"
+
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
 )
 
 // Layout names, in the order Stats.Layout prefers them on a tie.
@@ -368,7 +370,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // parseEpoch reads `secs.mmm` (any fraction length up to 9 digits) as UTC.
 func parseEpoch(b []byte) (time.Time, bool) {
 	secs, frac, _ := bytes.Cut(b, []byte("."))
-	s, ok := atoi(secs)
+	s, ok := text.Atoi(secs)
 	if !ok || len(secs) > 12 || len(frac) > 9 {
 		return time.Time{}, false
 	}
@@ -391,12 +393,12 @@ func parseDateTime(b []byte, sep byte, zone *time.Location) (time.Time, bool) {
 	if len(b) < 19 || b[4] != sep || b[7] != sep || b[10] != ' ' || b[13] != ':' || b[16] != ':' {
 		return time.Time{}, false
 	}
-	y, ok1 := atoi(b[0:4])
-	mo, ok2 := atoi(b[5:7])
-	d, ok3 := atoi(b[8:10])
-	h, ok4 := atoi(b[11:13])
-	mi, ok5 := atoi(b[14:16])
-	s, ok6 := atoi(b[17:19])
+	y, ok1 := text.Atoi(b[0:4])
+	mo, ok2 := text.Atoi(b[5:7])
+	d, ok3 := text.Atoi(b[8:10])
+	h, ok4 := text.Atoi(b[11:13])
+	mi, ok5 := text.Atoi(b[14:16])
+	s, ok6 := text.Atoi(b[17:19])
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 {
 		return time.Time{}, false
 	}
@@ -419,19 +421,4 @@ func parseDateTime(b []byte, sep byte, zone *time.Location) (time.Time, bool) {
 		zone = time.UTC
 	}
 	return time.Date(int(y), time.Month(mo), int(d), int(h), int(mi), int(s), int(ns), zone), true
-}
-
-// atoi reads a non-negative decimal of at most 18 digits.
-func atoi(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 18 {
-		return 0, false
-	}
-	var n int64
-	for _, c := range b {
-		if !isDigit(c) {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
 }

@@ -100,14 +100,14 @@ func parseBroker(b []byte) (brokerRef, bool) {
 	if len(r.host) > 1 && r.host[0] == '[' && r.host[len(r.host)-1] == ']' {
 		r.host = r.host[1 : len(r.host)-1]
 	}
-	if _, ok := atoi(r.port); !ok {
+	if _, ok := text.Atoi(r.port); !ok {
 		return r, false
 	}
 	id := r.id
 	if len(id) > 0 && id[0] == '-' {
 		id = id[1:]
 	}
-	if _, ok := atoi(id); !ok && string(r.id) != "bootstrap" {
+	if _, ok := text.Atoi(id); !ok && string(r.id) != "bootstrap" {
 		return r, false
 	}
 	return r, true
@@ -244,7 +244,7 @@ func afterSuffix(body []byte) (state []byte, ms int64) {
 	if j <= 0 {
 		return nil, 0
 	}
-	n, ok := atoi(rest[:j])
+	n, ok := text.Atoi(rest[:j])
 	if !ok {
 		return nil, 0
 	}
@@ -267,7 +267,7 @@ func timeoutAfter(body []byte) int64 {
 	if j <= 0 {
 		return 0
 	}
-	n, _ := atoi(rest[:j])
+	n, _ := text.Atoi(rest[:j])
 	return n
 }
 

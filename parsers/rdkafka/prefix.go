@@ -1,6 +1,10 @@
 package rdkafka
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
+)
 
 // What a wrapper's prefix tells besides the time (stamp.go): the level
 // word it printed, whether the core sits inside a JSON string, and the
@@ -127,5 +131,5 @@ func jsonNumber(b []byte, key string) (int64, bool) {
 	for j < len(v) && j < 3 && isDigit(v[j]) {
 		j++
 	}
-	return atoi(v[:j])
+	return text.Atoi(v[:j])
 }

@@ -3,6 +3,8 @@ package rdkafka
 import (
 	"bytes"
 	"time"
+
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
 )
 
 // placeholderYear is the year given to times read from a syslog-style
@@ -145,8 +147,8 @@ func numericZone(b []byte) (int, bool) {
 		}
 		mm = b[4:6]
 	}
-	h, ok1 := atoi(b[1:3])
-	m, ok2 := atoi(mm)
+	h, ok1 := text.Atoi(b[1:3])
+	m, ok2 := text.Atoi(mm)
 	if !ok1 || !ok2 || h > 23 || m > 59 {
 		return 0, false
 	}
@@ -188,10 +190,10 @@ func syslogStamp(b []byte, zone *time.Location) (stamp, bool) {
 	if day[0] == ' ' {
 		day = day[1:]
 	}
-	d, ok1 := atoi(day)
-	h, ok2 := atoi(b[7:9])
-	mi, ok3 := atoi(b[10:12])
-	s, ok4 := atoi(b[13:15])
+	d, ok1 := text.Atoi(day)
+	h, ok2 := text.Atoi(b[7:9])
+	mi, ok3 := text.Atoi(b[10:12])
+	s, ok4 := text.Atoi(b[13:15])
 	if !(ok1 && ok2 && ok3 && ok4) || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 {
 		return stamp{}, false
 	}

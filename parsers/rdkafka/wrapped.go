@@ -3,6 +3,8 @@ package rdkafka
 import (
 	"bytes"
 	"time"
+
+	"github.com/kafkadiag/kafkadiag/parsers/internal/text"
 )
 
 // Applications, loggers and shippers re-print librdkafka's log and error
@@ -103,7 +105,7 @@ func suffixCore(line []byte) (record, int, bool) {
 	if j < 0 {
 		return record{}, 0, false
 	}
-	if _, ok := atoi(line[j+len("(after ") : i]); !ok {
+	if _, ok := text.Atoi(line[j+len("(after ") : i]); !ok {
 		return record{}, 0, false
 	}
 	at, ok := brokerStart(line[:j])

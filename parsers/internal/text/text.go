@@ -22,3 +22,32 @@ func Has(b []byte, s string) bool {
 	}
 	return false
 }
+
+// Digits reads b as a decimal number; ok is false when b is empty or holds
+// anything but digits. The time and port fields of every layout go
+// through it, so none of the parsers carries its own copy.
+func Digits(b []byte) (v int, ok bool) {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, len(b) > 0
+}
+
+// Atoi reads b as a decimal number of at most 18 digits (never overflows
+// an int64); ok is false otherwise.
+func Atoi(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}

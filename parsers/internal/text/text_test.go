@@ -42,3 +42,29 @@ func FuzzHas(f *testing.F) {
 		}
 	})
 }
+
+func TestDigitsAndAtoi(t *testing.T) {
+	tests := []struct {
+		in     string
+		digits int
+		dOK    bool
+		atoi   int64
+		atoiOK bool
+	}{
+		{"", 0, false, 0, false},
+		{"0", 0, true, 0, true},
+		{"09", 9, true, 9, true},
+		{"2024", 2024, true, 2024, true},
+		{"12a", 0, false, 0, false},
+		{"-1", 0, false, 0, false},
+		{"1234567890123456789", 1234567890123456789, true, 0, false}, // 19 digits: Atoi refuses
+	}
+	for _, tc := range tests {
+		if v, ok := Digits([]byte(tc.in)); v != tc.digits || ok != tc.dOK {
+			t.Errorf("Digits(%q) = %d, %v; want %d, %v", tc.in, v, ok, tc.digits, tc.dOK)
+		}
+		if v, ok := Atoi([]byte(tc.in)); v != tc.atoi || ok != tc.atoiOK {
+			t.Errorf("Atoi(%q) = %d, %v; want %d, %v", tc.in, v, ok, tc.atoi, tc.atoiOK)
+		}
+	}
+}
