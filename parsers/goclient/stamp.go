@@ -49,7 +49,7 @@ func parseStamp(b []byte, zone *time.Location) (stamp, bool) {
 			return s, false
 		}
 	}
-	offset, zn, zoned := readZone(b[n:])
+	offset, zn, zoned := text.ZoneOffset(b[n:])
 	s.n, s.zoned = n+zn, zoned
 	if zoned {
 		s.t = time.Date(year, time.Month(month), day, hour, minute, sec, nanos, time.UTC).Add(-time.Duration(offset) * time.Second)
@@ -57,32 +57,4 @@ func parseStamp(b []byte, zone *time.Location) (stamp, bool) {
 		s.t = time.Date(year, time.Month(month), day, hour, minute, sec, nanos, zone)
 	}
 	return s, true
-}
-
-// readZone reads "Z", "+hh:mm" or "+hhmm" (either sign): the offset in
-// seconds east of UTC and the bytes consumed.
-func readZone(b []byte) (offset, n int, ok bool) {
-	if len(b) > 0 && b[0] == 'Z' {
-		return 0, 1, true
-	}
-	if len(b) < 5 || (b[0] != '+' && b[0] != '-') {
-		return 0, 0, false
-	}
-	hh, ok1 := text.Digits(b[1:3])
-	mmAt := 3
-	if b[3] == ':' {
-		mmAt = 4
-	}
-	if len(b) < mmAt+2 {
-		return 0, 0, false
-	}
-	mm, ok2 := text.Digits(b[mmAt : mmAt+2])
-	if !ok1 || !ok2 || hh > 14 || mm > 59 {
-		return 0, 0, false
-	}
-	offset = hh*3600 + mm*60
-	if b[0] == '-' {
-		offset = -offset
-	}
-	return offset, mmAt + 2, true
 }

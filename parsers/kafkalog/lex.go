@@ -80,7 +80,7 @@ func parseDateTime(b []byte, zone *time.Location, clock *minuteClock) (t time.Ti
 		zone = time.UTC
 	}
 	if iso {
-		if off, k, zoned := parseZone(b[n:]); zoned {
+		if off, k, zoned := text.ZoneOffset(b[n:]); zoned {
 			t = clock.date(year, mon, day, hh, mm, ss, nsec, time.UTC).Add(-time.Duration(off) * time.Second)
 			return t, n + k, true, true, true
 		}
@@ -116,36 +116,6 @@ func (c *minuteClock) date(year, mon, day, hh, mm, ss, nsec int, zone *time.Loca
 		c.key, c.zone, c.base = key, zone, base
 	}
 	return c.base.Add(time.Duration(ss)*time.Second + time.Duration(nsec))
-}
-
-// parseZone reads "Z", "+hh:mm" or "+hhmm" and returns the offset in seconds.
-func parseZone(b []byte) (off, n int, ok bool) {
-	if len(b) == 0 {
-		return 0, 0, false
-	}
-	if b[0] == 'Z' {
-		return 0, 1, true
-	}
-	if b[0] != '+' && b[0] != '-' || len(b) < 5 {
-		return 0, 0, false
-	}
-	hh, ok1 := text.Digits(b[1:3])
-	n = 3
-	if b[n] == ':' {
-		n++
-	}
-	if len(b) < n+2 {
-		return 0, 0, false
-	}
-	mm, ok2 := text.Digits(b[n : n+2])
-	if !ok1 || !ok2 || hh > 23 || mm > 59 {
-		return 0, 0, false
-	}
-	off = hh*3600 + mm*60
-	if b[0] == '-' {
-		off = -off
-	}
-	return off, n + 2, true
 }
 
 // twoDigits reads the number hi lo; a byte below '0' wraps past 9.

@@ -51,3 +51,34 @@ func Atoi(b []byte) (int64, bool) {
 	}
 	return n, true
 }
+
+// ZoneOffset reads a numeric zone, "Z", "±hh:mm" or "±hhmm", as the
+// offset in seconds east of UTC and the bytes it took.
+func ZoneOffset(b []byte) (off, n int, ok bool) {
+	if len(b) == 0 {
+		return 0, 0, false
+	}
+	if b[0] == 'Z' {
+		return 0, 1, true
+	}
+	if b[0] != '+' && b[0] != '-' || len(b) < 5 {
+		return 0, 0, false
+	}
+	hh, ok1 := Digits(b[1:3])
+	n = 3
+	if b[n] == ':' {
+		n++
+	}
+	if len(b) < n+2 {
+		return 0, 0, false
+	}
+	mm, ok2 := Digits(b[n : n+2])
+	if !ok1 || !ok2 || hh > 23 || mm > 59 {
+		return 0, 0, false
+	}
+	off = hh*3600 + mm*60
+	if b[0] == '-' {
+		off = -off
+	}
+	return off, n + 2, true
+}

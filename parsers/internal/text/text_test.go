@@ -68,3 +68,26 @@ func TestDigitsAndAtoi(t *testing.T) {
 		}
 	}
 }
+
+func TestZoneOffset(t *testing.T) {
+	tests := []struct {
+		in     string
+		off, n int
+		ok     bool
+	}{
+		{"Z", 0, 1, true},
+		{"+01:00 INFO", 3600, 6, true},
+		{"-0530", -(5*3600 + 30*60), 5, true},
+		{"+1", 0, 0, false},
+		{"+24:00", 0, 0, false},
+		{"+01:60", 0, 0, false},
+		{"", 0, 0, false},
+		{"UTC", 0, 0, false},
+	}
+	for _, tc := range tests {
+		off, n, ok := ZoneOffset([]byte(tc.in))
+		if off != tc.off || n != tc.n || ok != tc.ok {
+			t.Errorf("ZoneOffset(%q) = %d, %d, %v; want %d, %d, %v", tc.in, off, n, ok, tc.off, tc.n, tc.ok)
+		}
+	}
+}
