@@ -35,8 +35,8 @@ func TestUninterestingLinesAllocateNothing(t *testing.T) {
 			t.Errorf("%q: %v allocations per line", l, n)
 		}
 	}
-	if len(rec.events) != 0 {
-		t.Errorf("events from uninteresting lines: %v", rec.briefs())
+	if len(rec.Events) != 0 {
+		t.Errorf("events from uninteresting lines: %v", briefsOf(&rec))
 	}
 }
 

@@ -43,7 +43,7 @@ func FuzzLine(f *testing.F) {
 		d.confirmed = true
 		d.Line(analyzer.Location{Path: "f.log", Line: 1}, time.Time{}, "", line)
 		d.Line(analyzer.Location{Path: "f.log", Line: 2}, time.Time{}, "", line)
-		for _, e := range rec.events {
+		for _, e := range rec.Events {
 			if e.Kind == "" || e.Source.Line == 0 || len(e.Text) > analyzer.MaxTextLen || len(e.Reason) > analyzer.MaxTextLen {
 				t.Fatalf("bad event %+v", e)
 			}
@@ -65,8 +65,8 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Events != len(rec.events) {
-			t.Fatalf("stats say %d events, sink got %d", st.Events, len(rec.events))
+		if st.Events != len(rec.Events) {
+			t.Fatalf("stats say %d events, sink got %d", st.Events, len(rec.Events))
 		}
 	})
 }

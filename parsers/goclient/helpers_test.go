@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
-	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/sinktest"
 )
 
 // brief is the part of an event the tests compare.
@@ -35,18 +35,11 @@ func briefOf(e analyzer.Event) brief {
 }
 
 // recorder keeps what a parser reports.
-type recorder struct {
-	events []analyzer.Event
-	nodes  []analyzer.Node
-}
+type recorder = sinktest.Recorder
 
-func (r *recorder) Event(e analyzer.Event)   { r.events = append(r.events, e) }
-func (r *recorder) Flow(*flow.Flow)          {}
-func (r *recorder) ARP(analyzer.CapturedARP) {}
-func (r *recorder) Node(n analyzer.Node)     { r.nodes = append(r.nodes, n) }
-func (r *recorder) Config(analyzer.Config)   {}
-func (r *recorder) briefs() (out []brief) {
-	for _, e := range r.events {
+// briefsOf is what the table tests compare of r's events.
+func briefsOf(r *recorder) (out []brief) {
+	for _, e := range r.Events {
 		out = append(out, briefOf(e))
 	}
 	return out

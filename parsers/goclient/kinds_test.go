@@ -167,7 +167,7 @@ func TestKinds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec, _ := parseText(t, tt.line+"\n", time.UTC)
-			if diff := cmp.Diff(tt.want, rec.briefs()); diff != "" {
+			if diff := cmp.Diff(tt.want, briefsOf(rec)); diff != "" {
 				t.Errorf("events (-want +got):\n%s", diff)
 			}
 		})
@@ -183,7 +183,7 @@ func TestNodes(t *testing.T) {
 		"[WARN] read from broker errored, killing connection after 0 successful responses (is SASL missing?); req: Metadata, addr: kafka-2.example.com:9092, broker: 2, err: EOF\n"
 	rec, _ := parseText(t, text, time.UTC)
 	var got []string
-	for _, n := range rec.nodes {
+	for _, n := range rec.Nodes {
 		got = append(got, n.ID+" "+n.Host+" "+n.Addr.String()+" "+itoa(n.Source.Line))
 	}
 	want := []string{"3 10.0.4.33 10.0.4.33:9092 1", "2 kafka-2.example.com invalid AddrPort 4"}
@@ -208,7 +208,7 @@ func TestEchoes(t *testing.T) {
 		"2026/11/23 17:12:58 kafka: client has run out of available brokers to talk to: dial tcp 127.0.0.1:19092: connect: connection refused\n"
 	rec, _ := parseText(t, text, time.UTC)
 	var lines []int
-	for _, e := range rec.events {
+	for _, e := range rec.Events {
 		lines = append(lines, e.Source.Line)
 	}
 	if diff := cmp.Diff([]int{1, 4, 5, 6, 8}, lines); diff != "" {

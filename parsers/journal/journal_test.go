@@ -17,19 +17,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/sinktest"
 	"github.com/kafkadiag/kafkadiag/parsers/rdkafka"
 )
 
-type recorder struct {
-	Events []analyzer.Event
-	Nodes  []analyzer.Node
-}
-
-func (r *recorder) Event(e analyzer.Event)   { r.Events = append(r.Events, e) }
-func (r *recorder) Flow(*flow.Flow)          {}
-func (r *recorder) ARP(analyzer.CapturedARP) {}
-func (r *recorder) Node(n analyzer.Node)     { r.Nodes = append(r.Nodes, n) }
-func (r *recorder) Config(c analyzer.Config) {}
+// recorder keeps what the parser reports.
+type recorder = sinktest.Recorder
 
 type discard struct{}
 

@@ -11,20 +11,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kafkadiag/kafkadiag/analyzer"
-	"github.com/kafkadiag/kafkadiag/analyzer/flow"
 	"github.com/kafkadiag/kafkadiag/parsers/envelope"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/sinktest"
 )
 
-type recorder struct {
-	Events []analyzer.Event
-	Nodes  []analyzer.Node
-}
-
-func (r *recorder) Event(e analyzer.Event)   { r.Events = append(r.Events, e) }
-func (r *recorder) Flow(*flow.Flow)          {}
-func (r *recorder) ARP(analyzer.CapturedARP) {}
-func (r *recorder) Node(n analyzer.Node)     { r.Nodes = append(r.Nodes, n) }
-func (r *recorder) Config(analyzer.Config)   {}
+// recorder keeps what the parser reports.
+type recorder = sinktest.Recorder
 
 // brief is what a test checks of an event.
 type brief struct {

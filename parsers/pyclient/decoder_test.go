@@ -10,20 +10,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kafkadiag/kafkadiag/analyzer"
-	"github.com/kafkadiag/kafkadiag/analyzer/flow"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/sinktest"
 )
 
 // recorder is a Sink keeping what it is given.
-type recorder struct {
-	events []analyzer.Event
-	nodes  []analyzer.Node
-}
-
-func (r *recorder) Event(e analyzer.Event)   { r.events = append(r.events, e) }
-func (r *recorder) Flow(*flow.Flow)          {}
-func (r *recorder) ARP(analyzer.CapturedARP) {}
-func (r *recorder) Node(n analyzer.Node)     { r.nodes = append(r.nodes, n) }
-func (r *recorder) Config(analyzer.Config)   {}
+// recorder keeps what the parser reports.
+type recorder = sinktest.Recorder
 
 // brief is the part of an event the tests compare.
 type brief struct {
@@ -247,7 +239,7 @@ func TestMessageKinds(t *testing.T) {
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := briefs(decodeLines(tt.lines).events)
+			got := briefs(decodeLines(tt.lines).Events)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("events (-want +got):\n%s", diff)
 			}
@@ -272,7 +264,7 @@ func TestNodes(t *testing.T) {
 		Line           int
 	}
 	var got []node
-	for _, n := range rec.nodes {
+	for _, n := range rec.Nodes {
 		a := ""
 		if n.Addr.IsValid() {
 			a = n.Addr.String()

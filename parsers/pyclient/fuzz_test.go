@@ -33,10 +33,10 @@ func FuzzLine(f *testing.F) {
 			d.Line(analyzer.Location{Path: "f.log", Line: i + 1}, time.Time{}, "", l)
 		}
 		d.Flush()
-		if d.Events != len(rec.events) {
-			t.Fatalf("Events %d, sink got %d", d.Events, len(rec.events))
+		if d.Events != len(rec.Events) {
+			t.Fatalf("Events %d, sink got %d", d.Events, len(rec.Events))
 		}
-		for _, e := range rec.events {
+		for _, e := range rec.Events {
 			if e.Program != Program || e.Kind == "" || len(e.Text) > analyzer.MaxTextLen {
 				t.Fatalf("bad event %+v", e)
 			}
@@ -62,8 +62,8 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Events != len(rec.events) || st.Unparsed > st.Lines {
-			t.Fatalf("stats %+v, %d events", st, len(rec.events))
+		if st.Events != len(rec.Events) || st.Unparsed > st.Lines {
+			t.Fatalf("stats %+v, %d events", st, len(rec.Events))
 		}
 	})
 }

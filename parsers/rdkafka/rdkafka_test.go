@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/internal/golden"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/sinktest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -22,17 +23,8 @@ import (
 )
 
 // recorder is a Sink keeping everything in order.
-type recorder struct {
-	Events  []analyzer.Event
-	Nodes   []analyzer.Node
-	Configs []analyzer.Config
-}
-
-func (r *recorder) Event(e analyzer.Event)   { r.Events = append(r.Events, e) }
-func (r *recorder) Flow(*flow.Flow)          {}
-func (r *recorder) ARP(analyzer.CapturedARP) {}
-func (r *recorder) Node(n analyzer.Node)     { r.Nodes = append(r.Nodes, n) }
-func (r *recorder) Config(c analyzer.Config) { r.Configs = append(r.Configs, c) }
+// recorder keeps what the parser reports.
+type recorder = sinktest.Recorder
 
 func parseBytes(t testing.TB, path string, in []byte, zone *time.Location) (*recorder, analyzer.Stats) {
 	t.Helper()
