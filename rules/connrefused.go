@@ -31,8 +31,9 @@ var connectionRefusedMeta = analyzer.RuleMeta{
 
 // minRefusals is how many refused attempts make a cause: clients retry, so
 // a real "nothing listens" repeats; one refusal that a later connect to the
-// same target follows is a blip. A lone refusal logged by a client and
-// never followed by a success still counts, at lower confidence: a kcat
+// same target follows is a blip. A lone refusal logged by a client, never
+// followed by a success and at the end of its log still counts, at lower
+// confidence: a kcat
 // run that gives up, a log cut while the client is still refused. A lone
 // REJ flow does not: a capture holds probes to closed ports that no Kafka
 // client made.
@@ -77,7 +78,8 @@ func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (
 	if len(g.Flows) == 0 && !fast {
 		vague = nil
 	}
-	lone := len(g.Flows) == 0 && len(refused) == 1 && len(vague) == 0 && !gotThroughAfter(inc, g, refused[0].Time)
+	lone := len(g.Flows) == 0 && len(refused) == 1 && len(vague) == 0 && !gotThroughAfter(inc, g, refused[0].Time) &&
+		endsItsInput(inc, refused[0])
 	if len(g.Flows)+len(refused)+len(vague) < minRefusals && !lone {
 		return analyzer.Finding{}, false
 	}
@@ -168,6 +170,24 @@ func latestTime(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+// loneTail is how near the end of its input a lone refusal must stand to
+// count: a client still refused retries within seconds and logs again, so
+// a refusal with a long log after it and no repeat was a blip, even when
+// the log (at INFO, as usual) never says the next connect got through.
+const loneTail = 20
+
+// endsItsInput reports whether e is among the last loneTail lines of its
+// input (the inputs' line counts are known; an input not listed counts as
+// ending there).
+func endsItsInput(inc *analyzer.Incident, e *analyzer.Event) bool {
+	for _, in := range inc.Inputs {
+		if in.Path == e.Source.Path && in.Lines > 0 {
+			return e.Source.Line > in.Lines-loneTail
+		}
+	}
+	return true
 }
 
 // gotThroughAfter reports whether a later connect to g's target

@@ -79,6 +79,16 @@ func TestConnectionRefused(t *testing.T) {
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true, Contains: []string{"Connection refused"}}},
 		{"a connect before the lone refusal does not excuse it", incident([]analyzer.Event{connectedRd(5, 20), refusedRd(10, 21)}, nil, node1),
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true}},
+		{"one refusal with a long log after it: a blip the INFO log never saw end", func() *analyzer.Incident {
+			inc := incident([]analyzer.Event{refusedRd(10, 21)}, nil, node1)
+			inc.Inputs = []analyzer.InputStat{{Path: "rdkafka.log", Lines: 500}}
+			return inc
+		}(), want{N: 0}},
+		{"one refusal among the last lines of its log", func() *analyzer.Incident {
+			inc := incident([]analyzer.Event{refusedRd(10, 21)}, nil, node1)
+			inc.Inputs = []analyzer.InputStat{{Path: "rdkafka.log", Lines: 25}}
+			return inc
+		}(), want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true}},
 		{"one REJ flow alone is a probe, not a cause", incident(nil, []*flow.Flow{rejFlow(clientPcap, client1+":40112", broker1, 10, 5)}, node1), want{N: 0}},
 		{"one java vague line alone does not fire", incident([]analyzer.Event{javaCouldNot(10, 50)}, nil, node1), want{N: 0}},
 		{"healthy SF flows", incident(nil, []*flow.Flow{sfFlow(clientPcap, client1+":40112", broker1, 1, 1)}, node1), want{N: 0}},
