@@ -48,6 +48,12 @@ func (AdvertisedListener) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		if gotThroughAfter(inc, g, g.Events[len(g.Events)-1].Time) {
 			continue
 		}
+		// With nothing showing where bootstrap was, one failed lookup in
+		// the middle of a long log is as likely a DNS hiccup: as for a
+		// lone refusal, it counts only where the log ends.
+		if boot.unknown() && len(g.Events) == 1 && !endsItsInput(inc, g.Events[0]) {
+			continue
+		}
 		out = append(out, advertisedFinding(inc, g, boot))
 	}
 	return out
@@ -66,6 +72,10 @@ type bootstrapEntry struct {
 	// from a config dump rather than a log line naming node -1.
 	Config *analyzer.Config
 }
+
+// unknown reports whether nothing in the inputs says where the client
+// bootstrapped from: no bootstrap node, address, line or config.
+func (b bootstrapEntry) unknown() bool { return b.Host == "" && !b.Addr.IsValid() && !b.Lines }
 
 // label names the bootstrap entry: "kafka.example.com:9092".
 func (b bootstrapEntry) label() string {
@@ -176,7 +186,7 @@ func advertisedUnreachable(inc *analyzer.Incident, boot bootstrapEntry, e *analy
 	if e.Kind == analyzer.ResolveFailed && !isLoopbackHost(host, a) {
 		return host != "" && !strings.EqualFold(host, boot.Host)
 	}
-	if boot.Host == "" && !boot.Addr.IsValid() && !boot.Lines {
+	if boot.unknown() {
 		return false
 	}
 	if isLoopbackHost(host, a) {
@@ -197,7 +207,7 @@ func advertisedFinding(inc *analyzer.Incident, g *targetGroup, boot bootstrapEnt
 		kinds[kindPackets] = true
 	}
 	base := 0.75
-	unknownBoot := boot.Host == "" && !boot.Addr.IsValid() && !boot.Lines
+	unknownBoot := boot.unknown()
 	if unknownBoot {
 		// Only the node id says bootstrap worked.
 		base = 0.6

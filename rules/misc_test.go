@@ -73,6 +73,11 @@ func TestAdvertisedListener(t *testing.T) {
 			e.Node, e.NodeHost = "1001", "kafka"
 			return e
 		}()}, nil), want{N: 0}},
+		{"one failed lookup in the middle of a long log: a DNS hiccup", func() *analyzer.Incident {
+			inc := incident([]analyzer.Event{resolveFail(2, 9)}, nil)
+			inc.Inputs = []analyzer.InputStat{{Path: "rdkafka.log", Lines: 400}}
+			return inc
+		}(), want{N: 0}},
 		{"the bootstrap name itself does not resolve", incident([]analyzer.Event{func() analyzer.Event {
 			e := resolveFail(2, 9)
 			e.Node = "-1"
