@@ -162,6 +162,12 @@ func TestPlaintextToTLS(t *testing.T) {
 				Contains: []string{"security.protocol is SASL_PLAINTEXT", "now security.protocol=SASL_PLAINTEXT"}}},
 		{"terminated, client configured SASL_SSL", withProtocol("SASL_SSL", javaTerminated(10, 50), javaTerminated(11, 52)), want{N: 0}},
 		{"terminated once", incident([]analyzer.Event{javaTerminated(10, 50)}, nil, node1), want{N: 0}},
+		{"terminated while the broker restarts", func() *analyzer.Incident {
+			inc := restartIncident(true, true, false)
+			inc.Events = append(inc.Events, javaTerminated(101, 50), javaTerminated(102, 52))
+			sortIncident(inc)
+			return inc
+		}(), want{N: 0}},
 		{"terminated, and the broker's TLS listener failed handshakes", incident([]analyzer.Event{javaTerminated(10, 50), javaTerminated(11, 52),
 			brokerSSLFailed(10, 400)}, nil, node1), want{N: 1, Kinds: []string{"client-log", "broker-log"}, ConfMin: 0.45, ConfMax: 0.6, Missing: true,
 			Contains: []string{"broker's log agrees"}}},
