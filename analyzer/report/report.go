@@ -186,6 +186,9 @@ func Build(res *analyzer.Result, opts Options) *Report {
 	}
 	if r.Primary() == nil {
 		r.Unexplained = troubleCounts(inc.Events, findings)
+		if routineAlone(r.Unexplained) {
+			r.Unexplained = nil
+		}
 	}
 	return r
 }
@@ -202,6 +205,13 @@ var troubleKinds = map[analyzer.EventKind]bool{
 	analyzer.JVMOutOfMemory: true, analyzer.ServiceFailed: true, analyzer.ProcessKilled: true,
 	analyzer.ProcessExited: true, analyzer.OOMKill: true, analyzer.NeighbourOverflow: true,
 	analyzer.ConntrackFull: true, analyzer.FDExhausted: true,
+}
+
+// routineAlone reports whether the only trouble is one reset or broken
+// pipe: a connection cut once, as during a deploy, is routine and the
+// headline should not make it look otherwise.
+func routineAlone(kc []KindCount) bool {
+	return len(kc) == 1 && kc[0].Count == 1 && (kc[0].Kind == analyzer.ConnectionReset || kc[0].Kind == analyzer.BrokenPipe)
 }
 
 // troubleCounts counts the trouble events by kind, most first, then by

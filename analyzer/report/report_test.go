@@ -128,6 +128,7 @@ func TestUnexplained(t *testing.T) {
 		{"an info finding cites the resets", events, []analyzer.Finding{citing},
 			"1 log event shows trouble that no rule explains (invalid-receive ×1)", "No cause identified"},
 		{"only closes and connects", events[3:], nil, "", "No problem found"},
+		{"one reset alone is routine", events[1:2], nil, "", "No problem found"},
 		{"a warning finding leads", events, []analyzer.Finding{warn}, "", "Primary cause"},
 	}
 	for _, tt := range tests {
