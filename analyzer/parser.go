@@ -47,6 +47,21 @@ func (s *Source) ZoneOrUTC() *time.Location {
 	return time.UTC
 }
 
+// WholeInBuffer returns the rest of r's input when r's buffer holds all of
+// it (a Peek of the whole buffer came back short, at the end of the input
+// or at a read error); ok is false when more follows. Parsers size what
+// they allocate by it: a bundle holds thousands of inputs of a few
+// kilobytes, and blocks made for large ones would cost each of them more
+// in zeroing and collection than the reading. rest is r's own buffer:
+// valid until r's next read, and not to be changed.
+func WholeInBuffer(r *bufio.Reader) (rest []byte, ok bool) {
+	b, err := r.Peek(r.Size())
+	if err == nil || len(b) >= r.Size() {
+		return nil, false
+	}
+	return b, true
+}
+
 // Stats is what a parser tells the report about one input.
 type Stats struct {
 	Layout   string

@@ -101,6 +101,11 @@ func newSplitter(src *analyzer.Source, arena, maxLines, share int) *blockSplitte
 	// bypass the buffer, and no more: a smaller block is likelier to be
 	// in cache still when it is scanned and decoded.
 	s.maxArena = max(arena, s.arena, src.R.Size()+MaxLineLen)
+	if rest, whole := analyzer.WholeInBuffer(src.R); whole {
+		// One block holds the input (the byte to spare lets the read
+		// that finds the end go into it); no line is carried over.
+		s.arena = min(s.arena, len(rest)+1)
+	}
 	return s
 }
 

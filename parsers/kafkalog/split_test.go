@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -21,10 +22,12 @@ type splitLine struct {
 	Cut, Keyword, ESC, NoNodeString bool
 }
 
-// splitAll runs the reading stage over r with batches of arena bytes and
-// maxLines lines, share fixed, and returns every line it handed over.
-func splitAll(r io.Reader, arena, maxLines, share int) ([]splitLine, error) {
-	src := &analyzer.Source{Path: "s.log", R: bufio.NewReaderSize(r, 16)}
+// splitAll runs the reading stage over r, read through a bufio.Reader of
+// bufSize bytes, with batches of arena bytes and maxLines lines, share
+// fixed, and returns every line it handed over. A buffer that holds the
+// whole input gives one block the input's size (analyzer.WholeInBuffer).
+func splitAll(r io.Reader, bufSize, arena, maxLines, share int) ([]splitLine, error) {
+	src := &analyzer.Source{Path: "s.log", R: bufio.NewReaderSize(r, bufSize)}
 	full, free := startReading(context.Background(), src, arena, maxLines, share)
 	var out []splitLine
 	var err error
@@ -89,14 +92,17 @@ func TestSplitMatchesReference(t *testing.T) {
 	for _, tc := range tests {
 		want := splitReference([]byte(tc.data))
 		for _, rd := range readers {
-			for _, maxLines := range []int{3, batchLines} {
-				for _, share := range []int{shareSteps, shareSteps / 2, 0} {
-					got, err := splitAll(rd.wrap(strings.NewReader(tc.data)), 2*MaxLineLen, maxLines, share)
-					if err != nil {
-						t.Fatalf("%s/%s/%d/%d: %v", tc.name, rd.name, maxLines, share, err)
-					}
-					if diff := cmp.Diff(hinted(want, got, share), got); diff != "" {
-						t.Errorf("%s/%s/%d/%d (-reference +split):\n%.2000s", tc.name, rd.name, maxLines, share, diff)
+			for _, bufSize := range []int{16, 4 << 20} {
+				for _, maxLines := range []int{3, batchLines} {
+					for _, share := range []int{shareSteps, shareSteps / 2, 0} {
+						name := fmt.Sprintf("%s/%s/buf %d/%d lines/share %d", tc.name, rd.name, bufSize, maxLines, share)
+						got, err := splitAll(rd.wrap(strings.NewReader(tc.data)), bufSize, 2*MaxLineLen, maxLines, share)
+						if err != nil {
+							t.Fatalf("%s: %v", name, err)
+						}
+						if diff := cmp.Diff(hinted(want, got, share), got); diff != "" {
+							t.Errorf("%s (-reference +split):\n%.2000s", name, diff)
+						}
 					}
 				}
 			}
@@ -107,7 +113,7 @@ func TestSplitMatchesReference(t *testing.T) {
 func TestSplitReadError(t *testing.T) {
 	boom := errors.New("boom")
 	r := io.MultiReader(strings.NewReader("one\ntwo\nthr"), iotest.ErrReader(boom))
-	got, err := splitAll(r, lineArena, batchLines, shareSteps)
+	got, err := splitAll(r, 16, lineArena, batchLines, shareSteps)
 	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "s.log: line 3:") {
 		t.Errorf("err = %v, want boom at line 3", err)
 	}
@@ -156,7 +162,10 @@ func FuzzSplit(f *testing.F) {
 			maxLines = len(data)%8 + 1
 		}
 		share := len(data) % (shareSteps + 1)
-		got, err := splitAll(iotest.HalfReader(bytes.NewReader(data)), 2*MaxLineLen, maxLines, share)
+		// Buffers of 16 bytes and of 64 KiB: most inputs fit the second
+		// whole.
+		bufSize := 16 << (len(data) % 2 * 12)
+		got, err := splitAll(iotest.HalfReader(bytes.NewReader(data)), bufSize, 2*MaxLineLen, maxLines, share)
 		if err != nil {
 			t.Fatal(err)
 		}

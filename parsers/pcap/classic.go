@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gopacket/gopacket"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
 )
 
 // classicReader reads the records of a classic pcap file straight out of
@@ -136,14 +138,21 @@ func (c *classicReader) shortRoom() bool {
 }
 
 // renew moves the unread bytes to the front of a block of at least n
-// bytes. The first block is small (firstBlockSize): most captures in a
-// bundle are a few kilobytes. Later ones come from swap, or are the
+// bytes. The first block is small (firstBlockSize, or the input's size
+// when the reader's buffer holds all of it): most captures in a bundle are
+// a few kilobytes. Later ones come from swap, or are the
 // current block when it is full size, else a new one twice as large.
 func (c *classicReader) renew(n int) {
 	tail := c.block[c.start:c.end]
 	switch {
 	case c.block == nil:
-		c.block = make([]byte, max(n, min(firstBlockSize, c.blockSize)))
+		size := min(firstBlockSize, c.blockSize)
+		if rest, whole := analyzer.WholeInBuffer(c.r); whole {
+			// Room for one more record header, so the read that finds
+			// the end needs no second block.
+			size = min(size, len(rest)+recordHeaderLen)
+		}
+		c.block = make([]byte, max(n, size))
 	case c.swap != nil:
 		c.block = c.swap(tail, n)
 	case n <= len(c.block) && len(c.block) >= c.blockSize:

@@ -1,7 +1,6 @@
 package pcap
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -51,7 +50,7 @@ func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.
 	arp := func(a *flow.ARP) {
 		sink.ARP(analyzer.CapturedARP{Capture: src.Path, ARP: *a})
 	}
-	if analyzer.OneGoroutine(ctx) || fitsInBuffer(src.R) {
+	if _, whole := analyzer.WholeInBuffer(src.R); whole || analyzer.OneGoroutine(ctx) {
 		// A capture the reader's buffer holds whole is replayed on this
 		// goroutine: a second one would cost more to start and feed than
 		// it saves. A batch runs its incidents side by side and asks for
@@ -62,13 +61,6 @@ func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.
 	}
 	tab.Flush()
 	return rp.stats(), err
-}
-
-// fitsInBuffer reports whether the rest of r's input is in its buffer: a
-// Peek of the whole buffer came back short, at the end of the input.
-func fitsInBuffer(r *bufio.Reader) bool {
-	b, err := r.Peek(r.Size())
-	return err != nil && len(b) < r.Size()
 }
 
 // flowRetainer is a Sink that decides which flows it keeps before they are
