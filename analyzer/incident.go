@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
@@ -33,6 +34,24 @@ type Incident struct {
 	// ("times without a zone read as UTC", "year 2024 inferred for
 	// journal lines").
 	Notes []string
+
+	// derived holds what Derived computed, by key.
+	derived sync.Map
+}
+
+// Derived returns compute(), computed once per key however many rules ask
+// for it: rules share costly views of the incident (the clock offset
+// between its logs and captures, which a dozen rules read) without the
+// core knowing their types. Keys are values of a type private to the
+// caller, as with context.Context. Safe for rules evaluated side by side;
+// two that ask at once may both compute, and one result is kept for every
+// later call. The incident must not change once rules read it.
+func (in *Incident) Derived(key any, compute func() any) any {
+	if v, ok := in.derived.Load(key); ok {
+		return v
+	}
+	v, _ := in.derived.LoadOrStore(key, compute())
+	return v
 }
 
 // FlowTally summarises plain healthy flows of one capture to one server

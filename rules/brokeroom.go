@@ -29,7 +29,7 @@ var brokerOOMKillMeta = analyzer.RuleMeta{
 func (BrokerOOMKill) Meta() analyzer.RuleMeta { return brokerOOMKillMeta }
 
 func (BrokerOOMKill) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
-	clock := estimateClockOffset(inc)
+	clock := clockOffsetOf(inc)
 	var out []analyzer.Finding
 	for _, o := range brokerOutages(inc, clock) {
 		if !o.OOM {

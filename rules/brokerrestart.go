@@ -32,7 +32,7 @@ var brokerRestartMeta = analyzer.RuleMeta{
 func (BrokerRestart) Meta() analyzer.RuleMeta { return brokerRestartMeta }
 
 func (BrokerRestart) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
-	clock := estimateClockOffset(inc)
+	clock := clockOffsetOf(inc)
 	var out []analyzer.Finding
 	outs := brokerOutages(inc, clock)
 	for _, o := range outs {

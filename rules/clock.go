@@ -107,6 +107,16 @@ func sameEndpoints(inc *analyzer.Incident, e *analyzer.Event, f *flow.Flow) bool
 	return e.Peer.IsValid() && e.Peer == f.Orig.Addr()
 }
 
+// clockOffsetKey is the key of the incident's clock offset in
+// Incident.Derived.
+type clockOffsetKey struct{}
+
+// clockOffsetOf is estimateClockOffset(inc), computed once per incident for
+// all the rules that read it.
+func clockOffsetOf(inc *analyzer.Incident) clockOffset {
+	return inc.Derived(clockOffsetKey{}, func() any { return estimateClockOffset(inc) }).(clockOffset)
+}
+
 // estimateClockOffset votes: every (event, flow) pair that could be the same
 // attempt proposes an offset; the offset that the most events agree with
 // (within clockMatch) wins, the smaller one on ties, and the median of the

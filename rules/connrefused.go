@@ -42,7 +42,7 @@ const minRefusals = 2
 func (ConnectionRefused) Meta() analyzer.RuleMeta { return connectionRefusedMeta }
 
 func (ConnectionRefused) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
-	clock := estimateClockOffset(inc)
+	clock := clockOffsetOf(inc)
 	outs := brokerOutages(inc, clock)
 	t := newTargets(inc)
 	var rej []*flow.Flow

@@ -37,7 +37,7 @@ const minIdleGap = 20 * time.Second
 func (IdleReset) Meta() analyzer.RuleMeta { return idleResetMeta }
 
 func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
-	clock := estimateClockOffset(inc)
+	clock := clockOffsetOf(inc)
 	outs := brokerOutages(inc, clock)
 	resets := idleResets(inc, outs, clock)
 	ages := idleAges(inc, outs)

@@ -44,7 +44,7 @@ var avgRTT = regexp.MustCompile(`average rtt ([0-9.]+)ms`)
 func (BrokerOverload) Meta() analyzer.RuleMeta { return brokerOverloadMeta }
 
 func (BrokerOverload) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
-	clock := estimateClockOffset(inc)
+	clock := clockOffsetOf(inc)
 	outs := brokerOutages(inc, clock)
 	quota := inc.EventsOf(analyzer.ConnectionQuota)
 	fds := inc.EventsOf(analyzer.FDExhausted)

@@ -72,7 +72,7 @@ func (PlaintextToTLS) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	}
 	f.Remediation = []string{fmt.Sprintf("Set security.protocol=SSL (or SASL_SSL) on the client%s with ssl.truststore.location / ssl.ca.location, "+
 		"or point bootstrap.servers at the broker's PLAINTEXT listener.", nowSetting(inc, "security.protocol"))}
-	estimateClockOffset(inc).note(&f)
+	clockOffsetOf(inc).note(&f)
 	f.Explains = explain(inc, symptomScope{Kinds: []analyzer.EventKind{analyzer.NodeDisconnected, analyzer.Disconnected,
 		analyzer.AuthTerminated, analyzer.BatchExpired, analyzer.ConnectFailed}})
 	return []analyzer.Finding{f}
@@ -104,7 +104,7 @@ func terminatedOnly(inc *analyzer.Incident) []analyzer.Finding {
 	// names no reason, agrees: its TLS listener got no ClientHello.
 	// Connections cut while a broker stops (a rolling restart of a TLS
 	// cluster) end mid-handshake too: those are the restart's symptoms.
-	clock := estimateClockOffset(inc)
+	clock := clockOffsetOf(inc)
 	outs := brokerOutages(inc, clock)
 	var unclear []*analyzer.Event
 	terms := 0

@@ -35,7 +35,7 @@ var staleARPMeta = analyzer.RuleMeta{
 func (StaleARP) Meta() analyzer.RuleMeta { return staleARPMeta }
 
 func (StaleARP) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
-	clock := estimateClockOffset(inc)
+	clock := clockOffsetOf(inc)
 	byClient := map[string][]*flow.Flow{}
 	for _, f := range inc.Flows {
 		if f.ReplyMACMismatch && len(f.RespDstMAC) > 0 && (!f.HandshakeDone || f.SynAcks >= 2) {

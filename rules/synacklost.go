@@ -31,7 +31,7 @@ var synAckLostMeta = analyzer.RuleMeta{
 func (SynAckLost) Meta() analyzer.RuleMeta { return synAckLostMeta }
 
 func (SynAckLost) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
-	clock := estimateClockOffset(inc)
+	clock := clockOffsetOf(inc)
 	joined, _ := handshakeLosses(inc)
 	byServer := map[string][]handshakeLoss{}
 	for _, l := range joined {

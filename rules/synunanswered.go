@@ -32,7 +32,7 @@ var synUnansweredMeta = analyzer.RuleMeta{
 func (SynUnanswered) Meta() analyzer.RuleMeta { return synUnansweredMeta }
 
 func (SynUnanswered) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
-	clock := estimateClockOffset(inc)
+	clock := clockOffsetOf(inc)
 	joined, clientOnly := handshakeLosses(inc)
 	// Where a capture saw the SYN-ACKs leave, the client's timeouts are
 	// syn-ack-lost's symptoms.

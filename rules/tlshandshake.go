@@ -78,7 +78,7 @@ func (TLSHandshake) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		f.Missing = "the client's log (PKIX / certificate verify errors) would name why the handshake failed"
 	}
 	f.Remediation = append(handshakeRemedy(inc, strong, alert), f.Remediation...)
-	estimateClockOffset(inc).note(&f)
+	clockOffsetOf(inc).note(&f)
 	f.Explains = explain(inc, symptomScope{Kinds: []analyzer.EventKind{analyzer.NodeDisconnected, analyzer.Disconnected,
 		analyzer.AuthTerminated, analyzer.BatchExpired}})
 	return []analyzer.Finding{f}

@@ -86,7 +86,7 @@ func (TLSToPlaintext) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	}
 	f.Remediation = []string{fmt.Sprintf("Set security.protocol=PLAINTEXT (or SASL_PLAINTEXT) on the client%s, or point bootstrap.servers at the broker's SSL listener.",
 		nowSetting(inc, "security.protocol"))}
-	estimateClockOffset(inc).note(&f)
+	clockOffsetOf(inc).note(&f)
 	f.Explains = explain(inc, symptomScope{Kinds: []analyzer.EventKind{analyzer.NodeDisconnected, analyzer.Disconnected,
 		analyzer.AuthTerminated, analyzer.BatchExpired}})
 	return []analyzer.Finding{f}
