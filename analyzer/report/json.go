@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -56,43 +55,66 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 func WriteJSON(w io.Writer, r *Report) error {
 	head := *r
 	head.Timeline = nil
-	b, err := marshalIndent(&head, "")
-	if err != nil {
+	// One encoder and one buffer for the head and every entry: an
+	// encoder per entry grew a fresh indent buffer for each, a tenth of a
+	// batch's allocations.
+	jw := jsonWriter{w: w}
+	jw.enc = json.NewEncoder(&jw.buf)
+	jw.enc.SetEscapeHTML(false)
+	if err := jw.encode(&head, ""); err != nil {
 		return fmt.Errorf("json report: %w", err)
 	}
 	if r.Timeline == nil {
-		_, err = w.Write(append(b, '\n'))
-		return err
+		jw.buf.WriteByte('\n')
+		return jw.flush()
 	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.Write(b[:len(b)-2]) // drop "\n}"
+	jw.buf.Truncate(jw.buf.Len() - 2) // drop "\n}"
 	if len(r.Timeline) == 0 {
-		bw.WriteString(",\n  \"timeline\": []\n}\n")
-		return bw.Flush()
+		jw.buf.WriteString(",\n  \"timeline\": []\n}\n")
+		return jw.flush()
 	}
-	bw.WriteString(",\n  \"timeline\": [\n    ")
+	jw.buf.WriteString(",\n  \"timeline\": [\n    ")
 	for i := range r.Timeline {
 		if i > 0 {
-			bw.WriteString(",\n    ")
+			jw.buf.WriteString(",\n    ")
 		}
-		e, err := marshalIndent(&r.Timeline[i], "    ")
-		if err != nil {
+		if err := jw.encode(&r.Timeline[i], "    "); err != nil {
 			return fmt.Errorf("json report: timeline entry %d: %w", i+1, err)
 		}
-		bw.Write(e)
+		if jw.buf.Len() >= jsonChunk {
+			if err := jw.flush(); err != nil {
+				return err
+			}
+		}
 	}
-	bw.WriteString("\n  ]\n}\n")
-	return bw.Flush()
+	jw.buf.WriteString("\n  ]\n}\n")
+	return jw.flush()
 }
 
-// marshalIndent is json.MarshalIndent without HTML escaping.
-func marshalIndent(v any, prefix string) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent(prefix, "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
+// jsonChunk is how much of a report WriteJSON holds before writing it out.
+const jsonChunk = 64 << 10
+
+// jsonWriter encodes values indented, HTML characters unescaped, into buf,
+// and writes buf to w in chunks.
+type jsonWriter struct {
+	w   io.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// encode appends v indented by two spaces under prefix, without the
+// encoder's trailing newline.
+func (jw *jsonWriter) encode(v any, prefix string) error {
+	jw.enc.SetIndent(prefix, "  ")
+	if err := jw.enc.Encode(v); err != nil {
+		return err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	jw.buf.Truncate(jw.buf.Len() - 1)
+	return nil
+}
+
+func (jw *jsonWriter) flush() error {
+	_, err := jw.w.Write(jw.buf.Bytes())
+	jw.buf.Reset()
+	return err
 }
