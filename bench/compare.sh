@@ -8,6 +8,8 @@
 # Inputs are generated into bench/out/ (gitignored) when missing. Peers are
 # installed with apt-get when missing and we are root. tshark is slow, so it
 # reads a slice (TSHARK_BYTES, default 128 MiB) and its MB/s is per slice.
+# It also times start-up on a tiny capture, and "kafkadiag batch" over 200
+# copies of the sample bundle with --jobs 1 and --jobs 2 (the speed-up).
 #
 # On a machine other jobs share, RUNS=5 takes the median of five runs per
 # row, and RT=1 (root only) runs every measured command, peers included,
@@ -78,9 +80,53 @@ run "kafkadiag flows --format json" "$cap" "$OUT/kafkadiag" flows --format json 
 run "kafkadiag analyze --format json" "$cap" "$OUT/kafkadiag" analyze --fail-on none --format json "$cap"
 run "grep -c -F Connection" "$log" grep -c -F Connection "$log"
 run "kafkadiag analyze (log)" "$log" "$OUT/kafkadiag" analyze --fail-on none --format json "$log"
-# Start-up: a capture of a few packets (best of 5 runs, in ms).
+# Start-up: a capture of a few packets (best of 5 runs, in ms; /usr/bin/time
+# prints hundredths of a second, too coarse for a few milliseconds).
 tiny=testdata/scenarios/connection_refused/broker-side.pcap
-startup=$(for _ in 1 2 3 4 5; do "${prio[@]}" /usr/bin/time -f %e "$OUT/kafkadiag" analyze --fail-on none --format json "$tiny" 2>&1 >/dev/null; done | sort -n | head -1)
+startup=$(for _ in 1 2 3 4 5; do
+  t0=$EPOCHREALTIME
+  "${prio[@]}" "$OUT/kafkadiag" analyze --fail-on none --format json "$tiny" >/dev/null
+  t1=$EPOCHREALTIME
+  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f\n", (b-a)*1000}'
+done | sort -n | head -1)
+
+# Batch: 200 small support bundles (copies of the README's sample bundle),
+# --jobs 1 then --jobs 2, each run into a new folder. On the project's
+# disk, and on tmpfs where there is one: on ext4 without a journal, creating
+# a file within minutes of deletions in the same block group scans the
+# deleted inodes one by one (perf: ext4 recently_deleted), so the disk
+# row measures the file system as much as kafkadiag.
+bundles="$OUT/bundles"
+if [ ! -d "$bundles" ]; then
+  mkdir -p "$bundles"
+  for i in $(seq -w 1 200); do cp testdata/sample-bundle.tgz "$bundles/case-$i.tgz"; done
+fi
+batchruns=0
+batch() { # NAME DIR JOBS
+  local name=$1 dir=$2 jobs=$3 all=() t0 t1
+  mkdir -p "$dir"
+  for _ in $(seq "$RUNS"); do
+    batchruns=$((batchruns + 1))
+    t0=$EPOCHREALTIME
+    "${prio[@]}" "$OUT/kafkadiag" batch --jobs "$jobs" --out "$dir/run-$batchruns" "$bundles"/*.tgz >/dev/null 2>>"$OUT/stderr.log" || true
+    t1=$EPOCHREALTIME
+    all+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b-a}')")
+  done
+  local secs; secs=$(printf '%s\n' "${all[@]}" | sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}')
+  batchrows+=("$name|$(stat -f -c %T "$dir")|$secs")
+  printf '%s\n' "$name: ${secs}s (median of $RUNS)" >&2
+}
+batchrows=()
+diskdir="$OUT/batch-reports"
+batch "batch --jobs 1, disk" "$diskdir" 1
+batch "batch --jobs 2, disk" "$diskdir" 2
+rm -rf "$diskdir"
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  shmdir=$(mktemp -d /dev/shm/kafkadiag-bench.XXXXXX)
+  batch "batch --jobs 1, tmpfs" "$shmdir" 1
+  batch "batch --jobs 2, tmpfs" "$shmdir" 2
+  rm -rf "$shmdir"
+fi
 
 echo
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); capture $CAP_BYTES B, log $LOG_BYTES B, tshark slice $TSHARK_BYTES B; median of $RUNS run(s)${prio:+, under ${prio[*]}}."
@@ -91,5 +137,13 @@ for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
 echo
 mb() { printf '%s\n' "${rows[@]}" | awk -F'|' -v n="$1" '$1==n {print $4}'; }
 ratio() { awk -v a="$(mb "$1")" -v b="$(mb "$2")" 'BEGIN { if (b>0) printf "%.2f×", a/b; else print "n/a" }'; }
-echo "Start-up: kafkadiag analyze on $(stat -c %s "$tiny") B capture: $(awk -v s="$startup" 'BEGIN {printf "%.0f", s*1000}') ms wall (best of 5)."
+echo
+echo "| batch, 200 bundles | file system | seconds |"
+echo "|---|---|---:|"
+for r in "${batchrows[@]}"; do echo "| ${r//|/ | } |"; done
+echo
+bs() { printf '%s\n' "${batchrows[@]}" | awk -F'|' -v n="$1" '$1==n {print $3}'; }
+speedup() { awk -v a="$(bs "$1")" -v b="$(bs "$2")" 'BEGIN { if (a>0 && b>0) printf "%.2f×", a/b; else print "n/a" }'; }
+echo "Start-up: kafkadiag analyze on $(stat -c %s "$tiny") B capture: $startup ms wall (best of 5)."
+echo "Batch speed-up, --jobs 2 over --jobs 1: $(speedup 'batch --jobs 1, disk' 'batch --jobs 2, disk') on the disk, $(speedup 'batch --jobs 1, tmpfs' 'batch --jobs 2, tmpfs') on tmpfs."
 echo "Ratios: analyze/tcpdump = $(ratio 'kafkadiag analyze --format json' 'tcpdump SYN/RST filter'), analyze/tshark = $(ratio 'kafkadiag analyze --format json' 'tshark -z conv,tcp (slice)'), log analyze/grep = $(ratio 'kafkadiag analyze (log)' 'grep -c -F Connection')"
