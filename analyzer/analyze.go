@@ -376,6 +376,7 @@ func (c *collector) Config(cf Config)  { c.inc.Configs = append(c.inc.Configs, c
 // finish fills guessed years, sorts everything and folds duplicate nodes.
 func finish(inc *Incident, modTimes map[string]time.Time) {
 	fillYears(inc, modTimes)
+	fillDates(inc, modTimes)
 	if note := zoneNote(inc); note != "" {
 		inc.Notes = append(inc.Notes, note)
 	}
@@ -502,7 +503,7 @@ func foldNodes(nodes []Node) []Node {
 func fillYears(inc *Incident, modTimes map[string]time.Time) {
 	var ref time.Time
 	for _, e := range inc.Events {
-		if !e.NoYear && !e.Time.IsZero() {
+		if !e.NoYear && !e.NoDate && !e.Time.IsZero() {
 			ref = e.Time
 			break
 		}

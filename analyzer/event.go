@@ -70,6 +70,9 @@ const (
 	ConfigValue EventKind = "config-value"
 )
 
+// NoDateYear is the year of the placeholder day of Event.NoDate times.
+const NoDateYear = 2000
+
 // Event is one normalised log event on the incident timeline.
 //
 // Fields beyond Kind, Time and Source are set only when the line carried
@@ -83,6 +86,13 @@ type Event struct {
 	// NoYear is set by parsers of layouts without a year (journal "short").
 	// Analyze replaces the year from the other inputs and sets TimeGuessed.
 	NoYear bool
+	// NoDate is set by parsers of layouts that print the time of day only
+	// (logback's and log4j2's default console pattern): Time is that time
+	// on January 1 of NoDateYear, plus a day each time the log crossed
+	// midnight. Analyze moves each input's events, as a block, to the day
+	// the other inputs or the file's write time point to, and sets
+	// TimeGuessed.
+	NoDate bool
 
 	Source Location
 	// Level is the log level as printed, normalised to upper-case words

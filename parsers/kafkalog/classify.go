@@ -195,7 +195,7 @@ func (d *LineDecoder) emitEntry(e *entry) {
 	// otherwise move every candidate's Event to the heap.
 	ev := &d.ev
 	*ev = analyzer.Event{
-		Time: e.time, TimeGuessed: e.timeGuessed, Source: e.loc, Level: e.level,
+		Time: e.time, TimeGuessed: e.timeGuessed, NoDate: e.noDate, Source: e.loc, Level: e.level,
 		Program: d.program(r), Host: e.host, Client: r.ctx.Client, Group: r.ctx.Group,
 		Text: r.evText,
 	}

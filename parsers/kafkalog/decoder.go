@@ -56,6 +56,8 @@ type LineDecoder struct {
 	// lastTime is the newest record time seen; it stands in for records
 	// printed without a date when the caller gives none.
 	lastTime time.Time
+	// days counts the midnights a log of times of day crossed.
+	days dayCount
 	// sawBroker is set once the input proved to be a broker's log; it
 	// decides Program for lines that do not tell.
 	sawBroker bool
@@ -197,6 +199,9 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 		e.time = h.dockerTime
 	case !ts.IsZero():
 		e.time = ts
+	case h.timeOfDay:
+		e.time, e.noDate = d.days.date(h.time), true
+		d.stats.ZoneAssumed = true
 	default:
 		e.time, e.timeGuessed = d.lastTime, true
 	}
@@ -321,6 +326,7 @@ type entry struct {
 	hostFromCompose bool
 	time            time.Time
 	timeGuessed     bool
+	noDate          bool // time is a time of day on the placeholder day
 	level           string
 	layout          layout
 	// line is the record's first line: the caller's bytes while borrowed
@@ -354,7 +360,7 @@ func (e *entry) reset() {
 	// Field by field rather than through a copy of the whole entry: this
 	// runs once per record, and the entry is a few hundred bytes.
 	e.active, e.loc, e.host, e.hostFromCompose = false, analyzer.Location{}, "", false
-	e.time, e.timeGuessed, e.level, e.layout = time.Time{}, false, "", layoutNone
+	e.time, e.timeGuessed, e.noDate, e.level, e.layout = time.Time{}, false, false, "", layoutNone
 	e.line, e.borrowed, e.canon = nil, false, 0
 	e.composeEnd, e.textEnd, e.msgStart, e.msgEnd, e.loggerStart, e.loggerEnd = 0, 0, 0, 0, 0, 0
 	e.candidate, e.kafkaOrigin = false, false
@@ -470,4 +476,27 @@ func stripANSI(dst, line []byte) []byte {
 		i++ // ESC and one byte
 	}
 	return dst
+}
+
+// dayCount dates the times of day of a log that prints no date: a time
+// more than twelve hours before the one before it is on the next day. A
+// log is written in order, so only midnight turns its clock back that
+// far; threads print a few milliseconds out of order, and a daylight
+// saving change turns it back an hour.
+type dayCount struct {
+	days int
+	last time.Time // the last time of day, on the placeholder day
+}
+
+// date returns tod, a time of day on the placeholder day, moved by the
+// midnights crossed so far.
+func (c *dayCount) date(tod time.Time) time.Time {
+	if !c.last.IsZero() && c.last.Sub(tod) > 12*time.Hour {
+		c.days++
+	}
+	c.last = tod
+	if c.days == 0 {
+		return tod
+	}
+	return tod.AddDate(0, 0, c.days)
 }

@@ -52,8 +52,10 @@ type header struct {
 	composeEnd, composeName int
 	// time is the record's time; hasTime is false for patterns without a
 	// date, then dockerTime (hasDocker) or the caller's time stands in.
-	time    time.Time
-	hasTime bool
+	// timeOfDay is set when the pattern prints the time of day only: time
+	// holds it on the placeholder day (analyzer.Event.NoDate).
+	time               time.Time
+	hasTime, timeOfDay bool
 	// zoned is set iff hasTime and the time carried its own zone or
 	// offset; otherwise it was read in the Source's assumed zone.
 	zoned      bool

@@ -96,5 +96,8 @@ func describe(e analyzer.Event) string {
 	if e.TimeGuessed {
 		b.WriteString(" time-guessed")
 	}
+	if e.NoDate {
+		b.WriteString(" no-date")
+	}
 	return b.String()
 }

@@ -84,7 +84,9 @@ func readLoose(line []byte, zone *time.Location, h *header) bool {
 			t, n, kind, zoned = t2, n2, kind2, zoned2
 		}
 	}
-	if kind != timeOfDay {
+	if kind == timeOfDay {
+		h.time, h.timeOfDay = t, true
+	} else {
 		h.time, h.hasTime, h.zoned = t, true, zoned
 	}
 	p += n

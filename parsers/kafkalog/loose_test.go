@@ -38,7 +38,9 @@ func TestRealWorldLayouts(t *testing.T) {
 			`22-akhq.log:1 2021-01-27T19:54:32.326Z WARN connect-failed java-client node="-1" addr="10.129.250.83:30000" client="adminclient-2"`,
 			`22-akhq.log:2 2021-01-27T19:54:33.334Z WARN connect-failed java-client node="-1" addr="10.129.250.83:30000" client="adminclient-2"`,
 		}},
-		{"23-logback-default.log", "java-no-date", "23-logback-default.log: times carry no date", nil},
+		{"23-logback-default.log", "java-no-date", "", []string{
+			`23-logback-default.log:4 2000-01-01T13:57:45.1Z WARN connect-failed java-client node="-1" client="consumer-1" group="headers" no-date`,
+		}},
 		{"24-ci-prefixed.log", "java", "", []string{
 			`24-ci-prefixed.log:1 2023-06-09T08:18:58.118Z WARN connect-failed java-client node="0" nodehost="localhost" addr="127.0.0.1:33834" client="kafka-consumer-orders" group="it-group"`,
 		}},
@@ -199,15 +201,48 @@ func TestNotJavaLogs(t *testing.T) {
 	}
 }
 
-// TestTimeOfDay checks the time-only pattern: a file of such records is
-// not read (no date to place them), a shipper's time makes them usable,
-// and a caller's time (journal, docker) stands in as for patterns with no
-// time at all.
+// TestTimeOfDay checks the time-only pattern: such records are read on the
+// placeholder day, marked NoDate, a day later each time the clock turns
+// back past midnight (Analyze dates them); a shipper's time or a caller's
+// (journal, docker) is a full time and wins.
 func TestTimeOfDay(t *testing.T) {
-	const line = "13:57:45.100 [main] WARN  org.apache.kafka.clients.NetworkClient - [Consumer clientId=c-1, groupId=g] Connection to node -1 could not be established. Broker may not be available."
-	_, st, err := parseAs("app.log", line+"\n")
-	if err == nil || !strings.Contains(err.Error(), "times carry no date") || st.Lines != 0 {
-		t.Errorf("time-only file: err %v, %d lines; want it refused before reading", err, st.Lines)
+	const msg = " [main] WARN  org.apache.kafka.clients.NetworkClient - [Consumer clientId=c-1, groupId=g] Connection to node -1 could not be established. Broker may not be available."
+	const line = "13:57:45.100" + msg
+	tests := []struct {
+		name  string
+		times []string
+		want  []string // event times, UTC
+	}{
+		{"one line", []string{"13:57:45.100"}, []string{"2000-01-01T13:57:45.1Z"}},
+		{"comma fraction, nanoseconds", []string{"13:57:45,123456789"}, []string{"2000-01-01T13:57:45.123456789Z"}},
+		{"across midnight", []string{"23:59:58.000", "23:59:59.900", "00:00:00.100", "00:00:01.000"},
+			[]string{"2000-01-01T23:59:58Z", "2000-01-01T23:59:59.9Z", "2000-01-02T00:00:00.1Z", "2000-01-02T00:00:01Z"}},
+		{"threads out of order stay on the day", []string{"10:00:00.500", "10:00:00.300", "09:00:00.000"},
+			[]string{"2000-01-01T10:00:00.5Z", "2000-01-01T10:00:00.3Z", "2000-01-01T09:00:00Z"}},
+		{"two midnights", []string{"22:00:00", "02:00:00", "23:00:00", "01:00:00"},
+			[]string{"2000-01-01T22:00:00Z", "2000-01-02T02:00:00Z", "2000-01-02T23:00:00Z", "2000-01-03T01:00:00Z"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var in strings.Builder
+			for _, ts := range tc.times {
+				in.WriteString(ts + msg + "\n")
+			}
+			rec, st, err := parseAs("app.log", in.String())
+			if err != nil || st.Layout != "java-no-date" || !st.ZoneAssumed {
+				t.Fatalf("err %v, layout %q, zone assumed %v; want a java-no-date read in the assumed zone", err, st.Layout, st.ZoneAssumed)
+			}
+			var got []string
+			for _, e := range rec.events {
+				if !e.NoDate || e.TimeGuessed {
+					t.Errorf("line %d: NoDate %v, TimeGuessed %v; want NoDate alone (Analyze guesses)", e.Source.Line, e.NoDate, e.TimeGuessed)
+				}
+				got = append(got, e.Time.UTC().Format(time.RFC3339Nano))
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("times (-want +got):\n%s", diff)
+			}
+		})
 	}
 	rec, _, err := parseAs("app.log", "[2024-03-05T10:15:47.901Z] "+line+"\n")
 	want := []string{`app.log:1 2024-03-05T10:15:47.901Z WARN connect-failed java-client node="-1" client="c-1" group="g"`}

@@ -1,6 +1,10 @@
 package kafkalog
 
-import "time"
+import (
+	"time"
+
+	"github.com/kafkadiag/kafkadiag/analyzer"
+)
 
 // timeKind is the form of a time the general reader found.
 type timeKind uint8
@@ -9,14 +13,15 @@ const (
 	timeNone timeKind = iota
 	// timeDated is any form parseDateTime reads, bare or in brackets.
 	timeDated
-	// timeOfDay is "HH:mm:ss[.,]SSS" with no date: the time is not usable.
+	// timeOfDay is "HH:mm:ss[.,]SSS" with no date: the time is that time
+	// of day on January 1 of analyzer.NoDateYear (see Event.NoDate).
 	timeOfDay
 	// timeJUL is java.util.logging's "Mar 02, 2024 10:15:02 AM".
 	timeJUL
 )
 
 // readTime reads a record time at the start of b in any form the package
-// knows and returns it with its length. For timeOfDay the time is zero.
+// knows and returns it with its length.
 func readTime(b []byte, zone *time.Location, clock *minuteClock) (t time.Time, n int, kind timeKind, zoned bool) {
 	if len(b) < 8 {
 		return time.Time{}, 0, timeNone, false
@@ -33,7 +38,7 @@ func readTime(b []byte, zone *time.Location, clock *minuteClock) (t time.Time, n
 			return t, n, timeDated, zoned
 		}
 		if n, ok := timeOfDayLen(b); ok {
-			return time.Time{}, n, timeOfDay, false
+			return timeOfDayAt(b[:n], zone), n, timeOfDay, false
 		}
 		if t, n, ok := parseLog4jDate(b, zone, clock); ok {
 			return t, n, timeDated, false
@@ -69,6 +74,20 @@ func timeOfDayLen(b []byte) (int, bool) {
 		n = k
 	}
 	return n, true
+}
+
+// timeOfDayAt is the time of day b holds, as timeOfDayLen accepted it, on
+// January 1 of analyzer.NoDateYear in zone.
+func timeOfDayAt(b []byte, zone *time.Location) time.Time {
+	hh, _ := twoDigits(b[0], b[1])
+	mm, _ := twoDigits(b[3], b[4])
+	ss, _ := twoDigits(b[6], b[7])
+	nsec, scale := 0, 100000000
+	for _, c := range b[min(len(b), 9):] {
+		nsec += int(c-'0') * scale
+		scale /= 10
+	}
+	return time.Date(analyzer.NoDateYear, time.January, 1, hh, mm, ss, nsec, zone)
 }
 
 // parseLog4jDate reads log4j's "%d{DATE}", "09 Jun 2023 08:18:58,118",

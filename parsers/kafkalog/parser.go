@@ -3,7 +3,6 @@ package kafkalog
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -60,40 +59,10 @@ func (Parser) Sniff(head []byte) bool {
 	return false
 }
 
-// timeOfDayOnly reports whether the records at the head of an input carry
-// the time of day but never a date (logback's default pattern
-// "%d{HH:mm:ss.SSS} [%thread] %-5level %logger{36} - %msg"). Such a log is
-// not read: its events could not be placed on the incident's timeline,
-// and a date is not to be made up.
-func timeOfDayOnly(head []byte) bool {
-	var h header
-	timeOnly := false
-	for i := 0; i < sniffLines && len(head) > 0; i++ {
-		line := head
-		if j := bytes.IndexByte(head, '\n'); j >= 0 {
-			line, head = head[:j], head[j+1:]
-		} else {
-			head = nil
-		}
-		if !parseHeader(bytes.TrimSuffix(line, []byte("\r")), time.UTC, &h) {
-			continue
-		}
-		if h.hasTime || h.hasDocker {
-			return false
-		}
-		timeOnly = timeOnly || h.layout == layoutJavaNoDate
-	}
-	return timeOnly
-}
-
 // Parse streams src line by line through a LineDecoder. Two goroutines
 // share the work (see lineBatch): one splits lines and runs the keyword
 // pre-filter, the other decodes.
 func (Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.Sink) (analyzer.Stats, error) {
-	if head, _ := src.R.Peek(analyzer.SniffLen); timeOfDayOnly(head) {
-		return analyzer.Stats{Layout: layoutJavaNoDate.String()},
-			fmt.Errorf("%s: times carry no date (the log pattern prints the time of day only); not read", src.Path)
-	}
 	return parse(ctx, src, sink, -1)
 }
 
