@@ -75,7 +75,8 @@ func (ConnectionRefused) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (analyzer.Finding, bool) {
 	refused, vague := g.split(analyzer.ConnectRefused)
 	fast := len(g.Flows) == 0 && len(refused) == 0 && fastRetries(vague)
-	if len(g.Flows) == 0 && !fast {
+	local := len(g.Flows) == 0 && len(refused) == 0 && !fast && loopbackTarget(g)
+	if len(g.Flows) == 0 && !fast && !local {
 		vague = nil
 	}
 	lone := len(g.Flows) == 0 && len(refused) == 1 && len(vague) == 0 && !gotThroughAfter(inc, g, refused[0].Time) &&
@@ -98,10 +99,13 @@ func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (
 		// One refused connect the inputs never see recover from: the
 		// client gave up, or the log was cut while it was still refused.
 		base = 0.45
-	case fast:
+	case fast, local:
 		// Java says only "could not be established"; retries at the
 		// reconnect backoff (50 ms – 1 s) mean each attempt failed at
-		// once, which a timeout (10 s and more) cannot do.
+		// once, which a timeout (10 s and more) cannot do. On a loopback
+		// address nothing between client and port can drop the SYN, so a
+		// failed connect there was refused, however its lines are timed
+		// (or when they print no time at all).
 		base = 0.45
 	}
 	f := analyzer.NewFinding(connectionRefusedMeta, agreeing(base, len(kinds)))
@@ -115,17 +119,17 @@ func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (
 	}
 	f.Subjects = []analyzer.Subject{g.subject()}
 	f.Summary = fmt.Sprintf("Connects to %s were refused%s: nothing listened there, and no broker stop/start covers the time.",
-		g.label(), refusedHow(g, refused))
+		g.label(), refusedHow(g, refused, local))
 	if lone {
 		f.Summary = fmt.Sprintf("A connect to %s was refused%s and no later connect got through: nothing listened there, and no broker stop/start covers the time.",
-			g.label(), refusedHow(g, refused))
+			g.label(), refusedHow(g, refused, local))
 	}
 	recovered := !lone && gotThroughAfter(inc, g, lastRefusal(g, refused))
 	if recovered {
 		// Refused, then the same address answered: the listener was
 		// missing for a while, not for good.
 		f.Summary = fmt.Sprintf("Connects to %s were refused%s, then a later connect got through: nothing listened there for a while, "+
-			"as while a broker starts or restarts, and no broker stop/start in the inputs covers the time.", g.label(), refusedHow(g, refused))
+			"as while a broker starts or restarts, and no broker stop/start in the inputs covers the time.", g.label(), refusedHow(g, refused, local))
 	}
 	if s := clock.String(); s != "" && kinds[kindPackets] && len(kinds) > 1 {
 		f.Summary += " Note: " + s + "."
@@ -224,6 +228,11 @@ func fastRetries(events []*analyzer.Event) bool {
 	if len(events) < minFastRetries {
 		return false
 	}
+	for _, e := range events {
+		if e.Time.IsZero() {
+			return false // a line that printed no time shows no spacing
+		}
+	}
 	gaps := make([]time.Duration, 0, len(events)-1)
 	for i := 1; i < len(events); i++ {
 		gaps = append(gaps, events[i].Time.Sub(events[i-1].Time))
@@ -232,15 +241,25 @@ func fastRetries(events []*analyzer.Event) bool {
 	return gaps[len(gaps)/2] <= fastRetrySpacing
 }
 
-// refusedHow says which kinds showed the refusals.
-func refusedHow(g *targetGroup, refused []*analyzer.Event) string {
+// loopbackTarget reports vague connect failures, at least minRefusals, to
+// a loopback address.
+func loopbackTarget(g *targetGroup) bool {
+	return g.Addr.IsValid() && g.Addr.Addr().IsLoopback() && len(g.Events) >= minRefusals
+}
+
+// refusedHow says which kinds showed the refusals; local is set when only
+// the Java client's vague lines to a loopback address did.
+func refusedHow(g *targetGroup, refused []*analyzer.Event, local bool) string {
 	switch {
 	case len(g.Flows) > 0 && len(refused) > 0:
 		return fmt.Sprintf(" (%s answered by RST in the capture, %s)", plural(len(g.Flows), "SYN"), plural(len(refused), "\"Connection refused\" log line"))
 	case len(g.Flows) > 0:
 		return fmt.Sprintf(" (%s answered at once by RST)", plural(len(g.Flows), "SYN"))
 	}
-	if len(refused) == 0 {
+	switch {
+	case len(refused) == 0 && local:
+		return " (the Java client's \"could not be established\" for a loopback address, where nothing between client and port can drop a SYN)"
+	case len(refused) == 0:
 		return " (the Java client's \"could not be established\", retried at once each time: a timeout would take seconds)"
 	}
 	return " (\"Connection refused\" in the client log)"

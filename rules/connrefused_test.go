@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
@@ -22,6 +23,21 @@ func connectedRd(sec float64, line int) analyzer.Event {
 		"%%7|%d.%03d|CONNECT|rdkafka#producer-1| [thrd:198.18.0.3:9092/1]: 198.18.0.3:9092/1: Connected to ipv4#198.18.0.3:9092",
 		at(sec).Unix(), at(sec).Nanosecond()/1e6))
 	e.Node, e.Addr = "1", ap(broker1)
+	return e
+}
+
+// javaCouldNotLocal is the Java client's vague connect failure to a broker
+// on the client's own host (bootstrap localhost:9092).
+func javaCouldNotLocal(sec float64, line int) analyzer.Event {
+	e := javaClient(analyzer.ConnectFailed, sec, line,
+		"[Producer clientId=producer-1] Connection to node -1 (localhost/127.0.0.1:9092) could not be established. Node may not be available.")
+	e.Node, e.NodeHost, e.Addr = "-1", "localhost", ap("127.0.0.1:9092")
+	return e
+}
+
+// undated is e as a pattern that prints no time (slf4j-simple) logs it.
+func undated(e analyzer.Event) analyzer.Event {
+	e.Time = time.Time{}
 	return e
 }
 
@@ -66,6 +82,16 @@ func TestConnectionRefused(t *testing.T) {
 		{"java vague lines retried fast", incident([]analyzer.Event{javaCouldNot(10, 50), javaCouldNot(10.05, 52), javaCouldNot(10.3, 54), javaCouldNot(11.2, 56)}, nil, node1),
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true, Contains: []string{"retried at once"}}},
 		{"java vague lines at timeout pace", incident([]analyzer.Event{javaCouldNot(10, 50), javaCouldNot(40, 52), javaCouldNot(70, 54)}, nil, node1), want{N: 0}},
+		// Lines with no time show no pace: they must not pass for fast
+		// retries.
+		{"undated java vague lines", incident([]analyzer.Event{undated(javaCouldNot(10, 50)), undated(javaCouldNot(11, 52)), undated(javaCouldNot(12, 54))}, nil, node1), want{N: 0}},
+		// On loopback nothing can drop the SYN: the failure was a refusal,
+		// timed or not.
+		{"java vague lines to a loopback address", incident([]analyzer.Event{javaCouldNotLocal(10, 50), javaCouldNotLocal(40, 52)}, nil),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true, Contains: []string{"for a loopback address", "127.0.0.1:9092"}}},
+		{"undated java vague lines to a loopback address", incident([]analyzer.Event{undated(javaCouldNotLocal(10, 50)), undated(javaCouldNotLocal(11, 52))}, nil),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true, Contains: []string{"for a loopback address"}}},
+		{"one java vague line to a loopback address does not fire", incident([]analyzer.Event{javaCouldNotLocal(10, 50)}, nil), want{N: 0}},
 		// A capture begun while the broker was down: refusals, then the
 		// same address answers. The listener came back; say so and ask
 		// for the broker's side.

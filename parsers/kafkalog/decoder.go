@@ -139,7 +139,7 @@ func (d *LineDecoder) line(loc analyzer.Location, ts time.Time, host string, lin
 		d.plain = stripANSI(d.plain[:0], line)
 		line, stable = d.plain, false
 	}
-	if parseHeader(line, d.src.ZoneOrUTC(), &d.hdr) {
+	if parseHeader(line, d.src.ZoneOrUTC(), &d.hdr) && !d.strayNoTime() {
 		e := d.slot(line[:d.hdr.composeName])
 		d.finish(e)
 		d.cur = e
@@ -150,6 +150,12 @@ func (d *LineDecoder) line(loc analyzer.Location, ts time.Time, host string, lin
 		return true
 	}
 	return d.continuation(loc, line)
+}
+
+// strayNoTime reports a header in the no-time layout inside a log that
+// prints times: in such a log it is a line of a message, not a record.
+func (d *LineDecoder) strayNoTime() bool {
+	return d.hdr.layout == layoutJavaNoTime && d.layout != layoutNone && d.layout != layoutJavaNoTime
 }
 
 // slot finds the pending entry of a compose service (name empty: none),
@@ -202,6 +208,8 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 	case h.timeOfDay:
 		e.time, e.noDate = d.days.date(h.time), true
 		d.stats.ZoneAssumed = true
+	case h.layout == layoutJavaNoTime:
+		// No time at all: the event stays undated, off the timeline.
 	default:
 		e.time, e.timeGuessed = d.lastTime, true
 	}

@@ -19,6 +19,9 @@ const (
 	// layoutJUL is java.util.logging's SimpleFormatter: the first line
 	// holds date, logger and method, the second "LEVEL: msg".
 	layoutJUL
+	// layoutJavaNoTime is slf4j-simple's default "[thread] LEVEL logger -
+	// msg": no time at all, so its events stay off the timeline.
+	layoutJavaNoTime
 )
 
 // looseName names the general reader's layouts for Stats.Layout.
@@ -30,6 +33,8 @@ func (l layout) looseName() string {
 		return "java-no-date"
 	case layoutJUL:
 		return "java.util.logging"
+	case layoutJavaNoTime:
+		return "java-no-time"
 	}
 	return ""
 }
@@ -74,7 +79,7 @@ func readLoose(line []byte, zone *time.Location, h *header) bool {
 	}
 	t, n, kind, zoned := readTime(line[p:], zone, h.clock)
 	if kind == timeNone {
-		return false
+		return readNoTime(line, p, h)
 	}
 	// A shipper's or docker's own time comes first when another follows.
 	if kind == timeDated && p+n < len(line) && line[p+n] == ' ' {
@@ -102,6 +107,21 @@ func readLoose(line []byte, zone *time.Location, h *header) bool {
 		h.layout = layoutJavaNoDate
 	}
 	return readLooseBody(line, p, h)
+}
+
+// readNoTime reads slf4j-simple's default "[thread] LEVEL logger - msg" at
+// p. With no time to tell a record from any other line, it asks for all of
+// it: the thread in brackets, a level, a logger, and " - " alone between
+// the logger and the message.
+func readNoTime(line []byte, p int, h *header) bool {
+	if p >= len(line) || line[p] != '[' || !readLooseBody(line, p, h) {
+		return false
+	}
+	if sep := bytes.TrimSpace(line[h.loggerEnd:h.msgStart]); len(sep) != 1 || sep[0] != '-' {
+		return false
+	}
+	h.layout = layoutJavaNoTime
+	return true
 }
 
 // readLooseBody reads what follows the time: an optional thread, the

@@ -51,6 +51,14 @@ func TestRealWorldLayouts(t *testing.T) {
 		{"26-flink.log", "java", "", []string{
 			`26-flink.log:1 2023-01-01T10:00:00.123Z WARN connect-failed java-client node="1" nodehost="kafka-1" addr="10.0.0.11:9092" client="src-0" group="flink-grp"`,
 		}},
+		{"28-slf4j-simple.log", "java-no-time", "", []string{
+			`28-slf4j-simple.log:8 0001-01-01T00:00:00Z INFO node-disconnected java-client node="-1" client="producer-1"`,
+			`28-slf4j-simple.log:9 0001-01-01T00:00:00Z WARN connect-failed java-client node="-1" nodehost="localhost" addr="127.0.0.1:9092" client="producer-1"`,
+			`28-slf4j-simple.log:10 0001-01-01T00:00:00Z WARN node-disconnected java-client node="-1" nodehost="localhost" client="producer-1"`,
+			`28-slf4j-simple.log:11 0001-01-01T00:00:00Z INFO node-disconnected java-client node="-1" client="producer-1"`,
+			`28-slf4j-simple.log:12 0001-01-01T00:00:00Z WARN connect-failed java-client node="-1" nodehost="localhost" addr="127.0.0.1:9092" client="producer-1"`,
+			`28-slf4j-simple.log:13 0001-01-01T00:00:00Z WARN node-disconnected java-client node="-1" nodehost="localhost" client="producer-1"`,
+		}},
 		{"27-jul.log", "java.util.logging", "", []string{
 			`27-jul.log:1 2024-03-02T10:15:02Z WARN connect-failed java-client node="1" nodehost="kafka-1" addr="10.0.0.11:9092" client="app-1" group="grp"`,
 		}},
@@ -432,5 +440,28 @@ func TestJULRecords(t *testing.T) {
 	d.Flush()
 	if got := describeAll(rec.events); !cmp.Equal(got, []string{"journal:1 " + want}) {
 		t.Errorf("journal: events %q, want %q", got, want)
+	}
+}
+
+// TestNoTimeNearMisses: slf4j-simple's "[thread] LEVEL logger - msg" is a
+// record only in a log of such records; inside a dated log it is a line
+// of the message before it, and without " - " after the logger it is no
+// header at all.
+func TestNoTimeNearMisses(t *testing.T) {
+	const dated = "[2024-03-05 10:15:02,114] WARN [Producer clientId=p-1] Connection to node 1 (kafka-1/10.0.0.11:9092) could not be established. Broker may not be available. (org.apache.kafka.clients.NetworkClient)\n"
+	const noTime = "[kafka-producer-network-thread | p-1] WARN org.apache.kafka.clients.NetworkClient - [Producer clientId=p-1] Connection to node 1 (kafka-1/10.0.0.11:9092) could not be established. Broker may not be available.\n"
+	rec, st, err := parseAs("app.log", dated+noTime)
+	if err != nil || st.Layout != "log4j" || len(rec.events) != 1 || rec.events[0].Source.Line != 1 {
+		t.Errorf("dated log: err %v, layout %q, events %q; want one event, line 1, the second line its continuation", err, st.Layout, describeAll(rec.events))
+	}
+	for _, line := range []string{
+		"[main] WARN org.apache.kafka.clients.NetworkClient [Producer clientId=p-1] Node 1 disconnected.",
+		"[main] WARN org.apache.kafka.clients.NetworkClient: [Producer clientId=p-1] Node 1 disconnected.",
+		"[main] org.apache.kafka.clients.NetworkClient - [Producer clientId=p-1] Node 1 disconnected.",
+	} {
+		h := header{}
+		if parseHeader([]byte(line), time.UTC, &h) && h.layout == layoutJavaNoTime {
+			t.Errorf("%q read as a no-time record", line)
+		}
 	}
 }
