@@ -162,6 +162,13 @@ func parseAfterDate(line []byte, p int, family layout, h *header) bool {
 		h.layout = family
 		return true
 	}
+	if family != layoutLog4j {
+		if ms, me, ls, le, ok := splitBracketLogger(line, p); ok {
+			h.msgStart, h.msgEnd, h.loggerStart, h.loggerEnd = ms, me, ls, le
+			h.layout = family
+			return true
+		}
+	}
 	// A record whose logger comes on a later line (config dumps,
 	// multi-line messages) or a pattern that prints none.
 	h.layout = family
@@ -312,6 +319,44 @@ func splitLoggerSuffix(line []byte, p int) (ms, me, ls, le int, ok bool) {
 		le = open + 1 + bytes.IndexByte(line[open+1:end-1], ':')
 	}
 	return p, trimRightEnd(line, open), open + 1, le, true
+}
+
+// splitBracketLogger splits Debezium's "%-5p  %X{…}|%X{…}|%X{…}  %m   [%c]"
+// at p (after the level): the logger in square brackets ends the line,
+// after a space, and the connector's MDC fields, joined by "|" and empty
+// outside a connector ("||"), come before the message.
+func splitBracketLogger(line []byte, p int) (ms, me, ls, le int, ok bool) {
+	end := trimRightEnd(line, len(line))
+	if end <= p || line[end-1] != ']' {
+		return 0, 0, 0, 0, false
+	}
+	open := matchBracketBack(line, p, end-1)
+	if open <= p || line[open-1] != ' ' || !isJavaLogger(line[open+1:end-1]) {
+		return 0, 0, 0, 0, false
+	}
+	ms = p
+	if q, ok := skipMDCFields(line, p, open); ok {
+		ms = q
+	}
+	return ms, trimRightEnd(line, open), open + 1, end - 1, true
+}
+
+// skipMDCFields passes "a|b|c" (or "||") and the spaces after it at p,
+// before end.
+func skipMDCFields(line []byte, p, end int) (int, bool) {
+	bars, q := 0, p
+	for ; q < end && line[q] != ' '; q++ {
+		switch c := line[q]; {
+		case c == '|':
+			bars++
+		case !isNameByte(c):
+			return p, false
+		}
+	}
+	if bars < 2 || q == end {
+		return p, false
+	}
+	return skipSpaces(line, q), true
 }
 
 // maxLoggerRun is how many logger bytes before its ")" splitLoggerSuffix

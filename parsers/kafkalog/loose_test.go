@@ -59,6 +59,11 @@ func TestRealWorldLayouts(t *testing.T) {
 			`28-slf4j-simple.log:12 0001-01-01T00:00:00Z WARN connect-failed java-client node="-1" nodehost="localhost" addr="127.0.0.1:9092" client="producer-1"`,
 			`28-slf4j-simple.log:13 0001-01-01T00:00:00Z WARN node-disconnected java-client node="-1" nodehost="localhost" client="producer-1"`,
 		}},
+		{"29-debezium.log", "strimzi", "", []string{
+			`29-debezium.log:2 2023-02-20T14:31:36.101Z WARN connect-failed java-client node="-1" nodehost="kafka" addr="172.18.0.4:9092" client="connector-producer-inventory-0"`,
+			`29-debezium.log:3 2023-02-20T14:31:36.102Z WARN node-disconnected java-client node="-1" nodehost="kafka" client="connector-producer-inventory-0"`,
+			`29-debezium.log:4 2023-02-20T14:31:37.155Z WARN connect-failed java-client node="1" nodehost="kafka" addr="172.18.0.4:9092" client="dbserver1-dbhistory" group="dbserver1-dbhistory"`,
+		}},
 		{"27-jul.log", "java.util.logging", "", []string{
 			`27-jul.log:1 2024-03-02T10:15:02Z WARN connect-failed java-client node="1" nodehost="kafka-1" addr="10.0.0.11:9092" client="app-1" group="grp"`,
 		}},
