@@ -223,7 +223,13 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 		e.hostFromCompose = true // the service names the container; Host is set on emit
 	}
 	logger, msg := e.logger(), e.msg()
-	if kafka, known := kafkaLoggerOf(logger); kafka {
+	kafka, known := kafkaLoggerOf(logger)
+	if !kafka && h.layout == layoutSpark {
+		// Spark prints the class alone ("NetworkClient").
+		known = classOnly(logger)
+		kafka = known != 0
+	}
+	if kafka {
 		e.kafkaOrigin = true
 		if known != 0 {
 			e.canon, logger = known, known.name()

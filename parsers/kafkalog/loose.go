@@ -22,6 +22,12 @@ const (
 	// layoutJavaNoTime is slf4j-simple's default "[thread] LEVEL logger -
 	// msg": no time at all, so its events stay off the timeline.
 	layoutJavaNoTime
+	// layoutLogstash is Logstash's "[time][LEVEL][logger][pipeline] msg",
+	// which its Kafka input and output plugins log through.
+	layoutLogstash
+	// layoutSpark is Apache Spark's "yy/MM/dd HH:mm:ss LEVEL Class: msg",
+	// the logger cut to its class name (%c{1}).
+	layoutSpark
 )
 
 // looseName names the general reader's layouts for Stats.Layout.
@@ -35,6 +41,10 @@ func (l layout) looseName() string {
 		return "java.util.logging"
 	case layoutJavaNoTime:
 		return "java-no-time"
+	case layoutLogstash:
+		return "logstash"
+	case layoutSpark:
+		return "spark"
 	}
 	return ""
 }
@@ -95,6 +105,12 @@ func readLoose(line []byte, zone *time.Location, h *header) bool {
 		h.time, h.hasTime, h.zoned = t, true, zoned
 	}
 	p += n
+	if kind == timeDated && line[p-1] == ']' && p < len(line) && line[p] == '[' {
+		return readBracketRun(line, p, h)
+	}
+	if kind == timeShortYear {
+		return readSparkBody(line, p, h)
+	}
 	if p >= len(line) || line[p] != ' ' {
 		return false
 	}
@@ -107,6 +123,78 @@ func readLoose(line []byte, zone *time.Location, h *header) bool {
 		h.layout = layoutJavaNoDate
 	}
 	return readLooseBody(line, p, h)
+}
+
+// readSparkBody reads what follows Spark's time: " LEVEL Class: msg", the
+// class a bare name (%c{1}); the decoder knows the Kafka ones (classOnly).
+func readSparkBody(line []byte, p int, h *header) bool {
+	if p >= len(line) || line[p] != ' ' {
+		return false
+	}
+	p++
+	lvl, n := looseLevel(line[p:])
+	if n == 0 || p+n >= len(line) || line[p+n] != ' ' {
+		return false
+	}
+	ls := p + n + 1
+	le := ls
+	for le < len(line) && isClassByte(line[le]) {
+		le++
+	}
+	if le == ls || line[ls] < 'A' || line[ls] > 'Z' || le+1 >= len(line) || line[le] != ':' || line[le+1] != ' ' {
+		return false
+	}
+	h.level, h.layout, h.loggerStart, h.loggerEnd = lvl, layoutSpark, ls, le
+	h.msgStart = le + 2
+	h.msgEnd = max(h.msgStart, trimRightEnd(line, len(line)))
+	return true
+}
+
+// isClassByte reports a byte of a Java or Scala class name.
+func isClassByte(c byte) bool {
+	return isLetter(c) || isDigit(c) || c == '_' || c == '$'
+}
+
+// readBracketRun reads what follows the bracketed time in Logstash's
+// pattern, "[%d{ISO8601}][%-5p][%-25c]%notEmpty{[%X{pipeline.id}]}
+// %notEmpty{[%X{plugin.id}]} %m": the level and the logger each in
+// brackets, padded inside, with no space between, then the pipeline's and
+// plugin's groups, a space and the message. Logstash's own loggers
+// ("logstash.outputs.kafka") are not Java classes, so any dotted name is
+// taken: the run of brackets is distinctive enough.
+func readBracketRun(line []byte, p int, h *header) bool {
+	end := matchBracket(line, p)
+	if end < 0 {
+		return false
+	}
+	lvl, n := looseLevel(line[p : end+1])
+	if n == 0 {
+		return false
+	}
+	p = end + 1
+	if p >= len(line) || line[p] != '[' {
+		return false
+	}
+	if end = matchBracket(line, p); end < 0 {
+		return false
+	}
+	ls := skipSpaces(line[:end], p+1)
+	le := trimRightEnd(line, end)
+	if !isLoggerToken(line[ls:le]) {
+		return false
+	}
+	for p = end + 1; p < len(line) && line[p] == '['; p = end + 1 {
+		if end = matchBracket(line, p); end < 0 {
+			return false
+		}
+	}
+	if p < len(line) && line[p] != ' ' {
+		return false
+	}
+	h.level, h.layout, h.loggerStart, h.loggerEnd = lvl, layoutLogstash, ls, le
+	h.msgStart = skipSpaces(line, p)
+	h.msgEnd = max(h.msgStart, trimRightEnd(line, len(line)))
+	return true
 }
 
 // readNoTime reads slf4j-simple's default "[thread] LEVEL logger - msg" at
@@ -297,6 +385,19 @@ func loggerIn(line []byte, p, end int) (ls, le int, colon, ok bool) {
 		colon = true
 	}
 	return ls, le, colon, isJavaLogger(line[ls:le])
+}
+
+// classOnly is the known Kafka logger a bare class name stands for, as
+// "%c{1}" prints it ("NetworkClient"), when exactly one known logger has
+// that class; 0 otherwise.
+func classOnly(b []byte) knownLogger {
+	if len(b) == 0 || b[0] < 'A' || b[0] > 'Z' || bytes.IndexByte(b, '.') >= 0 {
+		return 0
+	}
+	if idx := loggersByClass[string(b)]; len(idx) == 1 {
+		return knownLogger(idx[0] + 1)
+	}
+	return 0
 }
 
 // isJavaLogger accepts a Java class name as loggers print it, full or

@@ -12,7 +12,8 @@ import (
 // any line: a line a strict shape reads with a logger (or in Kafka's own
 // bracketed layout) keeps exactly the strict header; a line a strict shape
 // accepts is never refused; every header's spans lie within the line; and
-// a header of the general reader names a Java logger.
+// a header of the general reader names a Java logger (Logstash's: a
+// dotted name; Spark's %c{1}: a class name).
 func FuzzLooseHeader(f *testing.F) {
 	paths, _ := filepath.Glob("testdata/realworld/*.log")
 	more, _ := filepath.Glob("testdata/*.log")
@@ -61,8 +62,11 @@ func FuzzLooseHeader(f *testing.F) {
 			got.msgStart > got.msgEnd || got.msgEnd > n {
 			t.Fatalf("%q: spans out of the line: %+v", line, got)
 		}
-		if got.layout >= layoutJava && !isJavaLogger(line[got.loggerStart:got.loggerEnd]) {
-			t.Fatalf("%q: layout %s without a Java logger (%q)", line, got.layout, line[got.loggerStart:got.loggerEnd])
+		// Logstash's own loggers are dotted names, not Java classes.
+		if logger := line[got.loggerStart:got.loggerEnd]; got.layout >= layoutJava && got.layout != layoutLogstash && got.layout != layoutSpark && !isJavaLogger(logger) ||
+			got.layout == layoutLogstash && !isLoggerToken(logger) ||
+			got.layout == layoutSpark && (len(logger) == 0 || bytes.IndexFunc(logger, func(r rune) bool { return !isClassByte(byte(r)) }) >= 0) {
+			t.Fatalf("%q: layout %s without a Java logger (%q)", line, got.layout, logger)
 		}
 		if got.layout >= layoutJava && got.layout != layoutJUL && got.level == "" {
 			t.Fatalf("%q: layout %s without a level", line, got.layout)

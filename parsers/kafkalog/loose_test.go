@@ -64,6 +64,14 @@ func TestRealWorldLayouts(t *testing.T) {
 			`29-debezium.log:3 2023-02-20T14:31:36.102Z WARN node-disconnected java-client node="-1" nodehost="kafka" client="connector-producer-inventory-0"`,
 			`29-debezium.log:4 2023-02-20T14:31:37.155Z WARN connect-failed java-client node="1" nodehost="kafka" addr="172.18.0.4:9092" client="dbserver1-dbhistory" group="dbserver1-dbhistory"`,
 		}},
+		{"30-logstash.log", "logstash", "", []string{
+			`30-logstash.log:3 2023-01-01T10:00:01.201Z WARN connect-failed java-client node="-1" nodehost="kafka.internal" addr="10.20.0.7:9092" client="producer-1"`,
+			`30-logstash.log:4 2023-01-01T10:00:01.202Z WARN node-disconnected java-client node="-1" nodehost="kafka.internal" client="producer-1"`,
+		}},
+		{"31-spark.log", "spark", "", []string{
+			`31-spark.log:3 2023-01-01T10:00:01Z WARN connect-failed java-client node="-1" nodehost="kafka.example.com" addr="10.0.0.5:9092" client="consumer-spark-kafka-source-1" group="spark-kafka-source-1"`,
+			`31-spark.log:4 2023-01-01T10:00:01Z WARN node-disconnected java-client node="-1" nodehost="kafka.example.com" client="consumer-spark-kafka-source-1" group="spark-kafka-source-1"`,
+		}},
 		{"27-jul.log", "java.util.logging", "", []string{
 			`27-jul.log:1 2024-03-02T10:15:02Z WARN connect-failed java-client node="1" nodehost="kafka-1" addr="10.0.0.11:9092" client="app-1" group="grp"`,
 		}},

@@ -18,6 +18,8 @@ const (
 	timeOfDay
 	// timeJUL is java.util.logging's "Mar 02, 2024 10:15:02 AM".
 	timeJUL
+	// timeShortYear is Spark's "yy/MM/dd HH:mm:ss".
+	timeShortYear
 )
 
 // readTime reads a record time at the start of b in any form the package
@@ -42,6 +44,9 @@ func readTime(b []byte, zone *time.Location, clock *minuteClock) (t time.Time, n
 		}
 		if t, n, ok := parseLog4jDate(b, zone, clock); ok {
 			return t, n, timeDated, false
+		}
+		if t, n, ok := parseShortYearDate(b, zone, clock); ok {
+			return t, n, timeShortYear, false
 		}
 	case c >= 'A' && c <= 'Z':
 		if t, n, ok := parseJULTime(b, zone, clock); ok {
@@ -117,6 +122,28 @@ func parseLog4jDate(b []byte, zone *time.Location, clock *minuteClock) (time.Tim
 		zone = time.UTC
 	}
 	return clock.date(year, mon, day, hh, mm, ss, nsec, zone), 12 + n, true
+}
+
+// parseShortYearDate reads "yy/MM/dd HH:mm:ss", Apache Spark's default
+// ("%d{yy/MM/dd HH:mm:ss}"), in zone; the year is taken in this century.
+func parseShortYearDate(b []byte, zone *time.Location, clock *minuteClock) (time.Time, int, bool) {
+	if len(b) < 17 || b[2] != '/' || b[5] != '/' || b[8] != ' ' {
+		return time.Time{}, 0, false
+	}
+	yy, ok1 := twoDigits(b[0], b[1])
+	mon, ok2 := twoDigits(b[3], b[4])
+	day, ok3 := twoDigits(b[6], b[7])
+	n, ok4 := timeOfDayLen(b[9:])
+	if !ok1 || !ok2 || !ok3 || !ok4 || n != 8 || mon < 1 || mon > 12 || day < 1 || day > 31 {
+		return time.Time{}, 0, false
+	}
+	hh, _ := twoDigits(b[9], b[10])
+	mm, _ := twoDigits(b[12], b[13])
+	ss, _ := twoDigits(b[15], b[16])
+	if zone == nil {
+		zone = time.UTC
+	}
+	return clock.date(2000+yy, mon, day, hh, mm, ss, 0, zone), 17, true
 }
 
 // monthOf returns 1-12 for an English month abbreviation, else 0.
