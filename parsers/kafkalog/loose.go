@@ -180,7 +180,7 @@ func readBracketRun(line []byte, p int, h *header) bool {
 	}
 	ls := skipSpaces(line[:end], p+1)
 	le := trimRightEnd(line, end)
-	if !isLoggerToken(line[ls:le]) {
+	if le <= ls || !isLoggerToken(line[ls:le]) {
 		return false
 	}
 	for p = end + 1; p < len(line) && line[p] == '['; p = end + 1 {
