@@ -129,8 +129,12 @@ func (d *decoder) decode(data []byte, lt layers.LinkType) verdict {
 	if len(data) == 0 {
 		return frameDamaged
 	}
-	if lt == layers.LinkTypeEthernet && !d.referenceOnly && d.fastEthIPv4TCP(data) {
-		return frameTCP
+	if !d.referenceOnly {
+		switch {
+		case lt == layers.LinkTypeEthernet && d.fastEthIPv4TCP(data),
+			lt == layers.LinkTypeLinuxSLL2 && d.fastSLL2IPv4TCP(data):
+			return frameTCP
+		}
 	}
 	p := d.byFirst[firstLayer(lt, data)]
 	if p == nil {

@@ -4,14 +4,17 @@ import (
 	"encoding/binary"
 	"net"
 	"net/netip"
+
+	"github.com/gopacket/gopacket/layers"
 )
 
-// The fast path decodes the frame nearly every capture is made of,
-// Ethernet II / IPv4 without options or fragmentation / TCP, straight from
-// the bytes, and gives up (returns false) on anything else: VLAN tags, IP
-// options, fragments, cut or malformed headers, MPTCP or malformed TCP
-// options. Those take the gopacket DecodingLayerParser path, which stays the
-// reference: FuzzFastPath checks that both fill the same Packet.
+// The fast path decodes the frames nearly every capture is made of,
+// Ethernet II or Linux cooked v2 (tcpdump -i any) / IPv4 without options
+// or fragmentation / TCP, straight from the bytes, and gives up (returns
+// false) on anything else: VLAN tags, IP options, fragments, cut or
+// malformed headers, MPTCP or malformed TCP options. Those take the
+// gopacket DecodingLayerParser path, which stays the reference:
+// FuzzFastPath and FuzzFastPathSLL2 check that both fill the same Packet.
 
 // Header sizes and fields the fast path reads.
 const (
@@ -28,11 +31,56 @@ const (
 // fastEthIPv4TCP fills d.pkt from an Ethernet/IPv4/TCP frame and reports
 // true, or reports false without touching d.pkt's meaning.
 func (d *decoder) fastEthIPv4TCP(data []byte) bool {
-	if len(data) < ethHeaderLen+ipv4MinHeader+tcpMinHeader ||
-		binary.BigEndian.Uint16(data[12:]) != etherTypeIPv4 {
+	if len(data) < ethHeaderLen || binary.BigEndian.Uint16(data[12:]) != etherTypeIPv4 || !d.fastIPv4TCP(data[ethHeaderLen:]) {
 		return false
 	}
-	ip := data[ethHeaderLen:]
+	d.pkt.DstMAC, d.pkt.SrcMAC = net.HardwareAddr(data[0:6]), net.HardwareAddr(data[6:12])
+	return true
+}
+
+// SLL2 header fields the fast path reads (tcpdump -i any).
+const (
+	sll2HeaderLen   = 20
+	arphrdEther     = 1
+	arphrdFRAD      = 770 // the protocol field is ignored: gopacket stops
+	arphrdIPGRE     = 778 // an Ethernet header follows
+	arphrdRadiotap  = 803
+	sll2MaxAddrLen  = 8
+	sll2AddrOffset  = 12
+	sll2ifaceOffset = 4
+)
+
+// fastSLL2IPv4TCP is fastEthIPv4TCP for LINUX_SLL2 (tcpdump -i any):
+// the interface index goes to d.sll2, where the check for second copies
+// reads it (replay.place), and the sender's MAC, when the link is
+// Ethernet, to d.pkt as gopacket's path sets it.
+func (d *decoder) fastSLL2IPv4TCP(data []byte) bool {
+	if len(data) < sll2HeaderLen || binary.BigEndian.Uint16(data[0:]) != etherTypeIPv4 {
+		return false
+	}
+	hw := binary.BigEndian.Uint16(data[8:])
+	addrLen := int(data[11])
+	if hw == arphrdFRAD || hw == arphrdIPGRE || hw == arphrdRadiotap || addrLen > sll2MaxAddrLen ||
+		!d.fastIPv4TCP(data[sll2HeaderLen:]) {
+		return false
+	}
+	addr := data[sll2AddrOffset : sll2AddrOffset+addrLen]
+	d.sll2.InterfaceIndex = binary.BigEndian.Uint32(data[sll2ifaceOffset:])
+	d.sll2.ARPHardwareType, d.sll2.Addr = layers.ARPHardwareType(hw), addr
+	d.pkt.SrcMAC, d.pkt.DstMAC = nil, nil
+	if hw == arphrdEther && addrLen == macLen {
+		d.pkt.SrcMAC = net.HardwareAddr(addr)
+	}
+	return true
+}
+
+// fastIPv4TCP fills d.pkt, but for its MACs, from an IPv4 packet without
+// options or fragmentation that holds a whole TCP header, and reports
+// true; else it reports false without touching d.pkt's meaning.
+func (d *decoder) fastIPv4TCP(ip []byte) bool {
+	if len(ip) < ipv4MinHeader+tcpMinHeader {
+		return false
+	}
 	ipLen := int(binary.BigEndian.Uint16(ip[2:]))
 	if ip[0] != 0x45 || ip[9] != ipProtoTCP || ipLen < ipv4MinHeader+tcpMinHeader || ipLen > len(ip) ||
 		binary.BigEndian.Uint16(ip[6:])&0x3fff != 0 { // more-fragments flag or an offset
@@ -48,7 +96,6 @@ func (d *decoder) fastEthIPv4TCP(data []byte) bool {
 		return false
 	}
 	p := &d.pkt
-	p.DstMAC, p.SrcMAC = net.HardwareAddr(data[0:6]), net.HardwareAddr(data[6:12])
 	p.Src = netip.AddrPortFrom(netip.AddrFrom4([4]byte(ip[12:16])), binary.BigEndian.Uint16(tcp[0:]))
 	p.Dst = netip.AddrPortFrom(netip.AddrFrom4([4]byte(ip[16:20])), binary.BigEndian.Uint16(tcp[2:]))
 	p.TTL, p.IPID = ip[8], binary.BigEndian.Uint16(ip[4:])

@@ -12,20 +12,31 @@ import (
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
 )
 
-// decodeBoth decodes one Ethernet frame with the fast path on and off.
-func decodeBoth(data []byte) (fast, ref verdict, fastPkt, refPkt flow.Packet, tookFast bool) {
+// decodeBoth decodes one frame of link type lt (Ethernet or SLL2) with the
+// fast path on and off; fastIface and refIface are the SLL2 interface
+// indexes each left for the check for second copies.
+func decodeBoth(data []byte, lt layers.LinkType) (fast, ref verdict, fastPkt, refPkt flow.Packet, tookFast bool, fastIface, refIface uint32) {
 	f, r := newDecoder(), newDecoder()
 	r.referenceOnly = true
-	tookFast = f.fastEthIPv4TCP(bytes.Clone(data))
-	fast, ref = f.decode(data, layers.LinkTypeEthernet), r.decode(data, layers.LinkTypeEthernet)
-	return fast, ref, f.pkt, r.pkt, tookFast
+	if lt == layers.LinkTypeEthernet {
+		tookFast = newDecoder().fastEthIPv4TCP(bytes.Clone(data))
+	} else {
+		tookFast = newDecoder().fastSLL2IPv4TCP(bytes.Clone(data))
+	}
+	fast, ref = f.decode(data, lt), r.decode(data, lt)
+	return fast, ref, f.pkt, r.pkt, tookFast, f.sll2.InterfaceIndex, r.sll2.InterfaceIndex
 }
 
 var addrPortEq = cmp.Comparer(func(a, b netip.AddrPort) bool { return a == b })
 
 func checkSame(t *testing.T, data []byte) bool {
 	t.Helper()
-	fast, ref, fp, rp, took := decodeBoth(data)
+	return checkSameLink(t, data, layers.LinkTypeEthernet)
+}
+
+func checkSameLink(t *testing.T, data []byte, lt layers.LinkType) bool {
+	t.Helper()
+	fast, ref, fp, rp, took, fi, ri := decodeBoth(data, lt)
 	if fast != ref {
 		t.Fatalf("verdict: fast path %d, gopacket %d", fast, ref)
 	}
@@ -33,8 +44,61 @@ func checkSame(t *testing.T, data []byte) bool {
 		if diff := cmp.Diff(rp, fp, addrPortEq); diff != "" {
 			t.Fatalf("packet (-gopacket +fast):\n%s", diff)
 		}
+		if fi != ri {
+			t.Fatalf("SLL2 interface index: fast path %d, gopacket %d", fi, ri)
+		}
 	}
 	return took
+}
+
+// toSLL2 rewrites an Ethernet frame as tcpdump -i any captures it: the
+// 20-byte cooked header (protocol, interface index, hardware type, packet
+// type, the sender's address) in place of the Ethernet one.
+func toSLL2(eth []byte, iface uint32, hw uint16, addrLen byte) []byte {
+	h := make([]byte, 20, 20+len(eth))
+	copy(h[0:2], eth[12:14])
+	binary.BigEndian.PutUint32(h[4:], iface)
+	binary.BigEndian.PutUint16(h[8:], hw)
+	h[10], h[11] = 0, addrLen
+	copy(h[12:18], eth[6:12])
+	return append(h, eth[14:]...)
+}
+
+func TestFastPathSLL2MatchesGopacket(t *testing.T) {
+	plain := ethIPv4TCP(nil, []byte("hello"), 0)
+	tests := []struct {
+		name     string
+		frame    []byte
+		wantFast bool
+	}{
+		{"ethernet sender", toSLL2(plain, 3, 1, 6), true},
+		{"loopback, no address", toSLL2(plain, 1, 772, 0), true},
+		{"tunnel, 4-byte address", toSLL2(plain, 9, 65534, 4), true},
+		{"address length 8", toSLL2(plain, 2, 1, 8), true},
+		{"address length 9", toSLL2(plain, 2, 1, 9), false},
+		{"FRAD ignores the protocol", toSLL2(plain, 2, 770, 6), false},
+		{"IPGRE carries Ethernet", toSLL2(plain, 2, 778, 6), false},
+		{"radiotap", toSLL2(plain, 2, 803, 6), false},
+		{"cut inside the cooked header", toSLL2(plain, 2, 1, 6)[:19], false},
+		{"MPTCP", toSLL2(ethIPv4TCP([]byte{30, 4, 0, 0}, nil, 0), 2, 1, 6), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if took := checkSameLink(t, tt.frame, layers.LinkTypeLinuxSLL2); took != tt.wantFast {
+				t.Errorf("fast path taken = %v, want %v", took, tt.wantFast)
+			}
+		})
+	}
+}
+
+// FuzzFastPathSLL2 is FuzzFastPath for cooked v2 frames.
+func FuzzFastPathSLL2(f *testing.F) {
+	f.Add(toSLL2(ethIPv4TCP(nil, []byte("hello"), 0), 3, 1, 6))
+	f.Add(toSLL2(ethIPv4TCP([]byte{1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2}, nil, 4), 1, 772, 0))
+	f.Add(toSLL2(ethIPv4TCP([]byte{2, 4, 5, 180, 30, 4, 0, 0}, nil, 0), 7, 778, 6))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkSameLink(t, data, layers.LinkTypeLinuxSLL2)
+	})
 }
 
 // ethIPv4TCP builds a frame; opts are raw TCP option bytes (padded to 4).
