@@ -131,19 +131,23 @@ fi
 echo
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); capture $CAP_BYTES B, log $LOG_BYTES B, tshark slice $TSHARK_BYTES B; median of $RUNS run(s)${prio:+, under ${prio[*]}}."
 echo
-echo "| tool | file | seconds | MB/s | peak RSS MiB | 1-min load before |"
-echo "|---|---|---:|---:|---:|---:|"
-for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
-echo
-mb() { printf '%s\n' "${rows[@]}" | awk -F'|' -v n="$1" '$1==n {print $4}'; }
-ratio() { awk -v a="$(mb "$1")" -v b="$(mb "$2")" 'BEGIN { if (b>0) printf "%.2f×", a/b; else print "n/a" }'; }
-echo
-echo "| batch, 200 bundles | file system | seconds |"
-echo "|---|---|---:|"
-for r in "${batchrows[@]}"; do echo "| ${r//|/ | } |"; done
-echo
-bs() { printf '%s\n' "${batchrows[@]}" | awk -F'|' -v n="$1" '$1==n {print $3}'; }
-speedup() { awk -v a="$(bs "$1")" -v b="$(bs "$2")" 'BEGIN { if (a>0 && b>0) printf "%.2f×", a/b; else print "n/a" }'; }
+# table HEAD ALIGN ROW...: a Markdown table of "a|b|c" rows.
+table() {
+  echo "$1"; echo "$2"; shift 2
+  for r in "$@"; do echo "| ${r//|/ | } |"; done
+  echo
+}
+# field COLUMN NAME ROW...: that column of the row named NAME.
+field() {
+  local col=$1 name=$2; shift 2
+  printf '%s\n' "$@" | awk -F'|' -v n="$name" -v c="$col" '$1==n {print $c}'
+}
+# over A B: A/B as a ratio, n/a when either is missing.
+over() { awk -v a="$1" -v b="$2" 'BEGIN { if (a>0 && b>0) printf "%.2f×", a/b; else print "n/a" }'; }
+mbps() { field 4 "$1" "${rows[@]}"; }
+secs() { field 3 "$1" "${batchrows[@]}"; }
+table "| tool | file | seconds | MB/s | peak RSS MiB | 1-min load before |" "|---|---|---:|---:|---:|---:|" "${rows[@]}"
+table "| batch, 200 bundles | file system | seconds |" "|---|---|---:|" "${batchrows[@]}"
 echo "Start-up: kafkadiag analyze on $(stat -c %s "$tiny") B capture: $startup ms wall (best of 5)."
-echo "Batch speed-up, --jobs 2 over --jobs 1: $(speedup 'batch --jobs 1, disk' 'batch --jobs 2, disk') on the disk, $(speedup 'batch --jobs 1, tmpfs' 'batch --jobs 2, tmpfs') on tmpfs."
-echo "Ratios: analyze/tcpdump = $(ratio 'kafkadiag analyze --format json' 'tcpdump SYN/RST filter'), analyze/tshark = $(ratio 'kafkadiag analyze --format json' 'tshark -z conv,tcp (slice)'), log analyze/grep = $(ratio 'kafkadiag analyze (log)' 'grep -c -F Connection')"
+echo "Batch speed-up, --jobs 2 over --jobs 1: $(over "$(secs 'batch --jobs 1, disk')" "$(secs 'batch --jobs 2, disk')") on the disk, $(over "$(secs 'batch --jobs 1, tmpfs')" "$(secs 'batch --jobs 2, tmpfs')") on tmpfs."
+echo "Ratios: analyze/tcpdump = $(over "$(mbps 'kafkadiag analyze --format json')" "$(mbps 'tcpdump SYN/RST filter')"), analyze/tshark = $(over "$(mbps 'kafkadiag analyze --format json')" "$(mbps 'tshark -z conv,tcp (slice)')"), log analyze/grep = $(over "$(mbps 'kafkadiag analyze (log)')" "$(mbps 'grep -c -F Connection')")"
