@@ -1,7 +1,6 @@
 package goclient
 
 import (
-	"bytes"
 	"context"
 	"time"
 
@@ -31,14 +30,8 @@ func (*Parser) Format() string { return "go-kafka-client" }
 // prefix. A bare Go network error is not enough: every Go program prints
 // "dial tcp …".
 func (*Parser) Sniff(head []byte) bool {
-	for n := 0; n < sniffLines && len(head) > 0; n++ {
-		line := head
-		if i := bytes.IndexByte(head, '\n'); i >= 0 {
-			line, head = head[:i], head[i+1:]
-		} else {
-			head = nil
-		}
-		h := splitHeader(bytes.TrimRight(line, "\r"), time.UTC)
+	for line := range lines.Leading(head, sniffLines) {
+		h := splitHeader(line, time.UTC)
 		if h.sarama {
 			return true
 		}

@@ -81,14 +81,7 @@ func (*Parser) Format() string { return "kafkajs" }
 // "[Namespace] message" whose message KafkaJS logs on a failure.
 func (*Parser) Sniff(head []byte) bool {
 	var buf [512]byte
-	for n := 0; n < sniffLines && len(head) > 0; n++ {
-		line := head
-		if i := bytes.IndexByte(head, '\n'); i >= 0 {
-			line, head = head[:i], head[i+1:]
-		} else {
-			head = nil
-		}
-		line = bytes.TrimRight(line, "\r")
+	for line := range lines.Leading(head, sniffLines) {
 		if len(line) > 0 && line[0] == '{' {
 			if _, _, ok := jsonLine(line, buf[:0], nil); ok {
 				return true

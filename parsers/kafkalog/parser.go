@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/lines"
 )
 
 // Parser reads Apache Kafka's Java logs, client and broker.
@@ -31,14 +32,7 @@ func (Parser) Sniff(head []byte) bool {
 	}
 	var h header
 	java := 0
-	for i := 0; i < sniffLines && len(head) > 0; i++ {
-		line := head
-		if j := bytes.IndexByte(head, '\n'); j >= 0 {
-			line, head = head[:j], head[j+1:]
-		} else {
-			head = nil
-		}
-		line = bytes.TrimSuffix(line, []byte("\r"))
+	for line := range lines.Leading(head, sniffLines) {
 		if !parseHeader(line, time.UTC, &h) {
 			continue
 		}

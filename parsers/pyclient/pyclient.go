@@ -65,7 +65,6 @@
 package pyclient
 
 import (
-	"bytes"
 	"context"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -94,14 +93,7 @@ func (*Parser) Format() string { return "kafka-python" }
 // ("kafka.errors.NoBrokersAvailable: NoBrokersAvailable").
 func (*Parser) Sniff(head []byte) bool {
 	var zc zoneCache
-	for n := 0; n < sniffLines && len(head) > 0; n++ {
-		line := head
-		if i := bytes.IndexByte(head, '\n'); i >= 0 {
-			line, head = head[:i], head[i+1:]
-		} else {
-			head = nil
-		}
-		line = bytes.TrimRight(line, "\r")
+	for line := range lines.Leading(head, sniffLines) {
 		if _, ok := splitHeader(line, nil, &zc); ok {
 			return true
 		}

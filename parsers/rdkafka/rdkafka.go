@@ -59,14 +59,7 @@ const sniffLines = 64
 // KafkaError{…} objects and omkafka messages alone are not enough: other
 // programs print such text too.
 func (*Parser) Sniff(head []byte) bool {
-	for n := 0; n < sniffLines && len(head) > 0; n++ {
-		line := head
-		if i := bytes.IndexByte(head, '\n'); i >= 0 {
-			line, head = head[:i], head[i+1:]
-		} else {
-			head = nil
-		}
-		line = bytes.TrimRight(line, "\r")
+	for line := range lines.Leading(head, sniffLines) {
 		if r, ok := split(line, nil); ok && (r.layout != idxKcatError && looksRdkafka(r) || r.layout == idxKcatError && kcatNamesItself(line)) {
 			return true
 		}

@@ -1,6 +1,7 @@
 // Package lines holds the read loop the line-oriented parsers share: lines
 // without their newline, bounded in length, each handed to a decoder with
-// its location, the input's counts and problems kept the same way by all.
+// its location, the input's counts and problems kept the same way by all;
+// and the walk over an input's first lines their Sniff methods share.
 package lines
 
 import (
@@ -10,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -104,4 +106,23 @@ func MostSeen(counts []int, names []string) string {
 		return ""
 	}
 	return names[best]
+}
+
+// Leading yields the first n lines of head, an input's first bytes as
+// Sniff gets them, without their newline and trailing carriage returns.
+// The last line may be cut where head ends.
+func Leading(head []byte, n int) iter.Seq[[]byte] {
+	return func(yield func([]byte) bool) {
+		for ; n > 0 && len(head) > 0; n-- {
+			line := head
+			if i := bytes.IndexByte(head, '\n'); i >= 0 {
+				line, head = head[:i], head[i+1:]
+			} else {
+				head = nil
+			}
+			if !yield(bytes.TrimRight(line, "\r")) {
+				return
+			}
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -126,6 +127,28 @@ func TestMostSeen(t *testing.T) {
 	for _, tc := range tests {
 		if got := MostSeen(tc.counts, names); got != tc.want {
 			t.Errorf("MostSeen(%v) = %q, want %q", tc.counts, got, tc.want)
+		}
+	}
+}
+
+func TestLeading(t *testing.T) {
+	tests := []struct {
+		head string
+		n    int
+		want []string
+	}{
+		{"", 3, nil},
+		{"a\nb\nc\n", 2, []string{"a", "b"}},
+		{"a\r\n\nb\r\r\ncut", 9, []string{"a", "", "b", "cut"}},
+		{"a\n", 9, []string{"a"}},
+	}
+	for _, tc := range tests {
+		var got []string
+		for line := range Leading([]byte(tc.head), tc.n) {
+			got = append(got, string(line))
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("Leading(%q, %d) = %q, want %q", tc.head, tc.n, got, tc.want)
 		}
 	}
 }
