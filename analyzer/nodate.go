@@ -31,10 +31,10 @@ func fillDates(inc *Incident, modTimes map[string]time.Time) {
 	for _, s := range spans {
 		switch m, ok := modTimes[s.path]; {
 		case !ref.IsZero():
-			shift[s.path] = daysToward(s.first, ref, nearest)
+			shift[s.path] = daysNearest(s.first, ref)
 			byOthers = append(byOthers, s.path)
 		case ok && !m.IsZero():
-			shift[s.path] = daysToward(s.last, m, notAfter)
+			shift[s.path] = daysNotAfter(s.last, m)
 			byFile = append(byFile, s.path)
 		default:
 			undated = append(undated, s.path)
@@ -127,33 +127,36 @@ func earliestDated(inc *Incident) time.Time {
 	return ref
 }
 
-// How daysToward picks the day.
-const (
-	nearest  = iota // the day that puts t nearest the target
-	notAfter        // the latest day that puts t at or before the target, with an hour's grace
-)
-
-// daysToward is the number of days to add to t, a time on the placeholder
-// day or a few days after it, to bring it to target's day as rule says.
-// Days are counted in t's zone, so the time of day is kept.
-func daysToward(t, target time.Time, rule int) int {
-	target = target.In(t.Location())
-	ty, tm, td := t.Date()
-	gy, gm, gd := target.Date()
-	days := int(time.Date(gy, gm, gd, 0, 0, 0, 0, time.UTC).Sub(time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC)) / (24 * time.Hour))
-	if rule == notAfter {
-		if t.AddDate(0, 0, days).After(target.Add(time.Hour)) {
-			days--
-		}
-		return days
-	}
-	best := days
-	for _, d := range []int{days - 1, days + 1} {
+// daysNearest is how many days to add to t, a time on the placeholder day
+// or a few days after it, to bring it nearest target. Days are counted in
+// t's zone, so the time of day is kept.
+func daysNearest(t, target time.Time) int {
+	best := daysApart(t, target)
+	for _, d := range []int{best - 1, best + 1} {
 		if absDuration(t.AddDate(0, 0, d).Sub(target)) < absDuration(t.AddDate(0, 0, best).Sub(target)) {
 			best = d
 		}
 	}
 	return best
+}
+
+// daysNotAfter is how many days to add to t to put it on the latest day
+// where it is no later than target, with an hour's grace for clocks.
+func daysNotAfter(t, target time.Time) int {
+	days := daysApart(t, target)
+	if t.AddDate(0, 0, days).After(target.Add(time.Hour)) {
+		days--
+	}
+	return days
+}
+
+// daysApart counts the calendar days from t's date to target's, both in
+// t's zone.
+func daysApart(t, target time.Time) int {
+	target = target.In(t.Location())
+	ty, tm, td := t.Date()
+	gy, gm, gd := target.Date()
+	return int(time.Date(gy, gm, gd, 0, 0, 0, 0, time.UTC).Sub(time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC)) / (24 * time.Hour))
 }
 
 func absDuration(d time.Duration) time.Duration {
