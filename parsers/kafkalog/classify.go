@@ -84,12 +84,34 @@ func newRecord(r *record, e *entry) {
 	if strings.HasPrefix(r.logger, "org.apache.zookeeper") {
 		r.kafkaOrigin = false
 	}
+	if x, ok := inlineException(r.full); ok {
+		r.excs = append(r.excs, x)
+	}
 	start := 0
 	for _, end := range e.excEnds {
 		line := string(e.excs[start:end])
 		start = end
 		cls, msg, _ := strings.Cut(line, ": ")
 		r.excs = append(r.excs, javaException{class: strings.TrimSuffix(cls, ":"), msg: msg})
+	}
+}
+
+// inlineException finds an exception a layout printed on the message's own
+// line, after ": " ("Error connecting to node broker:9092 (id: 1 rack:
+// null): java.net.UnknownHostException: broker"), as JBoss LogManager
+// (Quarkus, WildFly) and "%m: %ex{short}" patterns do; log4j's and
+// logback's defaults print it on the next line instead.
+func inlineException(msg string) (javaException, bool) {
+	for rest := msg; ; {
+		i := strings.Index(rest, ": ")
+		if i < 0 {
+			return javaException{}, false
+		}
+		rest = rest[i+2:]
+		if isExceptionLine([]byte(rest)) {
+			cls, m, _ := strings.Cut(rest, ": ")
+			return javaException{class: strings.TrimSuffix(cls, ":"), msg: m}, true
+		}
 	}
 }
 

@@ -66,6 +66,10 @@ java.io.IOException: Can't resolve address: kafka-2.internal:9092
 	at org.apache.kafka.common.network.Selector.doConnect(Selector.java:257)
 Caused by: java.nio.channels.UnresolvedAddressException: null`,
 			[]string{`WARN resolve-failed java-client host="h1" node="2" nodehost="kafka-2.internal" client="c" group="g" reason="java.nio.channels.UnresolvedAddressException" exception="java.nio.channels.UnresolvedAddressException" exmsg="null"`}},
+		{"resolve: exception on the message's line (JBoss LogManager, Quarkus)", ts + `WARN [Producer clientId=prices] Error connecting to node broker:9092 (id: 1 rack: null): java.net.UnknownHostException: broker (org.apache.kafka.clients.NetworkClient)`,
+			[]string{`WARN resolve-failed java-client host="h1" node="1" nodehost="broker" client="prices" reason="java.net.UnknownHostException" exception="java.net.UnknownHostException" exmsg="broker"`}},
+		{"a colon in a message is no exception", ts + `WARN [Producer clientId=p] Error connecting to node kafka-1:9092 (id: 1 rack: null): see https://x.example/a: b (org.apache.kafka.clients.NetworkClient)`,
+			[]string{`WARN connect-failed java-client host="h1" node="1" nodehost="kafka-1" client="p"`}},
 		{"connect worker with connector context", ts + `INFO [jdbc-sink|task-0] [Consumer clientId=connector-consumer-jdbc-sink-0, groupId=connect-jdbc-sink] Node 2 disconnected. (org.apache.kafka.clients.NetworkClient:935)`,
 			[]string{`INFO node-disconnected java-client host="h1" node="2" client="connector-consumer-jdbc-sink-0" group="connect-jdbc-sink"`}},
 		{"node disconnected", ts + `INFO [Consumer instanceId=i-1, clientId=c-1, groupId=orders] Node 3 disconnected. (org.apache.kafka.clients.NetworkClient)`,
