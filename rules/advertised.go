@@ -186,11 +186,15 @@ func advertisedUnreachable(inc *analyzer.Incident, boot bootstrapEntry, e *analy
 	if e.Kind == analyzer.ResolveFailed && !isLoopbackHost(host, a) {
 		return host != "" && !strings.EqualFold(host, boot.Host)
 	}
+	if isLoopbackHost(host, a) {
+		// With no bootstrap in sight, the node id alone says metadata
+		// came back, from somewhere, naming a loopback address: the
+		// docker-compose default, far likelier than a client on the
+		// broker's own host whose broker died (the finding says both).
+		return boot.unknown() || !isLoopbackHost(boot.Host, boot.Addr)
+	}
 	if boot.unknown() {
 		return false
-	}
-	if isLoopbackHost(host, a) {
-		return !isLoopbackHost(boot.Host, boot.Addr)
 	}
 	if a.IsValid() {
 		// The name resolved to a usable address: a failure there is
@@ -208,7 +212,13 @@ func advertisedFinding(inc *analyzer.Incident, g *targetGroup, boot bootstrapEnt
 	}
 	base := 0.75
 	unknownBoot := boot.unknown()
-	if unknownBoot {
+	loopback := isLoopbackHost(g.Events[0].NodeHost, eventTarget(inc, g.Events[0]))
+	switch {
+	case unknownBoot && loopback:
+		// Only the node id says bootstrap worked, and a client on the
+		// broker's own host whose broker stopped would print the same.
+		base = 0.5
+	case unknownBoot:
 		// Only the node id says bootstrap worked.
 		base = 0.6
 	}
@@ -237,6 +247,9 @@ func advertisedFinding(inc *analyzer.Incident, g *targetGroup, boot bootstrapEnt
 	}
 	f.Summary = fmt.Sprintf("Bootstrap via %s %s, but metadata sent the client to node %s at %s and all %d attempts there failed: "+
 		"the broker advertises an address this client cannot reach.", boot.label(), answered, g.Node, adv, len(g.Events))
+	if unknownBoot && loopback {
+		f.Summary += " (Unless this client runs on the broker's own host and the broker was down: then nothing listened there.)"
+	}
 	switch {
 	case unknownBoot:
 		f.Missing = "the client's config dump (bootstrap.servers) or its first lines would show where it bootstrapped from"
