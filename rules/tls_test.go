@@ -200,6 +200,20 @@ func TestTLSHandshake(t *testing.T) {
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.6, ConfMax: 0.7, Missing: true}},
 		{"long healthy TLS connection", incident(nil, []*flow.Flow{healthy}, node1), want{N: 0}},
 		{"wrong version number is the listener mismatch", incident([]analyzer.Event{rdSSL(10, 5, "error:0A00010B:SSL routines::wrong version number")}, nil, node1), want{N: 0}},
+		{"broker's vague SSL lines alone", incident([]analyzer.Event{brokerSSLFailed(10, 400), brokerSSLFailed(11, 401)}, nil, node1),
+			want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.35, ConfMax: 0.45, Missing: true,
+				Contains: []string{"failed 2 times and no line says why", "plaintext client on a TLS listener", "security.protocol is SSL or SASL_SSL"}}},
+		{"handshakes the broker ended with a bare close", incident([]analyzer.Event{rdSSL(10, 5, "SSL connection closed by peer"), rdSSL(11, 6, "SSL connection closed by peer")}, nil, node1), want{N: 0}},
+		{"one vague SSL line", incident([]analyzer.Event{brokerSSLFailed(10, 400)}, nil, node1), want{N: 0}},
+		{"vague SSL lines, client configured PLAINTEXT", withProtocol("PLAINTEXT", brokerSSLFailed(10, 400), brokerSSLFailed(11, 401)), want{N: 0}},
+		{"vague SSL lines beside terminated during authentication: plaintext's guess", incident([]analyzer.Event{javaTerminated(10, 50), javaTerminated(11, 52),
+			brokerSSLFailed(10, 400), brokerSSLFailed(11, 401)}, nil, node1), want{N: 0}},
+		{"vague SSL lines while the broker restarts", func() *analyzer.Incident {
+			inc := restartIncident(true, true, false)
+			inc.Events = append(inc.Events, brokerSSLFailed(101, 400), brokerSSLFailed(102, 401))
+			sortIncident(inc)
+			return inc
+		}(), want{N: 0}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { checkRule(t, TLSHandshake{}, tc.inc, tc.want) })
@@ -223,6 +237,11 @@ func TestTLSRulesDoNotOverlap(t *testing.T) {
 		{"untrusted certificate", incident([]analyzer.Event{javaPKIX(10, 70)},
 			[]*flow.Flow{helloFlow(brokerTLS, ":40112", 10, 5, serverHello, 40*time.Millisecond, 3900)}, node1),
 			[]analyzer.Cause{analyzer.TLSHandshakeFailure}},
+		{"vague SSL lines only", incident([]analyzer.Event{brokerSSLFailed(10, 400), brokerSSLFailed(11, 401)}, nil, node1),
+			[]analyzer.Cause{analyzer.TLSHandshakeFailure}},
+		{"vague SSL lines and terminated during authentication", incident([]analyzer.Event{javaTerminated(10, 50), javaTerminated(11, 52),
+			brokerSSLFailed(10, 400), brokerSSLFailed(11, 401)}, nil, node1),
+			[]analyzer.Cause{analyzer.PlaintextToTLSListener}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

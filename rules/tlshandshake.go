@@ -44,7 +44,7 @@ func (TLSHandshake) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	// Counts are of connections: one seen by two captures counts once.
 	conns := len(oneCapture(inc, flows))
 	if len(strong) == 0 && alert == nil && conns < 2 {
-		return nil
+		return unclearOnly(inc)
 	}
 	events := append(strong, unclearTLSEvents(inc)...)
 	base := 0.5
@@ -117,4 +117,68 @@ func handshakeText(f *flow.Flow) string {
 	}
 	return fmt.Sprintf("%s ClientHello, ServerHello, then closed after %s with %d bytes exchanged",
 		flowText(f), seconds(f.End.Sub(f.Start)), f.OrigBytes+f.RespBytes)
+}
+
+// peerClosed reports a handshake the peer ended by closing, with no TLS
+// alert ("SSL connection closed by server during handshake", "Remote host
+// terminated the handshake", an EOF): a TLS listener that rejects a
+// certificate says so with an alert, so a bare close points as much at a
+// listener that speaks no TLS, and the line is no guess for this rule.
+func peerClosed(e *analyzer.Event) bool {
+	return containsAny(eventText(e), "closed by server", "closed by peer", "closed by remote", "terminated the handshake", "eof")
+}
+
+// minUnclearHandshakes is how many "SSL handshake failed" lines that name
+// no reason, with nothing else to go on, make a guess worth reporting.
+const minUnclearHandshakes = 2
+
+// unclearOnly reads repeated "SSL handshake failed" lines that name no
+// reason (the broker's INFO "Failed authentication with /ip (SSL
+// handshake failed)", a client's line whose stack trace was not kept)
+// and no other TLS or SASL evidence. Both sides reached the TLS layer, so
+// the likeliest cause is trust or a name mismatch; a plaintext client on
+// the TLS listener (broker side) or a TLS client at a plaintext one
+// (client side) print the same words, so confidence stays low. A client
+// configured without TLS, or the plaintext rule's "terminated during
+// authentication" guess, leave it to that rule; lines cut by a broker
+// stop are the stop's symptoms.
+func unclearOnly(inc *analyzer.Incident) []analyzer.Finding {
+	if len(inc.EventsOf(analyzer.SASLAuthFailed)) > 0 || len(inc.EventsOf(analyzer.AuthTerminated)) >= minTerminations {
+		return nil
+	}
+	if len(tlsEvents(inc, tlsClientOnPlain)) > 0 || len(tlsEvents(inc, tlsPlainOnTLS)) > 0 {
+		return nil
+	}
+	for _, f := range inc.Flows {
+		if _, ok := plainToTLSFlow(f); ok || tlsToPlainFlow(f) {
+			return nil
+		}
+	}
+	if proto, known := clientSetting(inc, "security.protocol"); known && !strings.Contains(strings.ToUpper(proto.Value), "SSL") {
+		return nil
+	}
+	outs := brokerOutages(inc, clockOffsetOf(inc))
+	var unclear []*analyzer.Event
+	for _, e := range inc.EventsOf(analyzer.SSLHandshakeFailed) {
+		if classifyTLSLine(e) == tlsUnclear && !peerClosed(e) && !inOutage(outs, e.Time, eventTarget(inc, e)) {
+			unclear = append(unclear, e)
+		}
+	}
+	if len(unclear) < minUnclearHandshakes {
+		return nil
+	}
+	f, filters := tlsEvidence(inc, tlsHandshakeMeta, 0.4, nil, unclear, 1, handshakeText, nil)
+	if len(filters) > 0 {
+		f.DisplayFilter = "(" + filterOr(filters) + ") && (tls.handshake || tls.alert_message)"
+	}
+	f.Summary = fmt.Sprintf("TLS handshakes with %s failed %s and no line says why. The usual cause is a certificate the client does not trust "+
+		"or one whose name does not match; a plaintext client on a TLS listener, or a TLS client at a plaintext one, fails with the same words.",
+		firstServer(f.Subjects, unclear), plural(len(unclear), "time"))
+	f.Missing = "the exception's Caused by lines (PKIX path building failed, no subject alternative names), the broker's DEBUG SslTransportLayer lines, " +
+		"or a capture of one connect (the TLS alert, or no ClientHello) would name the reason"
+	f.Remediation = append(f.Remediation, "Check that the client's security.protocol is SSL or SASL_SSL for this listener"+
+		nowSetting(inc, "security.protocol")+".")
+	clockOffsetOf(inc).note(&f)
+	f.Explains = explain(inc, symptomScope{Kinds: []analyzer.EventKind{analyzer.NodeDisconnected, analyzer.Disconnected, analyzer.BatchExpired}})
+	return []analyzer.Finding{f}
 }
