@@ -15,6 +15,16 @@ func timeoutRd(sec float64, line int) analyzer.Event {
 	return e
 }
 
+// kafkajsTimeout is KafkaJS giving up a connect after its own
+// connectionTimeout (1 s by default), which covers the TLS handshake too.
+func kafkajsTimeout(sec float64, line int) analyzer.Event {
+	e := analyzer.Event{Kind: analyzer.ConnectTimeout, Time: at(sec), Source: analyzer.Location{Path: "app.log", Line: line},
+		Level: "ERROR", Program: "kafkajs", Client: "app",
+		Text: `{"level":"ERROR","timestamp":"2026-03-14T10:00:10.000Z","logger":"kafkajs","message":"[Connection] Connection timeout","broker":"198.18.0.3:9092","clientId":"app"}`}
+	e.NodeHost, e.Addr, e.Reason = "198.18.0.3", ap(broker1), "Connection timeout"
+	return e
+}
+
 // lostSynAck is one connection whose SYN-ACKs die on the way back: the
 // broker-side capture shows them leaving, the client-side only SYNs.
 func lostSynAck(port string, start float64, frame int, isn uint32, withClient, withBroker bool) []*flow.Flow {
@@ -76,6 +86,11 @@ func TestSynUnanswered(t *testing.T) {
 		{"one timeout the client never got past", incident([]analyzer.Event{timeoutRd(137, 30)}, nil, node1),
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.3, ConfMax: 0.4, Missing: true,
 				Contains: []string{"The one connect to node 1 (198.18.0.3:9092) timed out", "a single log line is thin evidence"}}},
+		{"KafkaJS's own 1 s timeouts: slow is not dropped", incident([]analyzer.Event{kafkajsTimeout(10, 1), kafkajsTimeout(12, 2), kafkajsTimeout(15, 3)}, nil, node1),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.3, ConfMax: 0.4, Missing: true,
+				Contains: []string{"3 connect timeouts", "connectionTimeout is 1 s by default", "Raise the client's connect timeout"}}},
+		{"KafkaJS timeouts beside S0 flows are the network's", incident([]analyzer.Event{kafkajsTimeout(10, 1), kafkajsTimeout(140, 2)}, s0, node1),
+			want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.7, ConfMax: 0.8, Missing: true, Contains: []string{"SYN ×7"}}},
 		{"one timeout, then the connection was up", incident([]analyzer.Event{timeoutRd(137, 30), disconnectedUp(900, 31, 700000)}, nil, node1), want{N: 0}},
 	}
 	for _, tc := range tests {

@@ -102,6 +102,10 @@ func synUnansweredFinding(inc *analyzer.Incident, g *targetGroup, clock clockOff
 		// the inputs end): the only failure there is, but a single line.
 		base = 0.35
 	}
+	short := len(g.Flows) == 0 && shortTimeouts(timeouts)
+	if short {
+		base = min(base, 0.35)
+	}
 	f := analyzer.NewFinding(synUnansweredMeta, agreeing(base, len(kinds)))
 	f.Kinds = kinds.list()
 	for _, fl := range g.Flows {
@@ -135,6 +139,13 @@ func synUnansweredFinding(inc *analyzer.Incident, g *targetGroup, clock clockOff
 			}
 		}
 	}
+	if short {
+		f.Severity = analyzer.Warning
+		f.Summary += " But the client gives up within a few seconds (KafkaJS's connectionTimeout is 1 s by default, and covers the TLS handshake too): " +
+			"a distant or TLS broker that answers slowly times out the same way."
+		f.Missing = "a client-side capture would show whether SYNs went unanswered or the connection was up and only slow"
+		f.Remediation = append(f.Remediation, "Raise the client's connect timeout (KafkaJS connectionTimeout, e.g. 5000 ms) before suspecting the network; if the timeouts go on, check the path.")
+	}
 	if g.Addr.IsValid() {
 		f.DisplayFilter = addrFilter(g.Addr) + " && tcp.flags.syn==1"
 		f.Remediation = append([]string{fmt.Sprintf(
@@ -144,6 +155,29 @@ func synUnansweredFinding(inc *analyzer.Incident, g *targetGroup, clock clockOff
 	clock.note(&f)
 	f.Explains = explain(inc, g.scope(clock, 2*time.Minute))
 	return f, true
+}
+
+// shortConnectTimeout is the longest client connect timeout that a slow
+// but working path (a TLS handshake across regions) can exceed.
+const shortConnectTimeout = 3000 // ms
+
+// shortTimeouts reports whether every timeout is a client's own short one:
+// KafkaJS's "Connection timeout" (connectionTimeout, 1 s by default, the
+// TCP connect and the TLS handshake together), or a line that says it gave
+// up within shortConnectTimeout. SYNs dropped by a firewall time out the
+// same way, but so does a slow path: such lines alone prove no drop.
+func shortTimeouts(timeouts []*analyzer.Event) bool {
+	for _, e := range timeouts {
+		switch {
+		case e.Kind != analyzer.ConnectTimeout:
+			return false
+		case e.Program == "kafkajs" && strings.EqualFold(e.Reason, "Connection timeout"):
+		case e.AfterMs > 0 && e.AfterMs <= shortConnectTimeout:
+		default:
+			return false
+		}
+	}
+	return len(timeouts) > 0
 }
 
 // connectedAfter reports whether the client reached the group's broker
