@@ -42,9 +42,16 @@ func (BrokerRestart) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		f := outageFinding(inc, brokerRestartMeta, o, clock)
 		quiet := len(f.Explains) == 0 && !o.Kinds[kindPackets]
 		switch {
-		case quiet && o.End.IsZero() && !o.Killed:
-			// An orderly stop as the inputs end hurt no client: nothing to report.
+		case quiet && o.End.IsZero() && !o.Killed && seesClients(inc):
+			// An orderly stop as the inputs end hurt none of the
+			// clients they show: nothing to report.
 			continue
+		case quiet && o.End.IsZero() && !o.Killed:
+			// With no client in the inputs, the stop is still the one
+			// thing that happened to the broker: a post about an outage
+			// often holds the broker log alone.
+			f.Severity, f.Confidence = analyzer.Info, 0.35
+			f.Summary += " The inputs end with it stopped; no client in them was affected."
 		case quiet && !o.Killed:
 			f.Severity, f.Confidence = analyzer.Info, 0.4
 			f.Summary += " No client in the inputs was affected."
@@ -55,6 +62,21 @@ func (BrokerRestart) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		out = append(out, massCloseNote(inc, b))
 	}
 	return out
+}
+
+// seesClients reports whether the inputs show any client: a client's log
+// line or a captured flow.
+func seesClients(inc *analyzer.Incident) bool {
+	if len(inc.Flows) > 0 {
+		return true
+	}
+	for i := range inc.Events {
+		// Brokers, Connect and Streams all log the signal that stops them.
+		if e := &inc.Events[i]; eventKind(e) == kindClientLog && e.Kind != analyzer.SignalReceived {
+			return true
+		}
+	}
+	return false
 }
 
 // outageFinding is the finding for one outage, shared by broker-restart and
@@ -202,8 +224,12 @@ func outageHow(o *outage) string {
 		how = "the process was killed with SIGKILL (the journal's code=killed, status=9/KILL): no shutdown sequence was logged before the next start"
 	case o.Killed:
 		how = "the process was killed (SIGKILL or a crash): no shutdown sequence was logged before the next start"
+	case o.Clean && o.End.IsZero():
+		how = "a clean, logged shutdown" + stoppedBy(o)
 	case o.Clean:
 		how = "a clean, logged shutdown and restart"
+	case (o.Kinds[kindJournal] || o.Kinds[kindBrokerLog]) && o.End.IsZero():
+		how = "a stop of the broker service" + stoppedBy(o)
 	case o.Kinds[kindJournal] || o.Kinds[kindBrokerLog]:
 		how = "a stop and start of the broker service"
 	case o.Kinds[kindClientLog] && !o.Kinds[kindPackets] && o.IdleLoss:
@@ -371,4 +397,16 @@ func oneBrokerInView(inc *analyzer.Incident, lines []*analyzer.Event) bool {
 		seen = k
 	}
 	return true
+}
+
+// stoppedBy says what asked the broker to stop, when its log says: Kafka
+// logs the signal ("Terminating process due to signal SIGTERM") before it
+// shuts down.
+func stoppedBy(o *outage) string {
+	for _, e := range o.Signs {
+		if e.Kind == analyzer.SignalReceived && e.Signal != "" {
+			return fmt.Sprintf(" after SIG%s from outside the JVM (systemd, Kubernetes, a deploy tool or an operator stopped it)", e.Signal)
+		}
+	}
+	return ""
 }

@@ -83,6 +83,15 @@ func TestBrokerRestart(t *testing.T) {
 			brokerLine(analyzer.BrokerShutDown, 104, 560, "[2026-03-14 10:01:44,000] INFO [KafkaServer id=1] shut down completed (kafka.server.KafkaServer)"),
 			expiredBatch(20, 5), // before the stop: not its symptom
 		}, nil, node1), want{N: 0}},
+		{"the broker log alone ends with an orderly stop", incident([]analyzer.Event{
+			func() analyzer.Event {
+				e := brokerLine(analyzer.SignalReceived, 100.1, 500, "[2026-03-14 10:01:40,100] INFO Terminating process due to signal SIGTERM (org.apache.kafka.common.utils.LoggingSignalHandler)")
+				e.Signal = "TERM"
+				return e
+			}(),
+			brokerLine(analyzer.BrokerShutDown, 104, 560, "[2026-03-14 10:01:44,000] INFO [KafkaServer id=1] shut down completed (kafka.server.KafkaServer)"),
+		}, nil, node1), want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.3, ConfMax: 0.4, Missing: true,
+			Contains: []string{"had not come back when the inputs end", "a clean, logged shutdown after SIGTERM from outside the JVM", "no client in them was affected"}}},
 		{"a lone refusal with no lifecycle is not a restart", incident([]analyzer.Event{refusedRd(10, 1), refusedRd(11, 2)}, nil, node1), want{N: 0}},
 		{"one reset during a deploy is no outage", incident(nil, []*flow.Flow{idleResetFlow(clientPcap, client1+":40112", broker1, 1, 30e9, false, 1)}, node1), want{N: 0}},
 		{"killed: started with no shutdown before it", incident([]analyzer.Event{
