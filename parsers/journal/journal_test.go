@@ -229,7 +229,10 @@ func TestEventKinds(t *testing.T) {
 			[]brief{{Kind: analyzer.OOMKill, Program: "kernel", PID: 2417, Reason: "java"}}},
 		{"kernel oom of another process still counts", "kernel: Killed process 8812 (node) total-vm:2304112kB, anon-rss:1790220kB, file-rss:0kB, shmem-rss:0kB",
 			[]brief{{Kind: analyzer.OOMKill, Program: "kernel", PID: 8812, Reason: "node"}}},
-		{"kernel oom ≤5.0 first line is not the kill", "kernel: Out of memory: Kill process 8812 (node) score 712 or sacrifice child", nil},
+		{"kernel oom ≤5.0 first line alone stands for the kill", "kernel: Out of memory: Kill process 2395 (java) score 908 or sacrifice child",
+			[]brief{{Kind: analyzer.OOMKill, Program: "kernel", PID: 2395, Reason: "java"}}},
+		{"kernel oom ≤5.0 in a memory cgroup", "kernel: Memory cgroup out of memory: Kill process 2395 (java) score 1001 or sacrifice child",
+			[]brief{{Kind: analyzer.OOMKill, Program: "kernel", PID: 2395, Reason: "java"}}},
 		{"oom-kill context alone", "kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/kafka.service,task=java,pid=1234,uid=1000",
 			[]brief{{Kind: analyzer.OOMKill, Program: "kernel", Unit: "kafka.service", PID: 1234, Reason: "java"}}},
 		{"arp table", "kernel: neighbour: arp_cache: neighbor table overflow!",
@@ -273,6 +276,26 @@ func TestOOMContextMergesIntoKill(t *testing.T) {
 		if !e.NoYear || e.Time.Month() != time.January || e.Time.Day() != 25 {
 			t.Errorf("time %v noYear %v", e.Time, e.NoYear)
 		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestOOMChosenThenKilled: kernels before 5.1 name the chosen victim, then
+// the process they killed (here a child): one kill, one event.
+func TestOOMChosenThenKilled(t *testing.T) {
+	in := "Jul 13 15:55:12 rocketmq-3 kernel: Out of memory: Kill process 2395 (java) score 908 or sacrifice child\n" +
+		"Jul 13 15:55:12 rocketmq-3 kernel: Killed process 2401 (java) total-vm:12345678kB, anon-rss:8123456kB, file-rss:0kB, shmem-rss:0kB\n" +
+		"Jul 13 16:02:40 rocketmq-3 kernel: Out of memory: Kill process 3012 (java) score 911 or sacrifice child\n"
+	rec, _, _, err := parseWith(t, "messages", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []brief{{Kind: analyzer.OOMKill, Program: "kernel", PID: 2401, Reason: "java"}, {Kind: analyzer.OOMKill, Program: "kernel", PID: 3012, Reason: "java"}}
+	var got []brief
+	for _, e := range rec.Events {
+		got = append(got, brief{Kind: e.Kind, Program: e.Program, Unit: e.Unit, PID: e.PID, Reason: e.Reason, Signal: e.Signal})
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -398,6 +421,34 @@ func TestEmbeddedNoYear(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("NoYear per event (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRefusal: plain dmesg is named as such, with what to collect instead;
+// dmesg -T and other text are not.
+func TestRefusal(t *testing.T) {
+	tests := []struct {
+		name, head string
+		refused    bool
+	}{
+		{"plain dmesg", "[    0.000000] Linux version 5.15.0-1031-aws (buildd@lcy02-amd64-023)\n[    0.000000] Command line: BOOT_IMAGE=/boot/vmlinuz\n", true},
+		{"plain dmesg after a prompt and a cut", "$ dmesg\n[...]\n[4053449.343871] iptables: # DROP # IN=ens192\n", true},
+		{"plain dmesg after a prompt", "$ dmesg | grep -i oom\n[4053467.556077] kafka-admin-cli invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n", true},
+		{"dmesg -T is read, not refused", "[Mon Jul 13 15:55:12 2022] Out of memory: Killed process 2395 (java)\n", false},
+		{"log4j", "[2024-03-05 10:15:47,901] INFO started (kafka.server.KafkaServer)\n", false},
+		{"a bracketed number that is no time", "[12] items\n", false},
+		{"empty", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := New().Refusal([]byte(tt.head))
+			if (got != "") != tt.refused {
+				t.Errorf("Refusal = %q, want refused %v", got, tt.refused)
+			}
+			if tt.refused && !strings.Contains(got, "dmesg -T") {
+				t.Errorf("Refusal = %q, should say what to collect instead", got)
 			}
 		})
 	}

@@ -10,10 +10,17 @@ import (
 // pendingOOM is an `oom-kill:constraint=…,task_memcg=…,task=…,pid=…` line
 // waiting for its `Killed process PID (name)` line, which it precedes: the
 // two describe one kill and become one event carrying the victim's unit.
+//
+// Kernels before 5.1 first name the victim they chose, `Out of memory:
+// Kill process N (name) score S or sacrifice child`, then the one they
+// killed (a child, maybe): that first line waits too (announced), and
+// whichever Killed line follows replaces it. Alone (a grep of the log for
+// "Out of memory"), it stands for the kill.
 type pendingOOM struct {
-	valid bool
-	ev    analyzer.Event
-	pid   int
+	valid     bool
+	announced bool
+	ev        analyzer.Event
+	pid       int
 }
 
 // kernel maps kernel messages (mm/oom_kill.c, neighbour.c, nf_conntrack).
@@ -23,6 +30,8 @@ func (h *handler) kernel(e *entry, msg []byte) {
 		h.oomContext(e, msg)
 	case text.Has(msg, "Killed process "):
 		h.oomKilled(e, msg)
+	case text.Has(msg, "out of memory: Kill process ") || text.Has(msg, "Out of memory: Kill process "):
+		h.oomChosen(e, msg)
 	case text.Has(msg, "neighbor table overflow") || text.Has(msg, "Neighbour table overflow"):
 		ev := h.event(e, analyzer.NeighbourOverflow, "kernel", msg)
 		ev.Reason = "arp_cache"
@@ -53,12 +62,36 @@ func (h *handler) oomKilled(e *entry, msg []byte) {
 	if name := parenthesised(rest[sp+1:]); len(name) > 0 {
 		ev.Reason = string(name)
 	}
-	if h.oom.valid && h.oom.pid == ev.PID {
+	switch {
+	case h.oom.valid && h.oom.announced:
+		h.oom.valid = false
+	case h.oom.valid && h.oom.pid == ev.PID:
 		ev.Unit = h.oom.ev.Unit
 		h.oom.valid = false
 	}
 	h.flushOOM()
 	h.sink.Event(ev)
+}
+
+// oomChosen keeps `Out of memory: Kill process N (name) score S or
+// sacrifice child` until its Killed line (see pendingOOM).
+func (h *handler) oomChosen(e *entry, msg []byte) {
+	rest := msg[bytes.Index(msg, []byte("Kill process "))+len("Kill process "):]
+	sp := bytes.IndexByte(rest, ' ')
+	if sp <= 0 {
+		return
+	}
+	pid, ok := text.Atoi(rest[:sp])
+	if !ok {
+		return
+	}
+	h.flushOOM()
+	ev := h.event(e, analyzer.OOMKill, "kernel", msg)
+	ev.PID = int(pid)
+	if name := parenthesised(rest[sp+1:]); len(name) > 0 {
+		ev.Reason = string(name)
+	}
+	h.oom = pendingOOM{valid: true, announced: true, ev: ev, pid: ev.PID}
 }
 
 // oomContext keeps the victim's cgroup from

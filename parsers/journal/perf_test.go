@@ -154,9 +154,15 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Add([]byte("[Mon Jul 13 15:55:12 2022] Out of memory: Killed process 2395 (java) total-vm:1kB\n[Mon Jul 13 15:55:13 2022] x\n"))
+	f.Add([]byte("$ dmesg\n[...]\n[4053467.556077] kafka-admin-cli invoked oom-killer: gfp_mask=0xd0\n"))
+	f.Add([]byte("Jul 13 15:55:12 h kernel: Out of memory: Kill process 2395 (java) score 908 or sacrifice child\nJul 13 15:55:12 h kernel: Killed process 2401 (java)\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		p := parser()
-		if !p.Sniff(in[:min(len(in), analyzer.SniffLen)]) {
+		head := in[:min(len(in), analyzer.SniffLen)]
+		if p.Refusal(head) != "" && p.Sniff(head) {
+			t.Fatalf("both read and refused: %q", head)
+		}
+		if !p.Sniff(head) {
 			return
 		}
 		src := &analyzer.Source{Path: "f", R: bufio.NewReaderSize(bytes.NewReader(in), 512)}
