@@ -151,9 +151,11 @@ func (d *LineDecoder) record(loc analyzer.Location, ts time.Time, host string, r
 // isEcho reports whether an error callback's line (see record.callback)
 // repeats the text of a FAIL line logged a few lines before: librdkafka
 // raises an error event for every FAIL at level ERR or worse, and
-// applications print both.
+// applications print both. Without an error callback librdkafka logs the
+// event itself, under facility ERROR: `%3|…|ERROR|…| [thrd:…]: <the FAIL
+// line's text>`, one failure counted twice unless dropped.
 func (d *LineDecoder) isEcho(r record, body []byte) bool {
-	if !r.callback {
+	if !r.callback && string(r.fac) != "ERROR" {
 		return false
 	}
 	return len(d.lastFail) > 0 && d.lines-d.failLine <= twinWindow && bytes.HasSuffix(d.lastFail, body)

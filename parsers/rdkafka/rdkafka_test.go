@@ -161,6 +161,17 @@ func TestEventKinds(t *testing.T) {
 			{Kind: analyzer.NodeDisconnected, Time: "2026-11-23T12:03:44.779Z", Level: "ERROR", Reason: "1/1 brokers are down", TimeGuessed: true},
 		},
 	}, {
+		name: "librdkafka's own ERROR line (no error callback) repeating the FAIL line is one failure",
+		in: "%3|1517317005.596|FAIL|rdkafka#producer-1| [thrd:192.168.122.189:9092/1]: 192.168.122.189:9092/1: 783 request(s) timed out: disconnect (average rtt 17153.227ms)\n" +
+			"%3|1517317005.596|ERROR|rdkafka#producer-1| [thrd:192.168.122.189:9092/1]: 192.168.122.189:9092/1: 783 request(s) timed out: disconnect (average rtt 17153.227ms)\n" +
+			"%3|1517317007.532|ERROR|rdkafka#producer-1| [thrd:192.168.122.189:9092/1]: 192.168.122.189:9092/1: 1834 request(s) timed out: disconnect (average rtt 17137.621ms)\n",
+		want: []brief{
+			{Kind: analyzer.RequestTimeout, Time: "2018-01-30T12:56:45.596Z", Level: "ERROR", Node: "1", NodeHost: "192.168.122.189",
+				Client: "rdkafka#producer-1", Reason: "request(s) timed out: disconnect"},
+			{Kind: analyzer.RequestTimeout, Time: "2018-01-30T12:56:47.532Z", Level: "ERROR", Node: "1", NodeHost: "192.168.122.189",
+				Client: "rdkafka#producer-1", Reason: "request(s) timed out: disconnect"},
+		},
+	}, {
 		name: "dotnet local time uses the source zone",
 		in:   "4|2017-02-28 09:05:52.404|rdkafka#producer-1|FAIL| [thrd:b1:9092/1]: b1:9092/1: Receive failed: Connection reset by peer (after 600000ms in state UP)\n",
 		want: []brief{{Kind: analyzer.ConnectionReset, Time: "2017-02-28T08:05:52.404Z", Level: "WARN", Node: "1", NodeHost: "b1",
