@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -34,26 +33,12 @@ func massCloses(inc *analyzer.Incident, outs []*outage) [][]*analyzer.Event {
 		for j < len(ages) && ages[j].Time.Sub(ages[i].Time) <= burstSpan {
 			j++
 		}
-		if b := ages[i:j]; len(b) >= minMassClose && (ageSpread(b) >= minAgeSpread || heartbeating(b)) && connections(b) >= minMassClose {
+		if b := ages[i:j]; len(b) >= minMassClose && ageSpread(b) >= minAgeSpread && connections(b) >= minMassClose {
 			out = append(out, b)
 		}
 		i = j
 	}
 	return out
-}
-
-// heartbeating reports whether a burst holds a consumer's group
-// coordinator connection (librdkafka's "GroupCoordinator" broker thread):
-// it carries a heartbeat every few seconds (heartbeat.interval.ms), so no
-// idle timer ever closes it, and connections opened together and closed
-// together with it were closed by one event.
-func heartbeating(es []*analyzer.Event) bool {
-	for _, e := range es {
-		if e.Program == "librdkafka" && strings.Contains(e.Text, "[thrd:GroupCoordinator]") {
-			return true
-		}
-	}
-	return false
 }
 
 // ageSpread is the difference between the oldest and the youngest age.
@@ -92,16 +77,12 @@ func massCloseNote(inc *analyzer.Incident, burst []*analyzer.Event) analyzer.Fin
 	for _, e := range burst {
 		lo, hi = min(lo, e.AfterMs), max(hi, e.AfterMs)
 	}
-	notTimer := "It is not an idle timer, which closes each connection when it next speaks after its silence, spread over time at one age."
-	if ageSpread(burst) < minAgeSpread {
-		notTimer = "The connections were opened together, but no idle timer closed them: among them is a consumer's group coordinator connection, " +
-			"which carries a heartbeat every few seconds and is never idle."
-	}
 	f.Summary = fmt.Sprintf("At %s, %d connections were closed by the peer within %s, at ages from %s to %s: "+
-		"one event on the broker or a load balancer in front of it (a restart, redeploy or failover) closed them together. %s "+
+		"one event on the broker or a load balancer in front of it (a restart, redeploy or failover) closed them together. "+
+		"It is not an idle timer, which closes each connection when it next speaks after its silence, spread over time at one age. "+
 		"The clients reconnect; one mass close during a deploy is routine.",
 		first.Time.In(inc.Zone).Format("2006-01-02 15:04:05.000"), connections(burst), seconds(last.Time.Sub(first.Time)),
-		span(time.Duration(lo)*time.Millisecond), span(time.Duration(hi)*time.Millisecond), notTimer)
+		span(time.Duration(lo)*time.Millisecond), span(time.Duration(hi)*time.Millisecond))
 	f.Missing = "the broker's server.log or `journalctl -u kafka`, or the load balancer's event log, at that time would name the event"
 	at := first.Time.UTC()
 	const layout = "2006-01-02 15:04:05"

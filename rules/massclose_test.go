@@ -33,12 +33,6 @@ func TestMassCloseNote(t *testing.T) {
 			[]string{"At 2026-03-14 10:50:00.000, 5 connections were closed by the peer within 0.6 s, at ages from 46 min to 47 min"}},
 		{"same instant, same age (could be one timer)",
 			consumers([]float64{3000, 3000.2, 3000.3}, []int64{600001, 600002, 600003}, five), nil},
-		{"same instant, same age, a group coordinator among them (heartbeats: never idle)", func() *analyzer.Incident {
-			inc := consumers([]float64{3000, 3000.001, 3000.003}, []int64{2769473, 2768263, 2769314}, five)
-			inc.Events[0].Text = "%6|1756364541.016|FAIL|rdkafka#consumer-8| [thrd:GroupCoordinator]: GroupCoordinator: kafka-1:443: Disconnected: SSL connection closed by peer (after 2769473ms in state UP)"
-			inc.Events[0].Node = ""
-			return inc
-		}(), []string{"At 2026-03-14 10:50:00.000, 3 connections were closed by the peer within 0 s, at ages from 46 min to 46 min"}},
 		{"different ages spread over minutes (not one instant)",
 			consumers([]float64{3000, 3200, 3400}, []int64{2761000, 2790500, 2777200}, five), nil},
 		{"one consumer repeating itself",
