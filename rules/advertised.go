@@ -166,8 +166,7 @@ func (b *bootstrapEntry) fromConfig(inc *analyzer.Incident) {
 // while bootstrap was elsewhere, a container-only name, or a name that did
 // not resolve.
 func advertisedUnreachable(inc *analyzer.Incident, boot bootstrapEntry, e *analyzer.Event) bool {
-	id, ok := nodeID(e.Node)
-	if !ok || id < 0 {
+	if id, ok := nodeID(e.Node); (!ok || id < 0) && !coordinatorLine(e) {
 		return false
 	}
 	host := e.NodeHost
@@ -203,6 +202,14 @@ func advertisedUnreachable(inc *analyzer.Incident, boot bootstrapEntry, e *analy
 	}
 	return isContainerishHost(host) && !strings.EqualFold(host, boot.Host) &&
 		e.Kind != analyzer.ConnectTimeout
+}
+
+// coordinatorLine reports a librdkafka line of its group coordinator
+// connection ("[thrd:GroupCoordinator]: GroupCoordinator: host:port: …"):
+// that address came from a FindCoordinator response, so, as for a node id
+// ≥ 0, it is an advertised one.
+func coordinatorLine(e *analyzer.Event) bool {
+	return e.Program == "librdkafka" && e.Node == "" && strings.Contains(e.Text, "[thrd:GroupCoordinator]")
 }
 
 func advertisedFinding(inc *analyzer.Incident, g *targetGroup, boot bootstrapEntry) analyzer.Finding {

@@ -19,6 +19,15 @@ func localFail(sec float64, line int) analyzer.Event {
 	return e
 }
 
+// coordRefused is librdkafka's group coordinator connection refused at
+// localhost: a logical broker, no node id.
+func coordRefused(sec float64, line int) analyzer.Event {
+	e := rdkafka(analyzer.ConnectRefused, sec, line,
+		"%3|1758357099.805|FAIL|rdkafka#consumer-2| [thrd:GroupCoordinator]: GroupCoordinator: localhost:9092: Connect to ipv4#127.0.0.1:9092 failed: Connection refused (after 0ms in state CONNECT)")
+	e.NodeHost, e.Addr, e.Reason, e.State = "localhost", ap("127.0.0.1:9092"), "Connection refused", "CONNECT"
+	return e
+}
+
 func resolveFail(sec float64, line int) analyzer.Event {
 	e := rdkafka(analyzer.ResolveFailed, sec, line,
 		"%3|1773482410.500|FAIL|rdkafka#producer-1| [thrd:kafka:9092/1001]: kafka:9092/1001: Failed to resolve 'kafka:9092': Name or service not known (after 2ms in state CONNECT)")
@@ -68,6 +77,8 @@ func TestAdvertisedListener(t *testing.T) {
 		{"node 1 at localhost, nothing says where bootstrap was", incident([]analyzer.Event{localFail(2, 61), localFail(3, 62)}, nil),
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.45, ConfMax: 0.55, Missing: true,
 				Contains: []string{"node 1 at localhost/127.0.0.1:9092", "node ids ≥ 0 come only from its metadata", "Unless this client runs on the broker's own host"}}},
+		{"librdkafka's group coordinator at localhost (an address from FindCoordinator)", incident([]analyzer.Event{coordRefused(2, 1), coordRefused(3, 2)}, nil),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.45, ConfMax: 0.55, Missing: true, Contains: []string{"localhost/127.0.0.1:9092"}}},
 		{"config dump bootstraps at localhost too", withBootstrapConfig("[localhost:9092]", localFail(2, 61), localFail(3, 62)), want{N: 0}},
 		{"advertised name does not resolve, nothing says where bootstrap was", incident([]analyzer.Event{resolveFail(2, 9), resolveFail(4, 10)}, nil),
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.55, ConfMax: 0.65, Missing: true, Contains: []string{"node 1001 at kafka", "node ids ≥ 0 come only from its metadata"}}},
