@@ -176,6 +176,9 @@ func TestSniffLeavesOthersAlone(t *testing.T) {
 				if fi, err := os.Stat(p); err != nil || fi.IsDir() || strings.HasSuffix(p, ".pcap") {
 					continue
 				}
+				if strings.Contains(p, "/incidents/kafkajs_") {
+					continue // a KafkaJS JSON log: envelope's and kafkajs's own
+				}
 				n++
 				if tc.parser.Sniff(headOf(t, p)) {
 					t.Errorf("%s sniffs %s", tc.parser.Format(), p)

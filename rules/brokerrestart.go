@@ -110,6 +110,9 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 	}
 	f := analyzer.NewFinding(meta, agreeing(base, len(all)))
 	f.Kinds = all.list()
+	if o.End.IsZero() && !o.OOM {
+		f.Title = "The broker stopped and had not come back when the inputs end"
+	}
 	type line struct {
 		t    time.Time
 		text string
