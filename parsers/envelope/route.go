@@ -117,7 +117,8 @@ type router struct {
 }
 
 // text routes a container record's text: a JSON object goes through the
-// structured path, anything else to the decoders as a printed line.
+// structured path, a ClickHouse server log line is taken apart, anything
+// else goes to the decoders as a printed line.
 func (r *router) text(ds *decoders, loc analyzer.Location, ts time.Time, host string, text []byte) {
 	if len(text) > 1 && text[0] == '{' && r.rec.readObject(&r.flat, text, r.zone) {
 		if r.innerLayout == "" {
@@ -125,6 +126,15 @@ func (r *router) text(ds *decoders, loc analyzer.Location, ts time.Time, host st
 		}
 		r.structured(ds, loc, ts, host, &r.rec)
 		return
+	}
+	if len(text) > 4 && text[4] == '.' {
+		if l, ok := cutClickHouse(text, r.zone); ok {
+			if r.innerLayout == "" {
+				r.innerLayout = LayoutClickHouse
+			}
+			r.clickHouse(ds, loc, host, &l)
+			return
+		}
 	}
 	ds.line(loc, ts, host, text)
 }
