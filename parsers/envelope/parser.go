@@ -63,6 +63,8 @@ func sniffPrinted(head, line []byte) string {
 	switch {
 	case sniffClickHouse(line):
 		return LayoutClickHouse
+	case sniffTimePrefix(head):
+		return LayoutTimePrefix
 	}
 	return ""
 }
@@ -220,6 +222,8 @@ func (rd *reader) line(loc analyzer.Location, line []byte) {
 		rd.prefixed(loc, line)
 	case LayoutClickHouse:
 		rd.inner(loc, time.Time{}, line)
+	case LayoutTimePrefix:
+		rd.timePrefixed(loc, line)
 	default:
 		rd.structuredLine(loc, line)
 	}
