@@ -61,6 +61,8 @@ func sniffLayout(head []byte) string {
 func sniffPrinted(head, line []byte) string {
 	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
 	switch {
+	case sniffCloudFoundry(head):
+		return LayoutCloudFoundry
 	case sniffClickHouse(line):
 		return LayoutClickHouse
 	case sniffTimePrefix(head):
@@ -220,6 +222,8 @@ func (rd *reader) line(loc analyzer.Location, line []byte) {
 		rd.cri(loc, line)
 	case LayoutKubectl, LayoutPodPrefix:
 		rd.prefixed(loc, line)
+	case LayoutCloudFoundry:
+		rd.cloudFoundry(loc, line)
 	case LayoutClickHouse:
 		rd.inner(loc, time.Time{}, line)
 	case LayoutTimePrefix:
