@@ -63,6 +63,8 @@ func sniffPrinted(head, line []byte) string {
 	switch {
 	case sniffCloudFoundry(head):
 		return LayoutCloudFoundry
+	case sniffLambda(head):
+		return LayoutLambda
 	case sniffClickHouse(line):
 		return LayoutClickHouse
 	case sniffTimePrefix(head):
@@ -224,6 +226,8 @@ func (rd *reader) line(loc analyzer.Location, line []byte) {
 		rd.prefixed(loc, line)
 	case LayoutCloudFoundry:
 		rd.cloudFoundry(loc, line)
+	case LayoutLambda:
+		rd.lambda(loc, line)
 	case LayoutClickHouse:
 		rd.inner(loc, time.Time{}, line)
 	case LayoutTimePrefix:
