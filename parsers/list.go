@@ -25,12 +25,16 @@ import (
 // takes it.
 //
 // envelope comes after journal and before rdkafka and kafkalog for the
-// same reason: a Docker json-file or CRI record, a "[pod/…]" prefix or a
-// structured JSON object wraps a librdkafka or Kafka line that must be
-// unwrapped first. Neither of those sniffs takes an envelope's first line
-// (none starts with "%L|" or a log4j header), the envelope sniff takes no
-// fixture of theirs (TestEnvelopeLeavesOthersAlone), and it leaves journal
-// JSON alone by coming after it.
+// same reason: a Docker json-file or CRI record, a "[pod/…]" prefix, a
+// structured JSON object or a prefix printed before every line (a
+// collector's time, `cf logs`, Lambda's, a ClickHouse server line) wraps
+// a librdkafka or Kafka line that must be unwrapped first. Neither of
+// those sniffs takes an envelope's first line (none starts with "%L|" or
+// a log4j header), the envelope sniff takes no fixture of theirs
+// (TestSniffLeavesOthersAlone) but a Kafka log behind a CI runner's
+// "[time] ", which kafkalog reads line by line and envelope unwraps with
+// its stack frames, and it leaves journal JSON alone by coming after it.
+// It leaves librdkafka lines behind an application's time to rdkafka.
 //
 // pyclient (kafka-python, aiokafka) comes after rdkafka and before
 // kafkalog: its sniff needs a Python client logger ("kafka.conn") in a

@@ -32,6 +32,15 @@ func TestSniffOrder(t *testing.T) {
 		{"envelope/testdata/cri.log", "envelope", "cri"},
 		{"envelope/testdata/kubectl-prefix.log", "envelope", "kubectl-prefix"},
 		{"envelope/testdata/logstash.json", "envelope", "logstash-json"},
+		// Printed layouts: a collector's or platform's prefix before each
+		// line, read by envelope before kafkalog would take the Kafka
+		// lines inside without their stack frames.
+		{"envelope/testdata/docker-desktop.log", "envelope", "time-prefix"},
+		{"kafkalog/testdata/realworld/24-ci-prefixed.log", "envelope", "time-prefix"},
+		{"envelope/testdata/cf-logs.log", "envelope", "cf-logs"},
+		{"envelope/testdata/lambda-kafkajs.log", "envelope", "lambda+json"},
+		{"envelope/testdata/clickhouse-ci.log", "envelope", "time-prefix+clickhouse"},
+		{"envelope/testdata/clickhouse-server.log", "envelope", "clickhouse"},
 		{"kafkalog/testdata/client-log4j.log", "kafka-log", "log4j"},
 		{"kafkalog/testdata/compose.log", "kafka-log", "docker-compose"},
 		// kafka-python's own output, ahead of kafkalog's loose layouts.
@@ -163,7 +172,7 @@ func TestSniffLeavesOthersAlone(t *testing.T) {
 		globs   []string
 		atLeast int
 	}{
-		{envelope.New(), []string{"kafkalog/testdata/*", "rdkafka/testdata/*", "journal/testdata/*", "pyclient/testdata/*.log",
+		{envelope.New(), []string{"kafkalog/testdata/*", "rdkafka/testdata/*", "rdkafka/testdata/realworld/*", "journal/testdata/*", "pyclient/testdata/*.log",
 			"../testdata/incidents/*/*", "../testdata/incidents/*/*/*"}, 20},
 		{kafkajs.New(), []string{"kafkalog/testdata/*", "rdkafka/testdata/*", "rdkafka/testdata/realworld/*", "journal/testdata/*",
 			"envelope/testdata/*", "pyclient/testdata/*", "pyclient/testdata/*/*", "goclient/testdata/*/*",

@@ -84,11 +84,15 @@ func TestNoAllocsPerLine(t *testing.T) {
 	ts := time.Date(2024, 3, 5, 10, 0, 0, 0, time.UTC)
 	line := appLine(1, ts)
 	tests := map[string]string{
-		LayoutCRI:       ts.Format(time.RFC3339Nano) + " stdout F " + line,
-		LayoutDocker:    `{"log":"` + jsonEsc(line) + `\n","stream":"stdout","time":"` + ts.Format(time.RFC3339Nano) + `"}`,
-		LayoutLogstash:  `{"@timestamp":"2024-03-05T10:00:00.000Z","@version":"1","message":"Completed request","logger_name":"com.example.RequestLog","thread_name":"main","level":"INFO","level_value":20000}`,
-		LayoutKubectl:   "[pod/orders-0/app] " + line,
-		LayoutPodPrefix: "[orders-0] " + line,
+		LayoutCRI:          ts.Format(time.RFC3339Nano) + " stdout F " + line,
+		LayoutDocker:       `{"log":"` + jsonEsc(line) + `\n","stream":"stdout","time":"` + ts.Format(time.RFC3339Nano) + `"}`,
+		LayoutLogstash:     `{"@timestamp":"2024-03-05T10:00:00.000Z","@version":"1","message":"Completed request","logger_name":"com.example.RequestLog","thread_name":"main","level":"INFO","level_value":20000}`,
+		LayoutKubectl:      "[pod/orders-0/app] " + line,
+		LayoutPodPrefix:    "[orders-0] " + line,
+		LayoutTimePrefix:   ts.Format(time.RFC3339Nano) + " " + line,
+		LayoutCloudFoundry: "   " + ts.Format("2006-01-02T15:04:05.00-0700") + " [APP/PROC/WEB/0] OUT " + line,
+		LayoutLambda:       ts.Format("2006-01-02T15:04:05.000Z") + "\t792bad59-e2e3-43de-a089-46b2b98bf354\tINFO\t" + line,
+		LayoutClickHouse:   `2024.03.05 10:00:00.282778 [ 73593 ] {} <Debug> StorageKafka (kafka_destination): [rdk:CGRPOP] [thrd:main]: Group "test-group" received op GET_SUBSCRIPTION in state wait-broker-transport (join-state init)`,
 	}
 	for layout, l := range tests {
 		t.Run(layout, func(t *testing.T) {

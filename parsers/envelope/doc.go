@@ -35,6 +35,32 @@
 //     bunyan (ts/time as RFC 3339 or epoch s/ms, level word or number,
 //     msg, logger/name).
 //
+// Printed layouts, a platform's or collector's prefix before each line
+// a program printed (or, for ClickHouse, a host program's own log whose
+// messages carry librdkafka's), sniffed from the input's first lines:
+//
+//   - "time-prefix": "<time> line" or "[<time>] line", the time ISO 8601
+//     with or without fraction and zone — `docker logs -t`, Docker
+//     Desktop's log view (local time, no zone), CI runners and log
+//     shippers; a report's quote bar ("  | ") after it is dropped. Taken
+//     only when an inner line starts as a log line does (a time, a
+//     ClickHouse line, a JSON record): Kafka's own "[date] LEVEL" is a
+//     bracketed time too, and librdkafka lines behind an application's
+//     time are the rdkafka parser's.
+//   - "cf-logs": Cloud Foundry's `cf logs`, "<time> [APP/PROC/WEB/0] OUT
+//     line"; each source gets its own decoders, as pods do.
+//   - "lambda": AWS Lambda's CloudWatch log, "<time> <request id> LEVEL
+//     line" (Node.js) or "[LEVEL] <time> <request id> line" (Python); the
+//     platform's START/END/REPORT lines are skipped.
+//   - "clickhouse": ClickHouse's server log, "YYYY.MM.DD hh:mm:ss.ffffff
+//     [ thread ] {query} <Level> Logger: msg"; the Kafka engine's
+//     "[rdk:FAC] [thrd:…]: …" messages are rebuilt as native librdkafka
+//     lines (client.id as the instance), alone or inside any envelope
+//     ("time-prefix+clickhouse", "cri+clickhouse").
+//
+// Lines without the prefix (a message's further lines, a collector that
+// stamps a record's first line only) go on to the decoders as printed.
+//
 // A structured record is first offered to the decoders with a
 // ClientRecord method (kafkajs), with a client library's own fields
 // (namespace, broker, clientId, also under "extra"); one they refuse goes
@@ -49,7 +75,9 @@
 // Stats.Host (and every event's) when the walker found no host or took
 // the container folder for one.
 //
-// Times: envelope times carry a zone and are exact. An inner line's own
+// Times: envelope times carry a zone and are exact, but for Docker
+// Desktop's and CI reports' zoneless prefixes and ClickHouse's server
+// time (read in Source.Zone, setting ZoneAssumed). An inner line's own
 // time wins over the envelope's, which stands in when the line prints
 // none. Docker and CRI inner lines usually print a local time without a
 // zone: the offset between it and the runtime's time, rounded to a

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,8 @@ const (
 	rdkafkaIncident = "../../testdata/incidents/nlb_idle_reset_rdkafka_only/orders-svc/stderr.log"
 	// brokerIncident's diagnosis rests on exceptions in stack traces.
 	brokerIncident = "../../testdata/incidents/tls_client_plaintext_broker_log_only/kafka-3/server.log"
+	// kafkajsIncident is KafkaJS's default JSON output of refused connects.
+	kafkajsIncident = "../kafkajs/testdata/refused.log"
 )
 
 // TestEnvelopesKeepFindings puts each incident's client log through every
@@ -57,6 +60,17 @@ func TestEnvelopesKeepFindings(t *testing.T) {
 		{"rdkafka/pod-prefix", rdkafkaIncident, "pod-prefix", func(l []string) []string { return prefixed(l, "[orders-svc-7c9d4-abcde] ") }},
 		{"rdkafka/zap-json", rdkafkaIncident, "json", zapRecords},
 		{"rdkafka/docker+zap-json", rdkafkaIncident, "docker-json+json", func(l []string) []string { return dockerRecords(zapRecords(l), 0) }},
+		{"java/docker-timestamps", javaIncident, "time-prefix", dockerTimestamps},
+		{"java/docker-desktop", javaIncident, "time-prefix", dockerDesktop},
+		{"broker/docker-desktop", brokerIncident, "time-prefix", dockerDesktop},
+		{"broker/ci", brokerIncident, "time-prefix", ciPrefixed},
+		{"java/cf", javaIncident, "cf-logs", cfLogs},
+		{"broker/cf", brokerIncident, "cf-logs", cfLogs},
+		{"kafkajs/lambda", kafkajsIncident, "lambda+json", lambdaRecords},
+		{"rdkafka/lambda+zap-json", rdkafkaIncident, "lambda+json", func(l []string) []string { return lambdaRecords(zapRecords(l)) }},
+		{"rdkafka/clickhouse", rdkafkaIncident, "clickhouse", clickHouseRecords},
+		{"rdkafka/ci+clickhouse", rdkafkaIncident, "time-prefix+clickhouse", func(l []string) []string { return ciPrefixed(clickHouseRecords(l)) }},
+		{"rdkafka/cri+clickhouse", rdkafkaIncident, "cri+clickhouse", func(l []string) []string { return criRecords(clickHouseRecords(l), 0) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -272,6 +286,79 @@ func criRecords(lines []string, chunk int) []string {
 			}
 			out = append(out, ts+" stderr "+tag+" "+part)
 		}
+	}
+	return out
+}
+
+// dockerTimestamps is `docker logs -t`: the runtime's RFC 3339 time
+// before each line.
+func dockerTimestamps(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = recordTime(i).Format(time.RFC3339Nano) + " " + l
+	}
+	return out
+}
+
+// dockerDesktop is a copy of Docker Desktop's log view: the viewer's
+// local time, to the second and without a zone, before each line.
+func dockerDesktop(lines []string) []string {
+	local := time.FixedZone("EST", -5*3600)
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = recordTime(i).In(local).Format("2006-01-02 15:04:05") + " " + l
+	}
+	return out
+}
+
+// ciPrefixed is what a CI runner prints: "[RFC 3339 time] ".
+func ciPrefixed(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = "[" + recordTime(i).Format("2006-01-02T15:04:05.000Z07:00") + "] " + l
+	}
+	return out
+}
+
+// cfLogs is `cf logs`: three spaces, the time with two fraction digits
+// and a numeric offset, the source and the stream, the CLI's heading
+// first.
+func cfLogs(lines []string) []string {
+	local := time.FixedZone("EDT", -4*3600)
+	out := []string{"Retrieving logs for app ledger-sync in org shop / space prod as ops@example.com...", ""}
+	for i, l := range lines {
+		out = append(out, "   "+recordTime(i).In(local).Format("2006-01-02T15:04:05.00-0700")+" [APP/PROC/WEB/0] OUT "+l)
+	}
+	return out
+}
+
+// lambdaRecords is a Node.js function's CloudWatch log: tab-separated
+// time, request id and level before each line, the platform's START and
+// END lines around them.
+func lambdaRecords(lines []string) []string {
+	const id = "792bad59-e2e3-43de-a089-46b2b98bf354"
+	out := []string{"START RequestId: " + id + " Version: $LATEST"}
+	for i, l := range lines {
+		out = append(out, recordTime(i).Format("2006-01-02T15:04:05.000Z")+"\t"+id+"\tERROR\t"+l)
+	}
+	return append(out, "END RequestId: "+id)
+}
+
+// clickHouseRecords converts librdkafka's native lines into what
+// ClickHouse's Kafka table engine logs for them.
+func clickHouseRecords(lines []string) []string {
+	levels := map[string]string{"2": "Critical", "3": "Error", "4": "Warning", "5": "Notice", "6": "Information", "7": "Debug"}
+	var out []string
+	for _, l := range lines {
+		m := nativeLine.FindStringSubmatch(l)
+		if m == nil {
+			panic("not a native librdkafka line: " + l)
+		}
+		secs, frac, _ := strings.Cut(m[2], ".")
+		sec, _ := strconv.ParseInt(secs, 10, 64)
+		nsec, _ := strconv.ParseInt((frac + "000000000")[:9], 10, 64)
+		ts := time.Unix(sec, nsec).UTC().Format("2006.01.02 15:04:05.000000")
+		out = append(out, fmt.Sprintf("%s [ 1135276 ] {} <%s> StorageKafka (shop.`orders_queue`): [client.id:%s] [rdk:%s] %s", ts, levels[m[1]], m[4], m[3], m[5]))
 	}
 	return out
 }

@@ -82,7 +82,7 @@ func FuzzStructured(f *testing.F) {
 // FuzzISOTime: parseISOTime agrees with time.Parse on RFC 3339 times it
 // accepts, and never panics.
 func FuzzISOTime(f *testing.F) {
-	for _, s := range []string{"2024-03-05T10:19:00.100999999Z", "2024-03-05T10:19:00+01:00", "2024-03-05 10:19:00,1", "2024-02-30T25:00:00Z", "2024-03-05T10:19:00-0530"} {
+	for _, s := range []string{"2024-03-05T10:19:00.100999999Z", "2024-03-05T10:19:00+01:00", "2024-03-05 10:19:00,1", "2024-02-30T25:00:00Z", "2024-03-05T10:19:00-0530", "2022-04-13T10:59:14.82-04:00"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -97,8 +97,8 @@ func FuzzISOTime(f *testing.F) {
 	})
 }
 
-// FuzzContainerLine: the CRI and prefix splitters never panic, and the
-// text they return is the line's tail.
+// FuzzContainerLine: the CRI, prefix and printed layouts' splitters never
+// panic, and the text they return is the line's tail.
 func FuzzContainerLine(f *testing.F) {
 	for _, s := range []string{
 		"2024-03-05T10:18:11.002345678Z stdout F " + javaReset,
@@ -107,10 +107,35 @@ func FuzzContainerLine(f *testing.F) {
 		"[pod/billing-0/app] " + javaReset,
 		"[orders-3982490069-4tbrc] " + rdkafkaFail,
 		`{"log":"` + jsonEsc(javaRefused) + `\n","stream":"stdout","time":"2024-03-05T10:19:00.1Z"}`,
+		"2025-02-03 16:28:04 [2025-02-03 21:28:04,018] WARN [SocketServer listenerType=BROKER, nodeId=1] x",
+		"[2026-03-18 22:04:38]     | 2026.03.18 23:03:01.518030 [ 1135276 ] {} <Error> StorageKafka (t): [client.id:c] [rdk:FAIL] [thrd:a:9092/bootstrap]: x",
+		"[2026-03-18 22:04:38]   |",
+		"   2022-04-13T10:59:14.82-0400 [APP/PROC/WEB/0] OUT Caused by: javax.net.ssl.SSLHandshakeException: PKIX",
+		"2016-06-14T14:10:05.36-0700 [API/0]      OUT",
+		"2020-10-20T09:36:22.149Z 792bad59-e2e3-43de-a089-46b2b98bf354 ERROR {\"logger\":\"kafkajs\"} ",
+		"[ERROR]\t2021-05-06T10:06:12.451Z\t3bf6616c-1a25-4f55-8047-09cb748b4ddf\t(1045)",
+		"2022-10-27T12:17:54.580Z\tundefined\tERROR",
+		"2019.10.08 12:37:08.233 [ 44 ] <Error> StorageKafka (t): [rdk:FAIL]",
+		"2022.03.09 16:55:40.776456 [ 8094 ] {q} <Warning>",
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
+		if _, _, text, ok := cutTimePrefix(line, time.UTC); ok && !bytes.HasSuffix(line, text) {
+			t.Fatalf("cutTimePrefix(%q) text %q is not its tail", line, text)
+		}
+		if _, _, text, ok := cutCloudFoundry(line); ok && !bytes.HasSuffix(line, text) {
+			t.Fatalf("cutCloudFoundry(%q) text %q is not its tail", line, text)
+		}
+		if _, text, ok := cutLambda(line); ok && !bytes.HasSuffix(line, text) {
+			t.Fatalf("cutLambda(%q) text %q is not its tail", line, text)
+		}
+		if l, ok := cutClickHouse(line, time.UTC); ok && !bytes.HasSuffix(line, l.msg) {
+			t.Fatalf("cutClickHouse(%q) message %q is not its tail", line, l.msg)
+		}
+		if fac, _, text, ok := cutRdkCallback(line); ok && (!isFacility(fac) || !bytes.HasSuffix(line, text)) {
+			t.Fatalf("cutRdkCallback(%q) = %q, %q", line, fac, text)
+		}
 		if _, _, _, text, ok := criLine(line); ok && !bytes.HasSuffix(line, text) {
 			t.Fatalf("criLine(%q) text %q is not its tail", line, text)
 		}
@@ -131,12 +156,20 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"log":"abc","stream":"stdout","time":"2024-03-05T10:19:00.1Z"}` + "\n" + `{"log":"def\n"}`))
 	f.Add([]byte("2024-03-05T10:18:11Z stdout P " + javaRefused[:50] + "\n2024-03-05T10:18:11Z stdout F " + javaRefused[50:]))
 	f.Add([]byte(`{"level":"error","ts":1779199681.419,"msg":"[thrd:b]: x","fac":"FAIL"}`))
+	f.Add([]byte("2025-02-03 16:28:04 org.apache.kafka.common.network.InvalidReceiveException: Invalid receive (size = 1347375956 larger than 104857600)\n2025-02-03 16:28:04     at x\n"))
+	f.Add([]byte("   2022-04-13T10:59:14.82-0400 [APP/PROC/WEB/1] ERR Caused by: javax.net.ssl.SSLHandshakeException: PKIX\nbare\n"))
+	f.Add([]byte("START RequestId: 792bad59-e2e3-43de-a089-46b2b98bf354 Version: $LATEST\n{\n  \"a\": 1\n}\n"))
 	heads := []string{
 		`{"log":"x\n","stream":"stdout","time":"2024-03-05T10:19:00.1Z"}` + "\n",
 		"2024-03-05T10:18:11.002345678Z stdout F x\n",
 		"[pod/a/b] x\n",
 		"[orders-1] %3|1779199681.419|FAIL|a#producer-1| [thrd:b]: b/1: Disconnected\n",
 		`{"@timestamp":"2024-03-05T10:19:00.100Z","message":"m","level":"WARN"}` + "\n",
+		"2025-02-03 16:28:04 [2025-02-03 21:28:04,018] WARN x (org.apache.kafka.common.network.Selector)\n",
+		"[2026-03-18 22:04:38]     | 2026.03.18 23:03:01.518030 [ 1 ] {} <Error> S (t): [rdk:FAIL] [thrd:a:9092/bootstrap]: x\n",
+		"2026.03.18 23:03:01.518030 [ 1 ] {} <Error> S (t): [client.id:c] [rdk:FAIL] [thrd:a:9092/bootstrap]: x\n",
+		"   2022-04-13T10:59:14.82-0400 [APP/PROC/WEB/0] OUT 2022-04-13 14:59:14,820 WARN  [t] o.a.k.c.NetworkClient: x\n",
+		"2020-10-20T09:36:22.149Z 792bad59-e2e3-43de-a089-46b2b98bf354 ERROR {\"level\":\"ERROR\",\"logger\":\"kafkajs\",\"message\":\"m\"}\n",
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, head := range heads {

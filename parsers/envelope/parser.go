@@ -27,8 +27,9 @@ func New(embedded ...func(src *analyzer.Source, sink analyzer.Sink) Embedded) *P
 func (*Parser) Format() string { return "envelope" }
 
 // Sniff implements analyzer.Parser: the first non-empty line is a Docker
-// json-file or CRI record, carries a kubectl or pod prefix, or is a JSON
-// object with a log message and a time or level.
+// json-file or CRI record, carries a kubectl or pod prefix, is a JSON
+// object with a log message and a time or level, or is a line of one of
+// the printed layouts (sniffPrinted).
 func (*Parser) Sniff(head []byte) bool {
 	return sniffLayout(head) != ""
 }
@@ -49,7 +50,27 @@ func sniffLayout(head []byte) string {
 	if _, _, ok := cutPodPrefix(line); ok {
 		return LayoutPodPrefix
 	}
-	return sniffStructured(line, whole)
+	if l := sniffStructured(line, whole); l != "" {
+		return l
+	}
+	return sniffPrinted(head, line)
+}
+
+// sniffPrinted names the layouts a platform or collector prints line by
+// line around a program's own: line is the first that is not blank.
+func sniffPrinted(head, line []byte) string {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	switch {
+	case sniffCloudFoundry(head):
+		return LayoutCloudFoundry
+	case sniffLambda(head):
+		return LayoutLambda
+	case sniffClickHouse(line):
+		return LayoutClickHouse
+	case sniffTimePrefix(head):
+		return LayoutTimePrefix
+	}
+	return ""
 }
 
 // firstLine returns the first line of head that is not blank, without a
@@ -203,6 +224,14 @@ func (rd *reader) line(loc analyzer.Location, line []byte) {
 		rd.cri(loc, line)
 	case LayoutKubectl, LayoutPodPrefix:
 		rd.prefixed(loc, line)
+	case LayoutCloudFoundry:
+		rd.cloudFoundry(loc, line)
+	case LayoutLambda:
+		rd.lambda(loc, line)
+	case LayoutClickHouse:
+		rd.inner(loc, time.Time{}, line)
+	case LayoutTimePrefix:
+		rd.timePrefixed(loc, line)
 	default:
 		rd.structuredLine(loc, line)
 	}

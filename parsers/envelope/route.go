@@ -117,7 +117,8 @@ type router struct {
 }
 
 // text routes a container record's text: a JSON object goes through the
-// structured path, anything else to the decoders as a printed line.
+// structured path, a ClickHouse server log line is taken apart, anything
+// else goes to the decoders as a printed line.
 func (r *router) text(ds *decoders, loc analyzer.Location, ts time.Time, host string, text []byte) {
 	if len(text) > 1 && text[0] == '{' && r.rec.readObject(&r.flat, text, r.zone) {
 		if r.innerLayout == "" {
@@ -125,6 +126,15 @@ func (r *router) text(ds *decoders, loc analyzer.Location, ts time.Time, host st
 		}
 		r.structured(ds, loc, ts, host, &r.rec)
 		return
+	}
+	if len(text) > 4 && text[4] == '.' {
+		if l, ok := cutClickHouse(text, r.zone); ok {
+			if r.innerLayout == "" {
+				r.innerLayout = LayoutClickHouse
+			}
+			r.clickHouse(ds, loc, host, &l)
+			return
+		}
 	}
 	ds.line(loc, ts, host, text)
 }
@@ -201,7 +211,15 @@ func (r *router) clientRecord(ds *decoders, loc analyzer.Location, ts time.Time,
 // nativeLine rebuilds librdkafka's own "%L|secs.nanos|FAC|name| text" from
 // a log callback's fields, so the librdkafka decoder reads it as usual.
 func (r *router) nativeLine(rec *jsonRecord, ts time.Time, text []byte) []byte {
-	b := append(r.native[:0], '%', syslogLevel(rec.level), '|')
+	r.native = appendNative(r.native[:0], syslogLevel(rec.level), ts, rec.facility, rec.client, text)
+	return r.native
+}
+
+// appendNative appends librdkafka's native line for a log callback's
+// level (a syslog digit), time, facility, instance name and text. A name
+// holding '|' is left out: it would break the line's fields.
+func appendNative(b []byte, level byte, ts time.Time, facility, name, text []byte) []byte {
+	b = append(b, '%', level, '|')
 	b = strconv.AppendInt(b, ts.Unix(), 10)
 	b = append(b, '.')
 	ns := ts.Nanosecond()
@@ -209,15 +227,13 @@ func (r *router) nativeLine(rec *jsonRecord, ts time.Time, text []byte) []byte {
 		b = append(b, byte('0'+ns/div%10))
 	}
 	b = append(b, '|')
-	b = append(b, rec.facility...)
+	b = append(b, facility...)
 	b = append(b, '|')
-	if bytes.IndexByte(rec.client, '|') < 0 {
-		b = append(b, rec.client...)
+	if bytes.IndexByte(name, '|') < 0 {
+		b = append(b, name...)
 	}
 	b = append(b, "| "...)
-	b = append(b, text...)
-	r.native = b
-	return b
+	return append(b, text...)
 }
 
 // isNative reports librdkafka's own "%L|" line start.

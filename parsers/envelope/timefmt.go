@@ -12,37 +12,9 @@ import (
 // read in zone and zoned is false. n is the bytes taken. It never
 // allocates: offsets are applied by hand rather than through FixedZone.
 func parseISOTime(b []byte, zone *time.Location) (t time.Time, n int, zoned, ok bool) {
-	if len(b) < 19 || b[4] != '-' || b[7] != '-' || (b[10] != 'T' && b[10] != 't' && b[10] != ' ') || b[13] != ':' || b[16] != ':' {
+	f, nsec, n, ok := parseCivil(b, '-')
+	if !ok {
 		return time.Time{}, 0, false, false
-	}
-	var f [6]int
-	for k, at := range [6]int{0, 5, 8, 11, 14, 17} {
-		width := 2
-		if k == 0 {
-			width = 4
-		}
-		v, good := text.Digits(b[at : at+width])
-		if !good {
-			return time.Time{}, 0, false, false
-		}
-		f[k] = v
-	}
-	if f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 60 {
-		return time.Time{}, 0, false, false
-	}
-	n = 19
-	nsec := 0
-	if n < len(b) && (b[n] == '.' || b[n] == ',') {
-		j, scale := n+1, 100000000
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			nsec += int(b[j]-'0') * scale
-			scale /= 10
-			j++
-		}
-		if j == n+1 {
-			return time.Time{}, 0, false, false
-		}
-		n = j
 	}
 	off, m, zoned := parseOffset(b[n:])
 	n += m
@@ -51,6 +23,53 @@ func parseISOTime(b []byte, zone *time.Location) (t time.Time, n int, zoned, ok 
 	}
 	t = time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], nsec, time.UTC)
 	return t.Add(-time.Duration(off) * time.Second), n, true, true
+}
+
+// parseClickHouseTime reads "YYYY.MM.DD HH:MM:SS[.fraction]", the
+// server's local time ClickHouse prints without a zone, in zone.
+func parseClickHouseTime(b []byte, zone *time.Location) (t time.Time, n int, ok bool) {
+	f, nsec, n, ok := parseCivil(b, '.')
+	if !ok || b[10] != ' ' {
+		return time.Time{}, 0, false
+	}
+	return time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], nsec, zone), n, true
+}
+
+// parseCivil reads "YYYY<sep>MM<sep>DD[Tt ]HH:MM:SS[.,fraction]": the
+// date and time of day, f holding year, month, day, hour, minute and
+// second. n is the bytes taken.
+func parseCivil(b []byte, sep byte) (f [6]int, nsec, n int, ok bool) {
+	if len(b) < 19 || b[4] != sep || b[7] != sep || (b[10] != 'T' && b[10] != 't' && b[10] != ' ') || b[13] != ':' || b[16] != ':' {
+		return f, 0, 0, false
+	}
+	for k, at := range [6]int{0, 5, 8, 11, 14, 17} {
+		width := 2
+		if k == 0 {
+			width = 4
+		}
+		v, good := text.Digits(b[at : at+width])
+		if !good {
+			return f, 0, 0, false
+		}
+		f[k] = v
+	}
+	if f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 60 {
+		return f, 0, 0, false
+	}
+	n = 19
+	if n < len(b) && (b[n] == '.' || b[n] == ',') {
+		j, scale := n+1, 100000000
+		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+			nsec += int(b[j]-'0') * scale
+			scale /= 10
+			j++
+		}
+		if j == n+1 {
+			return f, 0, 0, false
+		}
+		n = j
+	}
+	return f, nsec, n, true
 }
 
 // parseOffset reads a zone designator: Z, ±HH:MM, ±HHMM or ±HH. off is in

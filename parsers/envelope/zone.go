@@ -62,12 +62,16 @@ func (rd *reader) learnZone(ts time.Time, text []byte) {
 }
 
 // innerLocalTime reads the zoneless time a printed line starts with
-// ("[2024-03-05 10:19:00,100] …", "2024-03-05 10:19:00.100  WARN …"), as
+// ("[2024-03-05 10:19:00,100] …", "2024-03-05 10:19:00.100  WARN …",
+// ClickHouse's "2024.03.05 10:19:00.100123 [ 7 ] …"), as
 // if it were UTC. ok is false when the line starts otherwise or its time
 // carries a zone.
 func innerLocalTime(text []byte) (time.Time, bool) {
 	if len(text) > 0 && text[0] == '[' {
 		text = text[1:]
+	}
+	if t, _, ok := parseClickHouseTime(text, time.UTC); ok {
+		return t, true
 	}
 	t, _, zoned, ok := parseISOTime(text, time.UTC)
 	return t, ok && !zoned
