@@ -3,10 +3,11 @@
 // node facts and config facts.
 //
 // It accepts the layouts real bundles contain: Kafka's stock log4j
-// "[date] LEVEL msg (logger)", Strimzi's "date LEVEL msg (logger) [thread]",
-// logback and Spring Boot (2.x and 3.x ISO dates), patterns without a date,
-// and any of them behind a docker compose "service | " prefix with an
-// optional docker timestamp. Lines those strict shapes do not fully read
+// "[date] LEVEL msg (logger)" (also with "[thread]" before the level),
+// Strimzi's "date LEVEL msg (logger) [thread]", logback and Spring Boot
+// (2.x and 3.x ISO dates), patterns without a date, and any of them
+// behind a docker compose "service | " prefix with an optional docker
+// timestamp. Lines those strict shapes do not fully read
 // go to a general reader (loose.go): a time in any known form, a level in
 // any case, a Java logger, threads and MDC where patterns put them —
 // Quarkus, Micronaut, Play, Flink, java.util.logging and the like.

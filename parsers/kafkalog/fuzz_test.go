@@ -27,6 +27,7 @@ func fuzzSeeds(f *testing.F) {
 		"",
 		"\n\n\r\n",
 		"[2024-03-05 10:15:47,901] WARN [Producer clientId=p] Connection to node 3 (/[::1]:9092) could not be established. Broker may not be available. (org.apache.kafka.clients.NetworkClient)\n",
+		"[2021-02-18 20:46:35,117] [t} ERROR x (org.apache.kafka.clients.NetworkClient)\n",
 		"x | 2025-02-03T21:07:43.000123456Z [2025-02-03 21:07:42,915] INFO (id: 1 rack: (id: -",
 		"WARN  [t] [o.a.k.c.NetworkClient.:] [Producer clientId=p, groupId=] Node -1 disconnected.",
 		"2025-03-11T23:13:55.125+99:99  INFO 1 --- [a] [b] x.Y : z",

@@ -24,6 +24,11 @@ const (
 	// layoutISO8601 is any of the above shapes with an ISO date ("T", zone)
 	// that is not Spring Boot's.
 	layoutISO8601
+	// layoutLog4jThread is layoutLog4j with the thread before the level,
+	// "[%d] [%t] %p %m (%c)", as a Confluent REST Proxy setup printed it.
+	// Unlike Kafka's own layout, a line of it without "(logger)" may
+	// still be a pattern the general reader knows ("[%d] [%t] %p %c - %m").
+	layoutLog4jThread
 )
 
 // String names the layout as Stats.Layout reports it.
@@ -39,6 +44,8 @@ func (l layout) String() string {
 		return "spring-boot"
 	case layoutISO8601:
 		return "iso8601"
+	case layoutLog4jThread:
+		return "log4j-thread"
 	}
 	return l.looseName()
 }
@@ -130,6 +137,11 @@ func parseHeaderSpans(line []byte, zone *time.Location, h *header) bool {
 // family is log4j (bracketed date), strimzi (plain date) or iso8601.
 func parseAfterDate(line []byte, p int, family layout, h *header) bool {
 	p = skipSpaces(line, p)
+	if family == layoutLog4j {
+		if q := threadEnd(line, p, parseLevel); q > 0 {
+			family, p = layoutLog4jThread, q
+		}
+	}
 	lvl, n := parseLevel(line[p:])
 	if n == 0 {
 		return false
@@ -140,7 +152,8 @@ func parseAfterDate(line []byte, p int, family layout, h *header) bool {
 		return false
 	}
 	p = skipSpaces(line, p)
-	if family != layoutLog4j {
+	log4j := family == layoutLog4j || family == layoutLog4jThread
+	if !log4j {
 		if q, ok := springBody(line, p); ok {
 			h.layout = layoutSpringBoot
 			return splitSpring(line, q, h)
@@ -149,7 +162,7 @@ func parseAfterDate(line []byte, p int, family layout, h *header) bool {
 	// "[thread] a.b.Logger: msg" is tried before the "(logger)" suffix:
 	// a log context "[Producer clientId=x] " never ends in a dotted token
 	// and a colon, while a logback message may well end in parentheses.
-	if family != layoutLog4j && p < len(line) && line[p] == '[' && splitLogback(line, p, h) {
+	if !log4j && p < len(line) && line[p] == '[' && splitLogback(line, p, h) {
 		if family == layoutISO8601 {
 			h.layout = layoutISO8601
 		} else {
@@ -162,7 +175,7 @@ func parseAfterDate(line []byte, p int, family layout, h *header) bool {
 		h.layout = family
 		return true
 	}
-	if family != layoutLog4j {
+	if !log4j {
 		if ms, me, ls, le, ok := splitBracketLogger(line, p); ok {
 			h.msgStart, h.msgEnd, h.loggerStart, h.loggerEnd = ms, me, ls, le
 			h.layout = family

@@ -182,3 +182,35 @@ func matchBracketBack(b []byte, lo, end int) int {
 	}
 	return -1
 }
+
+// threadEnd returns where the level after a thread group at p starts,
+// for patterns that print the thread before the level: "[thread] LEVEL",
+// or "[thread} LEVEL" as a pattern with a typo prints it ("[%t}", seen in
+// a Confluent REST Proxy setup). level reads the level word. It returns 0
+// when line[p:] holds no thread group followed by a level.
+func threadEnd(line []byte, p int, level func([]byte) (string, int)) int {
+	if p >= len(line) || line[p] != '[' {
+		return 0
+	}
+	if end := matchBracket(line, p); end > 0 {
+		if q := skipSpaces(line, end+1); q > end+1 {
+			if _, n := level(line[q:]); n > 0 {
+				return q
+			}
+		}
+	}
+	for i := p + 1; i < len(line) && i-p < 256; i++ {
+		switch line[i] {
+		case '[', ']':
+			return 0
+		case '}':
+			if q := skipSpaces(line, i+1); q > i+1 {
+				if _, n := level(line[q:]); n > 0 {
+					return q
+				}
+			}
+			return 0
+		}
+	}
+	return 0
+}

@@ -28,6 +28,8 @@ func FuzzLooseHeader(f *testing.F) {
 	}
 	for _, s := range []string{
 		"Mar 02, 2024 10:15:02 PM org.apache.kafka.clients.NetworkClient m",
+		"[2021-02-18 20:46:35,117] [t | p-1} ERROR x (org.apache.kafka.clients.NetworkClient)",
+		"[2021-02-18 20:46:35,117] [t] INFO a.B - x",
 		"13:57:44.697 [main] INFO  o.a.k.c.consumer.ConsumerConfig - x",
 		"[2023-06-09T12:19:03.724Z] 13:57:44.697 [main] INFO  o.a.k.c.NetworkClient - x",
 		"2023-06-09 08:18:58,118 WARN  [org.apa.kaf.cli.NetworkClient] ((a) b) [] - x",

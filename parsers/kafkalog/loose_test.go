@@ -48,6 +48,13 @@ func TestRealWorldLayouts(t *testing.T) {
 			`25-connect-ctx.log:1 2024-01-08T10:00:00.123Z WARN connect-failed java-client node="2" nodehost="kafka-2.example.com" addr="10.0.0.12:9092" client="connector-consumer-my-sink-0" group="connect-my-sink"`,
 			`25-connect-ctx.log:2 2024-01-08T10:00:01.123Z INFO node-disconnected java-client node="2" client="connect-1" group="connect-cluster"`,
 		}},
+		{"32-kafkarest-thread-brace.log", "log4j-thread", "", []string{
+			`32-kafkarest-thread-brace.log:1 2021-02-18T20:46:34.775Z WARN node-disconnected java-client node="-1" nodehost="node1" client="producer-4"`,
+			`32-kafkarest-thread-brace.log:2 2021-02-18T20:46:35.116Z INFO sasl-auth-failed java-client nodehost="node1" peer="192.168.98.7" client="producer-1" reason="LDAP user restproxy-producer-api-v2-basicauth-wrong-client-id authentication failed by LDAP"`,
+			`32-kafkarest-thread-brace.log:3 2021-02-18T20:46:35.117Z ERROR sasl-auth-failed java-client node="-1" nodehost="node1" addr="192.168.98.7:9093" client="producer-1" reason="LDAP user restproxy-producer-api-v2-basicauth-wrong-client-id authentication failed by LDAP"`,
+			`32-kafkarest-thread-brace.log:4 2021-02-18T20:46:35.117Z WARN node-disconnected java-client node="-1" nodehost="node1" client="producer-1"`,
+			`32-kafkarest-thread-brace.log:5 2021-02-18T20:46:35.122Z INFO sasl-auth-failed java-client nodehost="node3" peer="192.168.98.6" client="producer-3" reason="LDAP user restproxy-producer-api-v2-basicauth-wrong-client-id authentication failed by LDAP"`,
+		}},
 		{"26-flink.log", "java", "", []string{
 			`26-flink.log:1 2023-01-01T10:00:00.123Z WARN connect-failed java-client node="1" nodehost="kafka-1" addr="10.0.0.11:9092" client="src-0" group="flink-grp"`,
 		}},
@@ -127,6 +134,9 @@ func TestSameAsLog4j(t *testing.T) {
 	}{
 		{"quarkus", "org.apache.kafka.clients.NetworkClient",
 			"2024-03-05 10:15:47,901 WARN  [org.apa.kaf.cli.NetworkClient] (vert.x-worker-thread-1 | x) " + msg,
+			"[2024-03-05 10:15:47,901] WARN " + msg},
+		{"log4j, thread before level, closed by a brace", "org.apache.kafka.clients.NetworkClient",
+			"[2024-03-05 10:15:47,901] [kafka-producer-network-thread | p-1} WARN " + msg + " (org.apache.kafka.clients.NetworkClient)",
 			"[2024-03-05 10:15:47,901] WARN " + msg},
 		{"micronaut", "org.apache.kafka.clients.NetworkClient",
 			"2024-03-05 10:15:47,901 WARN  ducer-1 o.a.k.c.NetworkClient      " + msg,
@@ -314,6 +324,10 @@ func TestLooseHeader(t *testing.T) {
 		// Kafka's own layout keeps its strict reading when it has no logger.
 		{"[2024-03-05 10:15:02,114] INFO [main] org.foo.Bar - x",
 			&result{"log4j", "2024-03-05T10:15:02.114Z", "", "INFO", "", "[main] org.foo.Bar - x"}},
+		// "[%d] [%t] %p …": the general reader still reads a logger that
+		// follows the level.
+		{"[2021-02-18 20:46:35,117] [main] INFO org.apache.kafka.clients.Metadata - [Producer clientId=p] Cluster ID: x",
+			&result{"java", "2021-02-18T20:46:35.117Z", "", "INFO", "org.apache.kafka.clients.Metadata", "[Producer clientId=p] Cluster ID: x"}},
 		// A message starting with an exception is no logger.
 		{"2024-03-05 10:15:02,114 ERROR (main) java.net.ConnectException: Connection refused",
 			&result{"strimzi", "2024-03-05T10:15:02.114Z", "", "ERROR", "", "(main) java.net.ConnectException: Connection refused"}},
@@ -397,6 +411,7 @@ func TestAllocsLooseLines(t *testing.T) {
 	var lines [][]byte
 	for i, l := range []string{
 		"2023-06-09 08:18:58,118 INFO  [org.apa.kaf.cli.con.int.ConsumerCoordinator] (smallrye-kafka-consumer-thread-3) [Consumer clientId=c, groupId=g] Setting offset for partition t-%d",
+		"[2021-02-18 20:46:35,116] [kafka-producer-network-thread | producer-1} INFO [Producer clientId=p] Cluster ID: %d (org.apache.kafka.clients.Metadata)",
 		"2021-01-27 19:54:32,326 INFO  inclient-2 o.a.k.c.NetworkClient      [AdminClient clientId=adminclient-2] Sending metadata request %d",
 		"2019-01-19T14:22:13.633Z [info] org.apache.kafka.clients.Metadata [] - Cluster ID: %d",
 		"[2023-06-09T12:19:03.724Z] 2023-06-09 08:18:58,118 INFO  [org.apa.kaf.cli.NetworkClient] (t) x %d",
