@@ -124,10 +124,11 @@ func parseHeaderSpans(line []byte, zone *time.Location, h *header) bool {
 			return false
 		}
 		h.time, h.hasTime, h.zoned = t, true, zoned
+		p = skipLevelDash(line, skipSpaces(line, p+1))
 		if iso {
-			return parseAfterDate(line, p+1, layoutISO8601, h)
+			return parseAfterDate(line, p, layoutISO8601, h)
 		}
-		return parseAfterDate(line, p+1, layoutStrimzi, h)
+		return parseAfterDate(line, p, layoutStrimzi, h)
 	default:
 		return parseLevelFirst(line, pos, h)
 	}
@@ -209,14 +210,12 @@ func parseLevelFirst(line []byte, p int, h *header) bool {
 }
 
 // springBody reports whether line[p:] is "pid --- " and returns where the
-// bracket groups start.
+// bracket groups start. The pid may be missing: Spring Boot's "${PID:- }"
+// prints a blank where it knows none.
 func springBody(line []byte, p int) (int, bool) {
 	q := p
 	for q < len(line) && isDigit(line[q]) {
 		q++
-	}
-	if q == p {
-		return 0, false
 	}
 	q = skipSpaces(line, q)
 	if !bytes.HasPrefix(line[q:], []byte("--- ")) {

@@ -38,6 +38,24 @@ func parseLevel(b []byte) (string, int) {
 	return "", 0
 }
 
+// skipLevelDash passes the "-" that the pattern "-%5p" prints before the
+// level: glued to a five-letter level ("-DEBUG"), padded before a
+// four-letter one ("- INFO"). It returns where the level starts, or p
+// when line[p:] is not such a level.
+func skipLevelDash(line []byte, p int) int {
+	if p >= len(line) || line[p] != '-' {
+		return p
+	}
+	q := p + 1
+	for q < len(line) && line[q] == ' ' {
+		q++
+	}
+	if _, n := parseLevel(line[q:]); n == 0 || q-p-1+n != 5 {
+		return p
+	}
+	return q
+}
+
 // parseDateTime reads "yyyy-MM-dd HH:mm:ss[,.]SSS" or the ISO form with
 // "T", a fraction of 1-9 digits and an optional zone (Z, +hh:mm, +hhmm).
 // Times without a zone are in zone. iso reports the "T" form.

@@ -122,7 +122,7 @@ func readLoose(line []byte, zone *time.Location, h *header) bool {
 	if kind == timeOfDay {
 		h.layout = layoutJavaNoDate
 	}
-	return readLooseBody(line, p, h)
+	return readLooseBody(line, skipLevelDash(line, p), h)
 }
 
 // readSparkBody reads what follows Spark's time: " LEVEL Class: msg", the
@@ -229,7 +229,7 @@ func readLooseBody(line []byte, p int, h *header) bool {
 		}
 	}
 	h.level = lvl
-	p = skipSpaces(line, p+n)
+	p = skipPID(line, skipSpaces(line, p+n))
 	for {
 		end := tokenEnd(line, p)
 		if end <= p {
@@ -251,6 +251,19 @@ func readLooseBody(line []byte, p int, h *header) bool {
 		threads++
 		p = skipSpaces(line, end)
 	}
+}
+
+// skipPID passes the process id some patterns print after the level
+// ("%5p ${PID} [%t]"): a number and the blanks after it.
+func skipPID(line []byte, p int) int {
+	q := p
+	for q < len(line) && isDigit(line[q]) {
+		q++
+	}
+	if q == p || q == len(line) || line[q] != ' ' {
+		return p
+	}
+	return skipSpaces(line, q)
 }
 
 // skipDecorations passes what patterns print between the logger and the

@@ -31,6 +31,8 @@ func FuzzLooseHeader(f *testing.F) {
 		"[2021-02-18 20:46:35,117] [t | p-1} ERROR x (org.apache.kafka.clients.NetworkClient)",
 		"[2021-02-18 20:46:35,117] [t] INFO a.B - x",
 		"13:57:44.697 [main] INFO  o.a.k.c.consumer.ConsumerConfig - x",
+		"2022-06-02 00:56:32.961 -DEBUG  [ main] o.a.k.c.n.Selector : x",
+		"2022-06-02 00:56:32.961 - INFO 1 --- [main] a.B : x",
 		"[2023-06-09T12:19:03.724Z] 13:57:44.697 [main] INFO  o.a.k.c.NetworkClient - x",
 		"2023-06-09 08:18:58,118 WARN  [org.apa.kaf.cli.NetworkClient] ((a) b) [] - x",
 		"2023-06-09 08:18:58,118 [WARN] [  ] x.Y: ",

@@ -58,6 +58,9 @@ func TestRealWorldLayouts(t *testing.T) {
 		{"26-flink.log", "java", "", []string{
 			`26-flink.log:1 2023-01-01T10:00:00.123Z WARN connect-failed java-client node="1" nodehost="kafka-1" addr="10.0.0.11:9092" client="src-0" group="flink-grp"`,
 		}},
+		{"35-dash-level.log", "logback", "", []string{
+			`35-dash-level.log:1 2022-06-02T00:56:32.961Z DEBUG connect-refused java-client peer="127.0.0.1" client="consumer-null-1" reason="Connection refused" exception="java.net.ConnectException" exmsg="Connection refused"`,
+		}},
 		{"28-slf4j-simple.log", "java-no-time", "", []string{
 			`28-slf4j-simple.log:8 0001-01-01T00:00:00Z INFO node-disconnected java-client node="-1" client="producer-1"`,
 			`28-slf4j-simple.log:9 0001-01-01T00:00:00Z WARN connect-failed java-client node="-1" nodehost="localhost" addr="127.0.0.1:9092" client="producer-1"`,
@@ -140,6 +143,12 @@ func TestSameAsLog4j(t *testing.T) {
 			"[2024-03-05 10:15:47,901] WARN " + msg},
 		{"micronaut", "org.apache.kafka.clients.NetworkClient",
 			"2024-03-05 10:15:47,901 WARN  ducer-1 o.a.k.c.NetworkClient      " + msg,
+			"[2024-03-05 10:15:47,901] WARN " + msg},
+		{"dash glued to level", "org.apache.kafka.clients.NetworkClient",
+			"2024-03-05 10:15:47.901 -DEBUG  [           main] o.a.k.c.NetworkClient             : " + disc,
+			"[2024-03-05 10:15:47,901] DEBUG " + disc},
+		{"dash, pid", "org.apache.kafka.clients.NetworkClient",
+			"2024-03-05 10:15:47.901 - WARN 4242 [kafka-producer-network-thread | p-1] o.a.k.c.NetworkClient : " + msg,
 			"[2024-03-05 10:15:47,901] WARN " + msg},
 		{"lagom", "org.apache.kafka.clients.NetworkClient",
 			"2024-03-05T10:15:47.901Z [info] org.apache.kafka.clients.NetworkClient [sourceThread=x] - " + disc,
@@ -333,6 +342,15 @@ func TestLooseHeader(t *testing.T) {
 			&result{"strimzi", "2024-03-05T10:15:02.114Z", "", "ERROR", "", "(main) java.net.ConnectException: Connection refused"}},
 		{"2024-03-05 10:15:02,114 WARNING kafka.conn Connection refused", &result{"strimzi", "2024-03-05T10:15:02.114Z", "", "WARN", "", "kafka.conn Connection refused"}},
 		{"2024-03-05 10:15:02,114 - kafka.conn - WARNING - x", nil},
+		// "-%5p": a dash glued to a five-letter level, padded before a
+		// four-letter one, and an optional pid (apache/inlong#4483).
+		{"2022-06-02 00:56:32.961 - INFO 12345 [           main] o.a.k.c.NetworkClient          : x",
+			&result{"java", "2022-06-02T00:56:32.961Z", "", "INFO", "o.a.k.c.NetworkClient", "x"}},
+		{"2022-06-02 00:56:32.961 - WARN   12345 [main] org.apache.kafka.clients.NetworkClient - x",
+			&result{"java", "2022-06-02T00:56:32.961Z", "", "WARN", "org.apache.kafka.clients.NetworkClient", "x"}},
+		{"2024-03-05 10:15:02,114 - WARNING - kafka.conn - x", nil},                             // Python's " - " separators
+		{"2024-03-05 10:15:02,114 -  ERROR [main] org.foo.Bar - x", nil},                        // not "-%5p"
+		{"2020-01-01 00:00:00,000 [myid:1] - INFO  [main:QuorumPeerConfig@173] - Reading", nil}, // ZooKeeper's own
 		{"2024-03-05 10:15:02,114 NOTICE org.foo.Bar x", nil},
 		{"2024-03-05 10:15:02,114 WARN a b org.foo.Bar x", &result{"strimzi", "2024-03-05T10:15:02.114Z", "", "WARN", "", "a b org.foo.Bar x"}},
 		{"13:57:44 [main] x.Y - z", nil},
@@ -413,6 +431,7 @@ func TestAllocsLooseLines(t *testing.T) {
 		"2023-06-09 08:18:58,118 INFO  [org.apa.kaf.cli.con.int.ConsumerCoordinator] (smallrye-kafka-consumer-thread-3) [Consumer clientId=c, groupId=g] Setting offset for partition t-%d",
 		"[2021-02-18 20:46:35,116] [kafka-producer-network-thread | producer-1} INFO [Producer clientId=p] Cluster ID: %d (org.apache.kafka.clients.Metadata)",
 		"2021-01-27 19:54:32,326 INFO  inclient-2 o.a.k.c.NetworkClient      [AdminClient clientId=adminclient-2] Sending metadata request %d",
+		"2022-06-02 00:56:32.961 -DEBUG  [           main] o.a.k.c.Metadata             : Cluster ID: %d",
 		"2019-01-19T14:22:13.633Z [info] org.apache.kafka.clients.Metadata [] - Cluster ID: %d",
 		"[2023-06-09T12:19:03.724Z] 2023-06-09 08:18:58,118 INFO  [org.apa.kaf.cli.NetworkClient] (t) x %d",
 		"Mar 02, 2024 10:15:02 AM org.apache.kafka.clients.Metadata update\nINFO: Cluster ID: %d",
