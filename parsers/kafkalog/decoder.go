@@ -224,8 +224,8 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 	}
 	logger, msg := e.logger(), e.msg()
 	kafka, known := kafkaLoggerOf(logger)
-	if !kafka && h.layout == layoutSpark {
-		// Spark prints the class alone ("NetworkClient").
+	if !kafka && h.layout.bareClass() {
+		// Spark and Gearpump print the class alone ("NetworkClient").
 		known = classOnly(logger)
 		kafka = known != 0
 	}

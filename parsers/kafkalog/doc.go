@@ -10,7 +10,7 @@
 // timestamp. Lines those strict shapes do not fully read
 // go to a general reader (loose.go): a time in any known form, a level in
 // any case, a Java logger, threads and MDC where patterns put them —
-// Quarkus, Micronaut, Play, Flink, java.util.logging and the like.
+// Quarkus, Micronaut, Play, Flink, Akka, java.util.logging and the like.
 // Abbreviated loggers ("o.a.k.c.NetworkClient") are resolved to Kafka's
 // full ones in one place (loggers.go). The layout is judged per line, so
 // a file that changes layout half-way still parses.

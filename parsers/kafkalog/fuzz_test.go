@@ -30,6 +30,7 @@ func fuzzSeeds(f *testing.F) {
 		"[2021-02-18 20:46:35,117] [t} ERROR x (org.apache.kafka.clients.NetworkClient)\n",
 		"x | 2025-02-03T21:07:43.000123456Z [2025-02-03 21:07:42,915] INFO (id: 1 rack: (id: -",
 		"WARN  [t] [o.a.k.c.NetworkClient.:] [Producer clientId=p, groupId=] Node -1 disconnected.",
+		"[WARN] [02/19/2015 11:40:22.861] [Selector] Error in I/O with localhost/127.0.0.1\njava.net.ConnectException: Connection refused\nat a.B.c(B.java:1)\n",
 		"2025-03-11T23:13:55.125+99:99  INFO 1 --- [a] [b] x.Y : z",
 		"2022-06-02 00:56:32.961 -DEBUG  [ main] o.a.k.c.n.Selector : x\n",
 		"[2024-03-05 10:15:02,114] INFO ProducerConfig values: \n\tclient.id = \n\tretries = 3\n (org.apache.kafka.clients.producer.ProducerConfig)\n",

@@ -28,6 +28,11 @@ const (
 	// layoutSpark is Apache Spark's "yy/MM/dd HH:mm:ss LEVEL Class: msg",
 	// the logger cut to its class name (%c{1}).
 	layoutSpark
+	// layoutAkka is Akka's "[LEVEL] [MM/dd/yyyy HH:mm:ss.SSS] [thread]
+	// [source] msg" with a class for the source, and the same shape
+	// without the thread, "[%p] [%d{MM/dd/yyyy HH:mm:ss.SSS}] [%c{1}] %m",
+	// as Gearpump logs Kafka's classes (by their bare names, as Spark).
+	layoutAkka
 )
 
 // looseName names the general reader's layouts for Stats.Layout.
@@ -45,9 +50,15 @@ func (l layout) looseName() string {
 		return "logstash"
 	case layoutSpark:
 		return "spark"
+	case layoutAkka:
+		return "akka"
 	}
 	return ""
 }
+
+// bareClass reports the layouts whose logger may be a class name alone
+// ("%c{1}"): the decoder resolves Kafka's (classOnly).
+func (l layout) bareClass() bool { return l == layoutSpark || l == layoutAkka }
 
 // parseLoose is the general header reader, tried when no strict shape
 // found a logger in line. strict reports whether a strict shape accepted
@@ -89,7 +100,7 @@ func readLoose(line []byte, zone *time.Location, h *header) bool {
 	}
 	t, n, kind, zoned := readTime(line[p:], zone, h.clock)
 	if kind == timeNone {
-		return readNoTime(line, p, h)
+		return readAkka(line, p, zone, h) || readNoTime(line, p, h)
 	}
 	// A shipper's or docker's own time comes first when another follows.
 	if kind == timeDated && p+n < len(line) && line[p+n] == ' ' {

@@ -13,7 +13,7 @@ import (
 // bracketed layout) keeps exactly the strict header; a line a strict shape
 // accepts is never refused; every header's spans lie within the line; and
 // a header of the general reader names a Java logger (Logstash's: a
-// dotted name; Spark's %c{1}: a class name).
+// dotted name; Spark's and Akka's %c{1}: a class name).
 func FuzzLooseHeader(f *testing.F) {
 	paths, _ := filepath.Glob("testdata/realworld/*.log")
 	more, _ := filepath.Glob("testdata/*.log")
@@ -34,6 +34,8 @@ func FuzzLooseHeader(f *testing.F) {
 		"2022-06-02 00:56:32.961 -DEBUG  [ main] o.a.k.c.n.Selector : x",
 		"2022-06-02 00:56:32.961 - INFO 1 --- [main] a.B : x",
 		"[2023-06-09T12:19:03.724Z] 13:57:44.697 [main] INFO  o.a.k.c.NetworkClient - x",
+		"[WARN] [02/19/2015 11:40:22.861] [t] [Selector] x",
+		"[WARN] [02/19/2015 11:40:22] [org.apache.kafka.clients.NetworkClient] x",
 		"2023-06-09 08:18:58,118 WARN  [org.apa.kaf.cli.NetworkClient] ((a) b) [] - x",
 		"2023-06-09 08:18:58,118 [WARN] [  ] x.Y: ",
 		"x | 2023-06-09T08:18:58Z [ info ] a.B",
@@ -67,9 +69,10 @@ func FuzzLooseHeader(f *testing.F) {
 			t.Fatalf("%q: spans out of the line: %+v", line, got)
 		}
 		// Logstash's own loggers are dotted names, not Java classes.
-		if logger := line[got.loggerStart:got.loggerEnd]; got.layout >= layoutJava && got.layout != layoutLogstash && got.layout != layoutSpark && !isJavaLogger(logger) ||
+		if logger := line[got.loggerStart:got.loggerEnd]; got.layout >= layoutJava && got.layout != layoutLogstash && !got.layout.bareClass() && !isJavaLogger(logger) ||
 			got.layout == layoutLogstash && !isLoggerToken(logger) ||
-			got.layout == layoutSpark && (len(logger) == 0 || bytes.IndexFunc(logger, func(r rune) bool { return !isClassByte(byte(r)) }) >= 0) {
+			got.layout == layoutSpark && (len(logger) == 0 || bytes.IndexFunc(logger, func(r rune) bool { return !isClassByte(byte(r)) }) >= 0) ||
+			got.layout == layoutAkka && !isBareClass(logger) && !isJavaLogger(logger) {
 			t.Fatalf("%q: layout %s without a Java logger (%q)", line, got.layout, logger)
 		}
 		if got.layout >= layoutJava && got.layout != layoutJUL && got.level == "" {

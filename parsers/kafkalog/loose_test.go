@@ -82,6 +82,10 @@ func TestRealWorldLayouts(t *testing.T) {
 			`31-spark.log:3 2023-01-01T10:00:01Z WARN connect-failed java-client node="-1" nodehost="kafka.example.com" addr="10.0.0.5:9092" client="consumer-spark-kafka-source-1" group="spark-kafka-source-1"`,
 			`31-spark.log:4 2023-01-01T10:00:01Z WARN node-disconnected java-client node="-1" nodehost="kafka.example.com" client="consumer-spark-kafka-source-1" group="spark-kafka-source-1"`,
 		}},
+		{"36-gearpump-akka.log", "akka", "", []string{
+			`36-gearpump-akka.log:1 2015-02-19T11:40:22.861Z WARN connect-refused java-client reason="Connection refused" exception="java.net.ConnectException" exmsg="Connection refused"`,
+			`36-gearpump-akka.log:10 2015-02-19T11:40:22.87Z WARN connect-refused java-client reason="Connection refused" exception="java.net.ConnectException" exmsg="Connection refused"`,
+		}},
 		{"27-jul.log", "java.util.logging", "", []string{
 			`27-jul.log:1 2024-03-02T10:15:02Z WARN connect-failed java-client node="1" nodehost="kafka-1" addr="10.0.0.11:9092" client="app-1" group="grp"`,
 		}},
@@ -153,6 +157,9 @@ func TestSameAsLog4j(t *testing.T) {
 		{"lagom", "org.apache.kafka.clients.NetworkClient",
 			"2024-03-05T10:15:47.901Z [info] org.apache.kafka.clients.NetworkClient [sourceThread=x] - " + disc,
 			"[2024-03-05 10:15:47,901] INFO " + disc},
+		{"akka", "org.apache.kafka.clients.NetworkClient",
+			"[WARN] [03/05/2024 10:15:47.901] [NetworkClient] " + msg,
+			"[2024-03-05 10:15:47,901] WARN " + msg},
 		{"flink", "org.apache.kafka.clients.NetworkClient",
 			"2024-03-05 10:15:47,901 INFO  org.apache.kafka.clients.NetworkClient                       [] - " + disc,
 			"[2024-03-05 10:15:47,901] INFO " + disc},
@@ -217,6 +224,9 @@ func TestNotJavaLogs(t *testing.T) {
 			"2024-03-05 10:15:47,904 INFO [MainThread] app.consumer: Node 1 disconnected.\n", false},
 		{"nginx access", `10.0.0.7 - - [05/Mar/2024:10:15:47 +0000] "GET /kafka/topics HTTP/1.1" 200 512 "-" "curl/8.5.0"` + "\n" +
 			`10.0.0.7 - - [05/Mar/2024:10:15:48 +0000] "POST /api/org.apache.kafka.clients.NetworkClient HTTP/1.1" 404 0 "-" "curl/8.5.0"` + "\n", false},
+		{"akka's own log", "[WARN] [05/09/2017 01:33:40.106] [TcpSpec-akka.io.pinned-dispatcher-7] [akka://TcpSpec/system/IO-TCP/selectors/$a] No longer selecting...\n" +
+			"[DEBUG] [05/09/2017 01:33:41.135] [TcpSpec-akka.actor.default-dispatcher-4] [akka://TcpSpec/system/IO-TCP/selectors/$a] Executing [WorkerForCommand]\n", false},
+		{"maven", "[INFO] Scanning for projects...\n[INFO] Building kafka-app 1.0\n[ERROR] [Selector] Tests run: 1, Failures: 1\n", false},
 		{"cri envelope", "2024-03-02T10:15:01.234567891Z stdout F 2024-03-02 10:15:01 WARN some.app.Main started\n" +
 			"2024-03-02T10:15:01.234567891Z stdout F 2024-03-02 10:15:01 WARN some.app.Main stopped\n", false},
 		{"java app without kafka", "2024-03-05 10:15:47,901 INFO  [io.quarkus] (main) orders 1.0 on JVM started in 1.2s.\n" +
@@ -359,6 +369,22 @@ func TestLooseHeader(t *testing.T) {
 		{"Mar 02 10:15:02 host app[1]: INFO org.foo.Bar x", nil},
 		{"\tat org.apache.kafka.clients.NetworkClient.poll(NetworkClient.java:1)", nil},
 		{"Caused by: java.net.ConnectException: Connection refused", nil},
+		// Akka's and Gearpump's "[LEVEL] [MM/dd/yyyy HH:mm:ss.SSS] [source]"
+		// (gearpump/gearpump#526, #712; akka/akka-core#22875).
+		{"[WARN] [02/19/2015 11:40:22.861] [Selector] Error in I/O with localhost/127.0.0.1",
+			&result{"akka", "2015-02-19T11:40:22.861Z", "", "WARN", "Selector", "Error in I/O with localhost/127.0.0.1"}},
+		{"[INFO] [03/29/2015 19:48:56.648] [KafkaUtil$] ZOOKEEPER CONNECTION 10.10.10.8:2181",
+			&result{"akka", "2015-03-29T19:48:56.648Z", "", "INFO", "KafkaUtil$", "ZOOKEEPER CONNECTION 10.10.10.8:2181"}},
+		{"[WARN] [05/09/2017 01:33:40.106] [sys-akka.actor.default-dispatcher-3] [org.apache.kafka.clients.NetworkClient] [Producer clientId=p] x",
+			&result{"akka", "2017-05-09T01:33:40.106Z", "", "WARN", "org.apache.kafka.clients.NetworkClient", "[Producer clientId=p] x"}},
+		{"[WARN] [02/19/2015 11:40:22] [Selector] [Producer clientId=p] x",
+			&result{"akka", "2015-02-19T11:40:22Z", "", "WARN", "Selector", "[Producer clientId=p] x"}},
+		{"[WARN] [05/09/2017 01:33:40.106] [TcpSpec-akka.io.pinned-dispatcher-7] [akka://TcpSpec/system/IO-TCP/selectors/$a] x", nil},
+		{"[WARN] [13/09/2017 01:33:40.106] [Selector] x", nil}, // day first: not Akka's
+		{"[WARN] [02/19/2015 11:40:22.861] [Selector]x", nil},
+		{"[WARN] [02/19/2015 11:40:22.861] Selector x", nil},
+		{"[INFO] Building kafkadiag 1.0", nil}, // Maven
+		{"[ERROR] [Selector] x", nil},
 	}
 	for _, tc := range tests {
 		var h header
@@ -433,6 +459,7 @@ func TestAllocsLooseLines(t *testing.T) {
 		"2021-01-27 19:54:32,326 INFO  inclient-2 o.a.k.c.NetworkClient      [AdminClient clientId=adminclient-2] Sending metadata request %d",
 		"2022-06-02 00:56:32.961 -DEBUG  [           main] o.a.k.c.Metadata             : Cluster ID: %d",
 		"2019-01-19T14:22:13.633Z [info] org.apache.kafka.clients.Metadata [] - Cluster ID: %d",
+		"[INFO] [03/29/2015 19:48:56.648] [Metadata] Cluster ID: %d",
 		"[2023-06-09T12:19:03.724Z] 2023-06-09 08:18:58,118 INFO  [org.apa.kaf.cli.NetworkClient] (t) x %d",
 		"Mar 02, 2024 10:15:02 AM org.apache.kafka.clients.Metadata update\nINFO: Cluster ID: %d",
 		"13:57:44.697 [main] INFO  o.a.k.c.consumer.ConsumerConfig - group %d",
