@@ -11,6 +11,9 @@
 // go to a general reader (loose.go): a time in any known form, a level in
 // any case, a Java logger, threads and MDC where patterns put them —
 // Quarkus, Micronaut, Play, Flink, Akka, java.util.logging and the like.
+// A header may follow a lead (lead.go): the indentation of a log pasted
+// into a forum, or kafka-console-producer's prompt and the text typed at
+// it; a lead asks more of the header, so no stack frame reads as one.
 // Abbreviated loggers ("o.a.k.c.NetworkClient") are resolved to Kafka's
 // full ones in one place (loggers.go). The layout is judged per line, so
 // a file that changes layout half-way still parses.

@@ -35,6 +35,10 @@ func fuzzSeeds(f *testing.F) {
 		"2022-06-02 00:56:32.961 -DEBUG  [ main] o.a.k.c.n.Selector : x\n",
 		"[2024-03-05 10:15:02,114] INFO ProducerConfig values: \n\tclient.id = \n\tretries = 3\n (org.apache.kafka.clients.producer.ProducerConfig)\n",
 		"%7|1623456789.123|FAIL|rdkafka#producer-1| boom\n",
+		"\t[2024-03-05 10:15:02,114] WARN x (org.apache.kafka.common.network.Selector)\n\tjava.net.ConnectException: Connection refused\n\t\tat a.B.c(B.java:1)\n",
+		"\tMar 02, 2024 10:15:02 AM org.apache.kafka.clients.NetworkClient m\n\tWARNING: x\n\t\n",
+		">[2024-05-02 10:15:08,801] ERROR x (org.apache.kafka.clients.NetworkClient)\nhe[2024-05-02 10:15:09,282] ERROR ProducerConfig values: \n\tacks = 1\n",
+		"hello world[2024-05-02 10:15:09,282] ERROR x\n",
 	} {
 		f.Add([]byte(s))
 	}

@@ -73,6 +73,12 @@ type header struct {
 	// record's logger sits on a later line (multi-line messages).
 	loggerStart, loggerEnd int
 	msgStart, msgEnd       int
+	// lead is how many bytes come before the record on its line (see
+	// lead.go); the spans include them. indented is set when they are
+	// blanks: the record was pasted indented, and so are its continuation
+	// lines.
+	lead     int
+	indented bool
 	// clock, set by the owner and kept across parses, converts the times.
 	clock *minuteClock
 }
@@ -80,8 +86,7 @@ type header struct {
 // parseHeader recognises a record header in any supported layout. It never
 // allocates: times are built with time.Date in zone, offsets applied by hand.
 func parseHeader(line []byte, zone *time.Location, h *header) bool {
-	ok := parseHeaderSpans(line, zone, h)
-	if (!ok || h.loggerEnd <= h.loggerStart) && !parseLoose(line, zone, h, ok) {
+	if !parseAnyLayout(line, zone, h) && !parseAfterLead(line, zone, h) {
 		return false
 	}
 	// Empty messages and loggers can leave an end before its start (the
@@ -89,6 +94,13 @@ func parseHeader(line []byte, zone *time.Location, h *header) bool {
 	h.msgEnd = max(h.msgStart, h.msgEnd)
 	h.loggerEnd = max(h.loggerStart, h.loggerEnd)
 	return true
+}
+
+// parseAnyLayout reads a header that starts line: in a strict shape, else
+// (or when that found no logger) with the general reader.
+func parseAnyLayout(line []byte, zone *time.Location, h *header) bool {
+	ok := parseHeaderSpans(line, zone, h)
+	return ok && h.loggerEnd > h.loggerStart || parseLoose(line, zone, h, ok)
 }
 
 func parseHeaderSpans(line []byte, zone *time.Location, h *header) bool {

@@ -507,6 +507,7 @@ func (d *LineDecoder) julMessage(e *entry, line []byte) bool {
 	d.julRecord = append(append(append(d.julRecord[:0], first...), ' '), line...)
 	d.hdr = header{
 		layout: layoutJUL, composeEnd: e.composeEnd, composeName: e.composeEnd,
+		lead: e.indent, indented: e.indent > 0,
 		time: e.time, hasTime: true, level: lvl,
 		loggerStart: e.loggerStart, loggerEnd: e.loggerEnd,
 		msgStart: len(first) + 1 + msg, msgEnd: max(len(first)+1+msg, trimRightEnd(d.julRecord, len(d.julRecord))),

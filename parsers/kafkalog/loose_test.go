@@ -78,6 +78,18 @@ func TestRealWorldLayouts(t *testing.T) {
 			`30-logstash.log:3 2023-01-01T10:00:01.201Z WARN connect-failed java-client node="-1" nodehost="kafka.internal" addr="10.20.0.7:9092" client="producer-1"`,
 			`30-logstash.log:4 2023-01-01T10:00:01.202Z WARN node-disconnected java-client node="-1" nodehost="kafka.internal" client="producer-1"`,
 		}},
+		{"33-logstash-tab-indented.log", "logstash", "", []string{
+			`33-logstash-tab-indented.log:1 2026-01-06T00:00:32.018Z INFO node-disconnected java-client node="-1" client="scribbler-WIN-AH9POJL038C"`,
+			`33-logstash-tab-indented.log:2 2026-01-06T00:00:32.018Z ERROR sasl-auth-failed java-client node="-1" client="scribbler-WIN-AH9POJL038C" reason="Authentication failed: Invalid username or password"`,
+			`33-logstash-tab-indented.log:3 2026-01-06T00:00:32.018Z WARN node-disconnected java-client node="-1" nodehost="kafka.example" client="scribbler-WIN-AH9POJL038C"`,
+			`33-logstash-tab-indented.log:4 2026-01-06T00:00:32.433Z INFO sasl-auth-failed java-client nodehost="kafka.example" client="scribbler-WIN-AH9POJL038C" reason="Authentication failed: Invalid username or password"`,
+			`33-logstash-tab-indented.log:5 2026-01-06T00:00:32.434Z INFO node-disconnected java-client node="-1" client="scribbler-WIN-AH9POJL038C"`,
+		}},
+		{"34-console-producer-prompt.log", "log4j", "", []string{
+			`34-console-producer-prompt.log:1 2024-05-02T10:15:08.801Z ERROR sasl-auth-failed java-client node="-1" nodehost="kafka-controller-0.kafka-controller-headless.kafka.svc.cluster.local" addr="10.244.1.6:9092" client="console-producer" reason="Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256"`,
+			`34-console-producer-prompt.log:2 2024-05-02T10:15:08.803Z WARN node-disconnected java-client node="-1" nodehost="kafka-controller-0.kafka-controller-headless.kafka.svc.cluster.local" client="console-producer"`,
+			`34-console-producer-prompt.log:3 2024-05-02T10:15:09.282Z ERROR sasl-auth-failed java-client node="-1" nodehost="kafka-controller-0.kafka-controller-headless.kafka.svc.cluster.local" addr="10.244.1.6:9092" client="console-producer" reason="Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256"`,
+		}},
 		{"31-spark.log", "spark", "", []string{
 			`31-spark.log:3 2023-01-01T10:00:01Z WARN connect-failed java-client node="-1" nodehost="kafka.example.com" addr="10.0.0.5:9092" client="consumer-spark-kafka-source-1" group="spark-kafka-source-1"`,
 			`31-spark.log:4 2023-01-01T10:00:01Z WARN node-disconnected java-client node="-1" nodehost="kafka.example.com" client="consumer-spark-kafka-source-1" group="spark-kafka-source-1"`,
@@ -163,6 +175,12 @@ func TestSameAsLog4j(t *testing.T) {
 		{"flink", "org.apache.kafka.clients.NetworkClient",
 			"2024-03-05 10:15:47,901 INFO  org.apache.kafka.clients.NetworkClient                       [] - " + disc,
 			"[2024-03-05 10:15:47,901] INFO " + disc},
+		{"logstash indented", "org.apache.kafka.clients.NetworkClient",
+			"\t[2024-03-05T10:15:47,901][WARN ][org.apache.kafka.clients.NetworkClient][main] " + msg,
+			"[2024-03-05 10:15:47,901] WARN " + msg},
+		{"console prompt, typed text", "org.apache.kafka.clients.NetworkClient",
+			">>he[2024-03-05 10:15:47,901] WARN " + msg + " (org.apache.kafka.clients.NetworkClient)",
+			"[2024-03-05 10:15:47,901] WARN " + msg},
 		{"thread before level, colon", "org.apache.kafka.clients.NetworkClient",
 			"2024-03-05 10:15:47.901 [kafka-producer-network-thread | p-1] WARN  o.a.k.c.NetworkClient: " + msg,
 			"[2024-03-05 10:15:47,901] WARN " + msg},
@@ -229,6 +247,10 @@ func TestNotJavaLogs(t *testing.T) {
 		{"maven", "[INFO] Scanning for projects...\n[INFO] Building kafka-app 1.0\n[ERROR] [Selector] Tests run: 1, Failures: 1\n", false},
 		{"cri envelope", "2024-03-02T10:15:01.234567891Z stdout F 2024-03-02 10:15:01 WARN some.app.Main started\n" +
 			"2024-03-02T10:15:01.234567891Z stdout F 2024-03-02 10:15:01 WARN some.app.Main stopped\n", false},
+		{"python logging, indented", "    2024-03-05 10:15:47,901 WARNING kafka.conn <BrokerConnection node_id=1 host=kafka-1:9092 <connecting>>: connect attempt returned error 111.\n" +
+			"    2024-03-05 10:15:47,903 - kafka.conn - WARNING - Connection to node 1 refused\n", false},
+		{"stack trace alone, indented", "\tjava.net.ConnectException: Connection refused\n\t\tat org.apache.kafka.common.network.Selector.poll(Selector.java:481)\n\t\t... 5 more\n", false},
+		{"console text only", ">hello\n>he[llo] world\n", false},
 		{"java app without kafka", "2024-03-05 10:15:47,901 INFO  [io.quarkus] (main) orders 1.0 on JVM started in 1.2s.\n" +
 			"2024-03-05 10:15:47,902 INFO  [io.qua.Application] (main) Profile prod activated.\n" +
 			"2024-03-05 10:15:48,000 ERROR [com.acme.OrderService] (executor-thread-1) Connection refused while calling the billing service\n" +
@@ -463,6 +485,8 @@ func TestAllocsLooseLines(t *testing.T) {
 		"[2023-06-09T12:19:03.724Z] 2023-06-09 08:18:58,118 INFO  [org.apa.kaf.cli.NetworkClient] (t) x %d",
 		"Mar 02, 2024 10:15:02 AM org.apache.kafka.clients.Metadata update\nINFO: Cluster ID: %d",
 		"13:57:44.697 [main] INFO  o.a.k.c.consumer.ConsumerConfig - group %d",
+		"\t[2026-01-06T00:00:32,018][INFO ][org.apache.kafka.clients.Metadata][main] Cluster ID: %d",
+		">he[2024-05-02 10:15:08,801] INFO [Producer clientId=p] Cluster ID: %d (org.apache.kafka.clients.Metadata)",
 	} {
 		lines = append(lines, []byte(fmt.Sprintf(l, i)))
 	}
