@@ -217,6 +217,9 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 		d.lastTime = e.time
 	}
 	e.line, e.borrowed = line, true
+	if h.indented {
+		e.indent = h.lead
+	}
 	e.composeEnd, e.loggerStart, e.loggerEnd = h.composeName, h.loggerStart, h.loggerEnd
 	e.textEnd, e.msgStart, e.msgEnd = textCut(line), h.msgStart, min(h.msgEnd, h.msgStart+maxKeep)
 	if host == "" && e.composeEnd > 0 {
@@ -224,8 +227,8 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 	}
 	logger, msg := e.logger(), e.msg()
 	kafka, known := kafkaLoggerOf(logger)
-	if !kafka && h.layout == layoutSpark {
-		// Spark prints the class alone ("NetworkClient").
+	if !kafka && h.layout.bareClass() {
+		// Spark and Gearpump print the class alone ("NetworkClient").
 		known = classOnly(logger)
 		kafka = known != 0
 	}
@@ -270,6 +273,9 @@ func (d *LineDecoder) continuation(loc analyzer.Location, line []byte) bool {
 			d.unparsed(loc)
 		}
 		return false
+	}
+	if e.indent > 0 && len(line) > e.indent && bytes.Equal(line[:e.indent], e.line[:e.indent]) {
+		line = line[e.indent:] // a log pasted indented: as it was printed
 	}
 	if e.layout == layoutJUL && e.level == "" && d.julMessage(e, line) {
 		return true
@@ -354,6 +360,10 @@ type entry struct {
 	composeEnd, textEnd    int
 	msgStart, msgEnd       int
 	loggerStart, loggerEnd int
+	// indent is the length of the blanks the first line was indented
+	// with (0: none); continuation lines that start with the same blanks
+	// are read without them.
+	indent int
 	// canon, when set, is the known logger the printed one abbreviates
 	// (canonicalLogger): logger() returns its full name, not the span.
 	canon knownLogger
@@ -375,7 +385,7 @@ func (e *entry) reset() {
 	// runs once per record, and the entry is a few hundred bytes.
 	e.active, e.loc, e.host, e.hostFromCompose = false, analyzer.Location{}, "", false
 	e.time, e.timeGuessed, e.noDate, e.level, e.layout = time.Time{}, false, false, "", layoutNone
-	e.line, e.borrowed, e.canon = nil, false, 0
+	e.line, e.borrowed, e.canon, e.indent = nil, false, 0, 0
 	e.composeEnd, e.textEnd, e.msgStart, e.msgEnd, e.loggerStart, e.loggerEnd = 0, 0, 0, 0, 0, 0
 	e.candidate, e.kafkaOrigin = false, false
 	e.excs, e.excEnds, e.dump, e.settings = e.excs[:0], e.excEnds[:0], "", e.settings[:0]
@@ -397,7 +407,7 @@ func (e *entry) detach() {
 	if !e.borrowed {
 		return
 	}
-	n := max(e.composeEnd, e.textEnd, e.msgEnd, e.loggerEnd)
+	n := max(e.composeEnd, e.textEnd, e.msgEnd, e.loggerEnd, e.indent)
 	e.own = append(e.own[:0], e.line[:n]...)
 	e.line, e.borrowed = e.own, false
 }
@@ -443,7 +453,22 @@ func isExceptionLine(t []byte) bool {
 
 // looksLikeRecord reports lines that start like a log record (a date or
 // a bracket) and carry a level word early, but that no layout accepted.
+// A record may start after other text (a lead, see lead.go, or words
+// typed at a console prompt): then a time must open it.
 func looksLikeRecord(line []byte) bool {
+	if len(line) > 0 && line[0] != '[' && !isDigit(line[0]) {
+		k, _ := leadEnd(line)
+		if k == 0 {
+			k = bytes.IndexByte(line[:min(len(line), maxLead)], '[') // "hello world[2024-…"
+		}
+		if k <= 0 {
+			return false
+		}
+		if _, _, kind, _ := readTime(line[k:], time.UTC, nil); kind == timeNone {
+			return false
+		}
+		line = line[k:]
+	}
 	if len(line) == 0 || !(line[0] == '[' || isDigit(line[0])) {
 		return false
 	}

@@ -27,11 +27,18 @@ func fuzzSeeds(f *testing.F) {
 		"",
 		"\n\n\r\n",
 		"[2024-03-05 10:15:47,901] WARN [Producer clientId=p] Connection to node 3 (/[::1]:9092) could not be established. Broker may not be available. (org.apache.kafka.clients.NetworkClient)\n",
+		"[2021-02-18 20:46:35,117] [t} ERROR x (org.apache.kafka.clients.NetworkClient)\n",
 		"x | 2025-02-03T21:07:43.000123456Z [2025-02-03 21:07:42,915] INFO (id: 1 rack: (id: -",
 		"WARN  [t] [o.a.k.c.NetworkClient.:] [Producer clientId=p, groupId=] Node -1 disconnected.",
+		"[WARN] [02/19/2015 11:40:22.861] [Selector] Error in I/O with localhost/127.0.0.1\njava.net.ConnectException: Connection refused\nat a.B.c(B.java:1)\n",
 		"2025-03-11T23:13:55.125+99:99  INFO 1 --- [a] [b] x.Y : z",
+		"2022-06-02 00:56:32.961 -DEBUG  [ main] o.a.k.c.n.Selector : x\n",
 		"[2024-03-05 10:15:02,114] INFO ProducerConfig values: \n\tclient.id = \n\tretries = 3\n (org.apache.kafka.clients.producer.ProducerConfig)\n",
 		"%7|1623456789.123|FAIL|rdkafka#producer-1| boom\n",
+		"\t[2024-03-05 10:15:02,114] WARN x (org.apache.kafka.common.network.Selector)\n\tjava.net.ConnectException: Connection refused\n\t\tat a.B.c(B.java:1)\n",
+		"\tMar 02, 2024 10:15:02 AM org.apache.kafka.clients.NetworkClient m\n\tWARNING: x\n\t\n",
+		">[2024-05-02 10:15:08,801] ERROR x (org.apache.kafka.clients.NetworkClient)\nhe[2024-05-02 10:15:09,282] ERROR ProducerConfig values: \n\tacks = 1\n",
+		"hello world[2024-05-02 10:15:09,282] ERROR x\n",
 	} {
 		f.Add([]byte(s))
 	}

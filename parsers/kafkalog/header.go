@@ -24,6 +24,11 @@ const (
 	// layoutISO8601 is any of the above shapes with an ISO date ("T", zone)
 	// that is not Spring Boot's.
 	layoutISO8601
+	// layoutLog4jThread is layoutLog4j with the thread before the level,
+	// "[%d] [%t] %p %m (%c)", as a Confluent REST Proxy setup printed it.
+	// Unlike Kafka's own layout, a line of it without "(logger)" may
+	// still be a pattern the general reader knows ("[%d] [%t] %p %c - %m").
+	layoutLog4jThread
 )
 
 // String names the layout as Stats.Layout reports it.
@@ -39,6 +44,8 @@ func (l layout) String() string {
 		return "spring-boot"
 	case layoutISO8601:
 		return "iso8601"
+	case layoutLog4jThread:
+		return "log4j-thread"
 	}
 	return l.looseName()
 }
@@ -66,6 +73,12 @@ type header struct {
 	// record's logger sits on a later line (multi-line messages).
 	loggerStart, loggerEnd int
 	msgStart, msgEnd       int
+	// lead is how many bytes come before the record on its line (see
+	// lead.go); the spans include them. indented is set when they are
+	// blanks: the record was pasted indented, and so are its continuation
+	// lines.
+	lead     int
+	indented bool
 	// clock, set by the owner and kept across parses, converts the times.
 	clock *minuteClock
 }
@@ -73,8 +86,7 @@ type header struct {
 // parseHeader recognises a record header in any supported layout. It never
 // allocates: times are built with time.Date in zone, offsets applied by hand.
 func parseHeader(line []byte, zone *time.Location, h *header) bool {
-	ok := parseHeaderSpans(line, zone, h)
-	if (!ok || h.loggerEnd <= h.loggerStart) && !parseLoose(line, zone, h, ok) {
+	if !parseAnyLayout(line, zone, h) && !parseAfterLead(line, zone, h) {
 		return false
 	}
 	// Empty messages and loggers can leave an end before its start (the
@@ -82,6 +94,13 @@ func parseHeader(line []byte, zone *time.Location, h *header) bool {
 	h.msgEnd = max(h.msgStart, h.msgEnd)
 	h.loggerEnd = max(h.loggerStart, h.loggerEnd)
 	return true
+}
+
+// parseAnyLayout reads a header that starts line: in a strict shape, else
+// (or when that found no logger) with the general reader.
+func parseAnyLayout(line []byte, zone *time.Location, h *header) bool {
+	ok := parseHeaderSpans(line, zone, h)
+	return ok && h.loggerEnd > h.loggerStart || parseLoose(line, zone, h, ok)
 }
 
 func parseHeaderSpans(line []byte, zone *time.Location, h *header) bool {
@@ -117,10 +136,11 @@ func parseHeaderSpans(line []byte, zone *time.Location, h *header) bool {
 			return false
 		}
 		h.time, h.hasTime, h.zoned = t, true, zoned
+		p = skipLevelDash(line, skipSpaces(line, p+1))
 		if iso {
-			return parseAfterDate(line, p+1, layoutISO8601, h)
+			return parseAfterDate(line, p, layoutISO8601, h)
 		}
-		return parseAfterDate(line, p+1, layoutStrimzi, h)
+		return parseAfterDate(line, p, layoutStrimzi, h)
 	default:
 		return parseLevelFirst(line, pos, h)
 	}
@@ -130,6 +150,11 @@ func parseHeaderSpans(line []byte, zone *time.Location, h *header) bool {
 // family is log4j (bracketed date), strimzi (plain date) or iso8601.
 func parseAfterDate(line []byte, p int, family layout, h *header) bool {
 	p = skipSpaces(line, p)
+	if family == layoutLog4j {
+		if q := threadEnd(line, p, parseLevel); q > 0 {
+			family, p = layoutLog4jThread, q
+		}
+	}
 	lvl, n := parseLevel(line[p:])
 	if n == 0 {
 		return false
@@ -140,7 +165,8 @@ func parseAfterDate(line []byte, p int, family layout, h *header) bool {
 		return false
 	}
 	p = skipSpaces(line, p)
-	if family != layoutLog4j {
+	log4j := family == layoutLog4j || family == layoutLog4jThread
+	if !log4j {
 		if q, ok := springBody(line, p); ok {
 			h.layout = layoutSpringBoot
 			return splitSpring(line, q, h)
@@ -149,7 +175,7 @@ func parseAfterDate(line []byte, p int, family layout, h *header) bool {
 	// "[thread] a.b.Logger: msg" is tried before the "(logger)" suffix:
 	// a log context "[Producer clientId=x] " never ends in a dotted token
 	// and a colon, while a logback message may well end in parentheses.
-	if family != layoutLog4j && p < len(line) && line[p] == '[' && splitLogback(line, p, h) {
+	if !log4j && p < len(line) && line[p] == '[' && splitLogback(line, p, h) {
 		if family == layoutISO8601 {
 			h.layout = layoutISO8601
 		} else {
@@ -162,7 +188,7 @@ func parseAfterDate(line []byte, p int, family layout, h *header) bool {
 		h.layout = family
 		return true
 	}
-	if family != layoutLog4j {
+	if !log4j {
 		if ms, me, ls, le, ok := splitBracketLogger(line, p); ok {
 			h.msgStart, h.msgEnd, h.loggerStart, h.loggerEnd = ms, me, ls, le
 			h.layout = family
@@ -196,14 +222,12 @@ func parseLevelFirst(line []byte, p int, h *header) bool {
 }
 
 // springBody reports whether line[p:] is "pid --- " and returns where the
-// bracket groups start.
+// bracket groups start. The pid may be missing: Spring Boot's "${PID:- }"
+// prints a blank where it knows none.
 func springBody(line []byte, p int) (int, bool) {
 	q := p
 	for q < len(line) && isDigit(line[q]) {
 		q++
-	}
-	if q == p {
-		return 0, false
 	}
 	q = skipSpaces(line, q)
 	if !bytes.HasPrefix(line[q:], []byte("--- ")) {

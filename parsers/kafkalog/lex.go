@@ -38,6 +38,24 @@ func parseLevel(b []byte) (string, int) {
 	return "", 0
 }
 
+// skipLevelDash passes the "-" that the pattern "-%5p" prints before the
+// level: glued to a five-letter level ("-DEBUG"), padded before a
+// four-letter one ("- INFO"). It returns where the level starts, or p
+// when line[p:] is not such a level.
+func skipLevelDash(line []byte, p int) int {
+	if p >= len(line) || line[p] != '-' {
+		return p
+	}
+	q := p + 1
+	for q < len(line) && line[q] == ' ' {
+		q++
+	}
+	if _, n := parseLevel(line[q:]); n == 0 || q-p-1+n != 5 {
+		return p
+	}
+	return q
+}
+
 // parseDateTime reads "yyyy-MM-dd HH:mm:ss[,.]SSS" or the ISO form with
 // "T", a fraction of 1-9 digits and an optional zone (Z, +hh:mm, +hhmm).
 // Times without a zone are in zone. iso reports the "T" form.
@@ -181,4 +199,36 @@ func matchBracketBack(b []byte, lo, end int) int {
 		}
 	}
 	return -1
+}
+
+// threadEnd returns where the level after a thread group at p starts,
+// for patterns that print the thread before the level: "[thread] LEVEL",
+// or "[thread} LEVEL" as a pattern with a typo prints it ("[%t}", seen in
+// a Confluent REST Proxy setup). level reads the level word. It returns 0
+// when line[p:] holds no thread group followed by a level.
+func threadEnd(line []byte, p int, level func([]byte) (string, int)) int {
+	if p >= len(line) || line[p] != '[' {
+		return 0
+	}
+	if end := matchBracket(line, p); end > 0 {
+		if q := skipSpaces(line, end+1); q > end+1 {
+			if _, n := level(line[q:]); n > 0 {
+				return q
+			}
+		}
+	}
+	for i := p + 1; i < len(line) && i-p < 256; i++ {
+		switch line[i] {
+		case '[', ']':
+			return 0
+		case '}':
+			if q := skipSpaces(line, i+1); q > i+1 {
+				if _, n := level(line[q:]); n > 0 {
+					return q
+				}
+			}
+			return 0
+		}
+	}
+	return 0
 }

@@ -28,6 +28,11 @@ const (
 	// layoutSpark is Apache Spark's "yy/MM/dd HH:mm:ss LEVEL Class: msg",
 	// the logger cut to its class name (%c{1}).
 	layoutSpark
+	// layoutAkka is Akka's "[LEVEL] [MM/dd/yyyy HH:mm:ss.SSS] [thread]
+	// [source] msg" with a class for the source, and the same shape
+	// without the thread, "[%p] [%d{MM/dd/yyyy HH:mm:ss.SSS}] [%c{1}] %m",
+	// as Gearpump logs Kafka's classes (by their bare names, as Spark).
+	layoutAkka
 )
 
 // looseName names the general reader's layouts for Stats.Layout.
@@ -45,9 +50,15 @@ func (l layout) looseName() string {
 		return "logstash"
 	case layoutSpark:
 		return "spark"
+	case layoutAkka:
+		return "akka"
 	}
 	return ""
 }
+
+// bareClass reports the layouts whose logger may be a class name alone
+// ("%c{1}"): the decoder resolves Kafka's (classOnly).
+func (l layout) bareClass() bool { return l == layoutSpark || l == layoutAkka }
 
 // parseLoose is the general header reader, tried when no strict shape
 // found a logger in line. strict reports whether a strict shape accepted
@@ -89,7 +100,7 @@ func readLoose(line []byte, zone *time.Location, h *header) bool {
 	}
 	t, n, kind, zoned := readTime(line[p:], zone, h.clock)
 	if kind == timeNone {
-		return readNoTime(line, p, h)
+		return readAkka(line, p, zone, h) || readNoTime(line, p, h)
 	}
 	// A shipper's or docker's own time comes first when another follows.
 	if kind == timeDated && p+n < len(line) && line[p+n] == ' ' {
@@ -122,7 +133,7 @@ func readLoose(line []byte, zone *time.Location, h *header) bool {
 	if kind == timeOfDay {
 		h.layout = layoutJavaNoDate
 	}
-	return readLooseBody(line, p, h)
+	return readLooseBody(line, skipLevelDash(line, p), h)
 }
 
 // readSparkBody reads what follows Spark's time: " LEVEL Class: msg", the
@@ -229,7 +240,7 @@ func readLooseBody(line []byte, p int, h *header) bool {
 		}
 	}
 	h.level = lvl
-	p = skipSpaces(line, p+n)
+	p = skipPID(line, skipSpaces(line, p+n))
 	for {
 		end := tokenEnd(line, p)
 		if end <= p {
@@ -251,6 +262,19 @@ func readLooseBody(line []byte, p int, h *header) bool {
 		threads++
 		p = skipSpaces(line, end)
 	}
+}
+
+// skipPID passes the process id some patterns print after the level
+// ("%5p ${PID} [%t]"): a number and the blanks after it.
+func skipPID(line []byte, p int) int {
+	q := p
+	for q < len(line) && isDigit(line[q]) {
+		q++
+	}
+	if q == p || q == len(line) || line[q] != ' ' {
+		return p
+	}
+	return skipSpaces(line, q)
 }
 
 // skipDecorations passes what patterns print between the logger and the
@@ -483,6 +507,7 @@ func (d *LineDecoder) julMessage(e *entry, line []byte) bool {
 	d.julRecord = append(append(append(d.julRecord[:0], first...), ' '), line...)
 	d.hdr = header{
 		layout: layoutJUL, composeEnd: e.composeEnd, composeName: e.composeEnd,
+		lead: e.indent, indented: e.indent > 0,
 		time: e.time, hasTime: true, level: lvl,
 		loggerStart: e.loggerStart, loggerEnd: e.loggerEnd,
 		msgStart: len(first) + 1 + msg, msgEnd: max(len(first)+1+msg, trimRightEnd(d.julRecord, len(d.julRecord))),

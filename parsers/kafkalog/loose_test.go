@@ -48,8 +48,18 @@ func TestRealWorldLayouts(t *testing.T) {
 			`25-connect-ctx.log:1 2024-01-08T10:00:00.123Z WARN connect-failed java-client node="2" nodehost="kafka-2.example.com" addr="10.0.0.12:9092" client="connector-consumer-my-sink-0" group="connect-my-sink"`,
 			`25-connect-ctx.log:2 2024-01-08T10:00:01.123Z INFO node-disconnected java-client node="2" client="connect-1" group="connect-cluster"`,
 		}},
+		{"32-kafkarest-thread-brace.log", "log4j-thread", "", []string{
+			`32-kafkarest-thread-brace.log:1 2021-02-18T20:46:34.775Z WARN node-disconnected java-client node="-1" nodehost="node1" client="producer-4"`,
+			`32-kafkarest-thread-brace.log:2 2021-02-18T20:46:35.116Z INFO sasl-auth-failed java-client nodehost="node1" peer="192.168.98.7" client="producer-1" reason="LDAP user restproxy-producer-api-v2-basicauth-wrong-client-id authentication failed by LDAP"`,
+			`32-kafkarest-thread-brace.log:3 2021-02-18T20:46:35.117Z ERROR sasl-auth-failed java-client node="-1" nodehost="node1" addr="192.168.98.7:9093" client="producer-1" reason="LDAP user restproxy-producer-api-v2-basicauth-wrong-client-id authentication failed by LDAP"`,
+			`32-kafkarest-thread-brace.log:4 2021-02-18T20:46:35.117Z WARN node-disconnected java-client node="-1" nodehost="node1" client="producer-1"`,
+			`32-kafkarest-thread-brace.log:5 2021-02-18T20:46:35.122Z INFO sasl-auth-failed java-client nodehost="node3" peer="192.168.98.6" client="producer-3" reason="LDAP user restproxy-producer-api-v2-basicauth-wrong-client-id authentication failed by LDAP"`,
+		}},
 		{"26-flink.log", "java", "", []string{
 			`26-flink.log:1 2023-01-01T10:00:00.123Z WARN connect-failed java-client node="1" nodehost="kafka-1" addr="10.0.0.11:9092" client="src-0" group="flink-grp"`,
+		}},
+		{"35-dash-level.log", "logback", "", []string{
+			`35-dash-level.log:1 2022-06-02T00:56:32.961Z DEBUG connect-refused java-client peer="127.0.0.1" client="consumer-null-1" reason="Connection refused" exception="java.net.ConnectException" exmsg="Connection refused"`,
 		}},
 		{"28-slf4j-simple.log", "java-no-time", "", []string{
 			`28-slf4j-simple.log:8 0001-01-01T00:00:00Z INFO node-disconnected java-client node="-1" client="producer-1"`,
@@ -68,9 +78,25 @@ func TestRealWorldLayouts(t *testing.T) {
 			`30-logstash.log:3 2023-01-01T10:00:01.201Z WARN connect-failed java-client node="-1" nodehost="kafka.internal" addr="10.20.0.7:9092" client="producer-1"`,
 			`30-logstash.log:4 2023-01-01T10:00:01.202Z WARN node-disconnected java-client node="-1" nodehost="kafka.internal" client="producer-1"`,
 		}},
+		{"33-logstash-tab-indented.log", "logstash", "", []string{
+			`33-logstash-tab-indented.log:1 2026-01-06T00:00:32.018Z INFO node-disconnected java-client node="-1" client="scribbler-WIN-AH9POJL038C"`,
+			`33-logstash-tab-indented.log:2 2026-01-06T00:00:32.018Z ERROR sasl-auth-failed java-client node="-1" client="scribbler-WIN-AH9POJL038C" reason="Authentication failed: Invalid username or password"`,
+			`33-logstash-tab-indented.log:3 2026-01-06T00:00:32.018Z WARN node-disconnected java-client node="-1" nodehost="kafka.example" client="scribbler-WIN-AH9POJL038C"`,
+			`33-logstash-tab-indented.log:4 2026-01-06T00:00:32.433Z INFO sasl-auth-failed java-client nodehost="kafka.example" client="scribbler-WIN-AH9POJL038C" reason="Authentication failed: Invalid username or password"`,
+			`33-logstash-tab-indented.log:5 2026-01-06T00:00:32.434Z INFO node-disconnected java-client node="-1" client="scribbler-WIN-AH9POJL038C"`,
+		}},
+		{"34-console-producer-prompt.log", "log4j", "", []string{
+			`34-console-producer-prompt.log:1 2024-05-02T10:15:08.801Z ERROR sasl-auth-failed java-client node="-1" nodehost="kafka-controller-0.kafka-controller-headless.kafka.svc.cluster.local" addr="10.244.1.6:9092" client="console-producer" reason="Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256"`,
+			`34-console-producer-prompt.log:2 2024-05-02T10:15:08.803Z WARN node-disconnected java-client node="-1" nodehost="kafka-controller-0.kafka-controller-headless.kafka.svc.cluster.local" client="console-producer"`,
+			`34-console-producer-prompt.log:3 2024-05-02T10:15:09.282Z ERROR sasl-auth-failed java-client node="-1" nodehost="kafka-controller-0.kafka-controller-headless.kafka.svc.cluster.local" addr="10.244.1.6:9092" client="console-producer" reason="Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256"`,
+		}},
 		{"31-spark.log", "spark", "", []string{
 			`31-spark.log:3 2023-01-01T10:00:01Z WARN connect-failed java-client node="-1" nodehost="kafka.example.com" addr="10.0.0.5:9092" client="consumer-spark-kafka-source-1" group="spark-kafka-source-1"`,
 			`31-spark.log:4 2023-01-01T10:00:01Z WARN node-disconnected java-client node="-1" nodehost="kafka.example.com" client="consumer-spark-kafka-source-1" group="spark-kafka-source-1"`,
+		}},
+		{"36-gearpump-akka.log", "akka", "", []string{
+			`36-gearpump-akka.log:1 2015-02-19T11:40:22.861Z WARN connect-refused java-client reason="Connection refused" exception="java.net.ConnectException" exmsg="Connection refused"`,
+			`36-gearpump-akka.log:10 2015-02-19T11:40:22.87Z WARN connect-refused java-client reason="Connection refused" exception="java.net.ConnectException" exmsg="Connection refused"`,
 		}},
 		{"27-jul.log", "java.util.logging", "", []string{
 			`27-jul.log:1 2024-03-02T10:15:02Z WARN connect-failed java-client node="1" nodehost="kafka-1" addr="10.0.0.11:9092" client="app-1" group="grp"`,
@@ -128,15 +154,33 @@ func TestSameAsLog4j(t *testing.T) {
 		{"quarkus", "org.apache.kafka.clients.NetworkClient",
 			"2024-03-05 10:15:47,901 WARN  [org.apa.kaf.cli.NetworkClient] (vert.x-worker-thread-1 | x) " + msg,
 			"[2024-03-05 10:15:47,901] WARN " + msg},
+		{"log4j, thread before level, closed by a brace", "org.apache.kafka.clients.NetworkClient",
+			"[2024-03-05 10:15:47,901] [kafka-producer-network-thread | p-1} WARN " + msg + " (org.apache.kafka.clients.NetworkClient)",
+			"[2024-03-05 10:15:47,901] WARN " + msg},
 		{"micronaut", "org.apache.kafka.clients.NetworkClient",
 			"2024-03-05 10:15:47,901 WARN  ducer-1 o.a.k.c.NetworkClient      " + msg,
+			"[2024-03-05 10:15:47,901] WARN " + msg},
+		{"dash glued to level", "org.apache.kafka.clients.NetworkClient",
+			"2024-03-05 10:15:47.901 -DEBUG  [           main] o.a.k.c.NetworkClient             : " + disc,
+			"[2024-03-05 10:15:47,901] DEBUG " + disc},
+		{"dash, pid", "org.apache.kafka.clients.NetworkClient",
+			"2024-03-05 10:15:47.901 - WARN 4242 [kafka-producer-network-thread | p-1] o.a.k.c.NetworkClient : " + msg,
 			"[2024-03-05 10:15:47,901] WARN " + msg},
 		{"lagom", "org.apache.kafka.clients.NetworkClient",
 			"2024-03-05T10:15:47.901Z [info] org.apache.kafka.clients.NetworkClient [sourceThread=x] - " + disc,
 			"[2024-03-05 10:15:47,901] INFO " + disc},
+		{"akka", "org.apache.kafka.clients.NetworkClient",
+			"[WARN] [03/05/2024 10:15:47.901] [NetworkClient] " + msg,
+			"[2024-03-05 10:15:47,901] WARN " + msg},
 		{"flink", "org.apache.kafka.clients.NetworkClient",
 			"2024-03-05 10:15:47,901 INFO  org.apache.kafka.clients.NetworkClient                       [] - " + disc,
 			"[2024-03-05 10:15:47,901] INFO " + disc},
+		{"logstash indented", "org.apache.kafka.clients.NetworkClient",
+			"\t[2024-03-05T10:15:47,901][WARN ][org.apache.kafka.clients.NetworkClient][main] " + msg,
+			"[2024-03-05 10:15:47,901] WARN " + msg},
+		{"console prompt, typed text", "org.apache.kafka.clients.NetworkClient",
+			">>he[2024-03-05 10:15:47,901] WARN " + msg + " (org.apache.kafka.clients.NetworkClient)",
+			"[2024-03-05 10:15:47,901] WARN " + msg},
 		{"thread before level, colon", "org.apache.kafka.clients.NetworkClient",
 			"2024-03-05 10:15:47.901 [kafka-producer-network-thread | p-1] WARN  o.a.k.c.NetworkClient: " + msg,
 			"[2024-03-05 10:15:47,901] WARN " + msg},
@@ -198,8 +242,15 @@ func TestNotJavaLogs(t *testing.T) {
 			"2024-03-05 10:15:47,904 INFO [MainThread] app.consumer: Node 1 disconnected.\n", false},
 		{"nginx access", `10.0.0.7 - - [05/Mar/2024:10:15:47 +0000] "GET /kafka/topics HTTP/1.1" 200 512 "-" "curl/8.5.0"` + "\n" +
 			`10.0.0.7 - - [05/Mar/2024:10:15:48 +0000] "POST /api/org.apache.kafka.clients.NetworkClient HTTP/1.1" 404 0 "-" "curl/8.5.0"` + "\n", false},
+		{"akka's own log", "[WARN] [05/09/2017 01:33:40.106] [TcpSpec-akka.io.pinned-dispatcher-7] [akka://TcpSpec/system/IO-TCP/selectors/$a] No longer selecting...\n" +
+			"[DEBUG] [05/09/2017 01:33:41.135] [TcpSpec-akka.actor.default-dispatcher-4] [akka://TcpSpec/system/IO-TCP/selectors/$a] Executing [WorkerForCommand]\n", false},
+		{"maven", "[INFO] Scanning for projects...\n[INFO] Building kafka-app 1.0\n[ERROR] [Selector] Tests run: 1, Failures: 1\n", false},
 		{"cri envelope", "2024-03-02T10:15:01.234567891Z stdout F 2024-03-02 10:15:01 WARN some.app.Main started\n" +
 			"2024-03-02T10:15:01.234567891Z stdout F 2024-03-02 10:15:01 WARN some.app.Main stopped\n", false},
+		{"python logging, indented", "    2024-03-05 10:15:47,901 WARNING kafka.conn <BrokerConnection node_id=1 host=kafka-1:9092 <connecting>>: connect attempt returned error 111.\n" +
+			"    2024-03-05 10:15:47,903 - kafka.conn - WARNING - Connection to node 1 refused\n", false},
+		{"stack trace alone, indented", "\tjava.net.ConnectException: Connection refused\n\t\tat org.apache.kafka.common.network.Selector.poll(Selector.java:481)\n\t\t... 5 more\n", false},
+		{"console text only", ">hello\n>he[llo] world\n", false},
 		{"java app without kafka", "2024-03-05 10:15:47,901 INFO  [io.quarkus] (main) orders 1.0 on JVM started in 1.2s.\n" +
 			"2024-03-05 10:15:47,902 INFO  [io.qua.Application] (main) Profile prod activated.\n" +
 			"2024-03-05 10:15:48,000 ERROR [com.acme.OrderService] (executor-thread-1) Connection refused while calling the billing service\n" +
@@ -314,11 +365,24 @@ func TestLooseHeader(t *testing.T) {
 		// Kafka's own layout keeps its strict reading when it has no logger.
 		{"[2024-03-05 10:15:02,114] INFO [main] org.foo.Bar - x",
 			&result{"log4j", "2024-03-05T10:15:02.114Z", "", "INFO", "", "[main] org.foo.Bar - x"}},
+		// "[%d] [%t] %p …": the general reader still reads a logger that
+		// follows the level.
+		{"[2021-02-18 20:46:35,117] [main] INFO org.apache.kafka.clients.Metadata - [Producer clientId=p] Cluster ID: x",
+			&result{"java", "2021-02-18T20:46:35.117Z", "", "INFO", "org.apache.kafka.clients.Metadata", "[Producer clientId=p] Cluster ID: x"}},
 		// A message starting with an exception is no logger.
 		{"2024-03-05 10:15:02,114 ERROR (main) java.net.ConnectException: Connection refused",
 			&result{"strimzi", "2024-03-05T10:15:02.114Z", "", "ERROR", "", "(main) java.net.ConnectException: Connection refused"}},
 		{"2024-03-05 10:15:02,114 WARNING kafka.conn Connection refused", &result{"strimzi", "2024-03-05T10:15:02.114Z", "", "WARN", "", "kafka.conn Connection refused"}},
 		{"2024-03-05 10:15:02,114 - kafka.conn - WARNING - x", nil},
+		// "-%5p": a dash glued to a five-letter level, padded before a
+		// four-letter one, and an optional pid (apache/inlong#4483).
+		{"2022-06-02 00:56:32.961 - INFO 12345 [           main] o.a.k.c.NetworkClient          : x",
+			&result{"java", "2022-06-02T00:56:32.961Z", "", "INFO", "o.a.k.c.NetworkClient", "x"}},
+		{"2022-06-02 00:56:32.961 - WARN   12345 [main] org.apache.kafka.clients.NetworkClient - x",
+			&result{"java", "2022-06-02T00:56:32.961Z", "", "WARN", "org.apache.kafka.clients.NetworkClient", "x"}},
+		{"2024-03-05 10:15:02,114 - WARNING - kafka.conn - x", nil},                             // Python's " - " separators
+		{"2024-03-05 10:15:02,114 -  ERROR [main] org.foo.Bar - x", nil},                        // not "-%5p"
+		{"2020-01-01 00:00:00,000 [myid:1] - INFO  [main:QuorumPeerConfig@173] - Reading", nil}, // ZooKeeper's own
 		{"2024-03-05 10:15:02,114 NOTICE org.foo.Bar x", nil},
 		{"2024-03-05 10:15:02,114 WARN a b org.foo.Bar x", &result{"strimzi", "2024-03-05T10:15:02.114Z", "", "WARN", "", "a b org.foo.Bar x"}},
 		{"13:57:44 [main] x.Y - z", nil},
@@ -327,6 +391,22 @@ func TestLooseHeader(t *testing.T) {
 		{"Mar 02 10:15:02 host app[1]: INFO org.foo.Bar x", nil},
 		{"\tat org.apache.kafka.clients.NetworkClient.poll(NetworkClient.java:1)", nil},
 		{"Caused by: java.net.ConnectException: Connection refused", nil},
+		// Akka's and Gearpump's "[LEVEL] [MM/dd/yyyy HH:mm:ss.SSS] [source]"
+		// (gearpump/gearpump#526, #712; akka/akka-core#22875).
+		{"[WARN] [02/19/2015 11:40:22.861] [Selector] Error in I/O with localhost/127.0.0.1",
+			&result{"akka", "2015-02-19T11:40:22.861Z", "", "WARN", "Selector", "Error in I/O with localhost/127.0.0.1"}},
+		{"[INFO] [03/29/2015 19:48:56.648] [KafkaUtil$] ZOOKEEPER CONNECTION 10.10.10.8:2181",
+			&result{"akka", "2015-03-29T19:48:56.648Z", "", "INFO", "KafkaUtil$", "ZOOKEEPER CONNECTION 10.10.10.8:2181"}},
+		{"[WARN] [05/09/2017 01:33:40.106] [sys-akka.actor.default-dispatcher-3] [org.apache.kafka.clients.NetworkClient] [Producer clientId=p] x",
+			&result{"akka", "2017-05-09T01:33:40.106Z", "", "WARN", "org.apache.kafka.clients.NetworkClient", "[Producer clientId=p] x"}},
+		{"[WARN] [02/19/2015 11:40:22] [Selector] [Producer clientId=p] x",
+			&result{"akka", "2015-02-19T11:40:22Z", "", "WARN", "Selector", "[Producer clientId=p] x"}},
+		{"[WARN] [05/09/2017 01:33:40.106] [TcpSpec-akka.io.pinned-dispatcher-7] [akka://TcpSpec/system/IO-TCP/selectors/$a] x", nil},
+		{"[WARN] [13/09/2017 01:33:40.106] [Selector] x", nil}, // day first: not Akka's
+		{"[WARN] [02/19/2015 11:40:22.861] [Selector]x", nil},
+		{"[WARN] [02/19/2015 11:40:22.861] Selector x", nil},
+		{"[INFO] Building kafkadiag 1.0", nil}, // Maven
+		{"[ERROR] [Selector] x", nil},
 	}
 	for _, tc := range tests {
 		var h header
@@ -397,11 +477,16 @@ func TestAllocsLooseLines(t *testing.T) {
 	var lines [][]byte
 	for i, l := range []string{
 		"2023-06-09 08:18:58,118 INFO  [org.apa.kaf.cli.con.int.ConsumerCoordinator] (smallrye-kafka-consumer-thread-3) [Consumer clientId=c, groupId=g] Setting offset for partition t-%d",
+		"[2021-02-18 20:46:35,116] [kafka-producer-network-thread | producer-1} INFO [Producer clientId=p] Cluster ID: %d (org.apache.kafka.clients.Metadata)",
 		"2021-01-27 19:54:32,326 INFO  inclient-2 o.a.k.c.NetworkClient      [AdminClient clientId=adminclient-2] Sending metadata request %d",
+		"2022-06-02 00:56:32.961 -DEBUG  [           main] o.a.k.c.Metadata             : Cluster ID: %d",
 		"2019-01-19T14:22:13.633Z [info] org.apache.kafka.clients.Metadata [] - Cluster ID: %d",
+		"[INFO] [03/29/2015 19:48:56.648] [Metadata] Cluster ID: %d",
 		"[2023-06-09T12:19:03.724Z] 2023-06-09 08:18:58,118 INFO  [org.apa.kaf.cli.NetworkClient] (t) x %d",
 		"Mar 02, 2024 10:15:02 AM org.apache.kafka.clients.Metadata update\nINFO: Cluster ID: %d",
 		"13:57:44.697 [main] INFO  o.a.k.c.consumer.ConsumerConfig - group %d",
+		"\t[2026-01-06T00:00:32,018][INFO ][org.apache.kafka.clients.Metadata][main] Cluster ID: %d",
+		">he[2024-05-02 10:15:08,801] INFO [Producer clientId=p] Cluster ID: %d (org.apache.kafka.clients.Metadata)",
 	} {
 		lines = append(lines, []byte(fmt.Sprintf(l, i)))
 	}

@@ -211,3 +211,30 @@ func number(b []byte, p, most int) (v, end int, ok bool) {
 	}
 	return v, end, end > p
 }
+
+// parseUSDateTime reads "MM/dd/yyyy HH:mm:ss" with an optional fraction
+// of 1-9 digits, Akka's "%d{MM/dd/yyyy HH:mm:ss.SSS}", in zone.
+func parseUSDateTime(b []byte, zone *time.Location, clock *minuteClock) (time.Time, int, bool) {
+	if len(b) < 19 || b[2] != '/' || b[5] != '/' || b[10] != ' ' {
+		return time.Time{}, 0, false
+	}
+	mon, ok1 := twoDigits(b[0], b[1])
+	day, ok2 := twoDigits(b[3], b[4])
+	year, end, ok3 := number(b[6:10], 0, 4)
+	n, ok4 := timeOfDayLen(b[11:])
+	if !ok1 || !ok2 || !ok3 || end != 4 || !ok4 || mon < 1 || mon > 12 || day < 1 || day > 31 {
+		return time.Time{}, 0, false
+	}
+	hh, _ := twoDigits(b[11], b[12])
+	mm, _ := twoDigits(b[14], b[15])
+	ss, _ := twoDigits(b[17], b[18])
+	nsec, scale := 0, 100000000
+	for _, c := range b[min(11+n, 20) : 11+n] {
+		nsec += int(c-'0') * scale
+		scale /= 10
+	}
+	if zone == nil {
+		zone = time.UTC
+	}
+	return clock.date(year, mon, day, hh, mm, ss, nsec, zone), 11 + n, true
+}

@@ -38,7 +38,7 @@ func (Parser) Sniff(head []byte) bool {
 		}
 		msg := line[h.msgStart:h.msgEnd]
 		logger := canonicalLogger(line[h.loggerStart:h.loggerEnd])
-		if isKafkaLogger(logger) || hasKafkaContext(msg) {
+		if isKafkaLogger(logger) || hasKafkaContext(msg) || h.layout.bareClass() && classOnly(logger) != 0 {
 			return true
 		}
 		if _, ok := configDumpScope(msg); ok {
