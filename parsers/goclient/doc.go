@@ -28,6 +28,12 @@
 //     program prints those.
 //   - A dial that timed out is ConnectTimeout; a read or write that timed
 //     out is RequestTimeout; ": EOF" is Disconnected.
+//   - Go's log.Logger prints its prefix before the date, or after the
+//     header with Lmsgprefix, and "file.go:N:" with Lshortfile: any prefix
+//     of up to 32 bytes is read past ("[sarama]" without a space, "SARAMA:
+//     ", "[Sarama] ", an application's name), and one naming sarama names
+//     the client, as its tag after the message does (Hyperledger Fabric
+//     1.1). A date without a time (log.Ldate alone) is read undated.
 //   - Times: Go's standard log and most wrappers print local time without
 //     zone, read in the Source's zone (Stats.ZoneAssumed). A line without
 //     a time (franz-go's BasicLogger without prefix) keeps the time of the

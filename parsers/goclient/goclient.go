@@ -26,9 +26,9 @@ func New() *Parser { return &Parser{} }
 func (*Parser) Format() string { return "go-kafka-client" }
 
 // Sniff accepts an input when one of its first lines names a Go Kafka
-// client: a sarama, kafka-go or franz-go template, or sarama's "[sarama] "
-// prefix. A bare Go network error is not enough: every Go program prints
-// "dial tcp …".
+// client: a sarama, kafka-go or franz-go template, or a logger prefix
+// naming sarama ("[sarama] ", "SARAMA: "). A bare Go network error is not
+// enough: every Go program prints "dial tcp …".
 func (*Parser) Sniff(head []byte) bool {
 	for line := range lines.Leading(head, sniffLines) {
 		h := splitHeader(line, time.UTC)

@@ -161,6 +161,35 @@ func TestKinds(t *testing.T) {
 		want: []brief{{Kind: analyzer.Disconnected, Time: "2024-02-01T07:00:01.000Z", Level: "INFO", Program: "sarama",
 			NodeHost: "10.0.4.33", Addr: "10.0.4.33:9092", Reason: "EOF", Line: 1}},
 	}, {
+		name: "sarama prefix without a space (IBM/sarama#858)",
+		line: "[sarama]2017/03/31 08:48:18 Failed to connect to broker datapipeline-perf-01-us-east-1-kafka-03.sse.com:9093: tls: first record does not look like a TLS handshake",
+		want: []brief{{Kind: analyzer.SecurityProtocolHint, Time: "2017-03-31T08:48:18.000Z", Program: "sarama",
+			NodeHost: "datapipeline-perf-01-us-east-1-kafka-03.sse.com", Reason: "PLAINTEXT listener?", Line: 1}},
+	}, {
+		name: "custom prefix and Lshortfile, no broker id (IBM/sarama#824)",
+		line: "SARAMA: 2017/02/07 12:15:09 client.go:620: client/metadata got error from broker while fetching metadata: read tcp 10.1.15.9:60375->10.10.8.125:9092: i/o timeout",
+		want: []brief{{Kind: analyzer.RequestTimeout, Time: "2017-02-07T12:15:09.000Z", Program: "sarama", Reason: "i/o timeout", Line: 1}},
+	}, {
+		name: "sarama's old [Sarama] prefix",
+		line: "[Sarama] 2020/08/11 11:35:56 Failed to connect to broker localhost:9092: dial tcp [::1]:9092: connect: connection refused",
+		want: []brief{{Kind: analyzer.ConnectRefused, Time: "2020-08-11T11:35:56.000Z", Program: "sarama",
+			NodeHost: "localhost", Addr: "[::1]:9092", Reason: "connection refused", Line: 1}},
+	}, {
+		name: "Lmsgprefix after Lmicroseconds and Llongfile",
+		line: "2023/04/05 10:11:12.123456 /go/pkg/mod/github.com/!shopify/sarama@v1.27.2/broker.go:212: [sarama] Failed to connect to broker kafka-1:9092: dial tcp 10.0.4.33:9092: connect: no route to host",
+		want: []brief{{Kind: analyzer.ConnectNoRoute, Time: "2023-04-05T10:11:12.123Z", Program: "sarama",
+			NodeHost: "kafka-1", Addr: "10.0.4.33:9092", Reason: "no route to host", Line: 1}},
+	}, {
+		name: "log.Ldate alone: read undated",
+		line: "[sarama] 2023/04/05 Failed to connect to broker 10.0.4.33:9092: dial tcp 10.0.4.33:9092: connect: connection refused",
+		want: []brief{{Kind: analyzer.ConnectRefused, Program: "sarama",
+			NodeHost: "10.0.4.33", Addr: "10.0.4.33:9092", Reason: "connection refused", Line: 1}},
+	}, {
+		name: "an application's own prefix before kafka-go's dial error",
+		line: "orders-svc 2023/04/05 10:11:12 failed to dial: failed to open connection to 10.0.4.33:9092: dial tcp 10.0.4.33:9092: connect: connection refused",
+		want: []brief{{Kind: analyzer.ConnectRefused, Time: "2023-04-05T10:11:12.000Z", Program: "kafka-go",
+			NodeHost: "10.0.4.33", Addr: "10.0.4.33:9092", Reason: "connection refused", Line: 1}},
+	}, {
 		name: "debug chatter is no event",
 		line: "[sarama] 2026/11/23 17:12:54 client/metadata fetching metadata for all topics from broker 127.0.0.1:19092",
 	}}

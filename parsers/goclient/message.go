@@ -207,8 +207,8 @@ func matchSarama(msg []byte) (match, bool) {
 	case hasPrefix(msg, "client/metadata got error from broker "):
 		m.role = roleEcho
 		rest := msg[len("client/metadata got error from broker "):]
-		if i := bytes.IndexByte(rest, ' '); i > 0 {
-			m.node = rest[:i]
+		if i := bytes.IndexByte(rest, ' '); i > 0 && isNodeID(rest[:i]) {
+			m.node = rest[:i] // sarama before 1.12 printed no id: "… from broker while fetching metadata: …"
 		}
 		_, m.err, _ = bytes.Cut(rest, []byte(": "))
 	case hasPrefix(msg, "Error while sending "), hasPrefix(msg, "client/brokers close broker "),
@@ -226,6 +226,21 @@ func matchSarama(msg []byte) (match, bool) {
 		return m, false
 	}
 	return m, true
+}
+
+// isNodeID accepts a broker id as sarama prints it: digits, "-1" for a
+// seed broker.
+func isNodeID(b []byte) bool {
+	b = bytes.TrimPrefix(b, []byte{'-'})
+	if len(b) == 0 || len(b) > 10 {
+		return false
+	}
+	for _, c := range b {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // saramaTarget finds the broker "host:port" and the error in sarama's
