@@ -26,8 +26,10 @@
 //   - A bare Go network error ("failed to write messages: dial tcp …") is
 //     read only from an input known to come from a Go Kafka client: any Go
 //     program prints those.
-//   - A dial that timed out is ConnectTimeout; a read or write that timed
-//     out is RequestTimeout; ": EOF" is Disconnected.
+//   - A dial that timed out is ConnectTimeout; one that timed out before
+//     it had an address ("dial tcp: i/o timeout") timed out looking the
+//     name up, ResolveFailed; a read or write that timed out is
+//     RequestTimeout; ": EOF" is Disconnected.
 //   - Go's log.Logger prints its prefix before the date, or after the
 //     header with Lmsgprefix, and "file.go:N:" with Lshortfile: any prefix
 //     of up to 32 bytes is read past ("[sarama]" without a space, "SARAMA:

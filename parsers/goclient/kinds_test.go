@@ -190,6 +190,11 @@ func TestKinds(t *testing.T) {
 		want: []brief{{Kind: analyzer.ConnectRefused, Time: "2023-04-05T10:11:12.000Z", Program: "kafka-go",
 			NodeHost: "10.0.4.33", Addr: "10.0.4.33:9092", Reason: "connection refused", Line: 1}},
 	}, {
+		name: "Fabric 1.1: sarama's tag after the message, the name lookup timed out",
+		line: "2018/03/05 10:40:03.970046 broker.go:96: Failed to connect to broker 54aa5a50fc15:9092: dial tcp: i/o timeout [sarama] ",
+		want: []brief{{Kind: analyzer.ResolveFailed, Time: "2018-03-05T10:40:03.970Z", Program: "sarama",
+			NodeHost: "54aa5a50fc15", Reason: "name lookup timed out", Line: 1}},
+	}, {
 		name: "debug chatter is no event",
 		line: "[sarama] 2026/11/23 17:12:54 client/metadata fetching metadata for all topics from broker 127.0.0.1:19092",
 	}}

@@ -325,6 +325,11 @@ func classifyErr(err []byte, sasl, plainListener bool) failure {
 		f.kind, f.reason = analyzer.ConnectionReset, []byte("connection reset by peer")
 	case text.Has(err, "broken pipe"):
 		f.kind, f.reason = analyzer.BrokenPipe, []byte("broken pipe")
+	case text.Has(err, "dial tcp: i/o timeout"):
+		// No address: the dial's deadline passed while the name was being
+		// looked up (Go before 1.20 said no more; later ones say "dial
+		// tcp: lookup h: i/o timeout").
+		f.kind, f.reason = analyzer.ResolveFailed, []byte("name lookup timed out")
 	case text.Has(err, "dial tcp") && (text.Has(err, "i/o timeout") || text.Has(err, "deadline exceeded")):
 		f.kind, f.reason = analyzer.ConnectTimeout, []byte("i/o timeout")
 	case text.Has(err, "i/o timeout"), text.Has(err, "REQUEST_TIMED_OUT"), text.Has(err, "Request exceeded the user-specified time limit"):

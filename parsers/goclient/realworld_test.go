@@ -43,6 +43,15 @@ func TestRealWorld(t *testing.T) {
 		// sarama's old "[Sarama] " prefix: chatter only.
 		file: "sarama-capitalised-prefix.log",
 		want: report{Format: "go-kafka-client", Layout: "go-log"},
+	}, {
+		// Hyperledger Fabric 1.1 puts sarama's tag after the message
+		// (Lmicroseconds, Lshortfile); a dial timing out with no address
+		// timed out looking the name up.
+		file: "fabric-sarama-tag-after-message.log",
+		want: report{Format: "go-kafka-client", Layout: "go-log", Events: []string{
+			"resolve-failed sarama node= host=54aa5a50fc15 reason=name lookup timed out line=6 2018-03-05T10:39:23.556Z",
+			"resolve-failed sarama node= host=54aa5a50fc15 reason=name lookup timed out line=19 2018-03-05T10:40:03.970Z",
+		}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
