@@ -22,6 +22,8 @@ func TestUninterestingLinesAllocateNothing(t *testing.T) {
 		"[sarama]2017/03/31 08:48:18 Initializing new client",
 		"SARAMA: 2017/02/07 12:14:39 client.go:601: client/metadata fetching metadata for all topics from broker af002173:9092",
 		"2018/03/05 10:39:13.556675 async_producer.go:584: producer/broker/1 starting up [sarama] ",
+		"web-1  | 2024/02/01 08:00:00 GET /health 200",
+		"api_1  | listening on :8080",
 		"[2026-11-23 17:13:10.536] [INFO] immediate metadata update triggered; why: querying metadata for consumer initialization",
 		`time=2026-11-23T17:13:28.674Z level=INFO msg="beginning to manage the group lifecycle" group=orders`,
 		"2024-02-01T08:00:01.123+0100\tINFO\tproducer/main.go:41\tdelivered 120 messages",

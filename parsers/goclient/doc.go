@@ -25,7 +25,10 @@
 //     a summary, never a cause.
 //   - A bare Go network error ("failed to write messages: dial tcp …") is
 //     read only from an input known to come from a Go Kafka client: any Go
-//     program prints those.
+//     program prints those. One exception: a docker compose service's line
+//     ("producer_1  | dial tcp 172.18.0.4:9092: …") dialling 9092, 19092
+//     or 29092, the client ports of Kafka's images; 9093 and 9094 are
+//     Prometheus Alertmanager's too, and other ports anybody's.
 //   - A dial that timed out is ConnectTimeout; one that timed out before
 //     it had an address ("dial tcp: i/o timeout") timed out looking the
 //     name up, ResolveFailed; a read or write that timed out is

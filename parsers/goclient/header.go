@@ -52,6 +52,9 @@ type header struct {
 	// ("[sarama] ", "[Sarama]", "SARAMA: ") before or after the time, or
 	// sarama's tag at its end.
 	sarama bool
+	// service is the docker compose service of a "name  | " prefix, nil
+	// when the line has none.
+	service []byte
 	// msg is the message; err, addr and broker are the key/value fields
 	// of franz-go's loggers ("err: …", err="…"), nil when absent.
 	msg, err, addr, broker []byte
@@ -61,7 +64,11 @@ type header struct {
 // time is LayoutBare with the whole line as message.
 func splitHeader(line []byte, zone *time.Location) header {
 	h := header{layout: idxBare}
-	rest := h.cutSaramaTag(line)
+	rest := line
+	if name, after := cutCompose(rest); name != nil {
+		h.service, rest = name, after
+	}
+	rest = h.cutSaramaTag(rest)
 	if isLogfmt(rest) {
 		h.layout = idxLogfmt
 		h.readLogfmt(rest, zone)

@@ -287,6 +287,31 @@ func errCore(b []byte) []byte {
 	return b[best:]
 }
 
+// kafkaDial reports whether a bare Go error in a docker compose service's
+// line is a dial to one of Kafka's conventional client ports: enough to
+// read it as a Kafka client's without a line naming the client. Compose
+// services reach each other on the ports their images listen on, and
+// 9092, 19092 and 29092 are the client listeners of Kafka's own and the
+// common images' examples (Apache, Confluent, Bitnami); no common Go
+// service listens there. 9093 and 9094 are not taken: Prometheus
+// Alertmanager, a Go program, listens on them, and a Prometheus stack logs
+// "dial tcp …:9093: …" whenever Alertmanager is down or not up yet.
+func (h *header) kafkaDial(m *match) bool {
+	if len(h.service) == 0 || m.role != roleGeneric {
+		return false
+	}
+	addr := dialAddr(m.err)
+	i := bytes.LastIndexByte(addr, ':')
+	if i < 0 {
+		return false
+	}
+	switch string(addr[i+1:]) {
+	case "9092", "19092", "29092":
+		return true
+	}
+	return false
+}
+
 // failure is what an error text says happened.
 type failure struct {
 	kind   analyzer.EventKind

@@ -6,7 +6,8 @@ import (
 )
 
 // What stands around a Go client's message besides the time: Go's
-// log.Logger header (its prefix, Lshortfile) and sarama's own tag.
+// log.Logger header (its prefix, Lshortfile), sarama's own tag, and the
+// docker compose service name in front of a container's line.
 //
 // Go's standard logger writes prefix + "2006/01/02" + " 15:04:05[.micro]"
 // (Ltime, Lmicroseconds) + " file.go:N:" (Lshortfile, Llongfile) + " " +
@@ -131,4 +132,29 @@ func (h *header) cutSaramaSuffix(msg []byte) []byte {
 	}
 	h.sarama = true
 	return bytes.TrimRight(m[:len(m)-9], " ")
+}
+
+// cutCompose cuts docker compose's "service  | " from the start of a line
+// (v1 "name_1", v2 "name-1"; the padding is at least one space). name is
+// nil when the line has none.
+func cutCompose(line []byte) (name, rest []byte) {
+	i := 0
+	for i < len(line) && i < 96 && isNameByte(line[i]) {
+		i++
+	}
+	if i == 0 || i >= len(line) || line[i] != ' ' {
+		return nil, line
+	}
+	j := i
+	for j < len(line) && line[j] == ' ' {
+		j++
+	}
+	if j >= len(line) || line[j] != '|' || (j+1 < len(line) && line[j+1] != ' ') {
+		return nil, line
+	}
+	return line[:i], trimSpace(line[j+1:])
+}
+
+func isNameByte(c byte) bool {
+	return c == '-' || c == '_' || c == '.' || isDigit(c) || c|0x20 >= 'a' && c|0x20 <= 'z'
 }

@@ -52,6 +52,20 @@ func TestRealWorld(t *testing.T) {
 			"resolve-failed sarama node= host=54aa5a50fc15 reason=name lookup timed out line=6 2018-03-05T10:39:23.556Z",
 			"resolve-failed sarama node= host=54aa5a50fc15 reason=name lookup timed out line=19 2018-03-05T10:40:03.970Z",
 		}},
+	}, {
+		// kafka-go's example app printing its bare dial error under
+		// docker-compose: a compose service dialling Kafka's port.
+		file: "kafkago-compose-refused.log",
+		want: report{Format: "go-kafka-client", Layout: "bare", Events: []string{
+			"connect-refused go-kafka-client node= host= reason=connection refused line=1 addr=172.18.0.4:9092",
+		}},
+		findings: []string{"connection-refused critical"},
+	}, {
+		// Prometheus under compose failing to reach Alertmanager on 9093:
+		// a Go dial error in a compose line, to a port that is not only
+		// Kafka's.
+		file:   "prometheus-compose-alertmanager-9093.log",
+		unread: true,
 	}}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
