@@ -235,6 +235,12 @@ func TestMessageKinds(t *testing.T) {
 			"ConnectionResetError: [Errno 104] Connection reset by peer",
 			"[2023-04-05 10:11:12,345] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)",
 			"2023-04-05 10:11:12,345 INFO kafka.cluster.Partition Connect attempt to " + connOne + " returned error 111. Disconnecting.",
+			"ERROR    app.kafka:producer.py:12 Connect attempt to " + connOne + " returned error 111. Disconnecting.",
+			"ERROR    kafka.conn:conn.py " + connOne + ": Connect attempt returned error 111. Disconnecting.",
+			"kafka.conn ERROR " + connOne + ": Connect attempt returned error 111. Disconnecting.",
+			"2023-04-05 10:11:12,345 ERROR app Unable connect to node with id 1: [Errno 111] Connect call failed ('127.0.0.1', 9092)",
+			"Unable to connect to node with id 1: [Errno 111] Connect call failed ('127.0.0.1', 9092)",
+			"ERROR: Unable connect to the database: [Errno 111] Connection refused",
 		},
 	}}
 	for _, tt := range tests {
@@ -295,6 +301,10 @@ func TestNoAllocsPerLine(t *testing.T) {
 		"Traceback (most recent call last):",
 		`  File "/srv/app/views.py", line 9, in get`,
 		"ValueError: bad request",
+		"WARNING  kafka.sasl.scram:scram.py:31 Exchanging credentials in the clear during Sasl Authentication",
+		"INFO     urllib3.connectionpool:connectionpool.py:1049 Starting new HTTPS connection (1): example.com:443",
+		"2019-04-11 12:06:55,732 Unable to update metadata from [0]",
+		"[2018-06-19 10:18:54,652: INFO]: [^Worker]: Ready",
 	}
 	d := NewLineDecoder(&analyzer.Source{Path: "t.log", Zone: time.UTC}, &recorder{})
 	bs := make([][]byte, len(lines))
@@ -335,6 +345,17 @@ func TestParseStats(t *testing.T) {
 		name: "asctime without zone",
 		in:   "2023-04-05 10:11:12,345 INFO kafka.conn Probing node bootstrap-0 broker version",
 		want: analyzer.Stats{Layout: LayoutTimed, Lines: 1, ZoneAssumed: true},
+	}, {
+		name: "pytest's layout, a section banner unparsed",
+		in: "------------------------------ Captured log call ------------------------------\n" +
+			"WARNING  kafka.client:client_async.py:1049 No node available during check_version; sleeping 0.06 secs\n",
+		want: analyzer.Stats{Layout: LayoutUntimed, Lines: 2, Unparsed: 1},
+	}, {
+		name: "a message without a logger: undated, then after a time without zone",
+		in: "Unable to update metadata from [0]\n" +
+			"2019-04-11 12:06:55,732 Unable to update metadata from [0]\n" +
+			"2019-04-11 12:06:55,733 Unable to update metadata from [0]\n",
+		want: analyzer.Stats{Layout: LayoutMessage, Lines: 3, ZoneAssumed: true},
 	}, {
 		name: "asctime with offset",
 		in:   "2023-04-05 10:11:12,345+0200 INFO kafka.conn Probing node bootstrap-0 broker version\n",

@@ -218,6 +218,11 @@ func TestSniffLeavesOthersAlone(t *testing.T) {
 		"2023-04-05 10:11:12,345 ERROR app.kafka_sink Connect attempt to <BrokerConnection node_id=1> returned error 111.\n",
 		"2023-04-05 10:11:12,345 INFO kafka.server.KafkaServer [KafkaServer id=1] started\n",
 		"2023-04-05 10:11:12.345 WARN [main] kafka.network.Processor - Closing socket\n",
+		// pytest's layout of other loggers, and aiokafka's words in others' mouths.
+		"ERROR    app.kafka:producer.py:12 Connect attempt to <BrokerConnection node_id=1> returned error 111.\n",
+		"INFO     urllib3.connectionpool:connectionpool.py:1049 Starting new HTTPS connection (1): example.com:443\n",
+		"Unable to connect to node with id 1: [Errno 111] Connection refused\n",
+		"2023-04-05 10:11:12,345 ERROR orders Unable connect to node with id 1: [Errno 111] Connect call failed ('127.0.0.1', 9092)\n",
 	} {
 		if p.Sniff([]byte(s)) {
 			t.Errorf("sniffs %q", s)

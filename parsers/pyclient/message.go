@@ -89,6 +89,13 @@ func classify(level string, msg []byte) classified {
 	return c
 }
 
+// aiokafka's failed connects (client.py), logged at ERROR: to a broker
+// by the node id metadata gave it, and to a bootstrap server.
+const (
+	aiokafkaNodeConnect      = "Unable connect to node with id "
+	aiokafkaBootstrapConnect = `Unable connect to "`
+)
+
 // classifyConnLine reads the messages that start with the connection.
 func classifyConnLine(msg []byte) classified {
 	c := classified{conn: parseConn(msg)}

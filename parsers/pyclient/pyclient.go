@@ -1,13 +1,15 @@
 // Package pyclient reads the logs of Python's pure-Python Kafka clients,
 // kafka-python and aiokafka, as Python's logging module prints them:
-// basicConfig's default "ERROR:kafka.conn:message" (LayoutBasic) and the
+// basicConfig's default "ERROR:kafka.conn:message" (LayoutBasic), the
 // asctime layouts applications configure — "%(asctime)s %(levelname)s
 // %(name)s %(message)s", "%(asctime)s - %(name)s - %(levelname)s -
-// %(message)s" and their bracketed variants (LayoutTimed) — with the
-// tracebacks log.exception appends, and turns the connection failures into
-// the event kinds the Java and librdkafka parsers use for the same
-// failure. confluent-kafka-python logs librdkafka's lines and is read by
-// parsers/rdkafka.
+// %(message)s" and their bracketed variants (LayoutTimed) —, pytest's
+// "ERROR    kafka.conn:conn.py:798 message" (LayoutUntimed), and a
+// client's message with no logger name at all, bare or after a time and
+// a level (LayoutMessage), with the tracebacks log.exception appends, and
+// turns the connection failures into the event kinds the Java and
+// librdkafka parsers use for the same failure. confluent-kafka-python logs
+// librdkafka's lines and is read by parsers/rdkafka.
 //
 // The templates come from kafka-python 2.0.2 (Debian's python3-kafka),
 // made to fail for real by testdata/capture.sh:
@@ -46,12 +48,16 @@
 //     a pasted traceback without any header stays undated;
 //   - aiokafka (not packaged in Debian, so not captured here) is read by
 //     its loggers and mapped only by the errno its messages carry
-//     ("[Errno 111] Connect call failed ('127.0.0.1', 9092)").
+//     ("[Errno 111] Connect call failed ('127.0.0.1', 9092)");
+//   - a line without a logger name counts only when its message is a
+//     client's template (a kafka-python "<BrokerConnection …>", aiokafka's
+//     "Unable connect to node with id 1: …"): "ERROR app Unable connect to
+//     …" is another logger's.
 //
 // Times: asctime is local time without a zone unless the format added an
 // offset; it is read in Source.Zone and sets ZoneAssumed. basicConfig's
-// default prints no time: such events keep a zero time unless a journal or
-// container record gives one.
+// and pytest's default print no time: such events keep a zero time unless
+// a journal or container record gives one.
 //
 // Cost: a line that is not a failure allocates nothing
 // (TestNoAllocsPerLine); the allocations left are the events' strings.
