@@ -263,10 +263,13 @@ func (d *LineDecoder) event(loc analyzer.Location, host string, t time.Time, lev
 		if a := connAddr(c.conn); a.IsValid() {
 			e.Addr = a
 		}
-	case len(c.nodeID) > 0:
-		e.Node = nodeID(c.nodeID)
-	case len(c.nodeHost) > 0:
-		e.NodeHost = string(c.nodeHost)
+	default:
+		if len(c.nodeID) > 0 {
+			e.Node = nodeID(c.nodeID)
+		}
+		if len(c.nodeHost) > 0 {
+			e.NodeHost = string(c.nodeHost)
+		}
 	}
 	return e
 }

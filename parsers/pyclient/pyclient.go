@@ -31,9 +31,30 @@
 // <connecting> [IPv4 ('10.0.0.5', 9092)]>": Node is the node id
 // (bootstrap-K becomes -(K+1), as the Java client numbers bootstrap
 // entries), NodeHost the host, Addr the socket address, Client the
-// client_id when the connection prints one (2.0.2's does not). The same
-// failures with the connection first ("<conn>: Connect attempt returned
-// error 111. …") are read too, so a release that reorders them still maps.
+// client_id when the connection prints one (2.0.2's does not).
+//
+// kafka-python 2.2 and later put the connection first ("<conn>: Connect
+// attempt returned error 111. …", "<conn>: Connection attempt timed out",
+// "<conn>: DNS lookup failed for h:p (0)", "<conn>: Error sending request
+// data"); since 2.1 it reads the broker's SaslAuthenticate answer:
+//
+//	<conn>: SaslAuthenticate error: <Error> (<why>)                SASLAuthFailed, Reason "<Error> (<why>)"
+//	<conn>: Error receiving sasl auth bytes from server            SASLAuthFailed (as "Error receiving reply" above)
+//
+// An errno is Linux's, macOS's or Windows' ("returned error 61" is
+// ECONNREFUSED on macOS, 10061 on Windows).
+//
+// aiokafka (not packaged in Debian, so not captured here) logs
+//
+//	Unable connect to node with id 1: [Errno 111] Connect call failed ('127.0.0.1', 9092)   ConnectRefused, Node 1, Addr
+//	Unable connect to "kafka:9092": <error>                                                 by the error, Node -1 (a bootstrap server), NodeHost
+//
+// mapped by the error: an OSError's errno as above, an SSL error
+// (SSLHandshakeFailed), a SASL failure (SASLAuthFailed); anything else,
+// a timeout printed as nothing among them, is ConnectFailed. Both are
+// worded as only aiokafka words them, so they are read without a logger
+// name too, as applications print them with "%(asctime)s %(message)s" or
+// bare.
 //
 // Mapping choices worth knowing:
 //   - every failure is followed by "<conn>: Closing connection. <error>"
@@ -46,13 +67,12 @@
 //     exception is the client's (kafka.errors.*), or it explains a failure
 //     just logged; its event takes the time of the entry it belongs to, and
 //     a pasted traceback without any header stays undated;
-//   - aiokafka (not packaged in Debian, so not captured here) is read by
-//     its loggers and mapped only by the errno its messages carry
-//     ("[Errno 111] Connect call failed ('127.0.0.1', 9092)");
+//   - aiokafka's other warnings and errors are read by their loggers and
+//     mapped only by the errno they carry;
 //   - a line without a logger name counts only when its message is a
-//     client's template (a kafka-python "<BrokerConnection …>", aiokafka's
-//     "Unable connect to node with id 1: …"): "ERROR app Unable connect to
-//     …" is another logger's.
+//     client's template (a kafka-python "<BrokerConnection …>" or
+//     aiokafka's words above): "ERROR app Unable connect to …" is another
+//     logger's.
 //
 // Times: asctime is local time without a zone unless the format added an
 // offset; it is read in Source.Zone and sets ZoneAssumed. basicConfig's
