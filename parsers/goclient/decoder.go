@@ -77,7 +77,7 @@ func (d *LineDecoder) Line(loc analyzer.Location, ts time.Time, host string, msg
 		d.layouts[h.layout]++
 		return true
 	}
-	if m.role == roleNone || m.role == roleGeneric && !d.confirmed {
+	if m.role == roleNone || m.role == roleGeneric && !d.confirmed && !h.kafkaDial(&m) {
 		return false
 	}
 	if m.program != progGo {
@@ -172,6 +172,9 @@ func (d *LineDecoder) event(loc analyzer.Location, host string, h *header, m *ma
 	program := m.program
 	if program == progGo && d.program != "" {
 		program = d.program
+	}
+	if host == "" && len(h.service) > 0 {
+		host = string(h.service) // the compose service names the container
 	}
 	e := analyzer.Event{
 		Kind:    f.kind,

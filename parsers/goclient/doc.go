@@ -25,9 +25,20 @@
 //     a summary, never a cause.
 //   - A bare Go network error ("failed to write messages: dial tcp …") is
 //     read only from an input known to come from a Go Kafka client: any Go
-//     program prints those.
-//   - A dial that timed out is ConnectTimeout; a read or write that timed
-//     out is RequestTimeout; ": EOF" is Disconnected.
+//     program prints those. One exception: a docker compose service's line
+//     ("producer_1  | dial tcp 172.18.0.4:9092: …") dialling 9092, 19092
+//     or 29092, the client ports of Kafka's images; 9093 and 9094 are
+//     Prometheus Alertmanager's too, and other ports anybody's.
+//   - A dial that timed out is ConnectTimeout; one that timed out before
+//     it had an address ("dial tcp: i/o timeout") timed out looking the
+//     name up, ResolveFailed; a read or write that timed out is
+//     RequestTimeout; ": EOF" is Disconnected.
+//   - Go's log.Logger prints its prefix before the date, or after the
+//     header with Lmsgprefix, and "file.go:N:" with Lshortfile: any prefix
+//     of up to 32 bytes is read past ("[sarama]" without a space, "SARAMA:
+//     ", "[Sarama] ", an application's name), and one naming sarama names
+//     the client, as its tag after the message does (Hyperledger Fabric
+//     1.1). A date without a time (log.Ldate alone) is read undated.
 //   - Times: Go's standard log and most wrappers print local time without
 //     zone, read in the Source's zone (Stats.ZoneAssumed). A line without
 //     a time (franz-go's BasicLogger without prefix) keeps the time of the

@@ -12,12 +12,18 @@ import (
 	"github.com/kafkadiag/kafkadiag/analyzer"
 )
 
-// seeds are the captured logs, whose lines seed both fuzzers.
+// seeds are the captured and the real-world logs, whose lines seed both
+// fuzzers.
 func seeds(f *testing.F) [][]byte {
 	paths, err := filepath.Glob("testdata/captured/*.log")
 	if err != nil {
 		f.Fatal(err)
 	}
+	more, err := filepath.Glob("testdata/realworld/*.log")
+	if err != nil {
+		f.Fatal(err)
+	}
+	paths = append(paths, more...)
 	var out [][]byte
 	for _, p := range paths {
 		b, err := os.ReadFile(p)

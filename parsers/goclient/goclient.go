@@ -26,16 +26,17 @@ func New() *Parser { return &Parser{} }
 func (*Parser) Format() string { return "go-kafka-client" }
 
 // Sniff accepts an input when one of its first lines names a Go Kafka
-// client: a sarama, kafka-go or franz-go template, or sarama's "[sarama] "
-// prefix. A bare Go network error is not enough: every Go program prints
-// "dial tcp …".
+// client: a sarama, kafka-go or franz-go template, or a logger prefix
+// naming sarama ("[sarama] ", "SARAMA: "). A bare Go network error is not
+// enough: every Go program prints "dial tcp …". The one exception is a
+// docker compose service's dial to a Kafka client port (see kafkaDial).
 func (*Parser) Sniff(head []byte) bool {
 	for line := range lines.Leading(head, sniffLines) {
 		h := splitHeader(line, time.UTC)
 		if h.sarama {
 			return true
 		}
-		if m := matchMessage(&h); m.role != roleNone && m.role != roleGeneric {
+		if m := matchMessage(&h); m.role != roleNone && m.role != roleGeneric || h.kafkaDial(&m) {
 			return true
 		}
 	}

@@ -9,9 +9,10 @@ import (
 // printed, whichever client wrote the message.
 const (
 	// LayoutStdlog is Go's standard log ("2006/01/02 15:04:05 msg"), with
-	// the logger's prefix before the time ("[sarama] 2006/…") or after it
-	// (log.Lmsgprefix), microseconds optional: sarama's and kafka-go's
-	// loggers as their READMEs set them up.
+	// the logger's prefix before the time ("[sarama] 2006/…", "SARAMA:
+	// 2006/…", any other of up to maxGoPrefix bytes) or after it
+	// (log.Lmsgprefix), microseconds and "file.go:N:" optional: sarama's
+	// and kafka-go's loggers as their READMEs and users set them up.
 	LayoutStdlog = "go-log"
 	// LayoutBracketTime is "[2006-01-02 15:04:05.999] [WARN] msg; k: v":
 	// franz-go's BasicLogger with the time prefix of its README.
@@ -42,13 +43,18 @@ const (
 // valid until the next line is read.
 type header struct {
 	layout int
-	// time is zero when the line printed none; zoned says it carried a
-	// zone (else it was read in the Source's zone).
+	// time is zero when the line printed none (or only a date); zoned
+	// says it carried a zone (else it was read in the Source's zone).
 	time  time.Time
 	zoned bool
 	level string // normalised, "" when not printed
-	// sarama is set when the line carried sarama's "[sarama] " prefix.
+	// sarama is set when the line carried a logger prefix naming sarama
+	// ("[sarama] ", "[Sarama]", "SARAMA: ") before or after the time, or
+	// sarama's tag at its end.
 	sarama bool
+	// service is the docker compose service of a "name  | " prefix, nil
+	// when the line has none.
+	service []byte
 	// msg is the message; err, addr and broker are the key/value fields
 	// of franz-go's loggers ("err: …", err="…"), nil when absent.
 	msg, err, addr, broker []byte
@@ -57,38 +63,43 @@ type header struct {
 // splitHeader takes a line apart. It never fails: a line without a known
 // time is LayoutBare with the whole line as message.
 func splitHeader(line []byte, zone *time.Location) header {
-	var h header
+	h := header{layout: idxBare}
 	rest := line
-	if p, ok := cutPrefix(rest, "[sarama] "); ok {
-		h.sarama, rest = true, p
+	if name, after := cutCompose(rest); name != nil {
+		h.service, rest = name, after
 	}
-	switch {
-	case isLogfmt(rest):
+	rest = h.cutSaramaTag(rest)
+	if isLogfmt(rest) {
 		h.layout = idxLogfmt
 		h.readLogfmt(rest, zone)
 		return h
-	case len(rest) > 20 && rest[0] == '[' && isDigit(rest[1]):
-		if s, ok := parseStamp(rest[1:], zone); ok && s.n+1 < len(rest) && rest[s.n+1] == ']' {
-			h.layout, h.time, h.zoned, rest = idxBracketTime, s.t, s.zoned, trimSpace(rest[s.n+2:])
-		}
-	case len(rest) > 19 && isDigit(rest[0]):
-		if s, ok := parseStamp(rest, zone); ok && s.n < len(rest) && (rest[s.n] == ' ' || rest[s.n] == '\t') {
-			h.layout, h.time, h.zoned, rest = idxISO, s.t, s.zoned, trimSpace(rest[s.n:])
-			if s.slash {
-				h.layout = idxStdlog
-			}
-		}
 	}
-	if h.time.IsZero() {
-		h.layout = idxBare
-	}
-	if p, ok := cutPrefix(rest, "[sarama] "); ok {
-		h.sarama, rest = true, p
-	}
+	rest = h.readTime(rest, zone)
+	rest = h.cutSaramaTag(rest) // log.Lmsgprefix: the prefix after the time
 	rest = h.readLevel(rest)
-	h.msg = rest
+	h.msg = h.cutSaramaSuffix(rest)
 	h.readKeyVals()
 	return h
+}
+
+// readTime reads the time a line starts with, sets the layout and
+// returns the rest: franz-go's "[2006-01-02 15:04:05.999]", an RFC 3339
+// or "2006-01-02 15:04:05" time, or Go's standard-log header.
+func (h *header) readTime(rest []byte, zone *time.Location) []byte {
+	switch {
+	case len(rest) > 20 && rest[0] == '[' && isDigit(rest[1]):
+		if s, ok := parseStamp(rest[1:], zone); ok && s.n+1 < len(rest) && rest[s.n+1] == ']' {
+			h.layout, h.time, h.zoned = idxBracketTime, s.t, s.zoned
+			return trimSpace(rest[s.n+2:])
+		}
+	case len(rest) > 19 && isDigit(rest[0]) && rest[4] == '-':
+		if s, ok := parseStamp(rest, zone); ok && s.n < len(rest) && (rest[s.n] == ' ' || rest[s.n] == '\t') {
+			h.layout, h.time, h.zoned = idxISO, s.t, s.zoned
+			return trimSpace(rest[s.n:])
+		}
+	}
+	rest, _ = h.readGoLog(rest, zone)
+	return rest
 }
 
 // readLevel strips a "[WARN] " or, after an ISO time, a bare "WARN\t"

@@ -161,6 +161,45 @@ func TestKinds(t *testing.T) {
 		want: []brief{{Kind: analyzer.Disconnected, Time: "2024-02-01T07:00:01.000Z", Level: "INFO", Program: "sarama",
 			NodeHost: "10.0.4.33", Addr: "10.0.4.33:9092", Reason: "EOF", Line: 1}},
 	}, {
+		name: "sarama prefix without a space (IBM/sarama#858)",
+		line: "[sarama]2017/03/31 08:48:18 Failed to connect to broker datapipeline-perf-01-us-east-1-kafka-03.sse.com:9093: tls: first record does not look like a TLS handshake",
+		want: []brief{{Kind: analyzer.SecurityProtocolHint, Time: "2017-03-31T08:48:18.000Z", Program: "sarama",
+			NodeHost: "datapipeline-perf-01-us-east-1-kafka-03.sse.com", Reason: "PLAINTEXT listener?", Line: 1}},
+	}, {
+		name: "custom prefix and Lshortfile, no broker id (IBM/sarama#824)",
+		line: "SARAMA: 2017/02/07 12:15:09 client.go:620: client/metadata got error from broker while fetching metadata: read tcp 10.1.15.9:60375->10.10.8.125:9092: i/o timeout",
+		want: []brief{{Kind: analyzer.RequestTimeout, Time: "2017-02-07T12:15:09.000Z", Program: "sarama", Reason: "i/o timeout", Line: 1}},
+	}, {
+		name: "sarama's old [Sarama] prefix",
+		line: "[Sarama] 2020/08/11 11:35:56 Failed to connect to broker localhost:9092: dial tcp [::1]:9092: connect: connection refused",
+		want: []brief{{Kind: analyzer.ConnectRefused, Time: "2020-08-11T11:35:56.000Z", Program: "sarama",
+			NodeHost: "localhost", Addr: "[::1]:9092", Reason: "connection refused", Line: 1}},
+	}, {
+		name: "Lmsgprefix after Lmicroseconds and Llongfile",
+		line: "2023/04/05 10:11:12.123456 /go/pkg/mod/github.com/!shopify/sarama@v1.27.2/broker.go:212: [sarama] Failed to connect to broker kafka-1:9092: dial tcp 10.0.4.33:9092: connect: no route to host",
+		want: []brief{{Kind: analyzer.ConnectNoRoute, Time: "2023-04-05T10:11:12.123Z", Program: "sarama",
+			NodeHost: "kafka-1", Addr: "10.0.4.33:9092", Reason: "no route to host", Line: 1}},
+	}, {
+		name: "log.Ldate alone: read undated",
+		line: "[sarama] 2023/04/05 Failed to connect to broker 10.0.4.33:9092: dial tcp 10.0.4.33:9092: connect: connection refused",
+		want: []brief{{Kind: analyzer.ConnectRefused, Program: "sarama",
+			NodeHost: "10.0.4.33", Addr: "10.0.4.33:9092", Reason: "connection refused", Line: 1}},
+	}, {
+		name: "an application's own prefix before kafka-go's dial error",
+		line: "orders-svc 2023/04/05 10:11:12 failed to dial: failed to open connection to 10.0.4.33:9092: dial tcp 10.0.4.33:9092: connect: connection refused",
+		want: []brief{{Kind: analyzer.ConnectRefused, Time: "2023-04-05T10:11:12.000Z", Program: "kafka-go",
+			NodeHost: "10.0.4.33", Addr: "10.0.4.33:9092", Reason: "connection refused", Line: 1}},
+	}, {
+		name: "Fabric 1.1: sarama's tag after the message, the name lookup timed out",
+		line: "2018/03/05 10:40:03.970046 broker.go:96: Failed to connect to broker 54aa5a50fc15:9092: dial tcp: i/o timeout [sarama] ",
+		want: []brief{{Kind: analyzer.ResolveFailed, Time: "2018-03-05T10:40:03.970Z", Program: "sarama",
+			NodeHost: "54aa5a50fc15", Reason: "name lookup timed out", Line: 1}},
+	}, {
+		name: "sarama under a docker compose prefix",
+		line: "orders_1  | [sarama] 2023/04/05 10:11:12 Failed to connect to broker kafka:9092: dial tcp 172.18.0.4:9092: connect: connection refused",
+		want: []brief{{Kind: analyzer.ConnectRefused, Time: "2023-04-05T10:11:12.000Z", Program: "sarama",
+			NodeHost: "kafka", Addr: "172.18.0.4:9092", Reason: "connection refused", Line: 1}},
+	}, {
 		name: "debug chatter is no event",
 		line: "[sarama] 2026/11/23 17:12:54 client/metadata fetching metadata for all topics from broker 127.0.0.1:19092",
 	}}
@@ -213,5 +252,45 @@ func TestEchoes(t *testing.T) {
 	}
 	if diff := cmp.Diff([]int{1, 4, 5, 6, 8}, lines); diff != "" {
 		t.Errorf("event lines (-want +got):\n%s", diff)
+	}
+}
+
+// TestComposeDial: a docker compose service's bare dial error to a Kafka
+// client port counts even where no line named a client (a decoder inside
+// a journal or envelope), and the service names the host; the same error
+// to another port, or without the compose prefix, does not.
+func TestComposeDial(t *testing.T) {
+	tests := []struct {
+		line string
+		want []string // kind host addr
+	}{
+		{"producer-random_1    | dial tcp 172.18.0.4:9092: connect: connection refused",
+			[]string{"connect-refused producer-random_1 172.18.0.4:9092"}},
+		{"app-1  | 2024/02/01 08:00:01 write: dial tcp 10.0.0.7:29092: i/o timeout",
+			[]string{"connect-timeout app-1 10.0.0.7:29092"}},
+		{"app-1  | dial tcp [fd00::7]:19092: connect: no route to host",
+			[]string{"connect-no-route app-1 [fd00::7]:19092"}},
+		{"api_1  | 2024/02/01 08:00:01 dial tcp 172.18.0.3:5432: connect: connection refused", nil},
+		{"web-1  | dial tcp 172.18.0.9:80: connect: connection refused", nil},
+		{"prometheus-1  | dial tcp 172.18.0.5:9093: connect: connection refused", nil},
+		{"dial tcp 172.18.0.4:9092: connect: connection refused", nil},
+		{"app-1  | dial tcp: lookup kafka on 127.0.0.11:53: no such host", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			var rec recorder
+			d := NewLineDecoder(&analyzer.Source{Path: "x.log", Zone: time.UTC}, &rec)
+			d.Line(analyzer.Location{Path: "x.log", Line: 1}, time.Time{}, "", []byte(tt.line))
+			var got []string
+			for _, e := range rec.Events {
+				got = append(got, string(e.Kind)+" "+e.Host+" "+e.Addr.String())
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+			if sniffed := New().Sniff([]byte(tt.line + "\n")); sniffed != (tt.want != nil) {
+				t.Errorf("sniff %v, want %v", sniffed, tt.want != nil)
+			}
+		})
 	}
 }

@@ -207,8 +207,8 @@ func matchSarama(msg []byte) (match, bool) {
 	case hasPrefix(msg, "client/metadata got error from broker "):
 		m.role = roleEcho
 		rest := msg[len("client/metadata got error from broker "):]
-		if i := bytes.IndexByte(rest, ' '); i > 0 {
-			m.node = rest[:i]
+		if i := bytes.IndexByte(rest, ' '); i > 0 && isNodeID(rest[:i]) {
+			m.node = rest[:i] // sarama before 1.12 printed no id: "… from broker while fetching metadata: …"
 		}
 		_, m.err, _ = bytes.Cut(rest, []byte(": "))
 	case hasPrefix(msg, "Error while sending "), hasPrefix(msg, "client/brokers close broker "),
@@ -226,6 +226,21 @@ func matchSarama(msg []byte) (match, bool) {
 		return m, false
 	}
 	return m, true
+}
+
+// isNodeID accepts a broker id as sarama prints it: digits, "-1" for a
+// seed broker.
+func isNodeID(b []byte) bool {
+	b = bytes.TrimPrefix(b, []byte{'-'})
+	if len(b) == 0 || len(b) > 10 {
+		return false
+	}
+	for _, c := range b {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // saramaTarget finds the broker "host:port" and the error in sarama's
@@ -272,6 +287,31 @@ func errCore(b []byte) []byte {
 	return b[best:]
 }
 
+// kafkaDial reports whether a bare Go error in a docker compose service's
+// line is a dial to one of Kafka's conventional client ports: enough to
+// read it as a Kafka client's without a line naming the client. Compose
+// services reach each other on the ports their images listen on, and
+// 9092, 19092 and 29092 are the client listeners of Kafka's own and the
+// common images' examples (Apache, Confluent, Bitnami); no common Go
+// service listens there. 9093 and 9094 are not taken: Prometheus
+// Alertmanager, a Go program, listens on them, and a Prometheus stack logs
+// "dial tcp …:9093: …" whenever Alertmanager is down or not up yet.
+func (h *header) kafkaDial(m *match) bool {
+	if len(h.service) == 0 || m.role != roleGeneric {
+		return false
+	}
+	addr := dialAddr(m.err)
+	i := bytes.LastIndexByte(addr, ':')
+	if i < 0 {
+		return false
+	}
+	switch string(addr[i+1:]) {
+	case "9092", "19092", "29092":
+		return true
+	}
+	return false
+}
+
 // failure is what an error text says happened.
 type failure struct {
 	kind   analyzer.EventKind
@@ -310,6 +350,11 @@ func classifyErr(err []byte, sasl, plainListener bool) failure {
 		f.kind, f.reason = analyzer.ConnectionReset, []byte("connection reset by peer")
 	case text.Has(err, "broken pipe"):
 		f.kind, f.reason = analyzer.BrokenPipe, []byte("broken pipe")
+	case text.Has(err, "dial tcp: i/o timeout"):
+		// No address: the dial's deadline passed while the name was being
+		// looked up (Go before 1.20 said no more; later ones say "dial
+		// tcp: lookup h: i/o timeout").
+		f.kind, f.reason = analyzer.ResolveFailed, []byte("name lookup timed out")
 	case text.Has(err, "dial tcp") && (text.Has(err, "i/o timeout") || text.Has(err, "deadline exceeded")):
 		f.kind, f.reason = analyzer.ConnectTimeout, []byte("i/o timeout")
 	case text.Has(err, "i/o timeout"), text.Has(err, "REQUEST_TIMED_OUT"), text.Has(err, "Request exceeded the user-specified time limit"):

@@ -19,6 +19,15 @@ func TestSniffNearMisses(t *testing.T) {
 		"go grpc":          `time="2024-02-01T08:00:01Z" level=warning msg="grpc: addrConn.createTransport failed to connect" error="dial tcp 10.0.0.7:50051: i/o timeout"` + "\n",
 		"kafka-python":     "2024-02-01 08:00:01,123 - kafka.conn - ERROR - <BrokerConnection node_id=bootstrap-0 host=localhost:9092 <connecting> [IPv4 ('127.0.0.1', 9092)]>: Connect attempt returned error 111. Disconnecting.\n",
 		"python traceback": "Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\n    s.connect((\"kafka\", 9092))\nConnectionRefusedError: [Errno 111] Connection refused\n",
+		// A Go program's bare dial error counts only under a compose
+		// prefix and to a Kafka client port (see TestComposeDial).
+		"compose, postgres":         "api_1  | 2024/02/01 08:00:01 dial tcp 172.18.0.3:5432: connect: connection refused\n",
+		"compose, http":             "web-1  | dial tcp 172.18.0.9:80: connect: connection refused\n",
+		"compose, alertmanager":     "prometheus-1  | dial tcp 172.18.0.5:9093: connect: connection refused\n",
+		"9092 without compose":      "dial tcp 172.18.0.4:9092: connect: connection refused\n",
+		"9092 after a Go prefix":    "myapp: 2024/02/01 08:00:01 dial tcp 10.0.0.5:9092: connect: connection refused\n",
+		"sarama named in a message": "2024/02/01 08:00:01 upgraded github.com/IBM/sarama to v1.43\nSarama is a Go library\n",
+		"another tool's prefix":     "[sarama-exporter] 2024/02/01 08:00:01 scrape ok\n[kafka] 2024/02/01 08:00:01 dial tcp 10.0.0.5:9092: i/o timeout\n",
 		"nginx": `10.0.0.1 - - [01/Feb/2024:08:00:01 +0000] "GET /kafka/brokers HTTP/1.1" 502 157 "-" "curl/8.5.0"` + "\n" +
 			"2024/02/01 08:00:01 [error] 31#31: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://10.0.0.9:9092/\"\n",
 	}

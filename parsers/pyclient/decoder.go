@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/lines"
 )
 
 // Program is Event.Program for every event of this package.
@@ -29,7 +30,7 @@ type LineDecoder struct {
 
 	// Events counts what went to the sink.
 	Events  int
-	layouts [2]int // basic, asctime
+	layouts [len(layoutOrder)]int
 	// localTimes is set once a time without offset was read in the
 	// Source's zone.
 	localTimes bool
@@ -100,15 +101,7 @@ func (d *LineDecoder) Record(loc analyzer.Location, ts time.Time, host, level st
 func (d *LineDecoder) Flush() { d.flushPending() }
 
 // Layout is the layout seen most, "" before any line was recognised.
-func (d *LineDecoder) Layout() string {
-	switch {
-	case d.layouts[0] == 0 && d.layouts[1] == 0:
-		return ""
-	case d.layouts[0] > d.layouts[1]:
-		return LayoutBasic
-	}
-	return LayoutTimed
-}
+func (d *LineDecoder) Layout() string { return lines.MostSeen(d.layouts[:], layoutOrder[:]) }
 
 // ZoneAssumed reports whether any time was printed without an offset and
 // read in the Source's zone.
@@ -120,13 +113,12 @@ func (d *LineDecoder) zone() *time.Location { return d.src.ZoneOrUTC() }
 func (d *LineDecoder) record(loc analyzer.Location, ts time.Time, host string, h header, line []byte) bool {
 	d.lines++
 	d.inTrace, d.clientTrace = false, false
-	switch h.layout {
-	case LayoutBasic:
-		d.layouts[0]++
-	case LayoutTimed:
-		d.layouts[1]++
-		d.localTimes = d.localTimes || !h.zoned
+	for i, l := range layoutOrder {
+		if h.layout == l {
+			d.layouts[i]++
+		}
 	}
+	d.localTimes = d.localTimes || !h.time.IsZero() && !h.zoned
 	t := h.time
 	if t.IsZero() {
 		t = ts
@@ -271,10 +263,13 @@ func (d *LineDecoder) event(loc analyzer.Location, host string, t time.Time, lev
 		if a := connAddr(c.conn); a.IsValid() {
 			e.Addr = a
 		}
-	case len(c.nodeID) > 0:
-		e.Node = nodeID(c.nodeID)
-	case len(c.nodeHost) > 0:
-		e.NodeHost = string(c.nodeHost)
+	default:
+		if len(c.nodeID) > 0 {
+			e.Node = nodeID(c.nodeID)
+		}
+		if len(c.nodeHost) > 0 {
+			e.NodeHost = string(c.nodeHost)
+		}
 	}
 	return e
 }

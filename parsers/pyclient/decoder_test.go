@@ -221,8 +221,88 @@ func TestMessageKinds(t *testing.T) {
 		lines: []string{
 			"2023-04-05T10:11:12.345+02:00 ERROR aiokafka Unable connect to \"localhost:9092\": [Errno 111] Connect call failed ('127.0.0.1', 9092)",
 		},
-		want: []brief{{Kind: analyzer.ConnectRefused, Time: "2023-04-05T08:11:12.345Z", Level: "ERROR",
+		want: []brief{{Kind: analyzer.ConnectRefused, Time: "2023-04-05T08:11:12.345Z", Level: "ERROR", Node: "-1", NodeHost: "localhost",
 			Addr: "127.0.0.1:9092", Reason: "Connection refused", Line: 1}},
+	}, {
+		name: "2.1+ connection first: SaslAuthenticate error in pytest's layout (canonical/kafka-operator#493)",
+		lines: []string{
+			"ERROR    kafka.conn:conn.py:798 <BrokerConnection client_id=relation-4, node_id=bootstrap-0 host=10.110.85.56:9092 <authenticating> [IPv4 ('10.110.85.56', 9092)]>: SaslAuthenticate error: SaslAuthenticationFailedError (Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512)",
+			"INFO     kafka.conn:conn.py:945 <BrokerConnection client_id=relation-4, node_id=bootstrap-0 host=10.110.85.56:9092 <authenticating> [IPv4 ('10.110.85.56', 9092)]>: Closing connection. SaslAuthenticationFailedError: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512",
+		},
+		want: []brief{{Kind: analyzer.SASLAuthFailed, Level: "ERROR", Node: "-1", NodeHost: "10.110.85.56", Addr: "10.110.85.56:9092",
+			Reason: "SaslAuthenticationFailedError (Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512)",
+			Client: "relation-4", Line: 1}},
+	}, {
+		name: "2.1+ connection first: sasl auth bytes, the broker closed",
+		lines: []string{
+			"2023-04-05 10:11:12,345 ERROR kafka.conn " + connBoot + ": Error receiving sasl auth bytes from server",
+			"Traceback (most recent call last):",
+			`  File "/srv/venv/lib/python3.12/site-packages/kafka/conn.py", line 793, in _send_sasl_authenticate`,
+			"ConnectionResetError: [Errno 104] Connection reset by peer",
+		},
+		want: []brief{{Kind: analyzer.SASLAuthFailed, Time: "2023-04-05T09:11:12.345Z", Level: "ERROR", Node: "-1", NodeHost: "kafka",
+			Addr: "172.18.0.3:9092", Reason: "broker closed the connection during SASL authentication", Line: 1}},
+	}, {
+		name: "2.2+ connection first: timeout, TLS closed, DNS with its echo",
+		lines: []string{
+			"ERROR:kafka.conn:" + connOne + ": Connection attempt timed out",
+			"WARNING:kafka.conn:" + connOne + ": SSL connection closed by server during handshake.",
+			"WARNING:kafka.conn:DNS lookup failed for kafka-9:9092, exception was [Errno -2] Name or service not known. Is your advertised.listeners (called advertised.host.name before Kafka 9) correct and resolvable?",
+			"ERROR:kafka.conn:<BrokerConnection node_id=9 host=kafka-9:9092 <connecting> [unspecified None]>: DNS lookup failed for kafka-9:9092 (0)",
+		},
+		want: []brief{
+			{Kind: analyzer.ConnectTimeout, Level: "ERROR", Node: "1", NodeHost: "kafka-1.internal", Addr: "10.0.4.33:9092", Reason: "timed out", Line: 1},
+			{Kind: analyzer.SSLHandshakeFailed, Level: "WARN", Node: "1", NodeHost: "kafka-1.internal", Addr: "10.0.4.33:9092",
+				Reason: "SSL connection closed by server during handshake", Line: 2},
+			{Kind: analyzer.ResolveFailed, Level: "WARN", Node: "9", NodeHost: "kafka-9", Reason: "Name or service not known", Line: 3},
+		},
+	}, {
+		name: "2.2+ connection first: error sending request data, the cause in its traceback",
+		lines: []string{
+			"ERROR:kafka.conn:" + connOne + ": Error sending request data",
+			"Traceback (most recent call last):",
+			`  File "/usr/lib/python3/dist-packages/kafka/conn.py", line 1052, in send_pending_requests`,
+			"BrokenPipeError: [Errno 32] Broken pipe",
+		},
+		want: []brief{{Kind: analyzer.BrokenPipe, Level: "ERROR", Node: "1", NodeHost: "kafka-1.internal", Addr: "10.0.4.33:9092", Reason: "Broken pipe", Line: 1}},
+	}, {
+		name: "macOS and Windows errno numbers",
+		lines: []string{
+			"ERROR    kafka.conn:conn.py:429 <BrokerConnection client_id=kafka-python-2.2.15, node_id=bootstrap-0 host=localhost:9092 <connecting> [IPv6 ('::1', 9092, 0, 0)]>: Connect attempt returned error 61. Disconnecting.",
+			"ERROR    kafka.conn:conn.py:945 <BrokerConnection client_id=kafka-python-2.2.15, node_id=bootstrap-0 host=localhost:9092 <connecting> [IPv6 ('::1', 9092, 0, 0)]>: Closing connection. KafkaConnectionError: 61 ECONNREFUSED",
+			"ERROR:kafka.conn:" + connOne + ": Connect attempt returned error 10060. Disconnecting.",
+		},
+		want: []brief{
+			{Kind: analyzer.ConnectRefused, Level: "ERROR", Node: "-1", NodeHost: "localhost", Addr: "[::1]:9092", Reason: "Connection refused",
+				Client: "kafka-python-2.2.15", Line: 1},
+			{Kind: analyzer.ConnectTimeout, Level: "ERROR", Node: "1", NodeHost: "kafka-1.internal", Addr: "10.0.4.33:9092", Reason: "Connection timed out", Line: 3},
+		},
+	}, {
+		name: "aiokafka printed bare, then the traceback it raised (aio-libs/aiokafka#359)",
+		lines: []string{
+			"Unable connect to node with id 1: Multiple exceptions: [Errno 111] Connect call failed ('127.0.0.1', 9092), [Errno 99] Cannot assign requested address",
+			"Traceback (most recent call last):",
+			`  File "/usr/local/lib/python3.6/site-packages/aiokafka/client.py", line 461, in check_version`,
+			`    "No connection to node with id {}".format(node_id))`,
+			"kafka.errors.ConnectionError: ConnectionError: No connection to node with id 1",
+		},
+		want: []brief{{Kind: analyzer.ConnectRefused, Node: "1", Addr: "127.0.0.1:9092", Reason: "Connection refused", Line: 1}},
+	}, {
+		name: "aiokafka after asctime and a level only",
+		lines: []string{
+			"[2018-06-19 10:18:54,654: ERROR]: Unable connect to node with id 102: [Errno 111] Connect call failed ('10.1.65.249', 9092)",
+			"2019-04-11 12:06:55,732 Unable to update metadata from [0]",
+			"2023-04-05 10:11:12,345 WARNING Unable connect to \"kafka-0.kafka:9093\": [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1006)",
+			"2023-04-05 10:11:13,345 ERROR Unable connect to \"kafka.invalid:9092\": [Errno 8] nodename nor servname provided, or not known",
+			"2023-04-05 10:11:14,345 ERROR Unable connect to node with id 2: ",
+		},
+		want: []brief{
+			{Kind: analyzer.ConnectRefused, Time: "2018-06-19T09:18:54.654Z", Level: "ERROR", Node: "102", Addr: "10.1.65.249:9092", Reason: "Connection refused", Line: 1},
+			{Kind: analyzer.SSLHandshakeFailed, Time: "2023-04-05T09:11:12.345Z", Level: "WARN", Node: "-1", NodeHost: "kafka-0.kafka",
+				Reason: "certificate verify failed: self-signed certificate", Line: 3},
+			{Kind: analyzer.ResolveFailed, Time: "2023-04-05T09:11:13.345Z", Level: "ERROR", Node: "-1", NodeHost: "kafka.invalid", Line: 4},
+			{Kind: analyzer.ConnectFailed, Time: "2023-04-05T09:11:14.345Z", Level: "ERROR", Node: "2", Line: 5},
+		},
 	}, {
 		name: "not the client's: other loggers, other tracebacks, info chatter",
 		lines: []string{
@@ -235,6 +315,12 @@ func TestMessageKinds(t *testing.T) {
 			"ConnectionResetError: [Errno 104] Connection reset by peer",
 			"[2023-04-05 10:11:12,345] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)",
 			"2023-04-05 10:11:12,345 INFO kafka.cluster.Partition Connect attempt to " + connOne + " returned error 111. Disconnecting.",
+			"ERROR    app.kafka:producer.py:12 Connect attempt to " + connOne + " returned error 111. Disconnecting.",
+			"ERROR    kafka.conn:conn.py " + connOne + ": Connect attempt returned error 111. Disconnecting.",
+			"kafka.conn ERROR " + connOne + ": Connect attempt returned error 111. Disconnecting.",
+			"2023-04-05 10:11:12,345 ERROR app Unable connect to node with id 1: [Errno 111] Connect call failed ('127.0.0.1', 9092)",
+			"Unable to connect to node with id 1: [Errno 111] Connect call failed ('127.0.0.1', 9092)",
+			"ERROR: Unable connect to the database: [Errno 111] Connection refused",
 		},
 	}}
 	for _, tt := range tests {
@@ -295,6 +381,10 @@ func TestNoAllocsPerLine(t *testing.T) {
 		"Traceback (most recent call last):",
 		`  File "/srv/app/views.py", line 9, in get`,
 		"ValueError: bad request",
+		"WARNING  kafka.sasl.scram:scram.py:31 Exchanging credentials in the clear during Sasl Authentication",
+		"INFO     urllib3.connectionpool:connectionpool.py:1049 Starting new HTTPS connection (1): example.com:443",
+		"2019-04-11 12:06:55,732 Unable to update metadata from [0]",
+		"[2018-06-19 10:18:54,652: INFO]: [^Worker]: Ready",
 	}
 	d := NewLineDecoder(&analyzer.Source{Path: "t.log", Zone: time.UTC}, &recorder{})
 	bs := make([][]byte, len(lines))
@@ -335,6 +425,17 @@ func TestParseStats(t *testing.T) {
 		name: "asctime without zone",
 		in:   "2023-04-05 10:11:12,345 INFO kafka.conn Probing node bootstrap-0 broker version",
 		want: analyzer.Stats{Layout: LayoutTimed, Lines: 1, ZoneAssumed: true},
+	}, {
+		name: "pytest's layout, a section banner unparsed",
+		in: "------------------------------ Captured log call ------------------------------\n" +
+			"WARNING  kafka.client:client_async.py:1049 No node available during check_version; sleeping 0.06 secs\n",
+		want: analyzer.Stats{Layout: LayoutUntimed, Lines: 2, Unparsed: 1},
+	}, {
+		name: "a message without a logger: undated, then after a time without zone",
+		in: "Unable to update metadata from [0]\n" +
+			"2019-04-11 12:06:55,732 Unable to update metadata from [0]\n" +
+			"2019-04-11 12:06:55,733 Unable to update metadata from [0]\n",
+		want: analyzer.Stats{Layout: LayoutMessage, Lines: 3, ZoneAssumed: true},
 	}, {
 		name: "asctime with offset",
 		in:   "2023-04-05 10:11:12,345+0200 INFO kafka.conn Probing node bootstrap-0 broker version\n",

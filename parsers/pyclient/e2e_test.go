@@ -136,6 +136,30 @@ func TestCaptured(t *testing.T) {
 			{analyzer.Disconnected, "2", "", "idle connection closed by client", false},
 		},
 		findings: []string{"connection-refused"},
+	}, {
+		file: "realworld/kafka-python-pytest-scram.log", layout: pyclient.LayoutUntimed,
+		want:     []event{{analyzer.SASLAuthFailed, boot, "10.110.85.56:9092", "SaslAuthenticationFailedError (Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512)", false}},
+		findings: []string{"sasl-auth-failure"},
+	}, {
+		file: "realworld/kafka-python-pytest-macos-refused.log", layout: pyclient.LayoutUntimed,
+		want: repeat(2,
+			event{analyzer.ConnectRefused, boot, "[::1]:9092", "Connection refused", false},
+			event{analyzer.ConnectRefused, "1", "[::1]:9092", "Connection refused", false}),
+		findings: []string{"connection-refused"},
+	}, {
+		// Node 1 comes from metadata, so bootstrap worked; it advertises a
+		// loopback address.
+		file: "realworld/aiokafka-bare-message-node1-loopback.log", layout: pyclient.LayoutMessage,
+		want:     []event{{analyzer.ConnectRefused, "1", "127.0.0.1:9092", "Connection refused", false}},
+		findings: []string{"advertised-listener-unreachable"},
+	}, {
+		file: "realworld/aiokafka-asctime-only-refused.log", layout: pyclient.LayoutMessage,
+		want:     repeat(4, event{analyzer.ConnectRefused, "0", "10.0.3.2:9092", "Connection refused", true}),
+		findings: []string{"connection-refused"},
+	}, {
+		file: "realworld/faust-aiokafka-refused.log", layout: pyclient.LayoutMessage,
+		want:     repeat(3, event{analyzer.ConnectRefused, "102", "10.1.65.249:9092", "Connection refused", true}),
+		findings: []string{"connection-refused"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -218,6 +242,11 @@ func TestSniffLeavesOthersAlone(t *testing.T) {
 		"2023-04-05 10:11:12,345 ERROR app.kafka_sink Connect attempt to <BrokerConnection node_id=1> returned error 111.\n",
 		"2023-04-05 10:11:12,345 INFO kafka.server.KafkaServer [KafkaServer id=1] started\n",
 		"2023-04-05 10:11:12.345 WARN [main] kafka.network.Processor - Closing socket\n",
+		// pytest's layout of other loggers, and aiokafka's words in others' mouths.
+		"ERROR    app.kafka:producer.py:12 Connect attempt to <BrokerConnection node_id=1> returned error 111.\n",
+		"INFO     urllib3.connectionpool:connectionpool.py:1049 Starting new HTTPS connection (1): example.com:443\n",
+		"Unable to connect to node with id 1: [Errno 111] Connection refused\n",
+		"2023-04-05 10:11:12,345 ERROR orders Unable connect to node with id 1: [Errno 111] Connect call failed ('127.0.0.1', 9092)\n",
 	} {
 		if p.Sniff([]byte(s)) {
 			t.Errorf("sniffs %q", s)

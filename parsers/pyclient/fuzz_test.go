@@ -23,6 +23,11 @@ func FuzzLine(f *testing.F) {
 		"INFO:kafka.conn:" + connOne + ": Closing connection. KafkaConnectionError: [Errno 32] Broken pipe",
 		"INFO:kafka.client:Closing idle connection 2, last active 540003 ms ago",
 		"[2023-04-05 10:11:12,345] INFO [kafka.conn] <BrokerConnection node_id=bootstrap-99999999 host=:",
+		"ERROR    kafka.conn:conn.py:798 <BrokerConnection client_id=r, node_id=bootstrap-0 host=h:9092 <authenticating> [IPv4 ('10.0.0.1', 9092)]>: SaslAuthenticate error: X (y)",
+		"WARNING  kafka.sasl.scram:scram.py:31 msg\nERROR    kafka.conn:c.py:1 <BrokerConnection node_id=1 host=h:1>: DNS lookup failed for h:1 (0)",
+		"Unable connect to node with id 1: Multiple exceptions: [Errno 111] Connect call failed ('127.0.0.1', 9092), [Errno 99] x\nTraceback (most recent call last):\nkafka.errors.ConnectionError: x",
+		"[2018-06-19 10:18:54,654: ERROR]: Unable connect to node with id 102: [Errno 61] Connect call failed ('::1', 9092, 0, 0)",
+		"2023-04-05 10:11:12,345 WARNING Unable connect to \"k:9093\": [SSL: X] why (_ssl.c:1)\nUnable connect to \"",
 	} {
 		f.Add([]byte(s))
 	}
@@ -48,7 +53,8 @@ func FuzzLine(f *testing.F) {
 // real captures.
 func FuzzParse(f *testing.F) {
 	paths, _ := filepath.Glob("testdata/*.log")
-	for _, p := range paths {
+	more, _ := filepath.Glob("testdata/realworld/*.log")
+	for _, p := range append(paths, more...) {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)

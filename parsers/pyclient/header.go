@@ -18,29 +18,54 @@ const (
 	// %(name)s %(message)s", "%(asctime)s - %(name)s - %(levelname)s -
 	// %(message)s", "[%(asctime)s] %(levelname)s [%(name)s] %(message)s".
 	LayoutTimed = "asctime"
+	// LayoutUntimed is the level and then the logger with no time before
+	// them: pytest's log format "%(levelname)-8s %(name)s:%(filename)s:
+	// %(lineno)d %(message)s" ("ERROR    kafka.conn:conn.py:798 …"), which
+	// its captured-log sections and live logs print by default.
+	LayoutUntimed = "untimed"
+	// LayoutMessage is a client's own message without the logger's name:
+	// printed bare, or after a time and a level only ("%(asctime)s
+	// %(levelname)s %(message)s", Faust's "[%(asctime)s: %(levelname)s]:
+	// "). Only messages in the clients' own wording are taken (see
+	// clientMessage): without a logger nothing else says whose they are.
+	LayoutMessage = "message"
 )
+
+// layoutOrder lists the layouts for the per-input counters; on a tie the
+// first wins.
+var layoutOrder = [...]string{LayoutTimed, LayoutBasic, LayoutUntimed, LayoutMessage}
 
 // header is one Python logging line taken apart. All slices alias the
 // line.
 type header struct {
 	layout string
-	// time is zero for LayoutBasic; zoned says the line printed an offset.
+	// time is zero when the line printed none; zoned says the line
+	// printed an offset.
 	time  time.Time
 	zoned bool
 	level string // normalised (WARN for WARNING, ERROR for CRITICAL)
-	// logger is a kafka-python ("kafka", "kafka.conn") or aiokafka logger.
+	// logger is a kafka-python ("kafka", "kafka.conn") or aiokafka logger;
+	// nil for LayoutMessage.
 	logger []byte
 	msg    []byte
 }
 
 // splitHeader reads a line's header. It accepts only lines whose logger is
-// one of the Kafka clients' (see clientLogger): the level and time layouts
-// alone are shared with every Python program.
+// one of the Kafka clients' (see clientLogger), or that print no logger
+// and a message in a client's own words (see clientMessage): the level and
+// time layouts alone are shared with every Python program.
 func splitHeader(line []byte, zone *time.Location, zc *zoneCache) (header, bool) {
 	if h, ok := splitBasic(line); ok {
 		return h, true
 	}
-	return splitTimed(line, zone, zc)
+	var h header
+	rest, closed := h.readTime(line, zone, zc)
+	if closed {
+		if h, ok := h.splitLevelLogger(rest); ok {
+			return h, true
+		}
+	}
+	return h.splitMessage(rest)
 }
 
 // splitBasic reads "LEVEL:logger:message".
@@ -64,31 +89,44 @@ func splitBasic(line []byte) (header, bool) {
 // and the logger: a thread name or process id may sit between them.
 const maxHeaderTokens = 4
 
-// splitTimed reads an asctime layout: the time, then level and logger
-// tokens in either order, then the message.
-func splitTimed(line []byte, zone *time.Location, zc *zoneCache) (header, bool) {
-	rest := line
+// readTime reads the asctime a line starts with, bracketed or not, into
+// h.time and returns the rest of the line; without one it returns the
+// line. closed is false for a bracket the time does not close ("[time:
+// LEVEL]"), which only LayoutMessage reads.
+func (h *header) readTime(line []byte, zone *time.Location, zc *zoneCache) (rest []byte, closed bool) {
+	rest = line
 	bracket := len(rest) > 0 && rest[0] == '['
 	if bracket {
 		rest = rest[1:]
 	}
 	ts, zoned, n, ok := readTime(rest, zone, zc)
 	if !ok {
-		return header{}, false
+		return line, true
 	}
-	rest = rest[n:]
-	if bracket {
-		if len(rest) == 0 || rest[0] != ']' {
-			return header{}, false
-		}
-		rest = rest[1:]
+	h.time, h.zoned, rest = ts, zoned, rest[n:]
+	if !bracket {
+		return rest, true
 	}
-	h := header{layout: LayoutTimed, time: ts, zoned: zoned}
+	if len(rest) == 0 || rest[0] != ']' {
+		return rest, false
+	}
+	return rest[1:], true
+}
+
+// splitLevelLogger reads the level and logger tokens after the time, in
+// either order (LayoutTimed), or at the very start of a line without a
+// time, the level first (LayoutUntimed), then the message.
+func (h header) splitLevelLogger(rest []byte) (header, bool) {
+	tokens := maxHeaderTokens
+	h.layout = LayoutTimed
+	if h.time.IsZero() {
+		tokens, h.layout = 2, LayoutUntimed
+	}
 	// The level and the logger are adjacent: the first of them found must
 	// be followed by the other ("ERROR orders.kafka kafka error: …" is
 	// another program's logger with the word kafka in its message).
 	found := false
-	for i := 0; i < maxHeaderTokens; i++ {
+	for i := 0; i < tokens; i++ {
 		rest = skipSeparators(rest)
 		tok, after := token(rest)
 		if len(tok) == 0 {
@@ -96,12 +134,13 @@ func splitTimed(line []byte, zone *time.Location, zc *zoneCache) (header, bool) 
 		}
 		rest = after
 		level := levelName(tok)
+		logger := loggerOf(tok)
 		switch {
 		case h.level == "" && level != "":
 			h.level = level
-		case h.logger == nil && clientLogger(tok):
-			h.logger = tok
-		case found:
+		case h.logger == nil && logger != nil && (found || h.layout == LayoutTimed):
+			h.logger = logger
+		case found || h.layout == LayoutUntimed:
 			return header{}, false
 		default:
 			continue
@@ -114,8 +153,76 @@ func splitTimed(line []byte, zone *time.Location, zc *zoneCache) (header, bool) 
 	if h.level == "" || h.logger == nil {
 		return header{}, false
 	}
-	h.msg = skipSeparators(rest)
+	h.msg = skipLocation(skipSeparators(rest))
 	return h, true
+}
+
+// splitMessage reads a line that names no logger: an optional level after
+// the time, then a message in a client's own words.
+func (h header) splitMessage(rest []byte) (header, bool) {
+	h.layout = LayoutMessage
+	rest = skipSeparators(rest)
+	if tok, after := token(rest); levelName(tok) != "" {
+		h.level, rest = levelName(tok), skipSeparators(after)
+	}
+	if !clientMessage(rest) {
+		return header{}, false
+	}
+	h.msg = rest
+	return h, true
+}
+
+// clientMessage reports whether a message is worded as only the clients
+// word theirs: a kafka-python connection ("<BrokerConnection …>: …",
+// "Connect attempt to <BrokerConnection …"), aiokafka's failed connects
+// ("Unable connect to node with id 1: …", `Unable connect to "h:p": …`)
+// and the lines it logs around them (client.py, fetcher.py).
+func clientMessage(msg []byte) bool {
+	for _, p := range [...]string{
+		"<BrokerConnection ", "Connect attempt to <BrokerConnection ", "Connection attempt to <BrokerConnection ",
+		"Error sending request data to <BrokerConnection ", aiokafkaNodeConnect, aiokafkaBootstrapConnect,
+		"Unable to update metadata from [", `Unable to request metadata from "`, "Unable to request metadata from node with id ",
+		"Failed fetch messages from ",
+	} {
+		if hasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// loggerOf is the client logger a header token names, nil if none: the
+// token itself, or the logger before the ":file.py:N" pytest appends to it.
+func loggerOf(tok []byte) []byte {
+	if clientLogger(tok) {
+		return tok
+	}
+	if i := bytes.IndexByte(tok, ':'); i > 0 && clientLogger(tok[:i]) && isLocation(tok[i+1:]) {
+		return tok[:i]
+	}
+	return nil
+}
+
+// isLocation accepts "%(filename)s:%(lineno)d": "conn.py:798".
+func isLocation(b []byte) bool {
+	i := bytes.LastIndexByte(b, ':')
+	if i < 4 || !bytes.HasSuffix(b[:i], []byte(".py")) {
+		return false
+	}
+	_, ok := text.Digits(b[i+1:])
+	return ok
+}
+
+// skipLocation drops a "conn.py:798" a layout prints before the message.
+func skipLocation(msg []byte) []byte {
+	tok := msg
+	if i := bytes.IndexByte(msg, ' '); i >= 0 {
+		tok = msg[:i]
+	}
+	if !isLocation(bytes.TrimSuffix(tok, []byte{':'})) {
+		return msg
+	}
+	return skipSeparators(msg[len(tok):])
 }
 
 // skipSeparators drops the separators Python layouts put between fields.

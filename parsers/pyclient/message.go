@@ -83,8 +83,56 @@ func classify(level string, msg []byte) classified {
 	case hasPrefix(msg, "Closing idle connection "):
 		c.nodeID = bytes.TrimSuffix(fieldAt(msg[len("Closing idle connection "):]), []byte{','})
 		c.kind, c.reason = analyzer.Disconnected, []byte("idle connection closed by client")
+	case hasPrefix(msg, aiokafkaNodeConnect), hasPrefix(msg, aiokafkaBootstrapConnect):
+		c = classifyAiokafkaConnect(msg)
 	case level == "WARN" || level == "ERROR":
 		c = classifyErrno(msg)
+	}
+	return c
+}
+
+// aiokafka's failed connects (client.py), logged at ERROR: to a broker
+// by the node id metadata gave it, and to a bootstrap server.
+const (
+	aiokafkaNodeConnect      = "Unable connect to node with id "
+	aiokafkaBootstrapConnect = `Unable connect to "`
+)
+
+// classifyAiokafkaConnect reads "Unable connect to node with id 1: <err>"
+// and `Unable connect to "kafka:9092": <err>`, whatever level they were
+// printed at (or none). err is what the connect raised: an OSError
+// ("[Errno 111] Connect call failed ('127.0.0.1', 9092)", "Multiple
+// exceptions: [Errno 111] …, [Errno 99] …" when the name had an IPv4 and an
+// IPv6 address), an SSL error, a KafkaError, or a timeout printed as
+// nothing. A bootstrap server is node -1, as the other parsers number a
+// seed broker.
+func classifyAiokafkaConnect(msg []byte) classified {
+	var c classified
+	var err []byte
+	if rest, ok := bytes.CutPrefix(msg, []byte(aiokafkaNodeConnect)); ok {
+		var id []byte
+		id, err, _ = bytes.Cut(rest, []byte(": "))
+		if _, digits := text.Digits(id); digits && len(id) < 10 {
+			c.conn.node = id
+		}
+	} else {
+		var hp []byte
+		hp, err, _ = bytes.Cut(msg[len(aiokafkaBootstrapConnect):], []byte(`": `))
+		c.nodeID, c.nodeHost = []byte("-1"), hostOf(hp)
+	}
+	switch e := classifyErrno(err); {
+	case text.Has(err, "[SSL"):
+		c.kind, c.reason = analyzer.SSLHandshakeFailed, sslReason(err, []byte("SSL error"))
+	case text.Has(err, "Authentication"):
+		c.kind, c.reason = analyzer.SASLAuthFailed, err
+	case e.kind != "":
+		c.kind, c.reason, c.addr = e.kind, e.reason, e.addr
+	default:
+		c.kind, c.reason = analyzer.ConnectFailed, err
+	}
+	if len(c.conn.node) > 0 && c.addr.IsValid() {
+		i := bytes.Index(err, []byte("('"))
+		c.conn.addr, c.conn.addrPort = addrTuple(err[i:])
 	}
 	return c
 }
@@ -109,10 +157,27 @@ func classifyConnLine(msg []byte) classified {
 		c.kind, c.reason = analyzer.RequestTimeout, bytes.TrimSuffix(rest, []byte(". Closing connection."))
 	case hasPrefix(rest, "Error receiving network data"):
 		c.kind, c.reason, c.act = analyzer.Disconnected, []byte("error receiving"), actTrace
-	case hasPrefix(rest, "Error receiving reply from server"):
+	case hasPrefix(rest, "Error receiving reply from server"),
+		hasPrefix(rest, "Error receiving sasl auth bytes from server"),
+		hasPrefix(rest, "Error sending sasl auth bytes to server"):
 		// Logged only inside a SASL exchange the broker had accepted
-		// (SaslHandshake answered): it closed on the credentials.
+		// (SaslHandshake answered): it closed on the credentials. The
+		// second and third are 2.1's and later's words for the first.
 		c.kind, c.reason, c.act = analyzer.SASLAuthFailed, []byte("broker closed the connection during SASL authentication"), actTrace
+	case hasPrefix(rest, "SaslAuthenticate error: "):
+		// 2.1 and later, a broker answering SaslAuthenticate (KIP-152):
+		// "SaslAuthenticate error: SaslAuthenticationFailedError
+		// (Authentication failed … with SASL mechanism SCRAM-SHA-512)".
+		c.kind, c.reason = analyzer.SASLAuthFailed, rest[len("SaslAuthenticate error: "):]
+	case hasPrefix(rest, "Connection attempt timed out"):
+		c.kind, c.reason = analyzer.ConnectTimeout, []byte("timed out")
+	case hasPrefix(rest, "SSL connection closed by server during handshake"):
+		c.kind, c.reason = analyzer.SSLHandshakeFailed, []byte("SSL connection closed by server during handshake")
+	case hasPrefix(rest, "DNS lookup failed for "):
+		// "(afi)" after the warning with the resolver's text: its echo.
+		c.kind, c.nodeHost, c.act = analyzer.ResolveFailed, hostOf(rest[len("DNS lookup failed for "):]), actClosing
+	case hasPrefix(rest, "Error sending request data"):
+		c.kind, c.reason, c.act = analyzer.Disconnected, []byte("error sending request"), actTrace
 	case text.Has(rest, "returned error "):
 		// "<conn>: Connect attempt returned error 111. Disconnecting.": the
 		// same failure with the connection first, should a release
@@ -162,8 +227,10 @@ func classifyErrno(msg []byte) classified {
 		return c
 	}
 	c.kind, c.reason = errnoKind(n)
-	if c.kind == analyzer.ConnectFailed && (text.Has(msg, "Name or service not known") || text.Has(msg, "name resolution")) {
-		c.kind = analyzer.ResolveFailed
+	// macOS says "[Errno 8] nodename nor servname provided, or not known".
+	if c.kind == analyzer.ConnectFailed && (text.Has(msg, "Name or service not known") || text.Has(msg, "name resolution") ||
+		text.Has(msg, "nodename nor servname")) {
+		c.kind, c.reason = analyzer.ResolveFailed, nil
 	}
 	if c.kind == analyzer.ConnectFailed {
 		return classified{} // an errno the analyzer has no kind for
@@ -175,20 +242,22 @@ func classifyErrno(msg []byte) classified {
 	return c
 }
 
-// errnoKind maps a Linux errno (as kafka-python and Python's OSError print
-// it) to an event kind and the strerror text. Unknown numbers, and none,
-// give ConnectFailed with the number.
+// errnoKind maps an errno (as kafka-python and Python's OSError print it)
+// to an event kind and the strerror text: Linux's, macOS's and the BSDs'
+// (61 is ECONNREFUSED there; on Linux none of 51, 54, 60, 61, 65 is a
+// socket error), and Windows' WSA codes. Unknown numbers, and none, give
+// ConnectFailed with the number.
 func errnoKind(n []byte) (analyzer.EventKind, []byte) {
 	switch string(n) {
-	case "111":
+	case "111", "61", "10061":
 		return analyzer.ConnectRefused, []byte("Connection refused")
-	case "110":
+	case "110", "60", "10060":
 		return analyzer.ConnectTimeout, []byte("Connection timed out")
-	case "113":
+	case "113", "65", "10065":
 		return analyzer.ConnectNoRoute, []byte("No route to host")
-	case "101":
+	case "101", "51", "10051":
 		return analyzer.ConnectNoRoute, []byte("Network is unreachable")
-	case "104":
+	case "104", "54", "10054":
 		return analyzer.ConnectionReset, []byte("Connection reset by peer")
 	case "32":
 		return analyzer.BrokenPipe, []byte("Broken pipe")

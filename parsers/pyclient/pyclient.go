@@ -1,13 +1,15 @@
 // Package pyclient reads the logs of Python's pure-Python Kafka clients,
 // kafka-python and aiokafka, as Python's logging module prints them:
-// basicConfig's default "ERROR:kafka.conn:message" (LayoutBasic) and the
+// basicConfig's default "ERROR:kafka.conn:message" (LayoutBasic), the
 // asctime layouts applications configure — "%(asctime)s %(levelname)s
 // %(name)s %(message)s", "%(asctime)s - %(name)s - %(levelname)s -
-// %(message)s" and their bracketed variants (LayoutTimed) — with the
-// tracebacks log.exception appends, and turns the connection failures into
-// the event kinds the Java and librdkafka parsers use for the same
-// failure. confluent-kafka-python logs librdkafka's lines and is read by
-// parsers/rdkafka.
+// %(message)s" and their bracketed variants (LayoutTimed) —, pytest's
+// "ERROR    kafka.conn:conn.py:798 message" (LayoutUntimed), and a
+// client's message with no logger name at all, bare or after a time and
+// a level (LayoutMessage), with the tracebacks log.exception appends, and
+// turns the connection failures into the event kinds the Java and
+// librdkafka parsers use for the same failure. confluent-kafka-python logs
+// librdkafka's lines and is read by parsers/rdkafka.
 //
 // The templates come from kafka-python 2.0.2 (Debian's python3-kafka),
 // made to fail for real by testdata/capture.sh:
@@ -29,9 +31,30 @@
 // <connecting> [IPv4 ('10.0.0.5', 9092)]>": Node is the node id
 // (bootstrap-K becomes -(K+1), as the Java client numbers bootstrap
 // entries), NodeHost the host, Addr the socket address, Client the
-// client_id when the connection prints one (2.0.2's does not). The same
-// failures with the connection first ("<conn>: Connect attempt returned
-// error 111. …") are read too, so a release that reorders them still maps.
+// client_id when the connection prints one (2.0.2's does not).
+//
+// kafka-python 2.2 and later put the connection first ("<conn>: Connect
+// attempt returned error 111. …", "<conn>: Connection attempt timed out",
+// "<conn>: DNS lookup failed for h:p (0)", "<conn>: Error sending request
+// data"); since 2.1 it reads the broker's SaslAuthenticate answer:
+//
+//	<conn>: SaslAuthenticate error: <Error> (<why>)                SASLAuthFailed, Reason "<Error> (<why>)"
+//	<conn>: Error receiving sasl auth bytes from server            SASLAuthFailed (as "Error receiving reply" above)
+//
+// An errno is Linux's, macOS's or Windows' ("returned error 61" is
+// ECONNREFUSED on macOS, 10061 on Windows).
+//
+// aiokafka (not packaged in Debian, so not captured here) logs
+//
+//	Unable connect to node with id 1: [Errno 111] Connect call failed ('127.0.0.1', 9092)   ConnectRefused, Node 1, Addr
+//	Unable connect to "kafka:9092": <error>                                                 by the error, Node -1 (a bootstrap server), NodeHost
+//
+// mapped by the error: an OSError's errno as above, an SSL error
+// (SSLHandshakeFailed), a SASL failure (SASLAuthFailed); anything else,
+// a timeout printed as nothing among them, is ConnectFailed. Both are
+// worded as only aiokafka words them, so they are read without a logger
+// name too, as applications print them with "%(asctime)s %(message)s" or
+// bare.
 //
 // Mapping choices worth knowing:
 //   - every failure is followed by "<conn>: Closing connection. <error>"
@@ -44,14 +67,17 @@
 //     exception is the client's (kafka.errors.*), or it explains a failure
 //     just logged; its event takes the time of the entry it belongs to, and
 //     a pasted traceback without any header stays undated;
-//   - aiokafka (not packaged in Debian, so not captured here) is read by
-//     its loggers and mapped only by the errno its messages carry
-//     ("[Errno 111] Connect call failed ('127.0.0.1', 9092)").
+//   - aiokafka's other warnings and errors are read by their loggers and
+//     mapped only by the errno they carry;
+//   - a line without a logger name counts only when its message is a
+//     client's template (a kafka-python "<BrokerConnection …>" or
+//     aiokafka's words above): "ERROR app Unable connect to …" is another
+//     logger's.
 //
 // Times: asctime is local time without a zone unless the format added an
 // offset; it is read in Source.Zone and sets ZoneAssumed. basicConfig's
-// default prints no time: such events keep a zero time unless a journal or
-// container record gives one.
+// and pytest's default print no time: such events keep a zero time unless
+// a journal or container record gives one.
 //
 // Cost: a line that is not a failure allocates nothing
 // (TestNoAllocsPerLine); the allocations left are the events' strings.
