@@ -48,19 +48,9 @@ func (h *handler) kernel(e *entry, msg []byte) {
 
 // oomKilled reads `[<scope>: ]Killed process N (name) …`.
 func (h *handler) oomKilled(e *entry, msg []byte) {
-	rest := msg[bytes.Index(msg, []byte("Killed process "))+len("Killed process "):]
-	sp := bytes.IndexByte(rest, ' ')
-	if sp <= 0 {
-		return
-	}
-	pid, ok := text.Atoi(rest[:sp])
+	ev, ok := h.victim(e, msg, "Killed process ")
 	if !ok {
 		return
-	}
-	ev := h.event(e, analyzer.OOMKill, "kernel", msg)
-	ev.PID = int(pid)
-	if name := parenthesised(rest[sp+1:]); len(name) > 0 {
-		ev.Reason = string(name)
 	}
 	switch {
 	case h.oom.valid && h.oom.announced:
@@ -76,22 +66,32 @@ func (h *handler) oomKilled(e *entry, msg []byte) {
 // oomChosen keeps `Out of memory: Kill process N (name) score S or
 // sacrifice child` until its Killed line (see pendingOOM).
 func (h *handler) oomChosen(e *entry, msg []byte) {
-	rest := msg[bytes.Index(msg, []byte("Kill process "))+len("Kill process "):]
-	sp := bytes.IndexByte(rest, ' ')
-	if sp <= 0 {
-		return
-	}
-	pid, ok := text.Atoi(rest[:sp])
+	ev, ok := h.victim(e, msg, "Kill process ")
 	if !ok {
 		return
 	}
 	h.flushOOM()
+	h.oom = pendingOOM{valid: true, announced: true, ev: ev, pid: ev.PID}
+}
+
+// victim is the OOM event of `<marker>N (name) …`: the PID after marker,
+// the process name in the parentheses after it.
+func (h *handler) victim(e *entry, msg []byte, marker string) (analyzer.Event, bool) {
+	rest := msg[bytes.Index(msg, []byte(marker))+len(marker):]
+	sp := bytes.IndexByte(rest, ' ')
+	if sp <= 0 {
+		return analyzer.Event{}, false
+	}
+	pid, ok := text.Atoi(rest[:sp])
+	if !ok {
+		return analyzer.Event{}, false
+	}
 	ev := h.event(e, analyzer.OOMKill, "kernel", msg)
 	ev.PID = int(pid)
 	if name := parenthesised(rest[sp+1:]); len(name) > 0 {
 		ev.Reason = string(name)
 	}
-	h.oom = pendingOOM{valid: true, announced: true, ev: ev, pid: ev.PID}
+	return ev, true
 }
 
 // oomContext keeps the victim's cgroup from
