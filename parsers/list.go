@@ -8,6 +8,7 @@ import (
 	"github.com/kafkadiag/kafkadiag/parsers/journal"
 	"github.com/kafkadiag/kafkadiag/parsers/kafkajs"
 	"github.com/kafkadiag/kafkadiag/parsers/kafkalog"
+	"github.com/kafkadiag/kafkadiag/parsers/kubedescribe"
 	"github.com/kafkadiag/kafkadiag/parsers/pcap"
 	"github.com/kafkadiag/kafkadiag/parsers/pyclient"
 	"github.com/kafkadiag/kafkadiag/parsers/rdkafka"
@@ -70,6 +71,7 @@ func All() []analyzer.Parser {
 		pcap.New(),
 		journal.New(inJournal(pyclient.NewLineDecoder), inJournal(kafkalog.NewLineDecoder), inJournal(rdkafka.NewLineDecoder),
 			inJournal(goclient.NewLineDecoder), inJournal(kafkajs.NewLineDecoder)),
+		kubedescribe.New(),
 		envelope.New(inEnvelope(pyclient.NewLineDecoder), inEnvelope(kafkalog.NewLineDecoder), inEnvelope(rdkafka.NewLineDecoder),
 			inEnvelope(goclient.NewLineDecoder), inEnvelope(kafkajs.NewLineDecoder)),
 		rdkafka.New(),

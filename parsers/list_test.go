@@ -64,6 +64,11 @@ func TestSniffOrder(t *testing.T) {
 		{"kafkajs/testdata/refused-docker.log", "envelope", "docker-json+json"},
 		{"kafkajs/testdata/refused-text.log", "kafkajs", "kafkajs"},
 		{"kafkajs/testdata/refused-pino-pretty.log", "kafkajs", "kafkajs"},
+		// Status dumps: kubectl describe pod output, whole or in
+		// fragments behind other output, is kubedescribe's.
+		{"kubedescribe/testdata/kubeless-kafka-0-sigterm.txt", "kubectl-describe", "pod"},
+		{"kubedescribe/testdata/sentry-kraft-oomkilled-grep.txt", "kubectl-describe", "pod"},
+		{"kubedescribe/testdata/event-streams-zk-oomkilled-fragment.txt", "kubectl-describe", "pod"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
