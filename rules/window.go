@@ -96,9 +96,12 @@ func brokerOutages(inc *analyzer.Incident, clock clockOffset) []*outage {
 	return outs
 }
 
-// isKafkaUnit reports whether a journal event is about a Kafka broker
-// process rather than some other service on the host.
+// isKafkaUnit reports whether a journal (or pod status) event is about a
+// Kafka broker process rather than some other service on the host.
 func isKafkaUnit(e *analyzer.Event) bool {
+	if e.Program == "kubelet" {
+		return true // kubedescribe reports broker containers only
+	}
 	s := strings.ToLower(e.Unit + " " + e.Reason + " " + e.Text)
 	return strings.Contains(s, "kafka") || strings.Contains(s, "confluent-server") ||
 		e.Kind == analyzer.OOMKill && strings.EqualFold(e.Reason, "java")
