@@ -186,6 +186,9 @@ func outageEnd(o *outage) time.Time {
 // outageSpan renders "from 10:01:02 to 10:01:40 (38 s)".
 func outageSpan(o *outage) string {
 	const layout = "2006-01-02 15:04:05.000"
+	if o.StartUnknown {
+		return "until " + o.End.Format(layout) + " (since when, the inputs do not say: the stop was printed without a time)"
+	}
 	if o.End.IsZero() {
 		return "from " + o.Start.Format(layout) + " and had not come back when the inputs end"
 	}
