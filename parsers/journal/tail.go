@@ -30,13 +30,16 @@ func (p *Parser) NewTail(src *analyzer.Source, sink analyzer.Sink) *Tail {
 
 // Line reads one line of the input, without its newline, at 1-based
 // lineNo. It reports whether the line was the journal's: a record in the
-// layout of the tail's first record, or the indented further line of a
-// message an embedded decoder took. A blank line, or any other, is left to
+// layout of the tail's first record, a journalctl "-- …" note, or the
+// indented further line of a message an embedded decoder took. A blank line, or any other, is left to
 // the caller and counted nowhere.
 func (t *Tail) Line(line []byte, lineNo int) bool {
 	line = bytes.TrimRight(line, "\r")
 	if len(bytes.TrimSpace(line)) == 0 {
 		return false
+	}
+	if bytes.HasPrefix(line, []byte("-- ")) {
+		return true // journalctl's "-- No entries --", "-- Boot … --"
 	}
 	if line[0] != ' ' {
 		var e entry
