@@ -12,8 +12,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers"
 	"github.com/kafkadiag/kafkadiag/parsers/internal/sinktest"
 	"github.com/kafkadiag/kafkadiag/parsers/kubedescribe"
+	"github.com/kafkadiag/kafkadiag/rules"
 )
 
 // parse runs the parser over in and returns its stats and events, one
@@ -220,6 +222,44 @@ func TestSniff(t *testing.T) {
 	for _, tt := range tests {
 		if got := kubedescribe.New().Sniff([]byte(tt.in)); got != tt.want {
 			t.Errorf("%s: Sniff = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestCauses: with every parser and rule, as `kafkadiag analyze` runs,
+// the dumps name the cause they show, and the near misses none at warning
+// or above.
+func TestCauses(t *testing.T) {
+	tests := []struct {
+		file  string
+		cause analyzer.Cause // "": none at warning or above
+		sev   analyzer.Severity
+	}{
+		// A SIGTERM and a restart, no client in view: recorded as info.
+		{"kubeless-kafka-0-sigterm.txt", analyzer.BrokerRestart, analyzer.Info},
+		{"sentry-kraft-oomkilled-grep.txt", analyzer.BrokerOOMKill, analyzer.Critical},
+		{"multi-pod-liveness-kill.txt", analyzer.BrokerRestart, analyzer.Warning},
+		{"event-streams-zk-oomkilled-fragment.txt", "", 0},
+		{"cp-helm-cp-server-crashloop-cut.txt", "", 0},
+		{"near-miss-strimzi-healthy.txt", "", 0},
+		{"near-miss-completed-exit0.txt", "", 0},
+		{"kubeless-trigger-controller-crashloop.txt", "", 0},
+	}
+	for _, tt := range tests {
+		res, err := analyzer.Analyze(context.Background(), []string{filepath.Join("testdata", tt.file)}, analyzer.Options{}, parsers.All(), rules.All())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Incident.Inputs[0].Format; got != "kubectl-describe" {
+			t.Errorf("%s: read as %q", tt.file, got)
+		}
+		var cause analyzer.Cause
+		var sev analyzer.Severity
+		if len(res.Findings) > 0 {
+			cause, sev = res.Findings[0].Cause, res.Findings[0].Severity
+		}
+		if tt.cause == "" && len(res.Findings) > 0 && sev >= analyzer.Warning || tt.cause != "" && (cause != tt.cause || sev != tt.sev) {
+			t.Errorf("%s: findings[0] %s (%v), want %s (%v)", tt.file, cause, sev, tt.cause, tt.sev)
 		}
 	}
 }
