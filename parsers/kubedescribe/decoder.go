@@ -260,7 +260,9 @@ func (d *decoder) stateField(key, value []byte, lineNo int) {
 	case "Finished":
 		b.finished = d.stamp(value, lineNo)
 	case "Message":
-		d.message = maxMessageLines
+		if b.kind == "Terminated" {
+			d.message = maxMessageLines // its further lines run up to Exit Code
+		}
 	}
 }
 
@@ -268,9 +270,14 @@ func (d *decoder) stateField(key, value []byte, lineNo int) {
 // and noted.
 func (d *decoder) stamp(value []byte, lineNo int) stamp {
 	s := stamp{text: string(value), line: lineNo}
-	if t, ok := parseTime(s.text); ok {
+	t, ok := parseTime(s.text)
+	switch {
+	case ok && t.Year() >= 1980:
 		s.at = t
-	} else if len(value) > 0 {
+	case ok:
+		// kubectl prints the zero time ("Mon, 01 Jan 0001 00:00:00
+		// +0000") for a state the kubelet never timed.
+	case len(value) > 0:
 		lines.AddProblem(d.st, d.src.Path+": line "+itoa(lineNo)+": time "+quote(s.text)+" is not RFC 1123 with a numeric zone: the state is listed undated")
 	}
 	return s

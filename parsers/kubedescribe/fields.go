@@ -63,14 +63,14 @@ func number(b []byte) (int, bool) {
 
 // parseTime reads kubectl's time, RFC 1123 with a numeric zone
 // ("Thu, 24 May 2018 11:33:14 -0700"), or with the zone "UTC" or "GMT".
-// Any other zone name is ambiguous and refused, as is the zero time
-// kubectl prints for a state that never started.
+// Any other zone name is ambiguous and refused. The caller tells the zero
+// time kubectl prints for a state never timed by its year.
 func parseTime(s string) (time.Time, bool) {
 	t, err := time.Parse(time.RFC1123Z, s)
 	if err != nil && (strings.HasSuffix(s, " UTC") || strings.HasSuffix(s, " GMT")) {
 		t, err = time.Parse(time.RFC1123, s)
 	}
-	if err != nil || t.Year() < 1980 {
+	if err != nil {
 		return time.Time{}, false
 	}
 	return t.UTC(), true

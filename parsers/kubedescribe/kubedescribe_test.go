@@ -136,6 +136,8 @@ func TestExitCodes(t *testing.T) {
 		{"exit 200", "      Reason:       Error\n      Exit Code:    200\n", []string{"process-exited  exit code 200"}},
 		{"cannot run", "      Reason:       ContainerCannotRun\n", []string{"process-exited  ContainerCannotRun"}},
 		{"completed", "      Reason:       Completed\n      Exit Code:    0\n", nil},
+		{"status unknown", "      Reason:       ContainerStatusUnknown\n      Message:      The container could not be located when the pod was deleted.  The container used to be Running\n      Exit Code:    137\n",
+			[]string{"process-exited  exit code 137"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -217,6 +219,7 @@ func TestSniff(t *testing.T) {
 		{"journal", "Jan 03 10:00:00 kafka-1 systemd[1]: Started Apache Kafka.\n", false},
 		{"prose", "I ran kubectl describe pod kafka-0 and saw OOMKilled\n", false},
 		{"state without field", "State: Running\nnext line\n", false},
+		{"waiting with a message", "    State:          Waiting\n      Reason:       CreateContainerConfigError\n", true},
 		{"other kind header", "Name:         kafka\nNamespace:    default\nCreationTimestamp:  Mon, 04 Mar 2024 09:12:40 +0100\n", false},
 	}
 	for _, tt := range tests {
@@ -261,5 +264,35 @@ func TestCauses(t *testing.T) {
 		if tt.cause == "" && len(res.Findings) > 0 && sev >= analyzer.Warning || tt.cause != "" && (cause != tt.cause || sev != tt.sev) {
 			t.Errorf("%s: findings[0] %s (%v), want %s (%v)", tt.file, cause, sev, tt.cause, tt.sev)
 		}
+	}
+}
+
+// TestUntimedStates: kubectl's zero time is no time (undated, no
+// problem); a Waiting state's Message does not swallow the lines after it.
+func TestUntimedStates(t *testing.T) {
+	in := `Name:         kafka-0
+Namespace:    prod
+Containers:
+  kafka:
+    Image:          apache/kafka:3.8.0
+    State:          Waiting
+      Reason:       CreateContainerConfigError
+      Message:      secret "kafka-jaas" not found
+    Last State:     Terminated
+      Reason:       ContainerStatusUnknown
+      Message:      The container could not be located when the pod was deleted.  The container used to be Running
+      Exit Code:    137
+      Started:      Mon, 01 Jan 0001 00:00:00 +0000
+      Finished:     Mon, 01 Jan 0001 00:00:00 +0000
+    Ready:          False
+    Restart Count:  3
+`
+	st, got := parse(t, "d.txt", []byte(in))
+	want := []string{`14 process-exited undated  "exit code 137" kafka-0 kafka-0/kafka`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if len(st.Problems) != 0 {
+		t.Errorf("problems %q", st.Problems)
 	}
 }

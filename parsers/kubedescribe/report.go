@@ -72,7 +72,9 @@ func (d *decoder) termination(c *container, s *state, who string) analyzer.Event
 	ev := d.event(who, s.finished.at, line)
 	ev.Level = "WARN"
 	sig := s.signal
-	if sig == 0 && s.exitSet && s.exitCode > 128 {
+	if sig == 0 && s.exitSet && s.exitCode > 128 && s.reason != "ContainerStatusUnknown" {
+		// ContainerStatusUnknown's 137 is the kubelet's bookkeeping for a
+		// container it lost track of, not a signal it saw.
 		sig = s.exitCode - 128
 	}
 	name := signalName(sig)
