@@ -8,9 +8,11 @@ import (
 	"github.com/kafkadiag/kafkadiag/parsers/journal"
 	"github.com/kafkadiag/kafkadiag/parsers/kafkajs"
 	"github.com/kafkadiag/kafkadiag/parsers/kafkalog"
+	"github.com/kafkadiag/kafkadiag/parsers/kubedescribe"
 	"github.com/kafkadiag/kafkadiag/parsers/pcap"
 	"github.com/kafkadiag/kafkadiag/parsers/pyclient"
 	"github.com/kafkadiag/kafkadiag/parsers/rdkafka"
+	"github.com/kafkadiag/kafkadiag/parsers/systemctl"
 )
 
 // All returns every parser in sniffing order: binary formats with exact
@@ -54,6 +56,13 @@ import (
 // journals and envelopes its decoder comes last: it claims bare Go
 // network errors only after a line named a Go client.
 //
+// systemctl and kubedescribe read status dumps (`systemctl status`,
+// `kubectl describe pod`) and come right after journal: neither starts
+// with a journal line, and no layout after them takes their header lines
+// (TestLeavesOthersAlone in each). systemctl reads the journal lines
+// below a unit's status with the journal parser's own line handling and
+// decoders (journal.Tail).
+//
 // kafkajs comes after goclient and before kafkalog. KafkaJS's default JSON
 // lines never reach its own Sniff: envelope claims them as a structured
 // log and hands each record to the kafkajs decoder (a ClientRecordDecoder,
@@ -70,10 +79,13 @@ func All() []analyzer.Parser {
 	// but one: they claim bare Go network errors only after a line named
 	// a Go client), and KafkaJS's (an envelope offers its records to a
 	// ClientRecordDecoder before any RecordDecoder).
+	j := journal.New(inJournal(pyclient.NewLineDecoder), inJournal(kafkalog.NewLineDecoder), inJournal(rdkafka.NewLineDecoder),
+		inJournal(goclient.NewLineDecoder), inJournal(kafkajs.NewLineDecoder))
 	return []analyzer.Parser{
 		pcap.New(),
-		journal.New(inJournal(pyclient.NewLineDecoder), inJournal(kafkalog.NewLineDecoder), inJournal(rdkafka.NewLineDecoder),
-			inJournal(goclient.NewLineDecoder), inJournal(kafkajs.NewLineDecoder)),
+		j,
+		systemctl.New(j),
+		kubedescribe.New(),
 		envelope.New(inEnvelope(pyclient.NewLineDecoder), inEnvelope(kafkalog.NewLineDecoder), inEnvelope(rdkafka.NewLineDecoder),
 			inEnvelope(goclient.NewLineDecoder), inEnvelope(kafkajs.NewLineDecoder)),
 		rdkafka.New(),

@@ -73,6 +73,14 @@ func TestSniffOrder(t *testing.T) {
 		{"kafkajs/testdata/refused-docker.log", "envelope", "docker-json+json"},
 		{"kafkajs/testdata/refused-text.log", "kafkajs", "kafkajs"},
 		{"kafkajs/testdata/refused-pino-pretty.log", "kafkajs", "kafkajs"},
+		// Status dumps: kubectl describe pod output, whole or in
+		// fragments behind other output, is kubedescribe's.
+		{"kubedescribe/testdata/kubeless-kafka-0-sigterm.txt", "kubectl-describe", "pod"},
+		{"kubedescribe/testdata/sentry-kraft-oomkilled-grep.txt", "kubectl-describe", "pod"},
+		{"kubedescribe/testdata/event-streams-zk-oomkilled-fragment.txt", "kubectl-describe", "pod"},
+		// systemctl status output, its journal lines below included.
+		{"systemctl/testdata/cortx-kafka-recovered.txt", "systemctl-status", "status"},
+		{"systemctl/testdata/hand-auto-restart-signal.txt", "systemctl-status", "status"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

@@ -18,8 +18,9 @@ var brokerOOMKillMeta = analyzer.RuleMeta{
 	Title:    "The broker was killed by the OOM killer",
 	Severity: analyzer.Critical,
 	LooksFor: "Kernel \"Out of memory: Killed process N (java)\" / \"Memory cgroup out of memory\", systemd \"A process of this unit has been killed by the OOM killer\", " +
-		"\"Main process exited, code=killed, status=9/KILL\", \"Failed with result 'oom-kill'\"; a broker log that stops with no shutdown lines.",
-	Needs:  "The journal (kernel and systemd lines) of the broker host.",
+		"\"Main process exited, code=killed, status=9/KILL\", \"Failed with result 'oom-kill'\"; a broker log that stops with no shutdown lines; " +
+		"a broker container whose pod status (kubectl describe pod) says Reason: OOMKilled.",
+	Needs:  "The journal (kernel and systemd lines) of the broker host, or the broker pod's status.",
 	Avoids: "A plain kill -9 or stop timeout (broker-restart, killed) without OOM lines.",
 	Fix: []string{
 		"Size the broker's heap (KAFKA_HEAP_OPTS) and the host/cgroup memory so heap + page cache headroom + off-heap fit; check MemoryMax= on the unit.",
@@ -36,7 +37,12 @@ func (BrokerOOMKill) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 			continue
 		}
 		f := outageFinding(inc, brokerOOMKillMeta, o, clock)
-		if pid, unit := oomVictim(o); pid != 0 && unit != "" {
+		if pod := podOOMVictim(o); pod != "" {
+			f.Remediation = append([]string{fmt.Sprintf(
+				"Compare the memory limit of %s's broker container (`kubectl get pod %s -o jsonpath='{.spec.containers[*].resources.limits.memory}'`) "+
+					"with the broker heap (-Xmx in KAFKA_HEAP_OPTS) plus its off-heap memory: the kernel kills the container when the sum reaches the limit.",
+				pod, pod)}, f.Remediation...)
+		} else if pid, unit := oomVictim(o); pid != 0 && unit != "" {
 			f.Remediation = append([]string{fmt.Sprintf(
 				"Compare the memory limit of %s (`systemctl show %s -p MemoryMax`; the OOM victim was PID %d) with the broker heap (-Xmx in KAFKA_HEAP_OPTS).",
 				unit, unit, pid)}, f.Remediation...)
@@ -70,4 +76,17 @@ func oomVictim(o *outage) (int, string) {
 // description: one word with a unit suffix.
 func unitName(s string) bool {
 	return !strings.Contains(s, " ") && (strings.HasSuffix(s, ".service") || strings.HasSuffix(s, ".scope"))
+}
+
+// podOOMVictim is the pod whose broker container the pod status says was
+// OOMKilled, "" when no pod status named one.
+func podOOMVictim(o *outage) string {
+	for _, e := range o.Signs {
+		// The unit is "pod/container" (or the pod alone) when the dump
+		// named the pod; else Host is only where the file was found.
+		if e.Kind == analyzer.OOMKill && e.Program == "kubelet" && e.Host != "" && (e.Unit == e.Host || strings.HasPrefix(e.Unit, e.Host+"/")) {
+			return e.Host
+		}
+	}
+	return ""
 }

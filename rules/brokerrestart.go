@@ -20,8 +20,9 @@ var brokerRestartMeta = analyzer.RuleMeta{
 	Title:    "The broker restarted",
 	Severity: analyzer.Warning,
 	LooksFor: "systemd Stopping/Stopped/Started for the Kafka unit; broker shutting down → shut down completed → started " +
-		"(or started with no shutdown before it: killed); many flows to the broker port ending together, then REJ, then reconnects.",
-	Needs:  "The journal or the broker's server.log; packets alone give a weaker, packet-only outage.",
+		"(or started with no shutdown before it: killed); a broker container's termination and restart in its pod status (kubectl describe pod); " +
+		"many flows to the broker port ending together, then REJ, then reconnects.",
+	Needs:  "The journal, the broker's server.log or the broker pod's status; packets alone give a weaker, packet-only outage.",
 	Avoids: "OOM kills (broker-oom-kill); refusals with no stop/start around them (connection-refused).",
 	Fix: []string{
 		"For planned restarts: roll brokers one at a time with controlled shutdown and give clients enough delivery.timeout.ms to ride it out.",
@@ -178,16 +179,20 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 		f.Remediation = append([]string{
 			"Find what exhausted the broker's heap (a heap dump with -XX:+HeapDumpOnOutOfMemoryError, request sizes, partition count) and raise KAFKA_HEAP_OPTS -Xmx if the load is legitimate; " +
 				"add -XX:+ExitOnOutOfMemoryError so a JVM in this state exits at once instead of limping on."}, f.Remediation...)
+	case o.Killed && !o.OOM && meta.Cause == analyzer.BrokerRestart && o.Kinds[kindPodStatus] && !o.Kinds[kindJournal]:
+		f.Remediation = killedPodRemediation(o, who)
 	case o.Killed && !o.OOM && meta.Cause == analyzer.BrokerRestart:
 		f.Remediation = killedRemediation(o, who)
 	}
 	switch {
-	case !o.Kinds[kindJournal] && !o.Kinds[kindBrokerLog]:
+	case !o.Kinds[kindJournal] && !o.Kinds[kindBrokerLog] && !o.Kinds[kindPodStatus]:
 		f.Missing = "the broker's server.log or `journalctl -u kafka` would tell a clean restart from a kill"
 	case len(kinds) > 1:
 		// Independent kinds already agree; nothing is missing.
 	case o.Kinds[kindJournal] && !o.OOM:
 		f.Missing = "the broker's server.log would show whether it shut down cleanly or was killed"
+	case o.Kinds[kindPodStatus] && !o.OOM:
+		f.Missing = "the broker container's log before the restart (`kubectl logs --previous`) would show whether it shut down cleanly"
 	case o.Kinds[kindBrokerLog]:
 		f.Missing = "the broker host's journal would show who stopped the process (systemd, the OOM killer)"
 	}
@@ -206,6 +211,9 @@ func outageEnd(o *outage) time.Time {
 // outageSpan renders "from 10:01:02 to 10:01:40 (38 s)".
 func outageSpan(o *outage) string {
 	const layout = "2006-01-02 15:04:05.000"
+	if o.StartUnknown {
+		return "until " + o.End.Format(layout) + " (since when, the inputs do not say: the stop was printed without a time)"
+	}
 	if o.End.IsZero() {
 		return "from " + o.Start.Format(layout) + " and had not come back when the inputs end"
 	}
@@ -216,6 +224,8 @@ func outageSpan(o *outage) string {
 func outageHow(o *outage) string {
 	var how string
 	switch {
+	case o.OOM && o.Kinds[kindPodStatus] && !o.Kinds[kindJournal]:
+		how = "the kernel's OOM killer killed the broker's container at its memory limit (Reason: OOMKilled)"
 	case o.OOM:
 		how = "the kernel's OOM killer killed the broker's JVM"
 	case o.Killed && o.Clean:
@@ -223,6 +233,8 @@ func outageHow(o *outage) string {
 	case o.HeapOOM != nil:
 		how = fmt.Sprintf("the broker's JVM ran out of memory (java.lang.OutOfMemoryError: %s at %s) and died without a shutdown sequence before the next start "+
 			"(its own heap, not the kernel's OOM killer)", o.HeapOOM.Reason, loc(o.HeapOOM.Source))
+	case o.Killed && killedBySIGKILL(o) && o.Kinds[kindPodStatus] && !o.Kinds[kindJournal]:
+		how = "the container was killed with SIGKILL (exit code 137, not OOMKilled): no shutdown ran before the next start"
 	case o.Killed && killedBySIGKILL(o):
 		how = "the process was killed with SIGKILL (the journal's code=killed, status=9/KILL): no shutdown sequence was logged before the next start"
 	case o.Killed:
@@ -235,6 +247,8 @@ func outageHow(o *outage) string {
 		how = "a stop of the broker service" + stoppedBy(o)
 	case o.Kinds[kindJournal] || o.Kinds[kindBrokerLog]:
 		how = "a stop and start of the broker service"
+	case o.Kinds[kindPodStatus]:
+		how = "the broker's container ended and was started again"
 	case o.Kinds[kindClientLog] && !o.Kinds[kindPackets] && o.IdleLoss:
 		how = fmt.Sprintf("an established connection with nothing in flight was closed under the client and the next %s failed at once with nothing listening", plural(o.Failures, "reconnect"))
 		if !o.End.IsZero() && o.Signs[len(o.Signs)-1].Kind == analyzer.Connected {
@@ -254,6 +268,9 @@ func outageHow(o *outage) string {
 	}
 	if o.Kinds[kindBrokerLog] {
 		shown = append(shown, "the broker log")
+	}
+	if o.Kinds[kindPodStatus] {
+		shown = append(shown, "the pod status")
 	}
 	if o.Kinds[kindClientLog] {
 		shown = append(shown, "the client log")
@@ -276,6 +293,18 @@ func killedRemediation(o *outage, who string) []string {
 	at := o.Start.UTC()
 	find := fmt.Sprintf("Find what killed the broker process on %s at %s UTC: `journalctl --since '%s UTC' --until '%s UTC'` there shows the kernel's OOM killer, "+
 		"a stop timeout (TimeoutStopSec) or who ran kill -9.", who, at.Format(layout), at.Add(-2*time.Minute).Format(layout), at.Add(time.Minute).Format(layout))
+	return []string{find, brokerRestartMeta.Fix[1], brokerRestartMeta.Fix[0]}
+}
+
+// killedPodRemediation is killedRemediation for a broker container whose
+// pod status is all that shows the kill: on Kubernetes the usual killers
+// are the kubelet (a failed liveness probe, an eviction, a deletion whose
+// grace period ran out) and an OOM kill the runtime did not attribute.
+func killedPodRemediation(o *outage, who string) []string {
+	const layout = "2006-01-02 15:04:05"
+	find := fmt.Sprintf("Find what killed the broker container of %s at %s UTC: `kubectl get events --field-selector involvedObject.name=%s` (kept about an hour) "+
+		"shows failed liveness probes, evictions and deletions; the node's kubelet journal and `dmesg` show an OOM kill the runtime did not attribute.",
+		who, o.Start.UTC().Format(layout), o.Host)
 	return []string{find, brokerRestartMeta.Fix[1], brokerRestartMeta.Fix[0]}
 }
 

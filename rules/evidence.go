@@ -30,9 +30,13 @@ const (
 	kindClientLog = "client-log"
 	kindBrokerLog = "broker-log"
 	kindJournal   = "journal"
+	// kindPodStatus is a container's state as `kubectl describe pod`
+	// printed it (parsers/kubedescribe): the node's own record of the
+	// broker process ending, as the journal is on a host.
+	kindPodStatus = "pod-status"
 )
 
-var kindOrder = []string{kindPackets, kindClientLog, kindBrokerLog, kindJournal}
+var kindOrder = []string{kindPackets, kindClientLog, kindBrokerLog, kindJournal, kindPodStatus}
 
 // eventKind says which kind of evidence a log event is, from the program
 // that printed it.
@@ -42,6 +46,8 @@ func eventKind(e *analyzer.Event) string {
 		return kindBrokerLog
 	case "systemd", "kernel":
 		return kindJournal
+	case "kubelet":
+		return kindPodStatus
 	}
 	return kindClientLog
 }

@@ -23,6 +23,10 @@ type outage struct {
 	// first completed handshake after it (log clock). End is zero when the
 	// inputs end before the broker came back.
 	Start, End time.Time
+	// StartUnknown is set when the only sign of going down carried no
+	// time (a status dump's stop): Start is End then, and the span is
+	// shown as "until End".
+	StartUnknown bool
 	// Clean is set when the broker logged its shutdown sequence; Killed when
 	// the journal or a missing shutdown says the process was killed; OOM when
 	// the kernel or systemd blamed the OOM killer.
@@ -96,9 +100,12 @@ func brokerOutages(inc *analyzer.Incident, clock clockOffset) []*outage {
 	return outs
 }
 
-// isKafkaUnit reports whether a journal event is about a Kafka broker
-// process rather than some other service on the host.
+// isKafkaUnit reports whether a journal (or pod status) event is about a
+// Kafka broker process rather than some other service on the host.
 func isKafkaUnit(e *analyzer.Event) bool {
+	if e.Program == "kubelet" {
+		return true // kubedescribe reports broker containers only
+	}
 	s := strings.ToLower(e.Unit + " " + e.Reason + " " + e.Text)
 	return strings.Contains(s, "kafka") || strings.Contains(s, "confluent-server") ||
 		e.Kind == analyzer.OOMKill && strings.EqualFold(e.Reason, "java")
@@ -130,13 +137,26 @@ func upSign(e *analyzer.Event) bool {
 // the open one), an up sign closes it. A broker "started"
 // with no down sign before it, in a broker log that had earlier lines, is a
 // process that died without a word: killed.
+//
+// An undated down sign opens nothing: there is no time to start an outage
+// at. Status dumps print some stops without one (systemctl's ExecStop line
+// under a unit that is active again, a container state kubectl printed
+// cut short), always before the start of the same unit that the dump does
+// date: that start ends an outage whose beginning is unknown.
 func logOutages(inc *analyzer.Incident) []*outage {
 	var outs []*outage
 	var open *outage
 	lastBrokerLine := map[string]*analyzer.Event{} // log stream → last line before
+	undatedStop := map[unitKey]*analyzer.Event{}
 	brokerLog := hasBrokerLog(inc)
 	for i := range inc.Events {
 		e := &inc.Events[i]
+		if e.Time.IsZero() {
+			if downSign(e) {
+				undatedStop[unitKey{e.Source.Path, e.Unit}] = e
+			}
+			continue
+		}
 		switch {
 		case downSign(e):
 			if open == nil {
@@ -152,6 +172,13 @@ func logOutages(inc *analyzer.Incident) []*outage {
 			if e.Kind == analyzer.BrokerStarted || !brokerLog {
 				open = nil
 			}
+		case upSign(e) && undatedStop[unitKey{e.Source.Path, e.Unit}] != nil:
+			k := unitKey{e.Source.Path, e.Unit}
+			o := &outage{Host: e.Host, Start: e.Time, End: e.Time, StartUnknown: true, Kinds: kindSet{}}
+			mark(o, undatedStop[k])
+			mark(o, e)
+			outs = append(outs, o)
+			delete(undatedStop, k)
 		case e.Kind == analyzer.BrokerStarting && open == nil:
 			if prev := lastBrokerLine[logStream(e.Source.Path)]; prev != nil {
 				open = &outage{Host: e.Host, Start: prev.Time, Killed: true, Kinds: kindSet{}}
@@ -169,6 +196,9 @@ func logOutages(inc *analyzer.Incident) []*outage {
 	}
 	return outs
 }
+
+// unitKey is a unit (or container) as one input names it.
+type unitKey struct{ path, unit string }
 
 // logStream names the log a file belongs to across rotation, so the last
 // line of server.log.1.gz and the first of server.log are one timeline:

@@ -108,8 +108,9 @@ var eventMarks = map[analyzer.EventKind]MarkKind{
 	analyzer.NeighbourOverflow: MarkKernel, analyzer.ConntrackFull: MarkKernel,
 }
 
-// brokerPrograms print about the broker's own machine, not about a client.
-var brokerPrograms = map[string]bool{"java-broker": true, "systemd": true, "kernel": true}
+// brokerPrograms print about the broker's own machine, not about a client;
+// "kubelet" is a broker container's pod status (kubectl describe pod).
+var brokerPrograms = map[string]bool{"java-broker": true, "systemd": true, "kernel": true, "kubelet": true}
 
 // chartBuilder collects lanes while marks are added.
 type chartBuilder struct {
@@ -259,6 +260,8 @@ func fromLabel(program string) string {
 		return "broker log"
 	case "systemd", "kernel":
 		return "journal"
+	case "kubelet":
+		return "pod status"
 	case "":
 		return "log"
 	}

@@ -78,41 +78,46 @@ func (h *handler) readShort(ctx context.Context, layout string) error {
 }
 
 // shortLine handles one line; uninteresting lines cost a prefix parse and
-// an anchor scan, no allocation.
-func (h *handler) shortLine(line []byte, lineNo int, layout string, zone *time.Location, e *entry) {
+// an anchor scan, no allocation. It reports whether the line was the
+// journal's: a record, a banner or blank line, or the further line of a
+// message an embedded decoder took; a line that is none of those is
+// counted as unparsed.
+func (h *handler) shortLine(line []byte, lineNo int, layout string, zone *time.Location, e *entry) bool {
 	line = bytes.TrimRight(line, "\r\n")
 	if len(line) == 0 || bytes.HasPrefix(line, []byte("-- ")) {
-		return
+		return true
 	}
 	if line[0] == ' ' {
-		h.continuation(line, lineNo)
-		return
+		return h.continuation(line, lineNo)
 	}
 	e.reset()
 	h.lastDecoder = -1
 	if _, ok := parseShort(line, layout, zone, e); !ok {
 		h.st.Unparsed++
-		return
+		return false
 	}
 	if h.st.Host == "" && len(e.host) > 0 {
 		h.st.Host = string(e.host)
 	}
 	if !anchored(e.message) && !anchored(e.ident) { // not the host: brokers are often named kafka-*
-		return
+		return true
 	}
 	e.loc = analyzer.Location{Path: h.src.Path, Line: lineNo}
 	h.handle(e)
+	return true
 }
 
 // continuation handles a further line of a multi-line message, which
 // journalctl indents to the message column: it goes to the embedded
-// decoder that took the message's first line (a Java stack trace).
-func (h *handler) continuation(line []byte, lineNo int) {
+// decoder that took the message's first line (a Java stack trace). It
+// reports whether one did.
+func (h *handler) continuation(line []byte, lineNo int) bool {
 	if h.lastDecoder < 0 {
-		return
+		return false
 	}
 	loc := analyzer.Location{Path: h.src.Path, Line: lineNo}
 	h.embedded[h.lastDecoder].Line(loc, h.lastTime, h.host, bytes.TrimLeft(line, " "))
+	return true
 }
 
 // parseShort splits `<time> host ident[pid]: message`. With want == "" it
