@@ -4,10 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -50,35 +48,5 @@ func FuzzParse(f *testing.F) {
 // TestLeavesOthersAlone: no fixture of another parser, and no scenario or
 // incident file of the end-to-end tests, is claimed.
 func TestLeavesOthersAlone(t *testing.T) {
-	var roots []string
-	dirs, _ := filepath.Glob("../*/testdata")
-	for _, d := range dirs {
-		if !strings.Contains(d, "systemctl") {
-			roots = append(roots, d)
-		}
-	}
-	roots = append(roots, "../../testdata", "../../e2e/testdata")
-	n := 0
-	for _, root := range roots {
-		filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return nil
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				return nil
-			}
-			defer f.Close()
-			head := make([]byte, analyzer.SniffLen)
-			m, _ := f.Read(head)
-			n++
-			if parser(t).Sniff(head[:m]) {
-				t.Errorf("%s: claimed", path)
-			}
-			return nil
-		})
-	}
-	if n < 100 {
-		t.Fatalf("only %d files looked at", n)
-	}
+	sinktest.LeavesOthersAlone(t, "systemctl", parser(t).Sniff)
 }
