@@ -256,14 +256,7 @@ func TestCauses(t *testing.T) {
 		if got := res.Incident.Inputs[0].Format; got != "kubectl-describe" {
 			t.Errorf("%s: read as %q", tt.file, got)
 		}
-		var cause analyzer.Cause
-		var sev analyzer.Severity
-		if len(res.Findings) > 0 {
-			cause, sev = res.Findings[0].Cause, res.Findings[0].Severity
-		}
-		if tt.cause == "" && len(res.Findings) > 0 && sev >= analyzer.Warning || tt.cause != "" && (cause != tt.cause || sev != tt.sev) {
-			t.Errorf("%s: findings[0] %s (%v), want %s (%v)", tt.file, cause, sev, tt.cause, tt.sev)
-		}
+		sinktest.CheckPrimary(t, tt.file, res, tt.cause, tt.sev)
 	}
 }
 
