@@ -102,17 +102,9 @@ func terminatedOnly(inc *analyzer.Incident) []analyzer.Finding {
 	}
 	// The broker's "Failed authentication … (SSL handshake failed)", which
 	// names no reason, agrees: its TLS listener got no ClientHello.
-	// Connections cut while a broker stops (a rolling restart of a TLS
-	// cluster) end mid-handshake too: those are the restart's symptoms.
-	clock := clockOffsetOf(inc)
-	outs := brokerOutages(inc, clock)
-	var unclear []*analyzer.Event
+	unclear := unclearOutsideOutages(inc)
 	terms := 0
-	for _, e := range unclearTLSEvents(inc) {
-		if inOutage(outs, e.Time, eventTarget(inc, e)) {
-			continue
-		}
-		unclear = append(unclear, e)
+	for _, e := range unclear {
 		if e.Kind == analyzer.AuthTerminated {
 			terms++
 		}

@@ -359,3 +359,17 @@ func tlsEvidence(inc *analyzer.Incident, meta analyzer.RuleMeta, base float64, f
 	f.Subjects, filters = tlsSubjects(inc, flows, events)
 	return f, filters
 }
+
+// unclearOutsideOutages is unclearTLSEvents less the lines of connections
+// cut while a broker stopped (a rolling restart of a TLS cluster ends
+// handshakes midway): those are the restart's symptoms, no TLS guess.
+func unclearOutsideOutages(inc *analyzer.Incident) []*analyzer.Event {
+	outs := brokerOutages(inc, clockOffsetOf(inc))
+	var out []*analyzer.Event
+	for _, e := range unclearTLSEvents(inc) {
+		if !inOutage(outs, e.Time, eventTarget(inc, e)) {
+			out = append(out, e)
+		}
+	}
+	return out
+}

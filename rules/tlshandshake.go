@@ -157,10 +157,9 @@ func unclearOnly(inc *analyzer.Incident) []analyzer.Finding {
 	if proto, known := clientSetting(inc, "security.protocol"); known && !strings.Contains(strings.ToUpper(proto.Value), "SSL") {
 		return nil
 	}
-	outs := brokerOutages(inc, clockOffsetOf(inc))
 	var unclear []*analyzer.Event
-	for _, e := range inc.EventsOf(analyzer.SSLHandshakeFailed) {
-		if classifyTLSLine(e) == tlsUnclear && !peerClosed(e) && !inOutage(outs, e.Time, eventTarget(inc, e)) {
+	for _, e := range unclearOutsideOutages(inc) {
+		if e.Kind == analyzer.SSLHandshakeFailed && !peerClosed(e) {
 			unclear = append(unclear, e)
 		}
 	}
