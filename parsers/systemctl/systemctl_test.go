@@ -172,6 +172,42 @@ func TestActiveStates(t *testing.T) {
 	}
 }
 
+// TestLongTextCut: an Active, Main PID or ExecStop Process line longer
+// than analyzer.MaxTextLen gives an event whose Text is the line cut to
+// that length, as the journal's lines do.
+func TestLongTextCut(t *testing.T) {
+	pad := strings.Repeat("x", 2*analyzer.MaxTextLen)
+	tests := []struct {
+		name, in string
+		kinds    []analyzer.EventKind
+	}{
+		{"failed", "● kafka.service - Apache Kafka\n   Loaded: loaded (/etc/systemd/system/kafka.service; enabled)\n" +
+			"   Active: failed (Result: signal) since Mon 2024-01-08 10:00:00 UTC; 1h ago " + pad + "\n" +
+			"   Main PID: 1 (code=killed, signal=KILL) " + pad + "\n",
+			[]analyzer.EventKind{analyzer.ServiceFailed, analyzer.ProcessKilled}},
+		{"stopped and started", "● kafka.service - Apache Kafka\n   Loaded: loaded (/etc/systemd/system/kafka.service; enabled)\n" +
+			"   Active: active (running) since Mon 2024-01-08 10:00:00 UTC; 1h ago " + pad + "\n" +
+			"  Process: 2 ExecStop=/opt/kafka/bin/kafka-server-stop.sh " + pad + " (code=exited, status=0/SUCCESS)\n",
+			[]analyzer.EventKind{analyzer.ServiceStopped, analyzer.ServiceStarted}},
+	}
+	for _, tt := range tests {
+		rec := &sinktest.Recorder{}
+		if _, err := parser(t).Parse(context.Background(), &analyzer.Source{Path: "s.txt", R: bufio.NewReader(strings.NewReader(tt.in))}, rec); err != nil {
+			t.Fatal(err)
+		}
+		var kinds []analyzer.EventKind
+		for _, e := range rec.Events {
+			kinds = append(kinds, e.Kind)
+			if len(e.Text) != analyzer.MaxTextLen || !strings.Contains(tt.in, e.Text) {
+				t.Errorf("%s: %s: Text of %d bytes, want the line cut to %d", tt.name, e.Kind, len(e.Text), analyzer.MaxTextLen)
+			}
+		}
+		if diff := cmp.Diff(tt.kinds, kinds); diff != "" {
+			t.Errorf("%s: kinds (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
 // TestCauses: with every parser and rule, as `kafkadiag analyze` runs,
 // the dumps name the cause they show, and the near misses none at
 // warning or above.

@@ -124,7 +124,7 @@ func (u *unit) events(d *decoder) []analyzer.Event {
 	var out []analyzer.Event
 	add := func(kind analyzer.EventKind, t time.Time, line int, text, reason string) *analyzer.Event {
 		out = append(out, analyzer.Event{Kind: kind, Time: t, Source: analyzer.Location{Path: d.src.Path, Line: line},
-			Level: "INFO", Program: Program, Unit: u.name, Reason: reason, Text: text})
+			Level: "INFO", Program: Program, Unit: u.name, Reason: reason, Text: text[:min(len(text), analyzer.MaxTextLen)]})
 		return &out[len(out)-1]
 	}
 	switch {
