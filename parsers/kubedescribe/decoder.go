@@ -52,7 +52,7 @@ type decoder struct {
 
 // pod is what the dump says about the pod being read.
 type pod struct {
-	name, namespace, node string
+	name string
 	// described is set once a Name: line gave the name (a command line
 	// may have named the pod before its description).
 	described bool
@@ -109,8 +109,8 @@ func (d *decoder) Line(loc analyzer.Location, _ time.Time, _ string, line []byte
 		d.message = 0
 	}
 	if bytes.Contains(trimmed, []byte("describe")) {
-		if cmd, ok := describeCommand(string(bytes.TrimSpace(trimmed))); ok {
-			d.newPod(pod{name: cmd.pod, namespace: cmd.namespace})
+		if name, ok := describeCommand(string(bytes.TrimSpace(trimmed))); ok {
+			d.newPod(name)
 			d.started = true
 			return true
 		}
@@ -152,15 +152,13 @@ func (d *decoder) podField(key, value []byte) bool {
 			return false
 		}
 		if d.pod.described || d.c.touched() || d.pod.name != "" && d.pod.name != string(value) {
-			d.newPod(pod{})
+			d.newPod("")
 		}
 		d.pod.described = true
 		d.setPodName(string(value))
 		d.section = sectionHeader
-	case "Namespace":
-		d.pod.namespace = string(value)
-	case "Node":
-		d.pod.node = string(value)
+	case "Namespace", "Node":
+		// read, for they mark describe output; no event needs them
 	case "Containers":
 		d.flush()
 		d.section = sectionContainers
@@ -283,13 +281,13 @@ func (d *decoder) stamp(value []byte, lineNo int) stamp {
 	return s
 }
 
-// newPod ends the pod being read and starts p.
-func (d *decoder) newPod(p pod) {
+// newPod ends the pod being read and starts the one named name ("" when
+// its name is still to come).
+func (d *decoder) newPod(name string) {
 	d.flush()
 	d.pod = pod{}
 	d.section = sectionHeader
-	d.setPodName(p.name)
-	d.pod.namespace = p.namespace
+	d.setPodName(name)
 }
 
 // setPodName names the pod being read.

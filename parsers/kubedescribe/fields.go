@@ -76,17 +76,12 @@ func parseTime(s string) (time.Time, bool) {
 	return t.UTC(), true
 }
 
-// command is what a `kubectl describe pod` command line names.
-type command struct {
-	pod, namespace string
-}
-
 // describeCommand reads a `kubectl|oc|k describe po|pod|pods [NAME]`
 // command line, as a shell echo or a post shows it: behind a prompt (a
 // word ending in $, #, > or %), sudo, or markdown emphasis. ok is false for
 // any other line, prose that mentions the command included, and for a
-// describe of another kind of object.
-func describeCommand(s string) (command, bool) {
+// describe of another kind of object. name is the pod it names, "" for none.
+func describeCommand(s string) (name string, ok bool) {
 	f := strings.Fields(s)
 	for i, w := range f {
 		if i == 0 || trimMarkup(w) != "describe" {
@@ -101,7 +96,7 @@ func describeCommand(s string) (command, bool) {
 		}
 		return podArgs(f[i+1:])
 	}
-	return command{}, false
+	return "", false
 }
 
 // kubectlName reports whether a word runs kubectl (or oc, or the usual k
@@ -134,49 +129,39 @@ func promptBefore(words []string) bool {
 // podArgs reads the arguments after "describe": the kind must be a pod,
 // the first other word is its name (none when a selector or the whole
 // namespace is described).
-func podArgs(args []string) (command, bool) {
-	var c command
+func podArgs(args []string) (name string, ok bool) {
 	kind := false
 	for i := 0; i < len(args); i++ {
 		a := trimMarkup(args[i])
 		switch {
 		case a == "|" || a == ">" || a == ";" || a == "&&" || strings.HasPrefix(a, "|"):
-			return c, kind
-		case a == "-n" || a == "--namespace":
-			if i+1 < len(args) {
-				i++
-				c.namespace = trimMarkup(args[i])
-			}
-		case strings.HasPrefix(a, "--namespace="):
-			c.namespace = a[len("--namespace="):]
-		case strings.HasPrefix(a, "-n="):
-			c.namespace = a[len("-n="):]
+			return name, kind
 		case valueFlag(a):
 			i++
-		case strings.HasPrefix(a, "-"):
+		case strings.HasPrefix(a, "-"): // --namespace=x, -n=x and the flags without a value
 		case !kind:
-			k, name, _ := strings.Cut(a, "/")
+			k, named, _ := strings.Cut(a, "/")
 			if k != "po" && k != "pod" && k != "pods" {
-				return command{}, false
+				return "", false
 			}
 			kind = true
-			if dnsName(name) {
-				c.pod = name
+			if dnsName(named) {
+				name = named
 			}
-		case c.pod == "":
+		case name == "":
 			if dnsName(a) {
-				c.pod = a
+				name = a
 			}
 		}
 	}
-	return c, kind
+	return name, kind
 }
 
 // valueFlag reports whether a describe flag takes the next word as its
 // value.
 func valueFlag(a string) bool {
 	switch a {
-	case "-l", "--selector", "-f", "--filename", "--context", "--kubeconfig", "--cluster", "--user", "--chunk-size", "-o":
+	case "-n", "--namespace", "-l", "--selector", "-f", "--filename", "--context", "--kubeconfig", "--cluster", "--user", "--chunk-size", "-o":
 		return true
 	}
 	return false

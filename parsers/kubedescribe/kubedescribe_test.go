@@ -229,6 +229,38 @@ func TestSniff(t *testing.T) {
 	}
 }
 
+// TestCommandNamespace: a describe command's namespace flag, in each of
+// its forms, is read past; the pod is the word after the kind, never the
+// namespace's value.
+func TestCommandNamespace(t *testing.T) {
+	const state = "    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137\n      Finished:     Wed, 03 Jan 2024 10:00:00 +0000\n"
+	tests := []struct {
+		cmd, host string // host "": no pod named, so no event
+	}{
+		{"$ kubectl describe pod -n kafka-ns kafka-0", "kafka-0"},
+		{"$ kubectl describe pod --namespace kafka-ns kafka-0", "kafka-0"},
+		{"$ kubectl describe pod --namespace=kafka-ns kafka-0", "kafka-0"},
+		{"$ kubectl describe pod -n=kafka-ns kafka-0", "kafka-0"},
+		{"$ kubectl describe pod kafka-0 -n kafka-ns", "kafka-0"},
+		{"$ kubectl describe pods -n kafka-1", ""},
+		{"$ kubectl describe pods --namespace kafka-1 | grep -A 4 'Last State'", ""},
+		{"$ kubectl describe pods -n", ""},
+	}
+	for _, tt := range tests {
+		st, got := parse(t, "d.txt", []byte(tt.cmd+"\n"+state))
+		var want []string
+		if tt.host != "" {
+			want = []string{"5 oom-kill 2024-01-03 10:00:00 KILL \"OOMKilled\" " + tt.host + " " + tt.host}
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: events (-want +got):\n%s", tt.cmd, diff)
+		}
+		if st.Host != tt.host {
+			t.Errorf("%s: Stats.Host %q, want %q", tt.cmd, st.Host, tt.host)
+		}
+	}
+}
+
 // TestCauses: with every parser and rule, as `kafkadiag analyze` runs,
 // the dumps name the cause they show, and the near misses none at warning
 // or above.
