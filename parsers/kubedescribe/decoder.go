@@ -117,7 +117,7 @@ func (d *decoder) Line(loc analyzer.Location, _ time.Time, _ string, line []byte
 	}
 	key, value, ok := field(trimmed)
 	if !ok {
-		return d.plain(trimmed, indent)
+		return d.plain(indent)
 	}
 	if indent == 0 {
 		if d.podField(key, value) {
@@ -136,8 +136,8 @@ func (d *decoder) Line(loc analyzer.Location, _ time.Time, _ string, line []byte
 }
 
 // plain handles a line that is no `Key: value` field.
-func (d *decoder) plain(trimmed []byte, indent int) bool {
-	if d.section == sectionEvents && indent == 0 && len(trimmed) > 0 {
+func (d *decoder) plain(indent int) bool {
+	if d.section == sectionEvents && indent == 0 {
 		d.section = sectionOther
 	}
 	return d.started

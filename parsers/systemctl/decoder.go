@@ -43,11 +43,13 @@ func newDecoder(j *journal.Parser, src *analyzer.Source, sink analyzer.Sink, st 
 }
 
 // Line implements lines.Decoder: it reports whether the line was read.
+// lines.Feed hands it no blank line, so a blank line does not end a unit's
+// status: the first line that is neither a status field nor indented does.
 func (d *decoder) Line(loc analyzer.Location, _ time.Time, _ string, line []byte) bool {
 	line = bytes.TrimRight(line, "\r")
 	if name, desc, ok := unitHeader(line); ok {
 		d.endUnit()
-		d.u = unit{name: string(name), desc: string(desc), line: loc.Line}
+		d.u = unit{name: string(name), desc: string(desc)}
 		d.mode = modeUnit
 		return true
 	}
@@ -58,11 +60,6 @@ func (d *decoder) Line(loc analyzer.Location, _ time.Time, _ string, line []byte
 	}
 	switch d.mode {
 	case modeUnit:
-		if len(bytes.TrimSpace(line)) == 0 {
-			d.endStatus()
-			d.mode = modeTail
-			return true
-		}
 		if key, value, ok := statusField(line); ok {
 			d.u.field(key, value, line, loc.Line)
 			if string(key) != "CGroup" {
@@ -79,7 +76,7 @@ func (d *decoder) Line(loc analyzer.Location, _ time.Time, _ string, line []byte
 	if d.tail.Line(line, loc.Line) {
 		return true
 	}
-	return len(bytes.TrimSpace(line)) == 0 || bytes.HasPrefix(line, []byte("Hint: ")) || bytes.HasPrefix(line, []byte("Warning: "))
+	return bytes.HasPrefix(line, []byte("Hint: ")) || bytes.HasPrefix(line, []byte("Warning: "))
 }
 
 // treeLine reads a line of the CGroup tree or a Drop-In list. A paste that

@@ -102,7 +102,7 @@ func (*Parser) Sniff(head []byte) bool {
 			since = n
 			continue
 		}
-		if since >= 0 && n-since <= 3 && len(line) > 0 && line[0] == ' ' {
+		if since >= 0 && n-since <= 3 {
 			if key, _, ok := statusField(line); ok && string(key) == "Loaded" {
 				return true
 			}
@@ -123,9 +123,9 @@ func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.
 
 // unitHeader reads a unit's first line: an optional state bullet, the unit
 // name and " - " and its description (systemd leaves both out for a unit
-// without one). ok is false for any other line.
+// without one). ok is false for any other line. The callers have cut the
+// line's carriage return.
 func unitHeader(line []byte) (unit, desc []byte, ok bool) {
-	line = bytes.TrimRight(line, "\r")
 	for _, b := range bullets {
 		if rest, found := bytes.CutPrefix(line, []byte(b)); found {
 			line = rest

@@ -17,7 +17,6 @@ const Program = "systemd"
 // unit is one unit's status as printed; the strings are copies.
 type unit struct {
 	name, desc string
-	line       int // the header line
 	// active is the Active line: state (active, failed …), sub (running,
 	// auto-restart …; "" when only a Result is printed), result (the
 	// "Result: x" in parentheses), since the time after "since" as
@@ -117,7 +116,7 @@ func exitOf(v []byte) (code, status string) {
 // events are the unit's status as lifecycle events; none for a unit that
 // is not a Kafka broker's.
 func (u *unit) events(d *decoder) []analyzer.Event {
-	if u.name == "" || !(journal.KafkaUnit([]byte(u.name)) || journal.KafkaUnit([]byte(u.desc))) || u.activeLine == 0 {
+	if !(journal.KafkaUnit([]byte(u.name)) || journal.KafkaUnit([]byte(u.desc))) || u.activeLine == 0 {
 		return nil
 	}
 	at := d.since(u)

@@ -54,8 +54,9 @@ func (l *Reader) Next() (line []byte, long bool, err error) {
 }
 
 // Feed hands every line next yields to d, counting lines and the ones d
-// did not understand in st (blank lines count as read, not as unparsed),
-// and noting long ones among st.Problems, which name the file and line.
+// did not understand in st, and noting long ones among st.Problems, which
+// name the file and line. Blank lines count as read, not as unparsed, and
+// are not handed to d.
 // It stops at the end of input (nil), a read error (returned with the
 // line it stopped at) or ctx's end, checked every 1024 lines.
 func Feed(ctx context.Context, path string, maxLen int, next func() ([]byte, bool, error), d Decoder, st *analyzer.Stats) error {
