@@ -84,27 +84,13 @@ func (h *handler) systemd(e *entry, msg []byte) {
 // or the `<unit>: ` prefix — and the message without that prefix.
 func unitOf(e *entry, msg []byte) (unit, body []byte) {
 	body = msg
-	if i := bytes.Index(msg, []byte(": ")); i > 0 && i < 256 && isUnitName(msg[:i]) {
+	if i := bytes.Index(msg, []byte(": ")); i > 0 && i < 256 && IsUnitName(msg[:i]) {
 		unit, body = msg[:i], msg[i+2:]
 	}
 	if len(e.unit) > 0 {
 		unit = e.unit
 	}
 	return unit, body
-}
-
-// isUnitName accepts `name.service` style names (a dot and a known
-// suffix, no spaces).
-func isUnitName(b []byte) bool {
-	if bytes.IndexByte(b, ' ') >= 0 {
-		return false
-	}
-	for _, s := range [...]string{".service", ".scope", ".socket", ".target", ".timer", ".mount", ".slice"} {
-		if bytes.HasSuffix(b, []byte(s)) {
-			return true
-		}
-	}
-	return false
 }
 
 // unitMessage maps one message about a Kafka unit.
@@ -155,15 +141,15 @@ func (h *handler) unitMessage(e *entry, msg, unit, body []byte) {
 // "kafka.service holdoff time over, scheduling restart.".
 func oldUnitLine(msg []byte) (unit []byte, kind analyzer.EventKind, reason string) {
 	if rest, ok := bytes.CutPrefix(msg, []byte("Unit ")); ok {
-		if u, ok := bytes.CutSuffix(rest, []byte(" entered failed state.")); ok && isUnitName(u) {
+		if u, ok := bytes.CutSuffix(rest, []byte(" entered failed state.")); ok && IsUnitName(u) {
 			return u, analyzer.ServiceFailed, "failed"
 		}
 		return nil, "", ""
 	}
-	if u, ok := bytes.CutSuffix(msg, []byte(" failed.")); ok && isUnitName(u) {
+	if u, ok := bytes.CutSuffix(msg, []byte(" failed.")); ok && IsUnitName(u) {
 		return u, analyzer.ServiceFailed, "failed"
 	}
-	if u, ok := bytes.CutSuffix(msg, []byte(" holdoff time over, scheduling restart.")); ok && isUnitName(u) {
+	if u, ok := bytes.CutSuffix(msg, []byte(" holdoff time over, scheduling restart.")); ok && IsUnitName(u) {
 		return u, analyzer.ServiceStarting, "scheduled restart"
 	}
 	return nil, "", ""

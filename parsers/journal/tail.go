@@ -82,3 +82,20 @@ func KafkaUnit(name []byte) bool {
 	var buf [256]byte
 	return kafkaUnit(lowerBuf(&buf, name))
 }
+
+// IsUnitName accepts `name.service` style names: no space, and one of the
+// unit type suffixes (.service, .scope, .socket, .target, .timer, .mount,
+// .slice). The journal takes a unit's name from a message by it; the
+// systemctl parser's status headers want more of a name (systemctl's
+// unitName).
+func IsUnitName(b []byte) bool {
+	if bytes.IndexByte(b, ' ') >= 0 {
+		return false
+	}
+	for _, s := range [...]string{".service", ".scope", ".socket", ".target", ".timer", ".mount", ".slice"} {
+		if bytes.HasSuffix(b, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}

@@ -144,17 +144,12 @@ func unitHeader(line []byte) (unit, desc []byte, ok bool) {
 // reloading, and * where the terminal takes no UTF-8.
 var bullets = [...]string{"● ", "○ ", "× ", "↻ ", "* "}
 
-// unitName accepts a systemd unit name: no blank, a known type suffix.
+// unitName accepts a unit's name in a status header: a name the journal
+// accepts (journal.IsUnitName), of at most 256 bytes, without a tab, and
+// with something before its type suffix, the last dot (".service" alone
+// is no name).
 func unitName(b []byte) bool {
-	if len(b) == 0 || len(b) > 256 || bytes.ContainsAny(b, " \t") {
-		return false
-	}
-	for _, s := range [...]string{".service", ".scope", ".socket", ".target", ".timer", ".mount", ".slice"} {
-		if bytes.HasSuffix(b, []byte(s)) && len(b) > len(s) {
-			return true
-		}
-	}
-	return false
+	return len(b) <= 256 && bytes.IndexByte(b, '\t') < 0 && bytes.LastIndexByte(b, '.') > 0 && journal.IsUnitName(b)
 }
 
 // statusField splits an indented status line `   Active: value` into key

@@ -250,6 +250,9 @@ func TestSniff(t *testing.T) {
 		{"unit file", "[Unit]\nDescription=Apache Kafka\n[Service]\nExecStart=/opt/kafka/bin/kafka-server-start.sh\n", false},
 		{"header without status", "kafka.service - Kafka\nsome text\n", false},
 		{"not found", "Unit kafka.service could not be found.\n", false},
+		{"bare type suffix", ".service - Kafka\n   Loaded: loaded (/etc/systemd/system/.service)\n", false},
+		{"tab in name", "kafka\t.service - Kafka\n   Loaded: loaded (/etc/systemd/system/kafka.service)\n", false},
+		{"dotted name", "● kafka.broker-1.service - Kafka\n   Loaded: loaded (/etc/systemd/system/kafka.broker-1.service)\n", true},
 	}
 	for _, tt := range tests {
 		if got := parser(t).Sniff([]byte(tt.in)); got != tt.want {
