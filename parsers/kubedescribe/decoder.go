@@ -101,21 +101,19 @@ func (d *decoder) Line(loc analyzer.Location, _ time.Time, _ string, line []byte
 	line = bytes.TrimRight(line, "\r")
 	trimmed := bytes.TrimLeft(line, " \t")
 	indent := len(line) - len(trimmed)
+	key, value, ok := field(trimmed)
 	if d.message > 0 {
-		if key, _, ok := field(trimmed); !ok || string(key) != "Exit Code" {
+		if !ok || string(key) != "Exit Code" {
 			d.message--
 			return true
 		}
 		d.message = 0
 	}
-	if bytes.Contains(trimmed, []byte("describe")) {
-		if name, ok := describeCommand(string(bytes.TrimSpace(trimmed))); ok {
-			d.newPod(name)
-			d.started = true
-			return true
-		}
+	if name, cmd := describeLine(trimmed); cmd {
+		d.newPod(name)
+		d.started = true
+		return true
 	}
-	key, value, ok := field(trimmed)
 	if !ok {
 		return d.plain(indent)
 	}
@@ -180,6 +178,13 @@ func (d *decoder) podField(key, value []byte) bool {
 // containerField reads a container's fields and its states' fields; it
 // reports whether key was one.
 func (d *decoder) containerField(key, value []byte, indent, lineNo int) bool {
+	if isStateKey(key) {
+		if d.block == nil {
+			return false // the pod's own Reason: (Evicted), a stray line
+		}
+		d.stateField(key, value, lineNo)
+		return true
+	}
 	switch string(key) {
 	case "Container ID":
 		if d.c.idSeen || d.c.hasState() {
@@ -207,11 +212,6 @@ func (d *decoder) containerField(key, value []byte, indent, lineNo int) bool {
 		d.begin(lineNo)
 		d.c.last = state{kind: string(value), line: lineNo}
 		d.block = &d.c.last
-	case "Reason", "Exit Code", "Signal", "Started", "Finished", "Message":
-		if d.block == nil {
-			return false // the pod's own Reason: (Evicted), a stray line
-		}
-		d.stateField(key, value, lineNo)
 	case "Ready":
 		d.block = nil
 	case "Restart Count":

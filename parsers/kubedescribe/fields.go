@@ -32,6 +32,16 @@ func field(line []byte) (key, value []byte, ok bool) {
 	return key, bytes.TrimSpace(rest), true
 }
 
+// isStateKey reports whether key is one of the fields kubectl prints under
+// a container state.
+func isStateKey(key []byte) bool {
+	switch string(key) {
+	case "Started", "Reason", "Exit Code", "Finished", "Message", "Signal":
+		return true
+	}
+	return false
+}
+
 // maxKeyLen bounds a field name: kubectl's longest is "Priority Class
 // Name"; container names (DNS labels) may take 63 bytes.
 const maxKeyLen = 64
@@ -74,6 +84,15 @@ func parseTime(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t.UTC(), true
+}
+
+// describeLine reads a line that may be a describe command line
+// (describeCommand), cheaply refusing the lines that do not say "describe".
+func describeLine(line []byte) (name string, ok bool) {
+	if !bytes.Contains(line, []byte("describe")) {
+		return "", false
+	}
+	return describeCommand(string(bytes.TrimSpace(line)))
 }
 
 // describeCommand reads a `kubectl|oc|k describe po|pod|pods [NAME]`

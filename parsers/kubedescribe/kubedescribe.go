@@ -106,16 +106,14 @@ func (*Parser) Sniff(head []byte) bool {
 	prevState := false
 	for line := range lines.Leading(head, sniffLines) {
 		trimmed := bytes.TrimLeft(line, " \t")
-		if prevState && stateField(trimmed) {
+		key, value, ok := field(trimmed)
+		if prevState && ok && isStateKey(key) {
 			return true
 		}
-		prevState = stateLine(trimmed)
-		if text := bytes.TrimSpace(line); bytes.Contains(text, []byte("describe")) {
-			if _, ok := describeCommand(string(text)); ok {
-				return true
-			}
+		prevState = ok && stateLine(key, value)
+		if _, cmd := describeLine(line); cmd {
+			return true
 		}
-		key, _, ok := field(line)
 		if !ok || len(trimmed) != len(line) {
 			continue
 		}
@@ -134,29 +132,13 @@ func (*Parser) Sniff(head []byte) bool {
 	return false
 }
 
-// stateLine reports whether a line (indentation removed) opens a
-// container state.
-func stateLine(trimmed []byte) bool {
-	key, value, ok := field(trimmed)
-	if !ok || string(key) != "State" && string(key) != "Last State" {
+// stateLine reports whether a field opens a container state.
+func stateLine(key, value []byte) bool {
+	if string(key) != "State" && string(key) != "Last State" {
 		return false
 	}
 	switch string(value) {
 	case "Running", "Waiting", "Terminated":
-		return true
-	}
-	return false
-}
-
-// stateField reports whether a line is one of the fields kubectl prints
-// under a container state.
-func stateField(trimmed []byte) bool {
-	key, _, ok := field(trimmed)
-	if !ok {
-		return false
-	}
-	switch string(key) {
-	case "Started", "Reason", "Exit Code", "Finished", "Message", "Signal":
 		return true
 	}
 	return false
