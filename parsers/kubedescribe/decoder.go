@@ -2,6 +2,7 @@ package kubedescribe
 
 import (
 	"bytes"
+	"strconv"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -276,7 +277,7 @@ func (d *decoder) stamp(value []byte, lineNo int) stamp {
 		// kubectl prints the zero time ("Mon, 01 Jan 0001 00:00:00
 		// +0000") for a state the kubelet never timed.
 	case len(value) > 0:
-		lines.AddProblem(d.st, d.src.Path+": line "+itoa(lineNo)+": time "+quote(s.text)+" is not RFC 1123 with a numeric zone: the state is listed undated")
+		lines.AddProblem(d.st, d.src.Path+": line "+strconv.Itoa(lineNo)+": time "+quote(s.text)+" is not RFC 1123 with a numeric zone: the state is listed undated")
 	}
 	return s
 }

@@ -89,7 +89,7 @@ func parseTime(s string) (time.Time, bool) {
 // describeLine reads a line that may be a describe command line
 // (describeCommand), cheaply refusing the lines that do not say "describe".
 func describeLine(line []byte) (name string, ok bool) {
-	if !bytes.Contains(line, []byte("describe")) {
+	if !text.Has(line, "describe") {
 		return "", false
 	}
 	return describeCommand(string(bytes.TrimSpace(line)))
@@ -202,8 +202,6 @@ func dnsName(s string) bool {
 
 // trimMarkup removes the emphasis and quotes a post wraps a command in.
 func trimMarkup(w string) string { return strings.Trim(w, "*`\"'") }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // quote quotes a printed value for a problem note, cut to a sane length.
 func quote(s string) string {
