@@ -64,12 +64,13 @@ type pod struct {
 type container struct {
 	name, image string
 	idSeen      bool // a Container ID: line was read
-	init        bool
 	// state and last are the `State:` and `Last State:` blocks; kind ""
 	// when the dump did not print one.
 	state, last state
 	restarts    string // Restart Count as printed, "" unknown
-	line        int    // first line that described it
+	// line is the first line that described it: every field of a
+	// container sets it, so it is 0 until one was read.
+	line int
 }
 
 // state is one printed container state.
@@ -237,7 +238,6 @@ func (d *decoder) begin(lineNo int) {
 	if d.c.line == 0 {
 		d.c.line = lineNo
 	}
-	d.c.init = d.section == sectionInit
 }
 
 // stateField fills the current state block.
@@ -304,16 +304,17 @@ func (d *decoder) setPodName(name string) {
 }
 
 // touched reports whether anything was read of the container.
-func (c *container) touched() bool {
-	return c.line != 0 || c.name != "" || c.image != ""
-}
+func (c *container) touched() bool { return c.line != 0 }
 
 // hasState reports whether a state of the container was read.
 func (c *container) hasState() bool {
 	return c.state.kind != "" || c.last.kind != ""
 }
 
-// flush reports the container being read, if any, and starts the next.
+// flush reports the container being read, if any, and starts the next. A
+// line that changes the section while a container is read flushes it
+// first (but for the Events table's end, which neither enters nor leaves
+// Init Containers), so that report sees the section it was read in.
 func (d *decoder) flush() {
 	if d.c.touched() {
 		d.report(&d.c)

@@ -321,3 +321,41 @@ Containers:
 		t.Errorf("problems %q", st.Problems)
 	}
 }
+
+// TestInitContainerNotReported: an init container's end is its job done
+// (or a start that never happened), not a broker's: its termination gives
+// no event, even when its name and image are a broker's; the broker
+// container after it is reported.
+func TestInitContainerNotReported(t *testing.T) {
+	in := `Name:         kafka-0
+Namespace:    prod
+Init Containers:
+  kafka-prepare:
+    Container ID:   containerd://0a1b
+    Image:          apache/kafka:3.8.0
+    State:          Terminated
+      Reason:       Error
+      Exit Code:    1
+      Started:      Wed, 03 Jan 2024 09:59:00 +0000
+      Finished:     Wed, 03 Jan 2024 09:59:30 +0000
+    Ready:          False
+    Restart Count:  2
+Containers:
+  kafka:
+    Container ID:   containerd://2c3d
+    Image:          apache/kafka:3.8.0
+    State:          Terminated
+      Reason:       OOMKilled
+      Exit Code:    137
+      Started:      Wed, 03 Jan 2024 09:00:00 +0000
+      Finished:     Wed, 03 Jan 2024 10:00:00 +0000
+    Ready:          False
+    Restart Count:  0
+Events:           <none>
+`
+	_, got := parse(t, "d.txt", []byte(in))
+	want := []string{`22 oom-kill 2024-01-03 10:00:00 KILL "OOMKilled" kafka-0 kafka-0/kafka`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}

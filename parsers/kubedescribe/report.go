@@ -10,9 +10,9 @@ import (
 )
 
 // report emits the events of a container whose description ended, when it
-// runs a Kafka broker.
+// runs a Kafka broker. d.section is still the section it was read in.
 func (d *decoder) report(c *container) {
-	if c.init {
+	if d.section == sectionInit {
 		return // an init container's end is its job done, or a start that never happened
 	}
 	var ended []*state
