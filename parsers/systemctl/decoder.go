@@ -159,10 +159,7 @@ func (d *decoder) endStatus() {
 // endUnit ends a unit, its tail included, and emits its events.
 func (d *decoder) endUnit() {
 	d.endStatus()
-	host := d.tail.Host()
-	if host == "" {
-		host = d.promptHost
-	}
+	host := d.host()
 	for _, ev := range d.pending {
 		ev.Host = host
 		d.sink.emit(ev)
@@ -175,13 +172,18 @@ func (d *decoder) endUnit() {
 func (d *decoder) finish() {
 	d.endUnit()
 	d.tail.Flush()
-	d.st.Host = d.tail.Host()
-	if d.st.Host == "" {
-		d.st.Host = d.promptHost
-	}
+	d.st.Host = d.host()
 	if d.tail.ZoneAssumed() {
 		d.st.ZoneAssumed = true
 	}
+}
+
+// host is the host the journal lines named, else the one a prompt did.
+func (d *decoder) host() string {
+	if h := d.tail.Host(); h != "" {
+		return h
+	}
+	return d.promptHost
 }
 
 // problem notes damage or an assumption at a line.
