@@ -79,6 +79,7 @@ const ctxCheckEvery = 4096
 type replay struct {
 	cf  *captureFile
 	dec *decoder
+	ci  gopacket.CaptureInfo // the last record's
 
 	frames, damaged int
 	// fragments counts IP fragments of TCP segments: not reassembled.
@@ -126,7 +127,14 @@ func (rp *replay) run(ctx context.Context, tcp func(*flow.Packet), arp func(*flo
 // frameARP the ARP layer is in rp.dec and rp.dec.pkt.Time is its time.
 // frameEnd means the capture ended cleanly.
 func (rp *replay) read() (verdict, error) {
-	data, ci, err := rp.cf.rec.ZeroCopyReadPacketData()
+	ci := &rp.ci
+	var data []byte
+	var err error
+	if rp.cf.classic != nil {
+		data, err = rp.cf.classic.readRecord(ci)
+	} else {
+		data, *ci, err = rp.cf.rec.ZeroCopyReadPacketData()
+	}
 	if err == io.EOF {
 		return frameEnd, nil
 	}
@@ -135,13 +143,13 @@ func (rp *replay) read() (verdict, error) {
 		return frameEnd, fmt.Errorf("frame %d: %w", frame, describeReadErr(err))
 	}
 	rp.frames = frame
-	lt := rp.cf.linkOf(&ci)
+	lt := rp.cf.linkOf(ci)
 	rp.noteLink(lt)
 	v := rp.dec.decode(data, lt)
 	switch v {
 	case frameTCP, frameARP:
 		rp.dec.pkt.Frame, rp.dec.pkt.Time = frame, ci.Timestamp
-		if v == frameTCP && rp.mayHoldCopies(lt) && rp.twins.copyOf(&rp.dec.pkt, rp.place(lt, &ci)) {
+		if v == frameTCP && rp.mayHoldCopies(lt) && rp.twins.copyOf(&rp.dec.pkt, rp.place(lt, ci)) {
 			rp.copies++
 			v = frameCopy
 		}
@@ -165,6 +173,9 @@ func (rp *replay) read() (verdict, error) {
 func (rp *replay) mayHoldCopies(lt layers.LinkType) bool {
 	if rp.dec.encaps != 0 || lt != layers.LinkTypeEthernet {
 		return true
+	}
+	if rp.cf.kind == classic {
+		return false
 	}
 	nr, ok := rp.cf.rec.(*pcapgo.NgReader)
 	return ok && nr.NInterfaces() > 1

@@ -62,7 +62,7 @@ func (rp *replay) pipeline(ctx context.Context, tcp func(*flow.Packet), arp func
 	// The blocks channel holds every pooled block: returning one never waits.
 	blocks := make(chan []byte, blocksInPool+1)
 	blockSize := 0
-	if cr, ok := rp.cf.rec.(*classicReader); ok {
+	if cr := rp.cf.classic; cr != nil {
 		blockSize = cr.blockSize
 	}
 	go rp.produce(ctx, full, free, blocks)
@@ -89,7 +89,8 @@ func (rp *replay) pipeline(ctx context.Context, tcp func(*flow.Packet), arp func
 func (rp *replay) produce(ctx context.Context, full chan<- *batch, free <-chan *batch, blocks chan []byte) {
 	defer close(full)
 	b := <-free
-	cr, zeroCopy := rp.cf.rec.(*classicReader)
+	cr := rp.cf.classic
+	zeroCopy := cr != nil
 	if zeroCopy {
 		made := 0
 		cr.swap = func(tail []byte, n int) []byte {

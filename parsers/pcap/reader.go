@@ -58,6 +58,9 @@ const pcapgoBufSize = 4096
 type captureFile struct {
 	kind container
 	rec  recordReader
+	// classic is rec when it is a classicReader: the replay calls it
+	// directly.
+	classic *classicReader
 	// link is the link type of every record of a classic file, and the
 	// fallback for pcapng records without ancillary data.
 	link layers.LinkType
@@ -85,7 +88,8 @@ func openCapture(r *bufio.Reader) (*captureFile, error) {
 		// pcapgo read the header through r itself unless r's buffer is
 		// smaller than bufio's default (then it wrapped r in its own).
 		if r.Size() >= pcapgoBufSize {
-			cf.rec = newClassicReader(r, magic, MaxFrame)
+			cf.classic = newClassicReader(r, magic, MaxFrame)
+			cf.rec = cf.classic
 		}
 		return cf, nil
 	case pcapng:
