@@ -37,5 +37,8 @@
 // Performance. Add allocates nothing for a packet of an existing flow once
 // each side's first payload is classified; the map key is a packed,
 // pointer-free 5-tuple and a live flow costs about 400 bytes (map entry
-// included). Link-layer addresses are tracked for 6-byte MACs only.
+// included). Link-layer addresses are tracked for 6-byte MACs only. A
+// replay that runs Add as one stage of a pipeline can have finished flows
+// built on a goroutine of the table's own (Options.Aside): Keep and emit
+// are then called there, in the same order.
 package flow

@@ -55,6 +55,15 @@ func (sp *spares) box() *payloadBox {
 // demand. A built Flow owns copies of what it needs (record), so nothing
 // here is shared with one; the RST record is handed over, not recycled.
 func (sp *spares) recycle(c *conn) {
+	sp.strip(c)
+	if len(sp.conns) < maxSpares {
+		sp.conns = append(sp.conns, c)
+	}
+}
+
+// strip takes the parts c allocated on demand into sp and zeroes c, which
+// drops the pointers the GC would follow.
+func (sp *spares) strip(c *conn) {
 	if c.times != nil && len(sp.times) < maxSpares {
 		sp.times = append(sp.times, c.times)
 	}
@@ -63,8 +72,17 @@ func (sp *spares) recycle(c *conn) {
 			sp.boxes = append(sp.boxes, b)
 		}
 	}
-	if len(sp.conns) < maxSpares {
-		*c = conn{} // drop pointers the GC would follow
-		sp.conns = append(sp.conns, c)
-	}
+	*c = conn{}
+}
+
+// absorb moves o's spares into sp, up to maxSpares of each.
+func (sp *spares) absorb(o *spares) {
+	sp.conns = appendSome(sp.conns, o.conns)
+	sp.times = appendSome(sp.times, o.times)
+	sp.boxes = appendSome(sp.boxes, o.boxes)
+}
+
+// appendSome appends to dst what of src fits under maxSpares.
+func appendSome[T any](dst, src []T) []T {
+	return append(dst, src[:min(len(src), max(maxSpares-len(dst), 0))]...)
 }

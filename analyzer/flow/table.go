@@ -21,6 +21,13 @@ type Options struct {
 	// is where the consumer counts it. The Summary is valid during the call
 	// only. Nil keeps every flow.
 	Keep func(*Summary) bool
+	// Aside builds finished flows (Keep, the Flow, emit) on a goroutine
+	// of the table's own, beside Add. Keep and emit are then called on
+	// that goroutine, one at a time and in the same order as without
+	// Aside, and every call has returned when Flush returns: until then
+	// the caller must not touch what they touch. For a replay whose Add
+	// is the slower stage of a pipeline.
+	Aside bool
 }
 
 // Defaults applied for zero Options fields.
@@ -56,6 +63,9 @@ type Table struct {
 	active, ended lru
 	clock         int64 // latest packet time seen, ns
 	started       bool  // clock is set
+	// aside builds finished flows on its own goroutine (Options.Aside);
+	// nil builds them inside Add.
+	aside *aside
 }
 
 // NewTable returns a Table for the capture at path capture (used in Flow
@@ -68,7 +78,7 @@ func NewTable(capture string, emit func(*Flow), opts Options) *Table {
 	if opts.MaxFlows <= 0 {
 		opts.MaxFlows = DefaultMaxFlows
 	}
-	return &Table{
+	t := &Table{
 		capture: capture,
 		emit:    emit,
 		keep:    opts.Keep,
@@ -77,6 +87,10 @@ func NewTable(capture string, emit func(*Flow), opts Options) *Table {
 		flows4:  make(map[key4]*conn),
 		flows6:  make(map[flowKey]*conn),
 	}
+	if opts.Aside && emit != nil {
+		t.aside = startAside(t.build)
+	}
+	return t
 }
 
 // Add replays one decoded TCP segment. p's slices are only read during the
@@ -120,8 +134,10 @@ func (t *Table) Add(p *Packet) {
 }
 
 // Flush finalises every live flow, in first-frame order: call it at the end
-// of the capture.
+// of the capture. With Options.Aside it returns when every flow is built
+// and emitted; the table builds later flows itself.
 func (t *Table) Flush() {
+	defer t.endAside()
 	live := make([]*conn, 0, t.Live())
 	for _, c := range t.flows4 {
 		live = append(live, c)
@@ -144,6 +160,9 @@ func (t *Table) Live() int { return len(t.flows4) + len(t.flows6) }
 func (t *Table) open(k flowKey, srcIsA bool, p *Packet) *conn {
 	if t.Live() >= t.max {
 		t.evictOldest()
+	}
+	if t.aside != nil && len(t.spare.conns) == 0 {
+		t.aside.refill(&t.spare)
 	}
 	origIsA := originatorIsA(k, srcIsA, p)
 	c := newConn(t.spare.conn(), k, origIsA, origIsA != srcIsA, p)
@@ -239,15 +258,36 @@ func (t *Table) finalise(c *conn) {
 	} else {
 		delete(t.flows6, c.key)
 	}
-	emit := t.emit != nil
-	if emit && t.keep != nil {
-		c.summarise(t.capture, &t.sum)
-		emit = t.keep(&t.sum)
+	if t.aside != nil {
+		t.aside.take(c)
+		return
 	}
-	if emit {
-		t.emit(c.record(t.capture))
-	}
+	t.build(c, &t.sum)
 	t.spare.recycle(c)
+}
+
+// build emits c's flow when Keep accepts it; sum is the Summary Keep gets.
+// It reads only what NewTable set, so an aside goroutine may run it.
+func (t *Table) build(c *conn, sum *Summary) {
+	if t.emit == nil {
+		return
+	}
+	if t.keep != nil {
+		c.summarise(t.capture, sum)
+		if !t.keep(sum) {
+			return
+		}
+	}
+	t.emit(c.record(t.capture))
+}
+
+// endAside waits for the aside goroutine to build every flow handed to
+// it, and stops it.
+func (t *Table) endAside() {
+	if t.aside != nil {
+		t.aside.end()
+		t.aside = nil
+	}
 }
 
 func (t *Table) list(c *conn) *lru {

@@ -45,21 +45,33 @@ func (p *Parser) Parse(ctx context.Context, src *analyzer.Source, sink analyzer.
 	if r, ok := sink.(flowRetainer); ok {
 		emit, opts.Keep = r.KeptFlow, r.KeepFlow
 	}
-	tab := flow.NewTable(src.Path, emit, opts)
 	rp := newReplay(cf)
-	arp := func(a *flow.ARP) {
-		sink.ARP(analyzer.CapturedARP{Capture: src.Path, ARP: *a})
-	}
 	if _, whole := analyzer.WholeInBuffer(src.R); whole || analyzer.OneGoroutine(ctx) {
 		// A capture the reader's buffer holds whole is replayed on this
 		// goroutine: a second one would cost more to start and feed than
 		// it saves. A batch runs its incidents side by side and asks for
 		// one goroutine each.
-		err = rp.run(ctx, tab.Add, arp)
-	} else {
-		err = rp.pipeline(ctx, tab.Add, arp)
+		tab := flow.NewTable(src.Path, emit, opts)
+		err = rp.run(ctx, tab.Add, func(a *flow.ARP) {
+			sink.ARP(analyzer.CapturedARP{Capture: src.Path, ARP: *a})
+		})
+		tab.Flush()
+		return rp.stats(), err
 	}
+	// Pipelined, the table builds finished flows on a third goroutine
+	// (flow.Options.Aside), which calls the sink while this one replays:
+	// ARP records wait here until the table is flushed, so the sink never
+	// has two callers at once.
+	opts.Aside = true
+	tab := flow.NewTable(src.Path, emit, opts)
+	var arps []analyzer.CapturedARP
+	err = rp.pipeline(ctx, tab.Add, func(a *flow.ARP) {
+		arps = append(arps, analyzer.CapturedARP{Capture: src.Path, ARP: *a})
+	})
 	tab.Flush()
+	for _, a := range arps {
+		sink.ARP(a)
+	}
 	return rp.stats(), err
 }
 
