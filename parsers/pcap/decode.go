@@ -56,6 +56,10 @@ type decoder struct {
 	byFirst map[gopacket.LayerType]*gopacket.DecodingLayerParser
 	decoded []gopacket.LayerType
 
+	// out is where decode puts a TCP segment: pkt, or a slot the caller
+	// points it at (the pipeline's batch, so the segment is not copied
+	// there afterwards).
+	out *flow.Packet
 	pkt flow.Packet
 	// encaps is what the last frame was found inside; zero for frames the
 	// fast path took.
@@ -74,6 +78,7 @@ const maxLayers = 16
 
 func newDecoder() *decoder {
 	d := &decoder{decoded: make([]gopacket.LayerType, 0, maxLayers)}
+	d.out = &d.pkt
 	// The extension skipper claims every IPv6 extension header; the
 	// fragment header listed after it takes its own type back, so that
 	// fragments stop the decoding.
@@ -122,8 +127,8 @@ func firstLayer(lt layers.LinkType, data []byte) gopacket.LayerType {
 	return gopacket.LayerTypeZero
 }
 
-// decode decodes one frame. For frameTCP the result is in d.pkt, whose
-// slices point into data.
+// decode decodes one frame. For frameTCP the result is in *d.out, whose
+// slices point into data; every field but Frame and Time is set.
 func (d *decoder) decode(data []byte, lt layers.LinkType) verdict {
 	d.encaps, d.cutHeader = 0, 0
 	if len(data) == 0 {
@@ -273,7 +278,7 @@ func (d *decoder) unfinished() verdict {
 			st := d.walk()
 			d.encaps = st.encaps
 			d.fillTCP(st.ipLink)
-			d.pkt.Options = d.cutOptions
+			d.out.Options = d.cutOptions
 			if last == layers.LayerTypeIPv4 {
 				d.fillIPv4()
 			} else {
@@ -363,11 +368,11 @@ func toTunnelPort(udp []byte) bool {
 	return false
 }
 
-// fillTCP sets the link and TCP fields of d.pkt. link is the layer right
+// fillTCP sets the link and TCP fields of d.out. link is the layer right
 // below the innermost IP header: only its MACs belong to the flow's hosts
 // (a tunnel's outer Ethernet header names the tunnel endpoints).
 func (d *decoder) fillTCP(link gopacket.LayerType) {
-	p := &d.pkt
+	p := d.out
 	p.SrcMAC, p.DstMAC = nil, nil
 	switch link {
 	case layers.LayerTypeEthernet:
@@ -395,7 +400,7 @@ func (d *decoder) fillTCP(link gopacket.LayerType) {
 }
 
 func (d *decoder) fillIPv4() {
-	p, ip := &d.pkt, &d.ip4
+	p, ip := d.out, &d.ip4
 	p.Src = netip.AddrPortFrom(netip.AddrFrom4([4]byte(ip.SrcIP)), uint16(d.tcp.SrcPort))
 	p.Dst = netip.AddrPortFrom(netip.AddrFrom4([4]byte(ip.DstIP)), uint16(d.tcp.DstPort))
 	p.TTL, p.IPID = ip.TTL, ip.Id
@@ -405,7 +410,7 @@ func (d *decoder) fillIPv4() {
 }
 
 func (d *decoder) fillIPv6() {
-	p, ip := &d.pkt, &d.ip6
+	p, ip := d.out, &d.ip6
 	p.Src = netip.AddrPortFrom(netip.AddrFrom16([16]byte(ip.SrcIP)), uint16(d.tcp.SrcPort))
 	p.Dst = netip.AddrPortFrom(netip.AddrFrom16([16]byte(ip.DstIP)), uint16(d.tcp.DstPort))
 	p.TTL, p.IPID = ip.HopLimit, 0

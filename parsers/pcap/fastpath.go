@@ -28,13 +28,13 @@ const (
 	tcpOptMPTCP   = 30
 )
 
-// fastEthIPv4TCP fills d.pkt from an Ethernet/IPv4/TCP frame and reports
-// true, or reports false without touching d.pkt's meaning.
+// fastEthIPv4TCP fills *d.out from an Ethernet/IPv4/TCP frame and reports
+// true, or reports false without touching *d.out's meaning.
 func (d *decoder) fastEthIPv4TCP(data []byte) bool {
 	if len(data) < ethHeaderLen || binary.BigEndian.Uint16(data[12:]) != etherTypeIPv4 || !d.fastIPv4TCP(data[ethHeaderLen:]) {
 		return false
 	}
-	d.pkt.DstMAC, d.pkt.SrcMAC = net.HardwareAddr(data[0:6]), net.HardwareAddr(data[6:12])
+	d.out.DstMAC, d.out.SrcMAC = net.HardwareAddr(data[0:6]), net.HardwareAddr(data[6:12])
 	return true
 }
 
@@ -53,7 +53,7 @@ const (
 // fastSLL2IPv4TCP is fastEthIPv4TCP for LINUX_SLL2 (tcpdump -i any):
 // the interface index goes to d.sll2, where the check for second copies
 // reads it (replay.place), and the sender's MAC, when the link is
-// Ethernet, to d.pkt as gopacket's path sets it.
+// Ethernet, to *d.out as gopacket's path sets it.
 func (d *decoder) fastSLL2IPv4TCP(data []byte) bool {
 	if len(data) < sll2HeaderLen || binary.BigEndian.Uint16(data[0:]) != etherTypeIPv4 {
 		return false
@@ -67,16 +67,16 @@ func (d *decoder) fastSLL2IPv4TCP(data []byte) bool {
 	addr := data[sll2AddrOffset : sll2AddrOffset+addrLen]
 	d.sll2.InterfaceIndex = binary.BigEndian.Uint32(data[sll2ifaceOffset:])
 	d.sll2.ARPHardwareType, d.sll2.Addr = layers.ARPHardwareType(hw), addr
-	d.pkt.SrcMAC, d.pkt.DstMAC = nil, nil
+	d.out.SrcMAC, d.out.DstMAC = nil, nil
 	if hw == arphrdEther && addrLen == macLen {
-		d.pkt.SrcMAC = net.HardwareAddr(addr)
+		d.out.SrcMAC = net.HardwareAddr(addr)
 	}
 	return true
 }
 
-// fastIPv4TCP fills d.pkt, but for its MACs, from an IPv4 packet without
+// fastIPv4TCP fills *d.out, but for its MACs, from an IPv4 packet without
 // options or fragmentation that holds a whole TCP header, and reports
-// true; else it reports false without touching d.pkt's meaning.
+// true; else it reports false without touching *d.out's meaning.
 func (d *decoder) fastIPv4TCP(ip []byte) bool {
 	if len(ip) < ipv4MinHeader+tcpMinHeader {
 		return false
@@ -95,7 +95,7 @@ func (d *decoder) fastIPv4TCP(ip []byte) bool {
 	if !ok {
 		return false
 	}
-	p := &d.pkt
+	p := d.out
 	p.Src = netip.AddrPortFrom(netip.AddrFrom4([4]byte(ip[12:16])), binary.BigEndian.Uint16(tcp[0:]))
 	p.Dst = netip.AddrPortFrom(netip.AddrFrom4([4]byte(ip[16:20])), binary.BigEndian.Uint16(tcp[2:]))
 	p.TTL, p.IPID = ip[8], binary.BigEndian.Uint16(ip[4:])

@@ -124,10 +124,10 @@ func (rp *replay) run(ctx context.Context, tcp func(*flow.Packet), arp func(*flo
 		case v == frameEnd:
 			return nil
 		case v == frameTCP:
-			tcp(&rp.dec.pkt)
+			tcp(rp.dec.out)
 		case v == frameARP:
 			if a, ok := rp.dec.arpRecord(rp.frames); ok {
-				a.Time = rp.dec.pkt.Time
+				a.Time = rp.dec.out.Time
 				arp(&a)
 			}
 		}
@@ -135,8 +135,8 @@ func (rp *replay) run(ctx context.Context, tcp func(*flow.Packet), arp func(*flo
 }
 
 // read reads and decodes the next record and counts it. For frameTCP the
-// segment is in rp.dec.pkt, its slices valid until the next read; for
-// frameARP the ARP layer is in rp.dec and rp.dec.pkt.Time is its time.
+// segment is in *rp.dec.out, its slices valid until the next read; for
+// frameARP the ARP layer is in rp.dec and rp.dec.out.Time is its time.
 // frameEnd means the capture ended cleanly.
 func (rp *replay) read() (verdict, error) {
 	ci := &rp.ci
@@ -160,8 +160,8 @@ func (rp *replay) read() (verdict, error) {
 	v := rp.dec.decode(data, lt)
 	switch v {
 	case frameTCP, frameARP:
-		rp.dec.pkt.Frame, rp.dec.pkt.Time = frame, ci.Timestamp
-		if v == frameTCP && rp.mayHoldCopies(lt) && rp.twins.copyOf(&rp.dec.pkt, rp.place(lt, ci)) {
+		rp.dec.out.Frame, rp.dec.out.Time = frame, ci.Timestamp
+		if v == frameTCP && rp.mayHoldCopies(lt) && rp.twins.copyOf(rp.dec.out, rp.place(lt, ci)) {
 			rp.copies++
 			v = frameCopy
 		}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/netip"
 	"os"
@@ -17,78 +18,117 @@ import (
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
 )
 
-// TestPipelineMatchesRun replays one capture both ways: the two-stage
-// pipeline must hand over exactly the packets, in the same order, that the
-// single-goroutine replay does, with the same counters. Small blocks and
-// short reads make the classic reader hand blocks over often, so a block
-// recycled too early would show as changed payloads.
+// TestPipelineMatchesRun replays captures both ways: the two-stage
+// pipeline must hand over exactly the packets and ARP records, in the same
+// order, that the single-goroutine replay does, with the same counters.
+// Small blocks and short reads make the classic reader hand blocks over
+// often, so a block recycled too early would show as changed payloads, and
+// a packet decoded into the wrong batch as a missing or changed one.
 func TestPipelineMatchesRun(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.pcap")
 	frames, err := writeBenchCapture(path, 3<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(path)
+	bench, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	type seen struct {
-		Pkts   []flow.Packet
-		Frames int
+	// A lab capture (tcpdump -i any: SLL2, VXLAN twins) with ARP between
+	// TCP segments.
+	arp, err := os.ReadFile(filepath.Join("..", "..", "testdata", "lab", "encap", "vxlan4789-any.pcap"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	replayWith := func(pipelined bool, blockSize, chunk int) seen {
-		var r io.Reader = bytes.NewReader(data)
-		if chunk > 0 {
-			r = &chunkReader{r: r, n: chunk}
-		}
-		cf, err := openCapture(bufio.NewReaderSize(r, 1<<20))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if cr, ok := cf.rec.(*classicReader); ok && blockSize > 0 {
-			cr.blockSize = blockSize
-		}
-		rp := newReplay(cf)
-		var s seen
-		tcp := func(p *flow.Packet) {
-			c := *p
-			c.Payload, c.SrcMAC, c.DstMAC = bytes.Clone(p.Payload), bytes.Clone(p.SrcMAC), bytes.Clone(p.DstMAC)
-			s.Pkts = append(s.Pkts, c)
-		}
-		run := rp.run
-		if pipelined {
-			run = rp.pipeline
-		}
-		if err := run(context.Background(), tcp, func(*flow.ARP) {}); err != nil {
-			t.Fatal(err)
-		}
-		s.Frames = rp.frames
-		return s
-	}
-	want := replayWith(false, 0, 0)
-	if want.Frames != frames || len(want.Pkts) == 0 {
-		t.Fatalf("run read %d frames, %d TCP, want %d", want.Frames, len(want.Pkts), frames)
-	}
-	for _, tc := range []struct{ blockSize, chunk int }{
-		{0, 0},          // the CLI's blocks, one read per block
-		{0, 32 << 10},   // a decompressor's short reads
-		{4096, 0},       // a block per few packets: many hand-overs
-		{1500, 1 << 10}, // records often cut across reads and blocks
+	for _, in := range []struct {
+		name   string
+		data   []byte
+		frames int
+	}{
+		{"bench", bench, frames},
+		{"vxlan4789-any.pcap", arp, 0},
 	} {
-		got := replayWith(true, tc.blockSize, tc.chunk)
-		if got.Frames != want.Frames || len(got.Pkts) != len(want.Pkts) {
-			t.Errorf("block %d, reads of %d: pipeline saw %d frames, %d TCP; run %d, %d",
-				tc.blockSize, tc.chunk, got.Frames, len(got.Pkts), want.Frames, len(want.Pkts))
-			continue
-		}
-		// cmp is slow on thousands of payloads: diff the first that differs.
-		for i := range want.Pkts {
-			if !reflect.DeepEqual(want.Pkts[i], got.Pkts[i]) {
-				t.Errorf("block %d, reads of %d: packet %d differs (-run +pipeline):\n%s", tc.blockSize, tc.chunk, i,
-					cmp.Diff(want.Pkts[i], got.Pkts[i], cmp.Comparer(func(a, b netip.AddrPort) bool { return a == b })))
-				break
+		t.Run(in.name, func(t *testing.T) {
+			want := replayBothWays(t, in.data, false, 0, 0)
+			if in.frames > 0 && want.Frames != in.frames || len(want.Pkts) == 0 {
+				t.Fatalf("run read %d frames, %d TCP, want %d", want.Frames, len(want.Pkts), in.frames)
 			}
+			if in.frames == 0 && len(want.ARPs) == 0 {
+				t.Fatal("no ARP record read")
+			}
+			for _, tc := range []struct{ blockSize, chunk int }{
+				{0, 0},          // the CLI's blocks, one read per block
+				{0, 32 << 10},   // a decompressor's short reads
+				{4096, 0},       // a block per few packets: many hand-overs
+				{1500, 1 << 10}, // records often cut across reads and blocks
+				{200, 100},      // a block per record: a hand-over inside nearly every read
+			} {
+				got := replayBothWays(t, in.data, true, tc.blockSize, tc.chunk)
+				comparePipeline(t, fmt.Sprintf("block %d, reads of %d", tc.blockSize, tc.chunk), want, got)
+			}
+		})
+	}
+}
+
+// replayed is what a replay handed over, copied.
+type replayed struct {
+	Pkts   []flow.Packet
+	ARPs   []flow.ARP
+	Frames int
+}
+
+// replayBothWays replays data on one goroutine or pipelined, with classic
+// blocks of blockSize bytes (0: the default) and reads of chunk bytes (0:
+// whole).
+func replayBothWays(t *testing.T, data []byte, pipelined bool, blockSize, chunk int) replayed {
+	t.Helper()
+	var r io.Reader = bytes.NewReader(data)
+	if chunk > 0 {
+		r = &chunkReader{r: r, n: chunk}
+	}
+	cf, err := openCapture(bufio.NewReaderSize(r, 1<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cr := cf.classic; cr != nil && blockSize > 0 {
+		cr.blockSize = blockSize
+	}
+	rp := newReplay(cf)
+	var s replayed
+	tcp := func(p *flow.Packet) {
+		c := *p
+		c.Payload, c.SrcMAC, c.DstMAC = bytes.Clone(p.Payload), bytes.Clone(p.SrcMAC), bytes.Clone(p.DstMAC)
+		s.Pkts = append(s.Pkts, c)
+	}
+	arp := func(a *flow.ARP) { s.ARPs = append(s.ARPs, *a) }
+	run := rp.run
+	if pipelined {
+		run = rp.pipeline
+	}
+	if err := run(context.Background(), tcp, arp); err != nil {
+		t.Fatal(err)
+	}
+	s.Frames = rp.frames
+	return s
+}
+
+func comparePipeline(t *testing.T, what string, want, got replayed) {
+	t.Helper()
+	if got.Frames != want.Frames || len(got.Pkts) != len(want.Pkts) || len(got.ARPs) != len(want.ARPs) {
+		t.Errorf("%s: pipeline saw %d frames, %d TCP, %d ARP; run %d, %d, %d", what,
+			got.Frames, len(got.Pkts), len(got.ARPs), want.Frames, len(want.Pkts), len(want.ARPs))
+		return
+	}
+	addrEq := cmp.Comparer(func(a, b netip.AddrPort) bool { return a == b })
+	// cmp is slow on thousands of payloads: diff the first that differs.
+	for i := range want.Pkts {
+		if !reflect.DeepEqual(want.Pkts[i], got.Pkts[i]) {
+			t.Errorf("%s: packet %d differs (-run +pipeline):\n%s", what, i, cmp.Diff(want.Pkts[i], got.Pkts[i], addrEq))
+			break
 		}
+	}
+	if diff := cmp.Diff(want.ARPs, got.ARPs, cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); diff != "" {
+		t.Errorf("%s: ARP records differ (-run +pipeline):\n%s", what, diff)
 	}
 }
 
