@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -42,7 +43,7 @@ func (AdvertisedListener) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		}
 	}
 	var out []analyzer.Finding
-	for _, g := range t.list() {
+	for _, g := range byAdvertisedName(t.list()) {
 		// A later connect to the node that got through means its address
 		// works: the failures were a blip (a DNS hiccup, a restart).
 		if gotThroughAfter(inc, g, g.Events[len(g.Events)-1].Time) {
@@ -270,15 +271,68 @@ func advertisedFinding(inc *analyzer.Incident, g *targetGroup, boot bootstrapEnt
 	return f
 }
 
-// advertisedLabel names the advertised address as the log printed it.
-func advertisedLabel(g *targetGroup) string {
+// byAdvertisedName joins the groups of one advertised name: a client tries
+// every address a name resolves to, so "localhost" fails at [::1]:9092
+// and at 127.0.0.1:9092, one broker's one mistake, not two. Groups join
+// when they are about the same node, the same host name as the log printed
+// it, and the same port; the joined group keeps an address only when all
+// its lines name the same one. Order: where each name's first group was.
+func byAdvertisedName(groups []*targetGroup) []*targetGroup {
+	var out []*targetGroup
+	byName := map[string]*targetGroup{}
+	for _, g := range groups {
+		host := groupHost(g)
+		if g.Node == "" || host == "" || !g.Addr.IsValid() {
+			out = append(out, g)
+			continue
+		}
+		key := fmt.Sprintf("%s\x00%s\x00%d", g.Node, strings.ToLower(host), g.Addr.Port())
+		first := byName[key]
+		if first == nil {
+			byName[key] = g
+			out = append(out, g)
+			continue
+		}
+		first.Events = append(first.Events, g.Events...)
+		first.Flows = append(first.Flows, g.Flows...)
+		if first.Addr != g.Addr {
+			first.Addr = netip.AddrPort{}
+		}
+	}
+	for _, g := range out {
+		slices.SortStableFunc(g.Events, func(a, b *analyzer.Event) int { return a.Time.Compare(b.Time) })
+	}
+	return out
+}
+
+// groupHost is the host name the group's lines gave the node, "" if none.
+func groupHost(g *targetGroup) string {
 	for _, e := range g.Events {
-		switch {
-		case e.NodeHost != "" && e.Addr.IsValid():
-			return fmt.Sprintf("%s/%s", e.NodeHost, e.Addr)
-		case e.NodeHost != "":
+		if e.NodeHost != "" {
 			return e.NodeHost
 		}
+	}
+	return ""
+}
+
+// advertisedLabel names the advertised address as the log printed it:
+// "localhost/127.0.0.1:9092", or with every address the name was tried at,
+// "localhost ([::1]:9092, 127.0.0.1:9092)".
+func advertisedLabel(g *targetGroup) string {
+	var addrs []string
+	for _, e := range g.Events {
+		if e.Addr.IsValid() && !slices.Contains(addrs, e.Addr.String()) {
+			addrs = append(addrs, e.Addr.String())
+		}
+	}
+	if host := groupHost(g); host != "" {
+		switch len(addrs) {
+		case 0:
+			return host
+		case 1:
+			return host + "/" + addrs[0]
+		}
+		return host + " (" + strings.Join(addrs, ", ") + ")"
 	}
 	if g.Addr.IsValid() {
 		return g.Addr.String()

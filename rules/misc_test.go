@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -25,6 +26,22 @@ func coordRefused(sec float64, line int) analyzer.Event {
 	e := rdkafka(analyzer.ConnectRefused, sec, line,
 		"%3|1758357099.805|FAIL|rdkafka#consumer-2| [thrd:GroupCoordinator]: GroupCoordinator: localhost:9092: Connect to ipv4#127.0.0.1:9092 failed: Connection refused (after 0ms in state CONNECT)")
 	e.NodeHost, e.Addr, e.Reason, e.State = "localhost", ap("127.0.0.1:9092"), "Connection refused", "CONNECT"
+	return e
+}
+
+// localRd is librdkafka's refused connect to node id at localhost:port,
+// at the address the name resolved to (ipv4 or ipv6 as addr says).
+func localRd(id, addr string, sec float64, line int) analyzer.Event {
+	a := ap(addr)
+	family := "ipv4"
+	if a.Addr().Is6() {
+		family = "ipv6"
+	}
+	name := fmt.Sprintf("localhost:%d/%s", a.Port(), id)
+	e := rdkafka(analyzer.ConnectRefused, sec, line, fmt.Sprintf(
+		"%%3|%d.%03d|FAIL|rdkafka#consumer-2| [thrd:%s]: %s: Connect to %s#%s failed: Connection refused (after 0ms in state CONNECT)",
+		at(sec).Unix(), at(sec).Nanosecond()/1e6, name, name, family, a))
+	e.Node, e.NodeHost, e.Addr, e.Reason, e.State = id, "localhost", a, "Connection refused", "CONNECT"
 	return e
 }
 
@@ -79,6 +96,14 @@ func TestAdvertisedListener(t *testing.T) {
 				Contains: []string{"node 1 at localhost/127.0.0.1:9092", "node ids ≥ 0 come only from its metadata", "Unless this client runs on the broker's own host"}}},
 		{"librdkafka's group coordinator at localhost (an address from FindCoordinator)", incident([]analyzer.Event{coordRefused(2, 1), coordRefused(3, 2)}, nil),
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.45, ConfMax: 0.55, Missing: true, Contains: []string{"localhost/127.0.0.1:9092"}}},
+		{"localhost tried at ::1 and 127.0.0.1: one name, one finding", incident([]analyzer.Event{
+			localRd("1", "[::1]:9092", 2, 1), localRd("1", "127.0.0.1:9092", 2.1, 2), localRd("1", "[::1]:9092", 2.2, 3), localRd("1", "127.0.0.1:9092", 2.3, 4)}, nil),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.45, ConfMax: 0.55, Missing: true,
+				Contains: []string{"node 1 at localhost ([::1]:9092, 127.0.0.1:9092) and all 4 attempts there failed"}}},
+		{"two nodes at localhost on two ports: two findings", incident([]analyzer.Event{
+			localRd("1", "127.0.0.1:9092", 2, 1), localRd("2", "127.0.0.1:9093", 2.1, 2), localRd("1", "[::1]:9092", 2.2, 3), localRd("2", "[::1]:9093", 2.3, 4)}, nil),
+			want{N: 2, Kinds: []string{"client-log"}, ConfMin: 0.45, ConfMax: 0.55, Missing: true,
+				Contains: []string{"localhost (127.0.0.1:909", "all 2 attempts there failed"}}},
 		{"config dump bootstraps at localhost too", withBootstrapConfig("[localhost:9092]", localFail(2, 61), localFail(3, 62)), want{N: 0}},
 		{"advertised name does not resolve, nothing says where bootstrap was", incident([]analyzer.Event{resolveFail(2, 9), resolveFail(4, 10)}, nil),
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.55, ConfMax: 0.65, Missing: true, Contains: []string{"node 1001 at kafka", "node ids ≥ 0 come only from its metadata"}}},
