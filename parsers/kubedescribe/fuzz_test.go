@@ -10,7 +10,7 @@ import (
 // FuzzParse runs the parser over arbitrary input, seeded with the real
 // dumps: it must not panic, and what it reports must be bounded.
 func FuzzParse(f *testing.F) {
-	sinktest.FuzzParse(f, "testdata/*.txt", kubedescribe.New(), kubedescribe.Program)
+	sinktest.FuzzParse(f, kubedescribe.New(), kubedescribe.Program, "testdata/*.txt")
 }
 
 // TestLeavesOthersAlone: no fixture of another parser, and no scenario or

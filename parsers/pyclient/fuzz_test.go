@@ -1,15 +1,12 @@
 package pyclient
 
 import (
-	"bufio"
 	"bytes"
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/sinktest"
 )
 
 // FuzzLine feeds arbitrary lines, one after another, to one decoder: it
@@ -52,24 +49,5 @@ func FuzzLine(f *testing.F) {
 // FuzzParse runs the file parser over arbitrary input, seeded with the
 // real captures.
 func FuzzParse(f *testing.F) {
-	paths, _ := filepath.Glob("testdata/*.log")
-	more, _ := filepath.Glob("testdata/realworld/*.log")
-	for _, p := range append(paths, more...) {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		rec := &recorder{}
-		src := &analyzer.Source{Path: "f.log", Zone: time.UTC, R: bufio.NewReaderSize(bytes.NewReader(b), 4096)}
-		st, err := New().Parse(context.Background(), src, rec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if st.Events != len(rec.Events) || st.Unparsed > st.Lines {
-			t.Fatalf("stats %+v, %d events", st, len(rec.Events))
-		}
-	})
+	sinktest.FuzzParse(f, New(), Program, "testdata/*.log", "testdata/realworld/*.log")
 }

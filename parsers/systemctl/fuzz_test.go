@@ -10,7 +10,7 @@ import (
 // input seeded with the dumps: it must not panic, and what it reports
 // must be bounded.
 func FuzzParse(f *testing.F) {
-	sinktest.FuzzParse(f, "testdata/*.txt", parser(f), "")
+	sinktest.FuzzParse(f, parser(f), "", "testdata/*.txt")
 }
 
 // TestLeavesOthersAlone: no fixture of another parser, and no scenario or

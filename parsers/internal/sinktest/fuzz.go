@@ -13,18 +13,20 @@ import (
 	"github.com/kafkadiag/kafkadiag/parsers/internal/lines"
 )
 
-// FuzzParse seeds f with the files matching seeds and fuzzes p.Parse over
-// arbitrary input: it must not fail or panic, its counts must agree with
-// what it reported, and every event must sit on a line it read. program,
-// when set, is the Program every event must carry.
-func FuzzParse(f *testing.F, seeds string, p analyzer.Parser, program string) {
-	paths, _ := filepath.Glob(seeds)
-	for _, path := range paths {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			f.Fatal(err)
+// FuzzParse seeds f with the files matching the seeds globs and fuzzes
+// p.Parse over arbitrary input: it must not fail or panic, its counts must
+// agree with what it reported, and every event must sit on a line it read.
+// program, when set, is the Program every event must carry.
+func FuzzParse(f *testing.F, p analyzer.Parser, program string, seeds ...string) {
+	for _, glob := range seeds {
+		paths, _ := filepath.Glob(glob)
+		for _, path := range paths {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
 		}
-		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rec := &Recorder{}
