@@ -200,21 +200,35 @@ func (t *textWriter) inputs() {
 	read, skipped, _, _ := t.r.Totals()
 	t.heading(fmt.Sprintf("Inputs (%d read, %d skipped)", read, skipped))
 	rows := make([][]string, 0, len(t.r.Inputs))
-	var problems []string
+	var problems, skips []string
 	for _, in := range t.r.Inputs {
-		rows = append(rows, []string{cut(printable(in.Path), cellWidth), in.Format, printable(in.Layout),
+		path, status := printable(in.Path), inputStatus(in)
+		rows = append(rows, []string{cut(path, cellWidth), in.Format, printable(in.Layout),
 			printable(in.Host), strconv.Itoa(in.Packets), strconv.Itoa(in.Events),
-			strconv.Itoa(in.Unparsed), cut(inputStatus(in), cellWidth)})
+			strconv.Itoa(in.Unparsed), cut(status, cellWidth)})
 		for _, p := range in.Problems {
 			problems = append(problems, printable(in.Path+": "+p))
 		}
+		// The table cuts long cells; why an input was skipped is what the
+		// reader must be able to act on, so a cut reason is repeated whole.
+		if in.Skipped != "" && (cut(status, cellWidth) != status || cut(path, cellWidth) != path) {
+			skips = append(skips, path+": "+printable(in.Skipped))
+		}
 	}
 	t.table([]string{"Path", "Format", "Layout", "Host", "Packets", "Events", "Unparsed", "Status"}, rows, 4, 5, 6)
-	if len(problems) > 0 {
-		t.printf("  Problems while reading:\n")
-		for _, p := range problems {
-			t.wrap("    - ", p)
-		}
+	t.list("  Skipped, in full:\n", skips)
+	t.list("  Problems while reading:\n", problems)
+}
+
+// list prints a heading and one wrapped bullet per item; nothing when
+// there are no items.
+func (t *textWriter) list(heading string, items []string) {
+	if len(items) == 0 {
+		return
+	}
+	t.printf("%s", heading)
+	for _, it := range items {
+		t.wrap("    - ", it)
 	}
 }
 
