@@ -28,6 +28,7 @@ import (
 //
 // envelope comes after journal and before rdkafka and kafkalog for the
 // same reason: a Docker json-file or CRI record, a "[pod/…]" prefix, a
+// compose stack's "service  | " prefixes (two services or more), a
 // structured JSON object or a prefix printed before every line (a
 // collector's time, `cf logs`, Lambda's, a ClickHouse server line) wraps
 // a librdkafka or Kafka line that must be unwrapped first. Neither of

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ import (
 // TestSniffOrder checks that each fixture goes to the parser meant for it
 // when offered to the whole list: a journal with librdkafka lines inside to
 // the journal, raw kcat stderr to librdkafka, container and JSON logs to
-// envelope, plain Kafka logs (compose prefixes too) still to kafkalog.
+// envelope, plain Kafka logs (one compose service's too) still to kafkalog.
 func TestSniffOrder(t *testing.T) {
 	tests := []struct {
 		path, format, layout string
@@ -42,7 +43,11 @@ func TestSniffOrder(t *testing.T) {
 		{"envelope/testdata/clickhouse-ci.log", "envelope", "time-prefix+clickhouse"},
 		{"envelope/testdata/clickhouse-server.log", "envelope", "clickhouse"},
 		{"kafkalog/testdata/client-log4j.log", "kafka-log", "log4j"},
-		{"kafkalog/testdata/compose.log", "kafka-log", "docker-compose"},
+		// A stack's compose log (two services or more) is split by
+		// service; one service's stays with its program's parser.
+		{"kafkalog/testdata/compose.log", "envelope", "docker-compose"},
+		{"../testdata/incidents/advertised_localhost_spring_compose/docker-compose.log", "kafka-log", "docker-compose"},
+		{"goclient/testdata/realworld/kafkago-compose-refused.log", "go-kafka-client", "bare"},
 		// kafka-python's own output, ahead of kafkalog's loose layouts.
 		{"pyclient/testdata/kafka-python-refused.log", "kafka-python", "asctime"},
 		{"pyclient/testdata/kafka-python-closed.log", "kafka-python", "basic"},
@@ -196,6 +201,9 @@ func TestSniffLeavesOthersAlone(t *testing.T) {
 				if strings.Contains(p, "/incidents/kafkajs_") {
 					continue // a KafkaJS JSON log: envelope's and kafkajs's own
 				}
+				if strings.HasSuffix(p, "kafkalog/testdata/compose.log") || strings.Contains(p, "/incidents/compose_stack_") {
+					continue // a stack's compose log: envelope splits it by service
+				}
 				n++
 				if tc.parser.Sniff(headOf(t, p)) {
 					t.Errorf("%s sniffs %s", tc.parser.Format(), p)
@@ -233,4 +241,45 @@ func headOf(t *testing.T, path string) []byte {
 	defer f.Close()
 	k, _ := f.Read(head)
 	return head[:k]
+}
+
+// TestComposeStack: a stack's compose log gives each service's program
+// its own decoder: the broker's log4j line, kafka-python's and a Go
+// service's bare dial errors (read as a Kafka client's because a compose
+// service dialled a Kafka port) all count, each with its service as host.
+func TestComposeStack(t *testing.T) {
+	log := strings.Join([]string{
+		"Attaching to app-1, kafka-1, producer-1",
+		"kafka-1     | [2024-03-05 10:15:06,892] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)",
+		"producer-1  | dial tcp 172.18.0.4:9092: connect: connection refused",
+		"app-1       | ERROR:kafka.conn:<BrokerConnection node_id=bootstrap-0 host=localhost:9092 <connecting> [IPv4 ('127.0.0.1', 9092)]>: Connect attempt returned error 111. Disconnecting.",
+		"producer-1  | dial tcp 172.18.0.4:9092: connect: connection refused",
+		"kafka-1     | [2024-03-05 10:16:06,901] INFO [GroupMetadataManager brokerId=1] Removed 0 expired offsets in 1 milliseconds. (kafka.coordinator.group.GroupMetadataManager)",
+	}, "\n") + "\n"
+	path := filepath.Join(t.TempDir(), "stack.log")
+	if err := os.WriteFile(path, []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inc, err := analyzer.Collect(context.Background(), []string{path}, analyzer.Options{}, All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range inc.Events {
+		got = append(got, fmt.Sprintf("%d %s %s %s %v", e.Source.Line, e.Host, e.Kind, e.Program, e.Addr))
+	}
+	slices.Sort(got)
+	want := []string{
+		"2 kafka-1 broker-started java-broker invalid AddrPort",
+		"3 producer-1 connect-refused go-kafka-client 172.18.0.4:9092",
+		"4 app-1 connect-refused kafka-python 127.0.0.1:9092",
+		// Line 5 repeats line 3 without a time: the Go decoder reads it
+		// as a retelling, as in a plain Go log.
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if in := inc.Inputs[0]; in.Format != "envelope" || in.Layout != "docker-compose" || in.Unparsed != 0 {
+		t.Errorf("read as %s/%s with %d unparsed, want envelope/docker-compose, 0", in.Format, in.Layout, in.Unparsed)
+	}
 }

@@ -17,9 +17,16 @@
 //     "pod-prefix": the "[<pod>] " a log shipper adds. Each pod gets its own
 //     decoders (interleaved pods keep their stack traces) and is the
 //     events' Host. The runtime time `--timestamps` adds after the prefix
-//     is taken off and serves as the envelope's time. kafkalog's docker-compose "name | " handling is not
-//     reused: it lives in its header parser, which reads only Kafka's own
-//     layouts, while these prefixes also wrap librdkafka and JSON lines.
+//     is taken off and serves as the envelope's time.
+//   - "docker-compose": a whole stack's `docker compose up` or `docker
+//     compose logs` output, "<service>  | line" from two services or more
+//     (compose.go). Each service gets its own decoders and is the events'
+//     host, so a broker's log4j lines and a client's librdkafka or Python
+//     lines in one file are all read. A line no decoder takes without its
+//     prefix is offered with it (goclient reads a bare Go dial error to a
+//     Kafka port as a client's only in a compose service). A log of one
+//     service stays with kafkalog or goclient, which read the prefix
+//     themselves.
 //   - structured JSON, one object a line, alone or inside any container
 //     envelope above (then Stats.Layout is "cri+logstash-json" and so on):
 //     "logstash-json" (logstash-logback-encoder: @timestamp, level,

@@ -158,6 +158,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"level":"error","ts":1779199681.419,"msg":"[thrd:b]: x","fac":"FAIL"}`))
 	f.Add([]byte("2025-02-03 16:28:04 org.apache.kafka.common.network.InvalidReceiveException: Invalid receive (size = 1347375956 larger than 104857600)\n2025-02-03 16:28:04     at x\n"))
 	f.Add([]byte("   2022-04-13T10:59:14.82-0400 [APP/PROC/WEB/1] ERR Caused by: javax.net.ssl.SSLHandshakeException: PKIX\nbare\n"))
+	f.Add([]byte("Attaching to a-1, b-1\na-1  | " + javaReset + "\nb-1  | 2024-03-05T10:19:00.1Z " + rdkafkaFail + "\na-1  | " + javaResetExc + "\na-1 exited with code 1\n"))
 	f.Add([]byte("START RequestId: 792bad59-e2e3-43de-a089-46b2b98bf354 Version: $LATEST\n{\n  \"a\": 1\n}\n"))
 	heads := []string{
 		`{"log":"x\n","stream":"stdout","time":"2024-03-05T10:19:00.1Z"}` + "\n",
@@ -170,6 +171,7 @@ func FuzzParse(f *testing.F) {
 		"2026.03.18 23:03:01.518030 [ 1 ] {} <Error> S (t): [client.id:c] [rdk:FAIL] [thrd:a:9092/bootstrap]: x\n",
 		"   2022-04-13T10:59:14.82-0400 [APP/PROC/WEB/0] OUT 2022-04-13 14:59:14,820 WARN  [t] o.a.k.c.NetworkClient: x\n",
 		"2020-10-20T09:36:22.149Z 792bad59-e2e3-43de-a089-46b2b98bf354 ERROR {\"level\":\"ERROR\",\"logger\":\"kafkajs\",\"message\":\"m\"}\n",
+		"kafka-1   | x\norders-1  | %3|1779199681.419|FAIL|a#producer-1| [thrd:b]: b/1: Disconnected\nkafka-1   | \tat y\n",
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, head := range heads {

@@ -53,6 +53,9 @@ func sniffLayout(head []byte) string {
 	if l := sniffStructured(line, whole); l != "" {
 		return l
 	}
+	if sniffCompose(head) {
+		return LayoutCompose
+	}
 	return sniffPrinted(head, line)
 }
 
@@ -224,6 +227,8 @@ func (rd *reader) line(loc analyzer.Location, line []byte) {
 		rd.cri(loc, line)
 	case LayoutKubectl, LayoutPodPrefix:
 		rd.prefixed(loc, line)
+	case LayoutCompose:
+		rd.composed(loc, line)
 	case LayoutCloudFoundry:
 		rd.cloudFoundry(loc, line)
 	case LayoutLambda:
