@@ -175,7 +175,24 @@ java.lang.OutOfMemoryError: Java heap space
 	at java.base/java.nio.HeapByteBuffer.<init>(HeapByteBuffer.java:61)
 	at org.apache.kafka.common.memory.MemoryPool$1.tryAllocate(MemoryPool.java:30)
 	at org.apache.kafka.common.network.NetworkReceive.readFrom(NetworkReceive.java:113)`,
-			[]string{`ERROR security-protocol-hint java-client host="h1" client="p" reason="OutOfMemoryError in Kafka client network code: plaintext client on a TLS listener? (KAFKA-4493)" exception="java.lang.OutOfMemoryError" exmsg="Java heap space"`}},
+			[]string{`ERROR security-protocol-hint java-client host="h1" client="p" reason="OutOfMemoryError allocating a receive in NetworkReceive: plaintext client on a TLS listener? (KAFKA-4493)" exception="java.lang.OutOfMemoryError" exmsg="Java heap space"`}},
+		// kafka-topics.sh on a TLS port, as bitnami/charts#16859 shows it:
+		// KafkaThread's handler line, the frames printed without indent.
+		{"oom in admin client thread, unindented frames", ts + `ERROR Uncaught exception in thread 'kafka-admin-client-thread | adminclient-1': (org.apache.kafka.common.utils.KafkaThread)
+java.lang.OutOfMemoryError: Java heap space
+at java.nio.HeapByteBuffer.<init>(HeapByteBuffer.java:57)
+at java.nio.ByteBuffer.allocate(ByteBuffer.java:335)
+at org.apache.kafka.common.memory.MemoryPool$1.tryAllocate(MemoryPool.java:30)
+at org.apache.kafka.common.network.NetworkReceive.readFrom(NetworkReceive.java:113)`,
+			[]string{`ERROR security-protocol-hint java-client host="h1" client="adminclient-1" reason="OutOfMemoryError allocating a receive in NetworkReceive: plaintext client on a TLS listener? (KAFKA-4493)" exception="java.lang.OutOfMemoryError" exmsg="Java heap space"`}},
+		// An OutOfMemoryError in a Kafka thread whose frames are elsewhere
+		// (records deserialised on the consumer's thread) stays a hint
+		// that says no frame placed it.
+		{"oom in consumer thread, not in network code", ts + `ERROR [Consumer clientId=c, groupId=g] Unexpected error (org.apache.kafka.clients.consumer.internals.ConsumerCoordinator)
+java.lang.OutOfMemoryError: Java heap space
+	at java.base/java.util.Arrays.copyOf(Arrays.java:3537)
+	at org.apache.kafka.common.serialization.StringDeserializer.deserialize(StringDeserializer.java:47)`,
+			[]string{`ERROR security-protocol-hint java-client host="h1" client="c" group="g" reason="OutOfMemoryError in a Kafka client thread, no stack frame says where: plaintext client on a TLS listener? (KAFKA-4493)" exception="java.lang.OutOfMemoryError" exmsg="Java heap space"`}},
 		// A broker's heap OOM is its own crash, not the client's
 		// security.protocol signature and not a kernel OOM kill.
 		{"broker heap oom", ts + `ERROR [ReplicaManager broker=1] Error processing fetch (kafka.server.ReplicaManager)
