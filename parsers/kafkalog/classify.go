@@ -232,6 +232,13 @@ func (d *LineDecoder) emitEntry(e *entry) {
 	for _, m := range matchers {
 		if m(r, ev) {
 			if ev.Node == "" && ev.Program == "java-broker" {
+				// The line names no node, so it is about this broker
+				// itself. A host name read from the peer's socket
+				// ("Failed authentication with client-7/10.0.0.7") is
+				// the other end's: kept, it would rename this broker.
+				if ev.Peer.IsValid() {
+					ev.NodeHost = ""
+				}
 				ev.Node = r.ctx.ID
 				if !serverComponents[r.ctx.Component] && r.ctx.Component != "SocketServer" {
 					ev.Node = d.brokerID
