@@ -51,20 +51,36 @@ func (PlaintextToTLS) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	if alerts == 0 && len(conns) < 2 && len(strong) == 0 {
 		return terminatedOnly(inc)
 	}
-	events := append(strong, unclearTLSEvents(inc)...)
 	base := 0.55
 	switch {
 	case alerts > 0:
 		base = 0.75
+	case len(conns) == 0 && oomOnly(strong):
+		// The Java client's out-of-memory signature alone: a plaintext
+		// client is its usual cause, but a large enough bogus receive
+		// from any peer reads the same. The client's config settles it.
+		proto, known := clientSetting(inc, "security.protocol")
+		switch {
+		case known && strings.Contains(strings.ToUpper(proto.Value), "SSL"):
+			return terminatedOnly(inc)
+		case known:
+			base = 0.65
+		default:
+			base = 0.5
+		}
 	case len(strong) > 0:
 		base = 0.7
 	}
+	events := append(strong, unclearTLSEvents(inc)...)
 	f, filters := tlsEvidence(inc, plaintextToTLSMeta, base, flows, events, 0, plainText, nil)
 	if len(filters) > 0 {
 		f.DisplayFilter = filterOr(filters)
 	}
 	f.Summary = fmt.Sprintf("The client speaks plaintext Kafka to a TLS listener at %s: %s.", firstServer(f.Subjects, events), plainHow(conns, alerts, strong))
 	switch {
+	case len(flows) == 0 && oomOnly(strong) && nowSetting(inc, "security.protocol") == "":
+		f.Missing = "the client's config dump (security.protocol) would confirm it; a capture would show the client's first bytes " +
+			"(a Kafka request instead of a TLS ClientHello) and the broker's TLS alert"
 	case len(flows) == 0:
 		f.Missing = "a capture would show the client's first bytes (a Kafka request instead of a TLS ClientHello) and the broker's TLS alert"
 	case len(f.Kinds) == 1:
@@ -76,6 +92,17 @@ func (PlaintextToTLS) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	f.Explains = explain(inc, symptomScope{Kinds: []analyzer.EventKind{analyzer.NodeDisconnected, analyzer.Disconnected,
 		analyzer.AuthTerminated, analyzer.BatchExpired, analyzer.ConnectFailed}})
 	return []analyzer.Finding{f}
+}
+
+// oomOnly reports whether the only log lines naming plaintext are the Java
+// client's OutOfMemoryError signature (javaReceiveOOM).
+func oomOnly(strong []*analyzer.Event) bool {
+	for _, e := range strong {
+		if !javaReceiveOOM(e) {
+			return false
+		}
+	}
+	return len(strong) > 0
 }
 
 // minTerminations is how many "terminated during authentication" lines,
@@ -177,10 +204,17 @@ func plainHow(flows []*flow.Flow, alerts int, strong []*analyzer.Event) string {
 	}
 	if len(strong) > 0 {
 		gist := tlsGist(strong[0])
-		if strong[0].Kind == analyzer.SecurityProtocolHint {
+		switch {
+		case javaReceiveOOM(strong[0]):
+			gist = "the Java client ran out of memory allocating a response whose size it read from what was a TLS alert (KAFKA-4493)"
+		case strong[0].Kind == analyzer.SecurityProtocolHint:
 			gist = "librdkafka: might be caused by incorrect security.protocol configuration (connecting to a SSL listener?)"
 		}
-		parts = append(parts, fmt.Sprintf("%s say so (%s)", plural(len(strong), "log line"), gist))
+		verb := "say"
+		if len(strong) == 1 {
+			verb = "says"
+		}
+		parts = append(parts, fmt.Sprintf("%s %s so (%s)", plural(len(strong), "log line"), verb, gist))
 	}
 	return joinAnd(parts)
 }

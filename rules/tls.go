@@ -118,7 +118,7 @@ func classifyTLSLine(e *analyzer.Event) tlsVerdict {
 		return tlsUnclear
 	case e.Kind == analyzer.SecurityProtocolHint:
 		switch {
-		case strings.Contains(t, "ssl listener"):
+		case javaReceiveOOM(e), strings.Contains(t, "ssl listener"):
 			return tlsPlainOnTLS
 		case strings.Contains(t, "plaintext broker listener"), strings.Contains(t, "plaintext listener"):
 			// librdkafka: "SSL handshake failed: Disconnected: connecting to
@@ -142,6 +142,16 @@ func classifyTLSLine(e *analyzer.Event) tlsVerdict {
 		return tlsNoAgreement
 	}
 	return tlsUnclear
+}
+
+// javaReceiveOOM reports the Java client's KAFKA-4493 signature: an
+// OutOfMemoryError allocating a receive whose "size" was the first bytes
+// of a TLS alert, as the parser tags it when a stack frame shows
+// NetworkReceive or its MemoryPool. An OutOfMemoryError no frame places
+// there may be the application's own heap: it stays unclear.
+func javaReceiveOOM(e *analyzer.Event) bool {
+	return e.Kind == analyzer.SecurityProtocolHint && e.Exception == "java.lang.OutOfMemoryError" &&
+		strings.Contains(e.Reason, "NetworkReceive")
 }
 
 func containsAny(s string, subs ...string) bool {
@@ -237,6 +247,15 @@ func tlsSubjects(inc *analyzer.Incident, flows []*flow.Flow, events []*analyzer.
 		if a := eventTarget(inc, e); a.IsValid() {
 			if _, ok := seen[a.String()]; !ok {
 				seen[a.String()] = analyzer.Subject{Node: e.Node, Addr: a.String(), Client: e.Client}
+			}
+		}
+	}
+	if len(seen) == 0 {
+		// Lines that name no server (the Java client's OutOfMemoryError
+		// signature) can still name the client.
+		for _, e := range events {
+			if e.Client != "" {
+				seen["client "+e.Client] = analyzer.Subject{Node: e.Node, Client: e.Client}
 			}
 		}
 	}

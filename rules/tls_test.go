@@ -85,6 +85,20 @@ func rdHint(sec float64, line int) analyzer.Event {
 	return e
 }
 
+// javaOOM is the Java client's KAFKA-4493 signature as kafkalog reads it
+// (bitnami/charts#16859): an OutOfMemoryError in the admin client's
+// thread; inReceive says whether a stack frame placed it in NetworkReceive.
+func javaOOM(sec float64, line int, inReceive bool) analyzer.Event {
+	e := javaClient(analyzer.SecurityProtocolHint, sec, line,
+		"[2026-03-14 10:00:10,000] ERROR Uncaught exception in thread 'kafka-admin-client-thread | adminclient-1': (org.apache.kafka.common.utils.KafkaThread)")
+	e.Level, e.Exception, e.ExceptionMsg = "ERROR", "java.lang.OutOfMemoryError", "Java heap space"
+	e.Reason = "OutOfMemoryError in a Kafka client thread, no stack frame says where: plaintext client on a TLS listener? (KAFKA-4493)"
+	if inReceive {
+		e.Reason = "OutOfMemoryError allocating a receive in NetworkReceive: plaintext client on a TLS listener? (KAFKA-4493)"
+	}
+	return e
+}
+
 // rdPlainHint is librdkafka's own guess when a TLS handshake meets a
 // plaintext listener; the parser reads it as a security.protocol hint.
 func rdPlainHint(sec float64, line int) analyzer.Event {
@@ -171,6 +185,15 @@ func TestPlaintextToTLS(t *testing.T) {
 		{"terminated, and the broker's TLS listener failed handshakes", incident([]analyzer.Event{javaTerminated(10, 50), javaTerminated(11, 52),
 			brokerSSLFailed(10, 400)}, nil, node1), want{N: 1, Kinds: []string{"client-log", "broker-log"}, ConfMin: 0.45, ConfMax: 0.6, Missing: true,
 			Contains: []string{"broker's log agrees"}}},
+		{"java client OOM allocating a receive, nothing else", incident([]analyzer.Event{javaOOM(10, 4, true)}, nil, node1),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.45, ConfMax: 0.55, Missing: true,
+				Contains: []string{"1 log line says so", "KAFKA-4493", "config dump (security.protocol)"}}},
+		{"java client OOM, client configured PLAINTEXT", withProtocol("PLAINTEXT", javaOOM(10, 4, true)),
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.6, ConfMax: 0.7, Missing: true, Contains: []string{"now security.protocol=PLAINTEXT"}}},
+		{"java client OOM, client configured SSL: not this", withProtocol("SSL", javaOOM(10, 4, true)), want{N: 0}},
+		{"java client OOM no frame places in network code", incident([]analyzer.Event{javaOOM(10, 4, false), javaOOM(20, 9, false)}, nil, node1), want{N: 0}},
+		{"java client OOM beside a TLS alert in packets", incident([]analyzer.Event{javaOOM(10, 4, true)}, alerts, node1),
+			want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.9, ConfMax: 0.95}},
 		{"terminated beside a client certificate error: tls-handshake-failure's", incident([]analyzer.Event{javaTerminated(10, 50), javaTerminated(11, 52),
 			rdSSL(10, 3, "SSL handshake failed: error:0A000086:SSL routines::certificate verify failed")}, nil, node1), want{N: 0}},
 	}
@@ -231,6 +254,9 @@ func TestTLSRulesDoNotOverlap(t *testing.T) {
 		{"tls client on plaintext port", incident([]analyzer.Event{invalidReceive(10, 300, 369296129), rdSSL(10, 5, "error:0A00010B:SSL routines::wrong version number")},
 			[]*flow.Flow{helloFlow(broker1, ":40112", 10, 5, noReply, 3*time.Millisecond, 517), helloFlow(broker1, ":40114", 11, 20, noReply, 2*time.Millisecond, 517)}, node1),
 			[]analyzer.Cause{analyzer.TLSToPlaintextListener}},
+		{"java client OOM on a TLS port", incident([]analyzer.Event{javaOOM(10, 4, true)}, nil, node1),
+			[]analyzer.Cause{analyzer.PlaintextToTLSListener}},
+		{"java client OOM outside network code", incident([]analyzer.Event{javaOOM(10, 4, false)}, nil, node1), nil},
 		{"plaintext client on TLS port", incident([]analyzer.Event{rdHint(10, 3)},
 			[]*flow.Flow{plainFlow(":40112", 10, 5, alertOf(10)), plainFlow(":40114", 11, 20, alertOf(10))}, node1),
 			[]analyzer.Cause{analyzer.PlaintextToTLSListener}},

@@ -57,6 +57,8 @@ type record struct {
 	// kafkaOrigin is set when the logger, the context or a stack frame is
 	// Kafka's: only then do bare socket exceptions count.
 	kafkaOrigin bool
+	// receiveFrame is entry.receiveFrame: a frame of NetworkReceive.read….
+	receiveFrame bool
 }
 
 // javaException is one exception line of an entry.
@@ -69,7 +71,7 @@ func newRecord(r *record, e *entry) {
 	text, line := e.lineStrings()
 	*r = record{
 		evText: text, compose: line[:e.composeEnd], full: line[e.msgStart:e.msgEnd], logger: line[e.loggerStart:e.loggerEnd],
-		level: e.level, kafkaOrigin: e.kafkaOrigin, excs: r.excs[:0],
+		level: e.level, kafkaOrigin: e.kafkaOrigin, receiveFrame: e.receiveFrame, excs: r.excs[:0],
 	}
 	r.ctx, r.msg = parseContext(skipConnectorContext(r.full))
 	if r.ctx.Component == "" && strings.HasPrefix(r.full, "[Kafka Server ") { // 0.x "[Kafka Server 1], started"
@@ -230,6 +232,13 @@ func (d *LineDecoder) emitEntry(e *entry) {
 	for _, m := range matchers {
 		if m(r, ev) {
 			if ev.Node == "" && ev.Program == "java-broker" {
+				// The line names no node, so it is about this broker
+				// itself. A host name read from the peer's socket
+				// ("Failed authentication with client-7/10.0.0.7") is
+				// the other end's: kept, it would rename this broker.
+				if ev.Peer.IsValid() {
+					ev.NodeHost = ""
+				}
 				ev.Node = r.ctx.ID
 				if !serverComponents[r.ctx.Component] && r.ctx.Component != "SocketServer" {
 					ev.Node = d.brokerID

@@ -286,6 +286,10 @@ func (d *LineDecoder) continuation(loc analyzer.Location, line []byte) bool {
 		if e.candidate && !e.kafkaOrigin && bytes.Contains(t, []byte("org.apache.kafka.")) {
 			e.kafkaOrigin = true
 		}
+		if e.candidate && !e.receiveFrame && (bytes.Contains(t, []byte("network.NetworkReceive.read")) ||
+			bytes.Contains(t, []byte("kafka.common.memory.MemoryPool"))) {
+			e.receiveFrame = true
+		}
 		return true
 	case bytes.HasPrefix(t, []byte("... ")):
 		return true
@@ -372,6 +376,11 @@ type entry struct {
 	candidate bool
 	// kafkaOrigin is set when the logger or a stack frame is Kafka's.
 	kafkaOrigin bool
+	// receiveFrame is set when a stack frame is Kafka's NetworkReceive
+	// reading a size-prefixed receive, or the MemoryPool it allocates the
+	// receive from: an OutOfMemoryError there was the allocation of a size
+	// read off the wire (KAFKA-4493).
+	receiveFrame bool
 	// excs holds up to maxExceptions exception lines, excEnds their ends.
 	excs    []byte
 	excEnds []int
@@ -387,7 +396,7 @@ func (e *entry) reset() {
 	e.time, e.timeGuessed, e.noDate, e.level, e.layout = time.Time{}, false, false, "", layoutNone
 	e.line, e.borrowed, e.canon, e.indent = nil, false, 0, 0
 	e.composeEnd, e.textEnd, e.msgStart, e.msgEnd, e.loggerStart, e.loggerEnd = 0, 0, 0, 0, 0, 0
-	e.candidate, e.kafkaOrigin = false, false
+	e.candidate, e.kafkaOrigin, e.receiveFrame = false, false, false
 	e.excs, e.excEnds, e.dump, e.settings = e.excs[:0], e.excEnds[:0], "", e.settings[:0]
 }
 

@@ -101,6 +101,14 @@ java.io.IOException: Broken pipe`,
 			[]string{`ERROR sasl-auth-failed java-client host="h1" node="1" nodehost="kafka-1" addr="10.0.0.1:9096" client="c" group="g" reason="Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256"`}},
 		{"broker ssl failed authentication 2.x", ts + `INFO [SocketServer brokerId=0] Failed authentication with /10.9.8.7 (SSL handshake failed) (org.apache.kafka.common.network.Selector)`,
 			[]string{`INFO ssl-handshake-failed java-broker host="h1" node="0" peer="10.9.8.7" reason="SSL handshake failed"`}},
+		// The peer printed with its name (bitnami/charts#1279): on a
+		// broker it is the client (here another broker's replica
+		// fetcher), never this broker's own host.
+		{"broker ssl failed authentication, peer with a name", `[2019-07-09 08:43:28,709] INFO [SocketServer brokerId=1001] Failed authentication with kafka-0.kafka-headless.default.svc.cluster.local/10.1.0.124 (SSL handshake failed) (org.apache.kafka.common.network.Selector)`,
+			[]string{`INFO ssl-handshake-failed java-broker host="h1" node="1001" peer="10.1.0.124" reason="SSL handshake failed"`}},
+		// On a client the peer is the broker: its name is the node's host.
+		{"client selector failed authentication, peer with a name", ts + `INFO [Producer clientId=p] Failed authentication with kafka-1.example.internal/10.0.0.11 (SSL handshake failed) (org.apache.kafka.common.network.Selector)`,
+			[]string{`INFO ssl-handshake-failed java-client host="h1" nodehost="kafka-1.example.internal" peer="10.0.0.11" client="p" reason="SSL handshake failed"`}},
 		{"broker confluent errorMessage", ts + `INFO [SocketServer listenerType=ZK_BROKER, nodeId=0] Failed authentication with /0.0.0.0 (errorMessage=SSL handshake failed caused by No subject alternative names matching IP address 0.0.0.0 found) (org.apache.kafka.common.network.Selector)`,
 			[]string{`INFO ssl-handshake-failed java-broker host="h1" node="0" peer="0.0.0.0" reason="No subject alternative names matching IP address 0.0.0.0 found"`}},
 		{"broker sasl unexpected request", ts + `INFO [SocketServer listenerType=BROKER, nodeId=4] Failed authentication with /10.0.0.9 (channelId=10.0.0.4:9094-10.0.0.9:5122-2-1) (Unexpected Kafka request of type METADATA during SASL handshake.) (org.apache.kafka.common.network.Selector)`,
@@ -175,7 +183,24 @@ java.lang.OutOfMemoryError: Java heap space
 	at java.base/java.nio.HeapByteBuffer.<init>(HeapByteBuffer.java:61)
 	at org.apache.kafka.common.memory.MemoryPool$1.tryAllocate(MemoryPool.java:30)
 	at org.apache.kafka.common.network.NetworkReceive.readFrom(NetworkReceive.java:113)`,
-			[]string{`ERROR security-protocol-hint java-client host="h1" client="p" reason="OutOfMemoryError in Kafka client network code: plaintext client on a TLS listener? (KAFKA-4493)" exception="java.lang.OutOfMemoryError" exmsg="Java heap space"`}},
+			[]string{`ERROR security-protocol-hint java-client host="h1" client="p" reason="OutOfMemoryError allocating a receive in NetworkReceive: plaintext client on a TLS listener? (KAFKA-4493)" exception="java.lang.OutOfMemoryError" exmsg="Java heap space"`}},
+		// kafka-topics.sh on a TLS port, as bitnami/charts#16859 shows it:
+		// KafkaThread's handler line, the frames printed without indent.
+		{"oom in admin client thread, unindented frames", ts + `ERROR Uncaught exception in thread 'kafka-admin-client-thread | adminclient-1': (org.apache.kafka.common.utils.KafkaThread)
+java.lang.OutOfMemoryError: Java heap space
+at java.nio.HeapByteBuffer.<init>(HeapByteBuffer.java:57)
+at java.nio.ByteBuffer.allocate(ByteBuffer.java:335)
+at org.apache.kafka.common.memory.MemoryPool$1.tryAllocate(MemoryPool.java:30)
+at org.apache.kafka.common.network.NetworkReceive.readFrom(NetworkReceive.java:113)`,
+			[]string{`ERROR security-protocol-hint java-client host="h1" client="adminclient-1" reason="OutOfMemoryError allocating a receive in NetworkReceive: plaintext client on a TLS listener? (KAFKA-4493)" exception="java.lang.OutOfMemoryError" exmsg="Java heap space"`}},
+		// An OutOfMemoryError in a Kafka thread whose frames are elsewhere
+		// (records deserialised on the consumer's thread) stays a hint
+		// that says no frame placed it.
+		{"oom in consumer thread, not in network code", ts + `ERROR [Consumer clientId=c, groupId=g] Unexpected error (org.apache.kafka.clients.consumer.internals.ConsumerCoordinator)
+java.lang.OutOfMemoryError: Java heap space
+	at java.base/java.util.Arrays.copyOf(Arrays.java:3537)
+	at org.apache.kafka.common.serialization.StringDeserializer.deserialize(StringDeserializer.java:47)`,
+			[]string{`ERROR security-protocol-hint java-client host="h1" client="c" group="g" reason="OutOfMemoryError in a Kafka client thread, no stack frame says where: plaintext client on a TLS listener? (KAFKA-4493)" exception="java.lang.OutOfMemoryError" exmsg="Java heap space"`}},
 		// A broker's heap OOM is its own crash, not the client's
 		// security.protocol signature and not a kernel OOM kill.
 		{"broker heap oom", ts + `ERROR [ReplicaManager broker=1] Error processing fetch (kafka.server.ReplicaManager)

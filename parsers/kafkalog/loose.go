@@ -297,20 +297,32 @@ func skipDecorations(line []byte, p, threads int) int {
 			break
 		}
 		q := skipSpaces(line, end+1)
-		if end != p+1 && !isSeparator(line, q) {
+		if end != p+1 && separatorLen(line, q) == 0 {
 			break
 		}
 		p = q
 	}
-	if isSeparator(line, p) {
-		p++
-	}
-	return p
+	return p + separatorLen(line, p)
 }
 
-// isSeparator reports a "-" or ":" standing alone at p.
-func isSeparator(line []byte, p int) bool {
-	return p < len(line) && (line[p] == '-' || line[p] == ':') && (p+1 == len(line) || line[p+1] == ' ')
+// separatorLen returns the length of a "-", ":" or "->" standing alone at
+// p, 0 when there is none. The arrow is log4j2 users' own, as in
+// "%c{1.}#%M(L:%L) -> %m".
+func separatorLen(line []byte, p int) int {
+	n := 0
+	switch {
+	case p < len(line) && (line[p] == '-' || line[p] == ':'):
+		n = 1
+		if line[p] == '-' && p+1 < len(line) && line[p+1] == '>' {
+			n = 2
+		}
+	default:
+		return 0
+	}
+	if p+n < len(line) && line[p+n] != ' ' {
+		return 0
+	}
+	return n
 }
 
 // readJULHead reads the rest of a SimpleFormatter first line, "logger
@@ -408,7 +420,49 @@ func loggerIn(line []byte, p, end int) (ls, le int, colon, ok bool) {
 		le--
 		colon = true
 	}
+	if !isJavaLogger(line[ls:le]) {
+		if n := cutLocation(line[ls:le]); n > 0 {
+			le = ls + n
+		}
+	}
 	return ls, le, colon, isJavaLogger(line[ls:le])
+}
+
+// cutLocation returns the length of the logger that starts tok when the
+// caller's location is glued to it, as log4j2's "%c{1.}#%M(L:%L)" prints
+// it ("o.a.k.clients.NetworkClient#processDisconnection(L:814)") and
+// logback's "%logger(%F:%L)" ("o.a.k.c.NetworkClient(NetworkClient.java:814)").
+// Only a "#method", a "(file:line)" group or both, in that order and
+// ending tok, count; 0 otherwise, so a word with a stray "#" or "(" stays
+// no logger.
+func cutLocation(tok []byte) int {
+	i := bytes.IndexAny(tok, "#(")
+	if i <= 0 {
+		return 0
+	}
+	rest := tok[i:]
+	if rest[0] == '#' {
+		j := 1
+		for j < len(rest) && (isClassByte(rest[j]) || rest[j] == '<' || rest[j] == '>') {
+			j++
+		}
+		if j == 1 {
+			return 0
+		}
+		rest = rest[j:]
+	}
+	if len(rest) == 0 {
+		return i
+	}
+	if len(rest) < 3 || rest[0] != '(' || rest[len(rest)-1] != ')' {
+		return 0
+	}
+	for _, c := range rest[1 : len(rest)-1] {
+		if !isClassByte(c) && c != '.' && c != ':' {
+			return 0
+		}
+	}
+	return i
 }
 
 // classOnly is the known Kafka logger a bare class name stands for, as

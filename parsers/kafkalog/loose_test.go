@@ -98,6 +98,13 @@ func TestRealWorldLayouts(t *testing.T) {
 			`36-gearpump-akka.log:1 2015-02-19T11:40:22.861Z WARN connect-refused java-client reason="Connection refused" exception="java.net.ConnectException" exmsg="Connection refused"`,
 			`36-gearpump-akka.log:10 2015-02-19T11:40:22.87Z WARN connect-refused java-client reason="Connection refused" exception="java.net.ConnectException" exmsg="Connection refused"`,
 		}},
+		{"37-log4j2-method-line.log", "java", "", []string{
+			`37-log4j2-method-line.log:1 2024-02-11T07:41:20.118Z WARN connect-failed java-client node="-1" addr="10.20.30.40:9092" client="producer-2"`,
+			`37-log4j2-method-line.log:2 2024-02-11T07:41:20.118Z WARN node-disconnected java-client node="-1" addr="10.20.30.40:9092" client="producer-2"`,
+			`37-log4j2-method-line.log:3 2024-02-11T07:41:22.79Z INFO node-disconnected java-client node="-1" client="producer-1"`,
+			`37-log4j2-method-line.log:4 2024-02-11T07:41:22.79Z WARN connect-failed java-client node="-1" addr="10.20.30.40:9092" client="producer-1"`,
+			`37-log4j2-method-line.log:5 2024-02-11T07:41:22.791Z WARN node-disconnected java-client node="-1" addr="10.20.30.40:9092" client="producer-1"`,
+		}},
 		{"27-jul.log", "java.util.logging", "", []string{
 			`27-jul.log:1 2024-03-02T10:15:02Z WARN connect-failed java-client node="1" nodehost="kafka-1" addr="10.0.0.11:9092" client="app-1" group="grp"`,
 		}},
@@ -190,6 +197,13 @@ func TestSameAsLog4j(t *testing.T) {
 		{"jul pm", "org.apache.kafka.clients.NetworkClient",
 			"Mar 05, 2024 12:15:47 PM org.apache.kafka.clients.NetworkClient processDisconnection\nINFO: " + disc,
 			"[2024-03-05 12:15:47,000] INFO " + disc},
+		// log4j2 "%c{1.}#%M(L:%L) -> %m" (apache/logging-log4j2#1666).
+		{"log4j2 method and line", "org.apache.kafka.clients.NetworkClient",
+			"2024-03-05 10:15:47.901 WARN  [kafka-producer-network-thread | p-1] o.a.k.clients.NetworkClient#processDisconnection(L:814) -> " + msg,
+			"[2024-03-05 10:15:47,901] WARN " + msg},
+		{"log4j2 method and line, inner class", "org.apache.kafka.clients.NetworkClient",
+			"2024-03-05 10:15:47.901 INFO  [kafka-producer-network-thread | p-1] o.a.k.clients.NetworkClient$DefaultMetadataUpdater#handleServerDisconnect(L:1105) -> " + disc,
+			"[2024-03-05 10:15:47,901] INFO " + disc},
 		{"quarkus config dump", "org.apache.kafka.clients.producer.ProducerConfig",
 			"2024-03-05 10:15:47,901 INFO  [org.apa.kaf.cli.pro.ProducerConfig] (main) " + dump,
 			"[2024-03-05 10:15:47,901] INFO " + dump},
@@ -405,6 +419,30 @@ func TestLooseHeader(t *testing.T) {
 		{"[WARN] [13/09/2017 01:33:40.106] [Selector] x", nil}, // day first: not Akka's
 		{"[WARN] [02/19/2015 11:40:22.861] [Selector]x", nil},
 		{"[WARN] [02/19/2015 11:40:22.861] Selector x", nil},
+		// A caller's location glued to the logger: log4j2's
+		// "%c{1.}#%M(L:%L)" with an arrow before the message, and the
+		// same without the method or the line.
+		{"2023-08-05 02:14:50.464 WARN  [kafka-producer-network-thread | producer-2] o.a.k.clients.NetworkClient#processDisconnection(L:814) -> [Producer clientId=p] x",
+			&result{"java", "2023-08-05T02:14:50.464Z", "", "WARN", "o.a.k.clients.NetworkClient", "[Producer clientId=p] x"}},
+		{"2023-08-05 02:14:50.464 WARN  [t] o.a.k.clients.NetworkClient$DefaultMetadataUpdater#handleServerDisconnect(L:1105) -> x",
+			&result{"java", "2023-08-05T02:14:50.464Z", "", "WARN", "o.a.k.clients.NetworkClient$DefaultMetadataUpdater", "x"}},
+		{"2023-08-05 02:14:50.464 WARN  [t] o.a.k.c.NetworkClient#poll - x",
+			&result{"java", "2023-08-05T02:14:50.464Z", "", "WARN", "o.a.k.c.NetworkClient", "x"}},
+		{"2023-08-05 02:14:50.464 WARN  [t] o.a.k.c.NetworkClient(NetworkClient.java:814) - x",
+			&result{"java", "2023-08-05T02:14:50.464Z", "", "WARN", "o.a.k.c.NetworkClient", "x"}},
+		{"2023-08-05 02:14:50.464 WARN  [t] o.a.k.c.NetworkClient#<init>(L:1): x",
+			&result{"java", "2023-08-05T02:14:50.464Z", "", "WARN", "o.a.k.c.NetworkClient", "x"}},
+		// Near misses, read with no logger: no method after "#", a group
+		// that does not end the token or holds other bytes, a location
+		// with no logger before it; and an arrow glued to the message
+		// stays in it.
+		{"2023-08-05 02:14:50.464 WARN  [t] o.a.k.c.NetworkClient# - x", &result{"strimzi", "2023-08-05T02:14:50.464Z", "", "WARN", "", "[t] o.a.k.c.NetworkClient# - x"}},
+		{"2023-08-05 02:14:50.464 WARN  [t] o.a.k.c.NetworkClient(L:814)x - x", &result{"strimzi", "2023-08-05T02:14:50.464Z", "", "WARN", "", "[t] o.a.k.c.NetworkClient(L:814)x - x"}},
+		{"2023-08-05 02:14:50.464 WARN  [t] o.a.k.c.NetworkClient(a/b) - x", &result{"strimzi", "2023-08-05T02:14:50.464Z", "", "WARN", "", "[t] o.a.k.c.NetworkClient(a/b) - x"}},
+		{"2023-08-05 02:14:50.464 WARN  [t] o.a.k.c.NetworkClient#poll(L:814)#x - x", &result{"strimzi", "2023-08-05T02:14:50.464Z", "", "WARN", "", "[t] o.a.k.c.NetworkClient#poll(L:814)#x - x"}},
+		{"2023-08-05 02:14:50.464 WARN  [t] #poll(L:814) - x", &result{"strimzi", "2023-08-05T02:14:50.464Z", "", "WARN", "", "[t] #poll(L:814) - x"}},
+		{"2023-08-05 02:14:50.464 WARN  [t] o.a.k.c.NetworkClient#poll ->x",
+			&result{"java", "2023-08-05T02:14:50.464Z", "", "WARN", "o.a.k.c.NetworkClient", "->x"}},
 		{"[INFO] Building kafkadiag 1.0", nil}, // Maven
 		{"[ERROR] [Selector] x", nil},
 	}

@@ -272,7 +272,11 @@ func matchBrokerOOM(r *record, ev *analyzer.Event) bool {
 // matchOOMHint reads the KAFKA-4493 signature: a Java client that speaks
 // plaintext to a TLS listener reads the TLS alert as a 352518912-byte
 // response size and dies allocating it, an OutOfMemoryError in Kafka's
-// network code. It is a hint about security.protocol, not proof.
+// network code. It is a hint about security.protocol, not proof. The
+// Reason says whether a stack frame shows the allocation in
+// NetworkReceive (the rules count only that one as the signature): an
+// OutOfMemoryError elsewhere in a Kafka thread may be the application's
+// own heap running out.
 func matchOOMHint(r *record, ev *analyzer.Event) bool {
 	if !r.kafkaOrigin || isBrokerLogger([]byte(r.logger)) || brokerComponents[r.ctx.Component] {
 		return false
@@ -280,11 +284,40 @@ func matchOOMHint(r *record, ev *analyzer.Event) bool {
 	for _, x := range r.excs {
 		if x.class == "java.lang.OutOfMemoryError" {
 			ev.Kind, ev.Exception, ev.ExceptionMsg = analyzer.SecurityProtocolHint, x.class, x.msg
-			ev.Reason = "OutOfMemoryError in Kafka client network code: plaintext client on a TLS listener? (KAFKA-4493)"
+			ev.Reason = "OutOfMemoryError in a Kafka client thread, no stack frame says where: plaintext client on a TLS listener? (KAFKA-4493)"
+			if r.receiveFrame {
+				ev.Reason = "OutOfMemoryError allocating a receive in NetworkReceive: plaintext client on a TLS listener? (KAFKA-4493)"
+			}
+			if ev.Client == "" {
+				ev.Client = threadClient(r.msg)
+			}
 			return true
 		}
 	}
 	return false
+}
+
+// clientThreads are the Java client's network threads, named
+// "<prefix> | <client.id>"; KafkaThread's handler names the thread that
+// died ("Uncaught exception in thread 'kafka-admin-client-thread |
+// adminclient-1':") where no log context names the client.
+var clientThreads = []string{"kafka-producer-network-thread | ", "kafka-admin-client-thread | "}
+
+// threadClient returns the client id a client network thread's name in
+// msg carries, "" when there is none.
+func threadClient(msg string) string {
+	for _, p := range clientThreads {
+		i := strings.Index(msg, p)
+		if i < 0 {
+			continue
+		}
+		id := msg[i+len(p):]
+		if end := strings.IndexAny(id, "' ]"); end >= 0 {
+			id = id[:end]
+		}
+		return id
+	}
+	return ""
 }
 
 // matchFDExhausted reads the broker running out of file descriptors:
