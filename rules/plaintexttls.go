@@ -76,7 +76,7 @@ func (PlaintextToTLS) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	if len(filters) > 0 {
 		f.DisplayFilter = filterOr(filters)
 	}
-	f.Summary = fmt.Sprintf("The client speaks plaintext Kafka to a TLS listener at %s: %s.", firstServer(f.Subjects, events), plainHow(conns, alerts, strong))
+	f.Summary = fmt.Sprintf("The client speaks plaintext Kafka to a TLS listener%s: %s.", listenerAt(f.Subjects, events), plainHow(conns, alerts, strong))
 	switch {
 	case len(flows) == 0 && oomOnly(strong) && nowSetting(inc, "security.protocol") == "":
 		f.Missing = "the client's config dump (security.protocol) would confirm it; a capture would show the client's first bytes " +

@@ -291,7 +291,20 @@ func firstServer(subs []analyzer.Subject, events []*analyzer.Event) string {
 			return e.Host
 		}
 	}
-	return "the broker listener"
+	return unknownServer
+}
+
+// unknownServer is firstServer's name for a server no line or flow names.
+const unknownServer = "the broker listener"
+
+// listenerAt is " at <server>" for a sentence about a listener, "" when
+// firstServer knows no server ("a TLS listener at the broker listener"
+// says nothing twice).
+func listenerAt(subs []analyzer.Subject, events []*analyzer.Event) string {
+	if s := firstServer(subs, events); s != unknownServer {
+		return " at " + s
+	}
+	return ""
 }
 
 // tlsClientsOf says who spoke TLS, from the client addresses broker lines

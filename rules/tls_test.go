@@ -187,7 +187,7 @@ func TestPlaintextToTLS(t *testing.T) {
 			Contains: []string{"broker's log agrees"}}},
 		{"java client OOM allocating a receive, nothing else", incident([]analyzer.Event{javaOOM(10, 4, true)}, nil, node1),
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.45, ConfMax: 0.55, Missing: true,
-				Contains: []string{"1 log line says so", "KAFKA-4493", "config dump (security.protocol)"}}},
+				Contains: []string{"to a TLS listener: 1 log line says so", "KAFKA-4493", "config dump (security.protocol)"}}},
 		{"java client OOM, client configured PLAINTEXT", withProtocol("PLAINTEXT", javaOOM(10, 4, true)),
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.6, ConfMax: 0.7, Missing: true, Contains: []string{"now security.protocol=PLAINTEXT"}}},
 		{"java client OOM, client configured SSL: not this", withProtocol("SSL", javaOOM(10, 4, true)), want{N: 0}},

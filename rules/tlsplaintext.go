@@ -74,7 +74,7 @@ func (TLSToPlaintext) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	if len(strong) > 0 && sized == nil {
 		parts = append(parts, fmt.Sprintf("the client logged %q", tlsGist(strong[0])))
 	}
-	f.Summary = fmt.Sprintf("%s to a plaintext listener at %s: %s.", tlsClientsOf(events), firstServer(f.Subjects, events), joinAnd(parts))
+	f.Summary = fmt.Sprintf("%s to a plaintext listener%s: %s.", tlsClientsOf(events), listenerAt(f.Subjects, events), joinAnd(parts))
 	if sized != nil && containsAny(eventText(sized), "larger than 524288") {
 		f.Summary += " The limit 524288 means the listener is SASL_PLAINTEXT."
 	}
