@@ -89,10 +89,7 @@ func TestSniffOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
-			inc, err := analyzer.Collect(context.Background(), []string{tt.path}, analyzer.Options{}, All())
-			if err != nil {
-				t.Fatal(err)
-			}
+			inc := collect(t, tt.path)
 			got := []string{inc.Inputs[0].Format, inc.Inputs[0].Layout}
 			if diff := cmp.Diff([]string{tt.format, tt.layout}, got); diff != "" {
 				t.Errorf("format, layout (-want +got):\n%s", diff)
@@ -104,10 +101,7 @@ func TestSniffOrder(t *testing.T) {
 // TestJournalYearFromEmbeddedEpoch: the short layout has no year; the
 // librdkafka lines inside it carry epoch times, which give it.
 func TestJournalYearFromEmbeddedEpoch(t *testing.T) {
-	inc, err := analyzer.Collect(context.Background(), []string{"journal/testdata/journal_v252.short"}, analyzer.Options{}, All())
-	if err != nil {
-		t.Fatal(err)
-	}
+	inc := collect(t, "journal/testdata/journal_v252.short")
 	n := 0
 	for _, e := range inc.Events {
 		if e.Program == "systemd" {
@@ -126,14 +120,10 @@ func TestJournalYearFromEmbeddedEpoch(t *testing.T) {
 // become librdkafka events dated with the syslog time, the year inferred
 // (here from the file's write time: no other input dates them).
 func TestOmkafkaThroughJournal(t *testing.T) {
-	inc, err := analyzer.Collect(context.Background(), []string{"rdkafka/testdata/realworld/03-rsyslog-omkafka.log"}, analyzer.Options{}, All())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range inc.Events {
-		got = append(got, fmt.Sprintf("%s %s %s %s guessed=%v", e.Time.UTC().Format("01-02T15:04:05"), e.Program, e.Kind, e.NodeHost, e.TimeGuessed && !e.NoYear))
-	}
+	inc := collect(t, "rdkafka/testdata/realworld/03-rsyslog-omkafka.log")
+	got := eventLines(inc, func(e *analyzer.Event) string {
+		return fmt.Sprintf("%s %s %s %s guessed=%v", e.Time.UTC().Format("01-02T15:04:05"), e.Program, e.Kind, e.NodeHost, e.TimeGuessed && !e.NoYear)
+	})
 	want := []string{
 		"03-17T23:26:50 librdkafka disconnected kafka.logging.example.net guessed=true",
 		"03-17T23:26:50 librdkafka node-disconnected  guessed=true",
@@ -153,14 +143,10 @@ func TestGoClientWrapped(t *testing.T) {
 		{"goclient/testdata/wrapped/franz-timeout.cri.log", "goclient/testdata/captured/franz-timeout.log"},
 	}
 	summary := func(path string) []string {
-		inc, err := analyzer.Collect(context.Background(), []string{path}, analyzer.Options{}, All())
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, e := range inc.Events {
-			out = append(out, fmt.Sprintf("%d %s %s %s %v %s", e.Source.Line, e.Kind, e.Program, e.Reason, e.Addr, e.Time.UTC().Format(time.DateTime)))
-		}
+		inc := collect(t, path)
+		out := eventLines(inc, func(e *analyzer.Event) string {
+			return fmt.Sprintf("%d %s %s %s %v %s", e.Source.Line, e.Kind, e.Program, e.Reason, e.Addr, e.Time.UTC().Format(time.DateTime))
+		})
 		return out
 	}
 	for _, tt := range tests {
@@ -260,14 +246,10 @@ func TestComposeStack(t *testing.T) {
 	if err := os.WriteFile(path, []byte(log), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	inc, err := analyzer.Collect(context.Background(), []string{path}, analyzer.Options{}, All())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range inc.Events {
-		got = append(got, fmt.Sprintf("%d %s %s %s %v", e.Source.Line, e.Host, e.Kind, e.Program, e.Addr))
-	}
+	inc := collect(t, path)
+	got := eventLines(inc, func(e *analyzer.Event) string {
+		return fmt.Sprintf("%d %s %s %s %v", e.Source.Line, e.Host, e.Kind, e.Program, e.Addr)
+	})
 	slices.Sort(got)
 	want := []string{
 		"2 kafka-1 broker-started java-broker invalid AddrPort",
@@ -282,4 +264,23 @@ func TestComposeStack(t *testing.T) {
 	if in := inc.Inputs[0]; in.Format != "envelope" || in.Layout != "docker-compose" || in.Unparsed != 0 {
 		t.Errorf("read as %s/%s with %d unparsed, want envelope/docker-compose, 0", in.Format, in.Layout, in.Unparsed)
 	}
+}
+
+// collect reads path with every parser, failing the test on an error.
+func collect(t *testing.T, path string) *analyzer.Incident {
+	t.Helper()
+	inc, err := analyzer.Collect(context.Background(), []string{path}, analyzer.Options{}, All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inc
+}
+
+// eventLines describes each of the incident's events in one line.
+func eventLines(inc *analyzer.Incident, line func(*analyzer.Event) string) []string {
+	var out []string
+	for i := range inc.Events {
+		out = append(out, line(&inc.Events[i]))
+	}
+	return out
 }

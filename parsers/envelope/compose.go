@@ -2,7 +2,6 @@ package envelope
 
 import (
 	"bytes"
-	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 )
@@ -101,15 +100,10 @@ func sniffCompose(head []byte) bool {
 func (rd *reader) composed(loc analyzer.Location, line []byte) {
 	name, text, _, ok := cutCompose(line)
 	if !ok {
-		if rd.lastPod != nil {
-			rd.route.text(rd.lastPod.ds, loc, time.Time{}, rd.lastPod.host, line)
-		}
+		rd.toLastPod(loc, line)
 		return
 	}
-	p := rd.pod(name, name)
-	rd.lastPod = p
-	ts, text := cutRuntimeTime(text)
-	rd.learnZone(ts, text)
+	p, ts, text := rd.enterPod(name, name, text)
 	if (len(text) > 0 && text[0] == '{') || (len(text) > 4 && text[4] == '.') {
 		rd.route.text(p.ds, loc, ts, p.host, text) // JSON or ClickHouse
 		return

@@ -120,18 +120,33 @@ func (rd *reader) prefixed(loc analyzer.Location, line []byte) {
 		}
 	}
 	if !ok {
-		if rd.lastPod == nil {
+		if !rd.toLastPod(loc, line) {
 			rd.unparsed(loc, "no [pod] prefix")
-			return
 		}
-		rd.route.text(rd.lastPod.ds, loc, time.Time{}, rd.lastPod.host, line)
 		return
 	}
+	p, ts, text := rd.enterPod(key, pod, text)
+	rd.route.text(p.ds, loc, ts, p.host, text)
+}
+
+// enterPod makes key's pod the current one and takes the runtime's time
+// off its line's text (cutRuntimeTime), learning the zone from it.
+func (rd *reader) enterPod(key, pod, text []byte) (*podDecoders, time.Time, []byte) {
 	p := rd.pod(key, pod)
 	rd.lastPod = p
 	ts, text := cutRuntimeTime(text)
 	rd.learnZone(ts, text)
-	rd.route.text(p.ds, loc, ts, p.host, text)
+	return p, ts, text
+}
+
+// toLastPod routes a line without a prefix to the last pod's decoders; it
+// reports false when no prefixed line came yet.
+func (rd *reader) toLastPod(loc analyzer.Location, line []byte) bool {
+	if rd.lastPod == nil {
+		return false
+	}
+	rd.route.text(rd.lastPod.ds, loc, time.Time{}, rd.lastPod.host, line)
+	return true
 }
 
 // cutRuntimeTime takes off the runtime's time `kubectl logs --timestamps`
