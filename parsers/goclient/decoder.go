@@ -124,6 +124,10 @@ func (d *LineDecoder) record(loc analyzer.Location, host string, h *header, m *m
 			return // the application printing the error sarama returned
 		}
 		d.lastGiveUp, d.lastGiveUpTime = d.lines, h.time
+		if d.giveUpCause(h, m, &f) {
+			d.emit(d.event(loc, host, h, m, &f, line))
+			return
+		}
 		f.kind, f.reason = analyzer.NodeDisconnected, []byte("client has run out of available brokers")
 	case f.kind == "" && m.role == rolePrimary:
 		f.kind, f.reason = analyzer.ConnectFailed, lastPart(m.err)
@@ -142,6 +146,24 @@ func (d *LineDecoder) record(loc analyzer.Location, host string, h *header, m *m
 		d.lastErr, d.lastErrLine, d.lastErrTime = append(d.lastErr[:0], core...), d.lines, h.time
 	}
 	d.emit(d.event(loc, host, h, m, &f, line))
+}
+
+// giveUpCause reports whether a give-up is the only report of the attempt
+// whose error it wraps, and then keeps that error as the last failure.
+// sarama since 1.40 wraps the last attempt's error into ErrOutOfBrokers
+// ("… to talk to: dial tcp h:p: connect: connection refused"), and its
+// Logger discards the "Failed to connect" line unless the application set
+// one: telegraf, kafka_exporter and most tools print only the give-up. Where
+// the client's own line with the same error came just before, the give-up
+// stays a give-up, so one attempt is not counted twice. A bare "EOF" names
+// no cause and stays a give-up too.
+func (d *LineDecoder) giveUpCause(h *header, m *match, f *failure) bool {
+	core := errCore(m.err)
+	if f.kind == "" || core == nil || d.isRepeat(h, m, core) {
+		return false
+	}
+	d.lastErr, d.lastErrLine, d.lastErrTime = append(d.lastErr[:0], core...), d.lines, h.time
+	return true
 }
 
 // isRepeat reports whether a failure repeats the last one: an echo or an

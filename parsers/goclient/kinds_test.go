@@ -69,10 +69,11 @@ func TestKinds(t *testing.T) {
 		want: []brief{{Kind: analyzer.Disconnected, Time: "2024-02-01T08:00:01.000Z", Program: "sarama",
 			NodeHost: "10.0.4.33", Addr: "10.0.4.33:9092", Reason: "EOF", Line: 1}},
 	}, {
+		// Alone, the give-up is the only report of the attempt it wraps.
 		name: "sarama out of brokers (captured)",
 		line: "2026/11/23 17:12:55 kafka: client has run out of available brokers to talk to: dial tcp 127.0.0.1:19092: connect: connection refused",
-		want: []brief{{Kind: analyzer.NodeDisconnected, Time: "2026-11-23T17:12:55.000Z", Program: "sarama",
-			Addr: "127.0.0.1:19092", Reason: "client has run out of available brokers", Line: 1}},
+		want: []brief{{Kind: analyzer.ConnectRefused, Time: "2026-11-23T17:12:55.000Z", Program: "sarama",
+			Addr: "127.0.0.1:19092", Reason: "connection refused", Line: 1}},
 	}, {
 		name: "sarama echo alone",
 		line: "[sarama] 2026/11/23 17:12:54 client/metadata got error from broker -1 while fetching metadata: dial tcp 127.0.0.1:19092: connect: connection refused",

@@ -188,6 +188,12 @@ func matchSarama(msg []byte) (match, bool) {
 		m.role = roleGiveUp
 		if i := bytes.Index(msg, []byte("to talk to: ")); i >= 0 {
 			m.err = msg[i+len("to talk to: "):]
+			// An application quoting the error (telegraf: error was
+			// "kafka: client has run out …: dial tcp …") ends it with the
+			// closing quote.
+			if j := bytes.Index(msg, []byte("kafka: client has run out")); j > 0 && msg[j-1] == '"' {
+				m.err = bytes.TrimSuffix(m.err, []byte{'"'})
+			}
 		}
 	case hasPrefix(msg, "Failed to connect to broker "):
 		m.role = rolePrimary
