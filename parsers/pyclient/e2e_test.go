@@ -153,6 +153,15 @@ func TestCaptured(t *testing.T) {
 		want:     []event{{analyzer.ConnectRefused, "1", "127.0.0.1:9092", "Connection refused", false}},
 		findings: []string{"advertised-listener-unreachable"},
 	}, {
+		// Airflow's task log names no logger; the messages are
+		// kafka-python's own. Bootstrap worked, node 1 is a loopback.
+		file: "realworld/airflow-kafka-python-node1-loopback.log", layout: pyclient.LayoutMessage,
+		want: []event{
+			{analyzer.Connected, boot, "172.30.0.9:9092", "", true},
+			{analyzer.ConnectRefused, "1", "127.0.0.1:9092", "Connection refused", true},
+		},
+		findings: []string{"advertised-listener-unreachable"},
+	}, {
 		file: "realworld/aiokafka-asctime-only-refused.log", layout: pyclient.LayoutMessage,
 		want:     repeat(4, event{analyzer.ConnectRefused, "0", "10.0.3.2:9092", "Connection refused", true}),
 		findings: []string{"connection-refused"},
