@@ -211,6 +211,19 @@ func repeat(n int, es ...event) []event {
 	return out
 }
 
+// ownIncidents are the incidents whose logs are kafka-python's or
+// aiokafka's: this parser must take them.
+var ownIncidents = []string{"airflow_kafka_python_node1_loopback"}
+
+func ownIncident(path string) bool {
+	for _, name := range ownIncidents {
+		if strings.Contains(filepath.ToSlash(path), "/incidents/"+name+"/") {
+			return true
+		}
+	}
+	return false
+}
+
 // TestSniffLeavesOthersAlone: the parser sits before kafkalog, so it must
 // take none of the other parsers' fixtures, nor an nginx log or a Python
 // program's own traceback.
@@ -228,6 +241,9 @@ func TestSniffLeavesOthersAlone(t *testing.T) {
 	n := 0
 	for _, path := range paths {
 		if fi, err := os.Stat(path); err != nil || fi.IsDir() || strings.HasSuffix(path, ".pcap") || strings.HasSuffix(path, ".pcapng") {
+			continue
+		}
+		if ownIncident(path) {
 			continue
 		}
 		head := make([]byte, analyzer.SniffLen)
