@@ -22,7 +22,10 @@
 //     within the last few recognised lines.
 //   - "kafka: client has run out of available brokers to talk to" is a
 //     NodeDisconnected symptom, like librdkafka's "N/N brokers are down":
-//     a summary, never a cause.
+//     a summary, never a cause. Since sarama 1.40 it wraps the last
+//     attempt's error ("… to talk to: dial tcp …: connection refused");
+//     printed without sarama's own line for that attempt before it (the
+//     default: sarama's Logger discards), it is that attempt's failure.
 //   - A bare Go network error ("failed to write messages: dial tcp …") is
 //     read only from an input known to come from a Go Kafka client: any Go
 //     program prints those. One exception: a docker compose service's line
@@ -39,6 +42,9 @@
 //     ", "[Sarama] ", an application's name), and one naming sarama names
 //     the client, as its tag after the message does (Hyperledger Fabric
 //     1.1). A date without a time (log.Ldate alone) is read undated.
+//   - zap's console encoder prints a caller ("kafka/log.go:53") between
+//     the level and the message; it is read past, and kafka/log.go, the
+//     sarama logger of libbeat (Filebeat's Kafka output), names sarama.
 //   - Times: Go's standard log and most wrappers print local time without
 //     zone, read in the Source's zone (Stats.ZoneAssumed). A line without
 //     a time (franz-go's BasicLogger without prefix) keeps the time of the

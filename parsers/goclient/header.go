@@ -77,6 +77,9 @@ func splitHeader(line []byte, zone *time.Location) header {
 	rest = h.readTime(rest, zone)
 	rest = h.cutSaramaTag(rest) // log.Lmsgprefix: the prefix after the time
 	rest = h.readLevel(rest)
+	if h.layout == idxISO {
+		rest = h.cutZapCaller(rest)
+	}
 	h.msg = h.cutSaramaSuffix(rest)
 	h.readKeyVals()
 	return h

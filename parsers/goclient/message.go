@@ -216,6 +216,14 @@ func matchSarama(msg []byte) (match, bool) {
 		if i := bytes.IndexByte(rest, ' '); i > 0 && isNodeID(rest[:i]) {
 			m.node = rest[:i] // sarama before 1.12 printed no id: "… from broker while fetching metadata: …"
 		}
+		if _, v, ok := bytes.Cut(rest, []byte(":%!(EXTRA ")); ok {
+			// libbeat formats sarama's Println("…metadata:", err) as
+			// "kafka message: %v": the error comes out as
+			// "%!(EXTRA *net.OpError=read tcp …)".
+			_, v, _ = bytes.Cut(v, []byte{'='})
+			m.err = bytes.TrimSuffix(v, []byte{')'})
+			break
+		}
 		_, m.err, _ = bytes.Cut(rest, []byte(": "))
 	case hasPrefix(msg, "Error while sending "), hasPrefix(msg, "client/brokers close broker "),
 		hasPrefix(msg, "client/seedbrokers close seed broker "), hasPrefix(msg, "client/coordinator request to broker "):

@@ -158,3 +158,49 @@ func cutCompose(line []byte) (name, rest []byte) {
 func isNameByte(c byte) bool {
 	return c == '-' || c == '_' || c == '.' || isDigit(c) || c|0x20 >= 'a' && c|0x20 <= 'z'
 }
+
+// cutZapCaller drops the caller field zap's console encoder prints after
+// the level ("kafka/log.go:53\t"), after the logger name when there is one
+// ("[kafka]\t"). The caller kafka/log.go is libbeat's sarama logger (the
+// Kafka output of Filebeat and the other Beats): it sets h.sarama and
+// drops the "kafka message: " that adapter puts before what sarama prints
+// with Print and Println.
+func (h *header) cutZapCaller(b []byte) []byte {
+	rest := b
+	if name, after, ok := cutField(rest); ok && len(name) > 2 && name[0] == '[' && name[len(name)-1] == ']' {
+		rest = after
+	}
+	caller, after, ok := cutField(rest)
+	if !ok || !isCaller(caller) {
+		return b
+	}
+	if bytes.HasSuffix(caller[:bytes.LastIndexByte(caller, ':')], []byte("kafka/log.go")) {
+		h.sarama = true
+		after, _ = cutPrefix(after, "kafka message: ")
+	}
+	return after
+}
+
+// cutField cuts the tab-separated field b starts with; ok is false when no
+// tab ends one within a caller's length.
+func cutField(b []byte) (field, rest []byte, ok bool) {
+	i := bytes.IndexByte(b[:min(len(b), 128)], '\t')
+	if i <= 0 {
+		return nil, b, false
+	}
+	return b[:i], b[i+1:], true
+}
+
+// isCaller accepts zap's short caller "dir/file.go:53".
+func isCaller(b []byte) bool {
+	i := bytes.LastIndexByte(b, ':')
+	if i < 4 || i == len(b)-1 || !bytes.HasSuffix(b[:i], []byte(".go")) || bytes.IndexByte(b, ' ') >= 0 {
+		return false
+	}
+	for _, c := range b[i+1:] {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
+}

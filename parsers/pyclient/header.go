@@ -26,6 +26,7 @@ const (
 	// LayoutMessage is a client's own message without the logger's name:
 	// printed bare, or after a time and a level only ("%(asctime)s
 	// %(levelname)s %(message)s", Faust's "[%(asctime)s: %(levelname)s]:
+	// ", Airflow's "[%(asctime)s] {%(filename)s:%(lineno)d} %(levelname)s -
 	// "). Only messages in the clients' own wording are taken (see
 	// clientMessage): without a logger nothing else says whose they are.
 	LayoutMessage = "message"
@@ -107,10 +108,58 @@ func (h *header) readTime(line []byte, zone *time.Location, zc *zoneCache) (rest
 	if !bracket {
 		return rest, true
 	}
+	if !h.zoned {
+		rest = h.readZoneName(rest)
+	}
 	if len(rest) == 0 || rest[0] != ']' {
 		return rest, false
 	}
 	return rest[1:], true
+}
+
+// readZoneName reads the zone abbreviation Airflow (2.2 and later) prints
+// after its task log times, "[2022-11-09, 09:59:40 UTC]": UTC and GMT
+// make the time UTC; any other ("BST", "CEST") names a zone only the
+// reader knows, so the time stays in Source.Zone, as an unzoned one. It
+// returns rest past the name, or rest itself when no name closes the
+// bracket.
+func (h *header) readZoneName(rest []byte) []byte {
+	if len(rest) < 3 || rest[0] != ' ' {
+		return rest
+	}
+	i := 1
+	for i < len(rest) && i <= 6 && rest[i] >= 'A' && rest[i] <= 'Z' {
+		i++
+	}
+	if i < 3 || i >= len(rest) || rest[i] != ']' {
+		return rest
+	}
+	if name := string(rest[1:i]); name == "UTC" || name == "GMT" {
+		t := h.time
+		h.time = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+		h.zoned = true
+	}
+	return rest[i:]
+}
+
+// skipBracedLocation drops the "{conn.py:381}" of Airflow's log format
+// "[%(asctime)s] {%(filename)s:%(lineno)d} %(levelname)s - %(message)s",
+// doubled ("{{conn.py:381}}") where MWAA's CloudWatch copy escapes it.
+// Airflow prints no logger name, so only a client's own message after it
+// makes the line a client's (see clientMessage).
+func skipBracedLocation(b []byte) []byte {
+	braces := 0
+	for braces < 2 && braces < len(b) && b[braces] == '{' {
+		braces++
+	}
+	if braces == 0 {
+		return b
+	}
+	end := bytes.IndexByte(b, '}')
+	if end < 0 || !isLocation(b[braces:end]) || len(b) < end+braces || string(b[end:end+braces]) != "}}"[:braces] {
+		return b
+	}
+	return b[end+braces:]
 }
 
 // splitLevelLogger reads the level and logger tokens after the time, in
@@ -161,7 +210,7 @@ func (h header) splitLevelLogger(rest []byte) (header, bool) {
 // the time, then a message in a client's own words.
 func (h header) splitMessage(rest []byte) (header, bool) {
 	h.layout = LayoutMessage
-	rest = skipSeparators(rest)
+	rest = skipSeparators(skipBracedLocation(skipSeparators(rest)))
 	if tok, after := token(rest); levelName(tok) != "" {
 		h.level, rest = levelName(tok), skipSeparators(after)
 	}
@@ -320,10 +369,17 @@ func moduleName(b []byte) bool {
 }
 
 // readTime reads "2006-01-02 15:04:05,000" (Python's default asctime), with
-// "T" or "." variants and an optional "Z"/"+hh:mm"/"+hhmm" offset. n is the
-// bytes read.
+// "T", ", " (Airflow) or "." variants and an optional "Z"/"+hh:mm"/"+hhmm"
+// offset. n is the bytes read.
 func readTime(b []byte, zone *time.Location, zc *zoneCache) (t time.Time, zoned bool, n int, ok bool) {
-	if len(b) < 19 || b[4] != '-' || b[7] != '-' || (b[10] != ' ' && b[10] != 'T') || b[13] != ':' || b[16] != ':' {
+	// Airflow 2.2 and later print "2022-11-09, 09:59:40": one byte more
+	// between the date and the time.
+	comma := 0
+	if len(b) > 11 && b[10] == ',' && b[11] == ' ' {
+		comma = 1
+	}
+	if len(b) < 19+comma || b[4] != '-' || b[7] != '-' || (b[10] != ' ' && b[10] != 'T' && comma == 0) ||
+		b[13+comma] != ':' || b[16+comma] != ':' {
 		return time.Time{}, false, 0, false
 	}
 	var f [6]int
@@ -332,13 +388,16 @@ func readTime(b []byte, zone *time.Location, zc *zoneCache) (t time.Time, zoned 
 		if i == 0 {
 			w = 4
 		}
+		if i >= 3 {
+			at += comma
+		}
 		v, good := text.Digits(b[at : at+w])
 		if !good {
 			return time.Time{}, false, 0, false
 		}
 		f[i] = v
 	}
-	n = 19
+	n = 19 + comma
 	nanos := 0
 	if n < len(b) && (b[n] == ',' || b[n] == '.') {
 		j, scale := n+1, 100000000

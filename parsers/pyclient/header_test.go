@@ -38,7 +38,19 @@ func TestSplitHeader(t *testing.T) {
 		{"2019-04-11 12:06:55,732 Unable connect to node with id 0: x", &got{LayoutMessage, "2019-04-11T11:06:55.732Z", "", "", "Unable connect to node with id 0: x", false}},
 		{"[2018-06-19 10:18:54,654: ERROR]: Unable connect to node with id 102: x", &got{LayoutMessage, "2018-06-19T09:18:54.654Z", "ERROR", "", "Unable connect to node with id 102: x", false}},
 		{"2023-04-05 10:11:12,345 INFO <BrokerConnection node_id=1 host=k:9092 <connected> [IPv4 ('10.0.0.1', 9092)]>: Connection complete.", &got{LayoutMessage, "2023-04-05T09:11:12.345Z", "INFO", "", "<BrokerConnection node_id=1 host=k:9092 <connected> [IPv4 ('10.0.0.1', 9092)]>: Connection complete.", false}},
+		// Airflow's task log: a {file.py:N} location, no logger; 2.2 and
+		// later print "YYYY-MM-DD, HH:MM:SS ZONE", MWAA doubles the braces.
+		{"[2021-07-09 17:27:20,590] {conn.py:419} ERROR - Connect attempt to <BrokerConnection node_id=1 host=k:9092>", &got{LayoutMessage, "2021-07-09T16:27:20.590Z", "ERROR", "", "Connect attempt to <BrokerConnection node_id=1 host=k:9092>", false}},
+		{"[2022-11-09, 09:59:40 UTC] {conn.py:1259} WARNING - <BrokerConnection node_id=1 host=k:9092>: timed out", &got{LayoutMessage, "2022-11-09T09:59:40.000Z", "WARN", "", "<BrokerConnection node_id=1 host=k:9092>: timed out", true}},
+		{"[2023-09-13, 12:26:30 BST] {conn.py:419} ERROR - Connect attempt to <BrokerConnection x>", &got{LayoutMessage, "2023-09-13T11:26:30.000Z", "ERROR", "", "Connect attempt to <BrokerConnection x>", false}},
+		{"[2023-01-15 08:15:23,735] {{conn.py:419}} ERROR - Connect attempt to <BrokerConnection x>", &got{LayoutMessage, "2023-01-15T07:15:23.735Z", "ERROR", "", "Connect attempt to <BrokerConnection x>", false}},
 		// Not a client's.
+		{"[2022-11-09, 09:59:40 UTC] {taskinstance.py:1851} ERROR - Task failed with exception", nil},
+		{"[2021-07-09 17:27:20,590] {producer.py:12} ERROR - Unable to connect to node with id 1: x", nil},
+		{"[2021-07-09 17:27:20,590] {conn} ERROR - Connect attempt to <BrokerConnection x>", nil},
+		{"[2021-07-09 17:27:20,590] {{conn.py:419} ERROR - Connect attempt to <BrokerConnection x>", nil},
+		{"[2022-11-09, 09:59:40 Utc] {conn.py:419} ERROR - Connect attempt to <BrokerConnection x>", nil},
+		{"2022-11-09,09:59:40 ERROR kafka.conn msg", nil},
 		{"ERROR    app.kafka:producer.py:12 Connect attempt to <BrokerConnection x>", nil},
 		{"ERROR    kafka:conn.py:12 msg", nil},
 		{"ERROR    kafka.conn:conn.py msg", nil},

@@ -6,7 +6,8 @@
 // %(message)s" and their bracketed variants (LayoutTimed) —, pytest's
 // "ERROR    kafka.conn:conn.py:798 message" (LayoutUntimed), and a
 // client's message with no logger name at all, bare or after a time and
-// a level (LayoutMessage), with the tracebacks log.exception appends, and
+// a level (LayoutMessage; also Airflow's task log "[time] {conn.py:419}
+// ERROR - message"), with the tracebacks log.exception appends, and
 // turns the connection failures into the event kinds the Java and
 // librdkafka parsers use for the same failure. confluent-kafka-python logs
 // librdkafka's lines and is read by parsers/rdkafka.
