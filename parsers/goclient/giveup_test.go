@@ -2,9 +2,7 @@ package goclient
 
 import (
 	"testing"
-	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/kafkadiag/kafkadiag/analyzer"
 )
 
@@ -14,10 +12,7 @@ import (
 // with the same error, or with no network error inside, it stays a
 // give-up.
 func TestGiveUpCause(t *testing.T) {
-	tests := []struct {
-		name, text string
-		want       []brief
-	}{{
+	checkTextCases(t, []textCase{{
 		// telegraf's agent line, layout as in influxdata/telegraf#16691.
 		name: "telegraf quoted give-up",
 		text: "2025-03-25T03:02:05Z I! Loaded outputs: kafka\n" +
@@ -48,13 +43,5 @@ func TestGiveUpCause(t *testing.T) {
 			NodeHost: "127.0.0.1", Addr: "127.0.0.1:19092", Reason: "connection refused", Line: 1},
 			{Kind: analyzer.NodeDisconnected, Time: "2026-11-23T17:12:56.000Z", Program: "sarama",
 				Addr: "127.0.0.1:19092", Reason: "client has run out of available brokers", Line: 2}},
-	}}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rec, _ := parseText(t, tt.text, time.UTC)
-			if diff := cmp.Diff(tt.want, briefsOf(rec)); diff != "" {
-				t.Errorf("events (-want +got):\n%s", diff)
-			}
-		})
-	}
+	}}, false)
 }

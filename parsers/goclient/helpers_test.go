@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/parsers/internal/sinktest"
 )
@@ -65,4 +66,27 @@ func parseFile(t testing.TB, path string) (*recorder, analyzer.Stats) {
 		t.Fatal(err)
 	}
 	return parseText(t, string(b), time.UTC)
+}
+
+// textCase is a log text and the events it must give.
+type textCase struct {
+	name, text string
+	want       []brief
+}
+
+// checkTextCases parses each case's text (in UTC) and compares the events;
+// mustSniff also requires the parser's Sniff to take the text.
+func checkTextCases(t *testing.T, tests []textCase, mustSniff bool) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if mustSniff && !New().Sniff([]byte(tt.text)) {
+				t.Fatal("not sniffed")
+			}
+			rec, _ := parseText(t, tt.text, time.UTC)
+			if diff := cmp.Diff(tt.want, briefsOf(rec)); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+		})
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/kafkadiag/kafkadiag/analyzer"
 )
 
@@ -14,10 +13,7 @@ import (
 // Println. Layouts as posted in elastic/beats#2945 and #42346 and
 // AliwareMQ/aliware-kafka-demos#26; hosts and addresses changed.
 func TestLibbeat(t *testing.T) {
-	tests := []struct {
-		name, text string
-		want       []brief
-	}{{
+	checkTextCases(t, []textCase{{
 		name: "Println error formatted as EXTRA, then the client's own line",
 		text: "2018-07-17T04:09:37.366Z\tINFO\tkafka/log.go:36\tkafka message: client/metadata got error from broker while fetching metadata:%!(EXTRA *net.OpError=read tcp 10.20.1.14:45936->10.17.10.2:9092: read: connection reset by peer)\n" +
 			"2018-07-17T04:09:37.366Z\tINFO\tkafka/log.go:36\tclient/brokers resurrecting 3 dead seed brokers\n" +
@@ -40,18 +36,7 @@ func TestLibbeat(t *testing.T) {
 		text: "2025-01-20T09:39:55.270+0800\tINFO\tkafka/log.go:53\tclient/metadata got error from broker -1 while fetching metadata: dial tcp: i/o timeout\n",
 		want: []brief{{Kind: analyzer.ResolveFailed, Time: "2025-01-20T01:39:55.270Z", Level: "INFO", Program: "sarama",
 			Node: "-1", Reason: "name lookup timed out", Line: 1}},
-	}}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if !New().Sniff([]byte(tt.text)) {
-				t.Fatal("not sniffed")
-			}
-			rec, _ := parseText(t, tt.text, time.UTC)
-			if diff := cmp.Diff(tt.want, briefsOf(rec)); diff != "" {
-				t.Errorf("events (-want +got):\n%s", diff)
-			}
-		})
-	}
+	}}, true)
 }
 
 // TestZapCallerNearMisses: zap lines whose caller is not libbeat's sarama
