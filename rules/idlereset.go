@@ -51,7 +51,15 @@ func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		if drops := silentDrops(inc, outs); drops != nil {
 			return []analyzer.Finding{silentDropFinding(inc, drops)}
 		}
-		return periodicFindings(inc, outs, clock)
+		if fs := periodicFindings(inc, outs, clock); len(fs) > 0 {
+			return fs
+		}
+		if lc.N > 0 && kafkaReaper(inc, lc) {
+			// One or two such disconnects are too few for a pattern but
+			// are what a user pastes when asking what the line means.
+			return []analyzer.Finding{reaperNote(inc, lc, ages)}
+		}
+		return nil
 	}
 	kinds := kindSet{}
 	var c idleCluster
@@ -133,9 +141,14 @@ func reaperNote(inc *analyzer.Incident, c idleCluster, ages []*analyzer.Event) a
 	}
 	f.Kinds = kinds.list()
 	f.Subjects = ageSubjects(inc, clusterEvents(ages, c))
-	f.Summary = fmt.Sprintf("The connections librdkafka saw dropped were idle for the broker's own connections.max.idle.ms (%s; ages %s): "+
+	which, age := "The connections librdkafka saw dropped were", "ages "+describeCluster(c)
+	if c.N == 1 {
+		f.Title = "An idle connection closed by Kafka's own idle timeout (routine)"
+		which, age = "The connection librdkafka saw dropped was", "after "+seconds(c.Min)
+	}
+	f.Summary = fmt.Sprintf("%s idle for the broker's own connections.max.idle.ms (%s; %s): "+
 		"the broker closes connections that carried nothing for that long, and the client reconnects when it next needs one. "+
-		"This is Kafka's routine idle close, not a device in the path.", seconds(time.Duration(brokerIdleSetting(inc))*time.Millisecond), describeCluster(c))
+		"This is Kafka's routine idle close, not a device in the path.", which, seconds(time.Duration(brokerIdleSetting(inc))*time.Millisecond), age)
 	f.Remediation = []string{"Nothing to fix. To keep connections open, send traffic more often than connections.max.idle.ms, " +
 		"or set the client's own connections.max.idle.ms lower so the client closes first and quietly."}
 	if s := clientIdleSettings(inc); s[0].Old {

@@ -158,11 +158,39 @@ func TestIdleResetLogOnlySubjects(t *testing.T) {
 	}
 }
 
+// TestIdleReaperNoteIsInfo: disconnects after the broker's own
+// connections.max.idle.ms get an info note, however few, since one pasted
+// line is what a user asks about; other ages, even one near it, get none.
 func TestIdleReaperNoteIsInfo(t *testing.T) {
-	logs := []analyzer.Event{disconnectedUp(700, 10, 600120), disconnectedUp(1400, 11, 600090), disconnectedUp(2100, 12, 600300)}
-	got := IdleReset{}.Evaluate(incident(logs, nil, node1))
-	if len(got) != 1 || got[0].Severity != analyzer.Info {
-		t.Fatalf("want one info note, got %+v", got)
+	tests := []struct {
+		name    string
+		logs    []analyzer.Event
+		want    bool
+		summary string
+	}{
+		{"three", []analyzer.Event{disconnectedUp(700, 10, 600120), disconnectedUp(1400, 11, 600090), disconnectedUp(2100, 12, 600300)}, true, "ages 3 × 600 s"},
+		{"one", []analyzer.Event{disconnectedUp(700, 10, 600012)}, true, "The connection librdkafka saw dropped was idle for the broker's own connections.max.idle.ms (600 s; after 600 s)"},
+		{"two", []analyzer.Event{disconnectedUp(700, 10, 600012), disconnectedUp(1400, 11, 600040)}, true, "ages 2 × 600 s"},
+		{"one at 300 s", []analyzer.Event{disconnectedUp(700, 10, 300012)}, false, ""},
+		{"one at 540 s", []analyzer.Event{disconnectedUp(700, 10, 540002)}, false, ""},
+		{"one young", []analyzer.Event{disconnectedUp(700, 10, 5012)}, false, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := IdleReset{}.Evaluate(incident(tc.logs, nil, node1))
+			if !tc.want {
+				if len(got) != 0 {
+					t.Fatalf("want no finding, got %+v", got)
+				}
+				return
+			}
+			if len(got) != 1 || got[0].Severity != analyzer.Info {
+				t.Fatalf("want one info note, got %+v", got)
+			}
+			if !strings.Contains(got[0].Summary, tc.summary) {
+				t.Errorf("summary lacks %q: %s", tc.summary, got[0].Summary)
+			}
+		})
 	}
 }
 
