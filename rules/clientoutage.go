@@ -106,7 +106,7 @@ func runOutage(inc *analyzer.Incident, lost *analyzer.Event, failures []*analyze
 	for _, f := range failures {
 		refused = refused && f.Kind == analyzer.ConnectRefused
 	}
-	if !refused && !fastRetries(failures) {
+	if !refused && !fastRetries(failures, minFastRetries) {
 		return nil // spaced like connect timeouts: unanswered SYNs, not a stopped broker
 	}
 	o := &outage{Start: lost.Time, Kinds: kindSet{}, Signs: outageSigns(lost, failures), Failures: len(failures)}

@@ -74,7 +74,7 @@ func (ConnectionRefused) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 // established" does not say why; it counts only next to REJ flows.
 func refusedFinding(inc *analyzer.Incident, g *targetGroup, clock clockOffset) (analyzer.Finding, bool) {
 	refused, vague := g.split(analyzer.ConnectRefused)
-	fast := len(g.Flows) == 0 && len(refused) == 0 && fastRetries(vague)
+	fast := len(g.Flows) == 0 && len(refused) == 0 && fastRetries(vague, minRefusals)
 	local := len(g.Flows) == 0 && len(refused) == 0 && !fast && loopbackTarget(g)
 	if len(g.Flows) == 0 && !fast && !local {
 		vague = nil
@@ -215,17 +215,20 @@ func gotThroughAfter(inc *analyzer.Incident, g *targetGroup, t time.Time) bool {
 	return false
 }
 
-// Fast retries: at least minFastRetries vague failures whose median spacing
-// is at most fastRetrySpacing (reconnect.backoff.max.ms defaults to 1 s).
+// Fast retries: vague failures whose median spacing is at most
+// fastRetrySpacing (reconnect.backoff.max.ms defaults to 1 s). Two such
+// failures of one target already show an attempt that failed at once,
+// since a timeout takes 10 s or more; the client-outage rule, which reads
+// them as a broker gone away, wants minFastRetries.
 const (
 	minFastRetries   = 3
 	fastRetrySpacing = 2 * time.Second
 )
 
-// fastRetries reports whether vague connect failures repeat at the
-// reconnect backoff rather than at a connect timeout.
-func fastRetries(events []*analyzer.Event) bool {
-	if len(events) < minFastRetries {
+// fastRetries reports whether at least min vague connect failures repeat
+// at the reconnect backoff rather than at a connect timeout.
+func fastRetries(events []*analyzer.Event, min int) bool {
+	if len(events) < max(min, 2) {
 		return false
 	}
 	for _, e := range events {
