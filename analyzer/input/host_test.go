@@ -66,15 +66,26 @@ func TestHostFromPath(t *testing.T) {
 }
 
 func TestArgHostPath(t *testing.T) {
-	cases := []struct{ arg, want string }{
-		{"/home/ana/cases/4242/kafka-3/server.log", "4242/kafka-3/server.log"},
-		{"bundle.tgz", "bundle.tgz"},
-		{"./a/b/", "a/b"},
-		{"-", "-"},
+	cases := []struct {
+		arg   string
+		isDir bool
+		want  string
+	}{
+		{"/home/ana/cases/4242/kafka-3/server.log", false, "kafka-3/server.log"},
+		{"/data/broker-1/logs/server.log", false, "broker-1/logs/server.log"},
+		{"/opt/kafka/logs/server.log", false, "kafka/logs/server.log"},
+		{"bundle.tgz", false, "bundle.tgz"},
+		{"/tmp/sweep-java/case_x", true, "case_x"},
+		{"/tmp/sweep-java/case_x/", true, "case_x"},
+		{"/srv/acme-7/broker-1/logs/", true, "broker-1/logs"},
+		{"/var/log", true, "var/log"},
+		{"./a/b/", true, "b"},
+		{"server.log", false, "server.log"},
+		{".", true, "."},
 	}
 	for _, tc := range cases {
-		if got := argHostPath(tc.arg); got != tc.want {
-			t.Errorf("argHostPath(%q) = %q, want %q", tc.arg, got, tc.want)
+		if got := argHostPath(tc.arg, tc.isDir); got != tc.want {
+			t.Errorf("argHostPath(%q, %v) = %q, want %q", tc.arg, tc.isDir, got, tc.want)
 		}
 	}
 }

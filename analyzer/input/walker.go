@@ -89,8 +89,13 @@ type Walker struct {
 }
 
 // pendingPath is a path to visit and the part of it that may name a host:
-// the user's own folders above the inputs say nothing about machines.
-type pendingPath struct{ path, hostPath string }
+// the user's own folders above the inputs say nothing about machines. A
+// path the user gave (arg) gets its hostPath once it is known to be a
+// folder or a file.
+type pendingPath struct {
+	path, hostPath string
+	arg            bool
+}
 
 // frame is one open container.
 type frame struct {
@@ -120,7 +125,7 @@ func New(paths []string, stdin io.Reader) *Walker {
 func NewWithOptions(paths []string, stdin io.Reader, opts Options) *Walker {
 	w := &Walker{stdin: stdin, opts: opts.withDefaults()}
 	for _, p := range paths {
-		w.pending = append(w.pending, pendingPath{p, argHostPath(p)})
+		w.pending = append(w.pending, pendingPath{path: p, arg: true})
 	}
 	return w
 }
@@ -182,6 +187,9 @@ func (w *Walker) openPath(p pendingPath) *Item {
 	st, err := os.Stat(p.path)
 	if err != nil {
 		return &Item{Path: p.path, Skip: describe(err)}
+	}
+	if p.arg {
+		p.hostPath = argHostPath(p.path, st.IsDir())
 	}
 	if st.IsDir() {
 		kids, err := listDir(p)
@@ -325,23 +333,28 @@ func listDir(dir pendingPath) ([]pendingPath, error) {
 	sortRotations(names)
 	out := make([]pendingPath, len(names))
 	for i, n := range names {
-		out[i] = pendingPath{filepath.Join(dir.path, n), dir.hostPath + "/" + n}
+		out[i] = pendingPath{path: filepath.Join(dir.path, n), hostPath: dir.hostPath + "/" + n}
 	}
 	return out, nil
 }
 
-// argHostPath keeps the part of a path the user gave that may name a host:
-// its last two folders and its name. Folders further up are the user's own
-// ("/home/ana/cases/4242") and say nothing about the incident's machines.
-func argHostPath(p string) string {
-	if p == "-" {
-		return p
-	}
+// argHostPath keeps the part of a path the user gave that may name a host.
+// A folder the user names is the incident's top ("cases/4242",
+// "/tmp/acme_case_x"): the folders above it are the user's own and say
+// nothing about the incident's machines, unless the folder is a generic one
+// ("broker-1/logs"). A file keeps its folder ("kafka-3/server.log"), and the
+// folder above when that one is generic. At most three elements are kept.
+func argHostPath(p string, isDir bool) string {
 	parts := strings.Split(filepath.ToSlash(filepath.Clean(p)), "/")
-	if len(parts) > 3 {
-		parts = parts[len(parts)-3:]
+	keep := 2 // a file and its folder
+	if isDir {
+		keep = 1
 	}
-	return strings.Join(parts, "/")
+	for keep < len(parts) && keep < 3 && genericDirs[strings.ToLower(parts[len(parts)-keep])] {
+		keep++
+	}
+	keep = min(keep, len(parts))
+	return strings.TrimPrefix(strings.Join(parts[len(parts)-keep:], "/"), "/")
 }
 
 func describe(err error) string {
