@@ -107,6 +107,14 @@ func TestBrokerRestart(t *testing.T) {
 	}
 }
 
+// appOOM is the kernel killing a JVM whose cgroup the oom-kill line named.
+func appOOM(unit string) analyzer.Event {
+	k := journalLine(analyzer.OOMKill, "kernel", 200, 410,
+		"Mar 14 10:03:20 app-3 kernel: Memory cgroup out of memory: Killed process 1873 (java) total-vm:8234560kB, anon-rss:3912340kB, file-rss:0kB, shmem-rss:0kB, UID:998 pgtables:8420kB oom_score_adj:0")
+	k.PID, k.Reason, k.Unit = 1873, "java", unit
+	return k
+}
+
 func TestBrokerOOMKill(t *testing.T) {
 	oom := func() []analyzer.Event {
 		k := journalLine(analyzer.OOMKill, "kernel", 200, 410,
@@ -127,6 +135,9 @@ func TestBrokerOOMKill(t *testing.T) {
 		{"journal only", incident(oom(), nil, node1), want{N: 1, Kinds: []string{"journal"}, ConfMin: 0.7, ConfMax: 0.8,
 			Contains: []string{"OOM killer", "PID 4242", "systemctl show kafka.service -p MemoryMax"}}},
 		{"a clean restart is not an OOM kill", restartIncident(true, true, false), want{N: 0}},
+		{"the JVM of another service", incident([]analyzer.Event{appOOM("orders-api.service")}, nil, node1), want{N: 0}},
+		{"a JVM in a container's scope", incident([]analyzer.Event{appOOM("docker-1f2e3d4c5b6a.scope")}, nil, node1), want{N: 1, Kinds: []string{"journal"}, ConfMin: 0.7, ConfMax: 0.8}},
+		{"a JVM in Kafka's service", incident([]analyzer.Event{appOOM("confluent-server.service")}, nil, node1), want{N: 1, Kinds: []string{"journal"}, ConfMin: 0.7, ConfMax: 0.8}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { checkRule(t, BrokerOOMKill{}, tc.inc, tc.want) })

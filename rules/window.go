@@ -108,7 +108,15 @@ func isKafkaUnit(e *analyzer.Event) bool {
 	}
 	s := strings.ToLower(e.Unit + " " + e.Reason + " " + e.Text)
 	return strings.Contains(s, "kafka") || strings.Contains(s, "confluent-server") ||
-		e.Kind == analyzer.OOMKill && strings.EqualFold(e.Reason, "java")
+		e.Kind == analyzer.OOMKill && strings.EqualFold(e.Reason, "java") && !otherService(e.Unit)
+}
+
+// otherService reports a systemd service that is not Kafka's: a JVM the
+// OOM killer took from "orders-api.service" is an application's, not the
+// broker's. A scope or a container's cgroup ("docker-1f2e….scope",
+// "cri-containerd-….scope") does not say what ran in it.
+func otherService(unit string) bool {
+	return strings.HasSuffix(unit, ".service")
 }
 
 // downSign and upSign classify lifecycle events.
