@@ -33,8 +33,10 @@
 //     Analyze infers it.
 //   - Stats.Lines counts entries for export and json, lines otherwise.
 //
-// Not read: `short-monotonic` (no wall-clock time to put on a timeline),
-// `short-full`, `json-pretty`/`json-sse`.
+// Plain `dmesg` (seconds since boot) is read with undated events; a
+// `short-monotonic` journal, which looks the same, is read as if each line
+// were the kernel's, so its kernel lines count and the rest match nothing.
+// Not read: `short-full`, `json-pretty`/`json-sse`.
 package journal
 
 import (
@@ -77,9 +79,12 @@ const (
 	// buffer, each line `[Mon Jul 13 15:55:12 2022] message`, in local
 	// time, with no host or ident (every line is the kernel's). sosreports
 	// keep it beside the journal; a dmesg saved after a crash may be the
-	// only record of an OOM kill. Plain `dmesg` prints seconds since boot,
-	// which no wall clock anchors, and is not read.
+	// only record of an OOM kill.
 	LayoutDmesgCtime = "dmesg-T"
+	// LayoutDmesg is plain `dmesg`: `[  1234.567890] message`, seconds
+	// since boot. Its events are undated (zero Time): the rules can still
+	// use an OOM kill it records, and the report lists it.
+	LayoutDmesg = "dmesg"
 )
 
 // Sniff implements analyzer.Parser: export field records, a JSON object

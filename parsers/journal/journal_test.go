@@ -342,7 +342,7 @@ func TestSniff(t *testing.T) {
 		{"[Mon Jul 13 15:55:12 2022] Out of memory: Killed process 2395 (java)\n", LayoutDmesgCtime},
 		{"[Sat Jan  6 03:04:05 2024] IPv6: ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready\n", LayoutDmesgCtime},
 		// Not journals.
-		{"[863081.188441] Out of memory: Kill process 29541 (java) score 980 or sacrifice child\n", ""},
+		{"[863081.188441] Out of memory: Kill process 29541 (java) score 980 or sacrifice child\n", LayoutDmesg},
 		{"[Mon Jul 13 15:55:12,123] INFO x (kafka.server.KafkaServer)\n", ""},
 		{"[Foo Jul 13 15:55:12 2022] x\n", ""},
 		{"%7|1795435402.936|BRKMAIN|rdkafka#producer-1| [thrd::0/internal]: :0/internal: Enter main broker thread\n", ""},
@@ -426,30 +426,47 @@ func TestEmbeddedNoYear(t *testing.T) {
 	}
 }
 
-// TestRefusal: plain dmesg is named as such, with what to collect instead;
-// dmesg -T and other text are not.
-func TestRefusal(t *testing.T) {
+// TestPlainDmesg: plain dmesg (seconds since boot) is read, its events
+// undated, also after a pasted prompt and cut mark; dmesg -T keeps its
+// own layout; a bracketed number that is no time is not dmesg.
+func TestPlainDmesg(t *testing.T) {
 	tests := []struct {
-		name, head string
-		refused    bool
+		name, in string
+		layout   string
+		want     []brief
 	}{
-		{"plain dmesg", "[    0.000000] Linux version 5.15.0-1031-aws (buildd@lcy02-amd64-023)\n[    0.000000] Command line: BOOT_IMAGE=/boot/vmlinuz\n", true},
-		{"plain dmesg after a prompt and a cut", "$ dmesg\n[...]\n[4053449.343871] iptables: # DROP # IN=ens192\n", true},
-		{"plain dmesg after a prompt", "$ dmesg | grep -i oom\n[4053467.556077] kafka-admin-cli invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n", true},
-		{"dmesg -T is read, not refused", "[Mon Jul 13 15:55:12 2022] Out of memory: Killed process 2395 (java)\n", false},
-		{"log4j", "[2024-03-05 10:15:47,901] INFO started (kafka.server.KafkaServer)\n", false},
-		{"a bracketed number that is no time", "[12] items\n", false},
-		{"empty", "", false},
+		{"plain dmesg", "[    0.000000] Linux version 5.15.0-1031-aws (buildd@lcy02-amd64-023)\n[    0.000000] Command line: BOOT_IMAGE=/boot/vmlinuz\n",
+			LayoutDmesg, nil},
+		{"an OOM kill", "[863081.101003] java invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0\n" +
+			"[863081.188420] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/kafka.service,task=java,pid=1873,uid=998\n" +
+			"[863081.188441] Out of memory: Killed process 1873 (java) total-vm:8234560kB, anon-rss:3912340kB, file-rss:0kB, shmem-rss:0kB, UID:998 pgtables:8420kB oom_score_adj:0\n",
+			LayoutDmesg, []brief{{Kind: analyzer.OOMKill, Program: "kernel", Unit: "kafka.service", PID: 1873, Reason: "java"}}},
+		{"after a prompt and a cut", "$ dmesg\n[...]\n[4053449.343871] nf_conntrack: nf_conntrack: table full, dropping packet\n",
+			LayoutDmesg, []brief{{Kind: analyzer.ConntrackFull, Program: "kernel", Reason: "table full, dropping packet"}}},
+		{"dmesg -T", "[Mon Jul 13 15:55:12 2022] Out of memory: Killed process 2395 (java)\n",
+			LayoutDmesgCtime, []brief{{Kind: analyzer.OOMKill, Program: "kernel", PID: 2395, Reason: "java"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := New().Refusal([]byte(tt.head))
-			if (got != "") != tt.refused {
-				t.Errorf("Refusal = %q, want refused %v", got, tt.refused)
+			rec, _, st, err := parseWith(t, "dmesg", []byte(tt.in))
+			if err != nil || st.Layout != tt.layout || st.Unparsed != 0 {
+				t.Fatalf("err=%v stats=%+v", err, st)
 			}
-			if tt.refused && !strings.Contains(got, "dmesg -T") {
-				t.Errorf("Refusal = %q, should say what to collect instead", got)
+			var got []brief
+			for _, e := range rec.Events {
+				got = append(got, brief{Kind: e.Kind, Program: e.Program, Unit: e.Unit, PID: e.PID, Reason: e.Reason, Signal: e.Signal})
+				if e.Time.IsZero() != (tt.layout == LayoutDmesg) {
+					t.Errorf("time %v in layout %s", e.Time, st.Layout)
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+	for _, head := range []string{"[12] items\n", "[1.5]x\n", "[2024-03-05 10:15:47,901] INFO started (kafka.server.KafkaServer)\n", "$ ls\nfoo\n"} {
+		if New().Sniff([]byte(head)) {
+			t.Errorf("Sniff(%q) = true", head)
+		}
 	}
 }

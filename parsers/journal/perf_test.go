@@ -133,16 +133,21 @@ func TestUninterestingRecordsDoNotAllocate(t *testing.T) {
 	}
 }
 
-// TestDmesgLineDoesNotAllocate: a dmesg -T line is split in place.
+// TestDmesgLineDoesNotAllocate: dmesg -T and plain dmesg lines are split
+// in place.
 func TestDmesgLineDoesNotAllocate(t *testing.T) {
-	line := []byte("[Mon Jul 13 15:55:13 2022] IPv6: ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready")
-	var e entry
-	if n := testing.AllocsPerRun(100, func() {
-		if _, ok := parseShort(line, LayoutDmesgCtime, time.UTC, &e); !ok {
-			t.Fatal("not read")
+	for layout, line := range map[string][]byte{
+		LayoutDmesgCtime: []byte("[Mon Jul 13 15:55:13 2022] IPv6: ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready"),
+		LayoutDmesg:      []byte("[   12.345678] IPv6: ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready"),
+	} {
+		var e entry
+		if n := testing.AllocsPerRun(100, func() {
+			if _, ok := parseShort(line, layout, time.UTC, &e); !ok {
+				t.Fatal("not read")
+			}
+		}); n != 0 {
+			t.Errorf("%s: %v allocations per line", layout, n)
 		}
-	}); n != 0 {
-		t.Errorf("%v allocations per line", n)
 	}
 }
 
@@ -159,16 +164,19 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		p := parser()
 		head := in[:min(len(in), analyzer.SniffLen)]
-		if p.Refusal(head) != "" && p.Sniff(head) {
-			t.Fatalf("both read and refused: %q", head)
-		}
 		if !p.Sniff(head) {
 			return
 		}
 		src := &analyzer.Source{Path: "f", R: bufio.NewReaderSize(bytes.NewReader(in), 512)}
-		st, _ := p.Parse(context.Background(), src, discard{})
+		rec := &recorder{}
+		st, _ := p.Parse(context.Background(), src, rec)
 		if st.Unparsed > st.Lines || len(st.Problems) > maxProblems {
 			t.Fatalf("stats out of range: %+v", st)
+		}
+		for _, e := range rec.Events {
+			if st.Layout == LayoutDmesg && !e.Time.IsZero() {
+				t.Fatalf("plain dmesg event dated %v: %q", e.Time, e.Text)
+			}
 		}
 	})
 }

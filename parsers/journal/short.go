@@ -31,7 +31,7 @@ func sniffShort(head []byte) string {
 			head = nil
 		}
 		line = bytes.TrimRight(line, "\r")
-		if len(line) == 0 || bytes.HasPrefix(line, []byte("-- ")) {
+		if len(line) == 0 || bytes.HasPrefix(line, []byte("-- ")) || pasted(line) {
 			continue
 		}
 		var e entry
@@ -42,6 +42,13 @@ func sniffShort(head []byte) string {
 		return layout
 	}
 	return ""
+}
+
+// pasted reports a line that a user's paste puts before the output: the
+// shell prompt with the command ("$ dmesg | grep -i oom") or a cut mark.
+func pasted(line []byte) bool {
+	return bytes.HasPrefix(line, []byte("$ ")) || bytes.HasPrefix(line, []byte("# ")) ||
+		string(line) == "[...]" || string(line) == "..."
 }
 
 // readShort reads a text layout line by line.
@@ -84,7 +91,7 @@ func (h *handler) readShort(ctx context.Context, layout string) error {
 // counted as unparsed.
 func (h *handler) shortLine(line []byte, lineNo int, layout string, zone *time.Location, e *entry) bool {
 	line = bytes.TrimRight(line, "\r\n")
-	if len(line) == 0 || bytes.HasPrefix(line, []byte("-- ")) {
+	if len(line) == 0 || bytes.HasPrefix(line, []byte("-- ")) || pasted(line) {
 		return true
 	}
 	if line[0] == ' ' {
@@ -128,7 +135,7 @@ func parseShort(line []byte, want string, zone *time.Location, e *entry) (string
 	if !ok || (want != "" && layout != want) {
 		return layout, false
 	}
-	if layout == LayoutDmesgCtime {
+	if layout == LayoutDmesgCtime || layout == LayoutDmesg {
 		e.host, e.ident, e.message, e.kernel = nil, kernelIdent, rest, true
 		return layout, true
 	}
@@ -174,7 +181,10 @@ func shortTime(line []byte, zone *time.Location, e *entry) (string, []byte, bool
 	}
 	switch {
 	case line[0] == '[':
-		return ctime(line, zone, e)
+		if layout, rest, ok := ctime(line, zone, e); ok {
+			return layout, rest, ok
+		}
+		return bootTime(line, e)
 	case line[0] >= 'A' && line[0] <= 'Z':
 		return syslogTime(line, zone, e)
 	case isDigit(line[0]) && len(line) > 10 && line[4] == '-' && line[10] == 'T':
