@@ -98,9 +98,10 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 			base = 0.4
 		}
 	}
-	if o.OOM {
+	if o.OOM && !o.OOMUndated {
 		base = 0.75
 	}
+
 	agree := clientAgreement(inc, o)
 	all := o.Kinds
 	if len(agree) > 0 {
@@ -109,7 +110,11 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 			all[k] = true
 		}
 	}
-	f := analyzer.NewFinding(meta, agreeing(base, len(all)))
+	conf := agreeing(base, len(all))
+	if o.OOMUndated {
+		conf = 0.6 // the kill was the broker's; that it made this outage is inferred
+	}
+	f := analyzer.NewFinding(meta, conf)
 	f.Kinds = all.list()
 	if o.End.IsZero() && !o.OOM {
 		f.Title = "The broker stopped and had not come back when the inputs end"
@@ -226,6 +231,11 @@ func outageHow(o *outage) string {
 	switch {
 	case o.OOM && o.Kinds[kindPodStatus] && !o.Kinds[kindJournal]:
 		how = "the kernel's OOM killer killed the broker's container at its memory limit (Reason: OOMKilled)"
+	case o.OOMUndated:
+		// The "as … shows" list would count the undated kernel log as a
+		// witness of the outage's time, which it is not.
+		return "the process was killed with no shutdown sequence logged, and a kernel log without dates (plain dmesg) records the OOM killer " +
+			"killing the broker's JVM, though its time cannot be checked against this outage"
 	case o.OOM:
 		how = "the kernel's OOM killer killed the broker's JVM"
 	case o.Killed && o.Clean:

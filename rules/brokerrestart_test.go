@@ -206,3 +206,52 @@ func TestOutageClientAgreement(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { checkRule(t, BrokerRestart{}, tc.inc, tc.want) })
 	}
 }
+
+// killedBrokerLog is a broker log in which the process died without a
+// shutdown sequence once per restart second given.
+func killedBrokerLog(restarts ...float64) []analyzer.Event {
+	events := []analyzer.Event{brokerLine(analyzer.BrokerStarted, 2, 10, "[2026-03-14 10:00:02,001] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)")}
+	for i, sec := range restarts {
+		line := 100 * (i + 1)
+		events = append(events,
+			brokerLine(analyzer.BrokerStarting, sec, line, "[2026-03-14 10:01:46,500] INFO [KafkaServer id=1] starting (kafka.server.KafkaServer)"),
+			brokerLine(analyzer.BrokerStarted, sec+5, line+50, "[2026-03-14 10:01:51,500] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)"))
+	}
+	return events
+}
+
+// dmesgOOM is plain dmesg's undated OOM kill of a JVM on host.
+func dmesgOOM(host, unit string) analyzer.Event {
+	return analyzer.Event{Kind: analyzer.OOMKill, Source: analyzer.Location{Path: host + "/dmesg.txt", Line: 3}, Program: "kernel",
+		Host: host, Unit: unit, PID: 1873, Reason: "java",
+		Text: "Out of memory: Killed process 1873 (java) total-vm:8234560kB, anon-rss:3912340kB, file-rss:0kB, shmem-rss:0kB, UID:998 pgtables:8420kB oom_score_adj:0"}
+}
+
+// TestUndatedOOMKill: plain dmesg's OOM kill of the broker's JVM names the
+// cause of the one killed outage on its host, at lower confidence; it
+// blames none when two outages could be it, another host's or another
+// service's kill, or a restart that logged its shutdown.
+func TestUndatedOOMKill(t *testing.T) {
+	tests := []struct {
+		name   string
+		events []analyzer.Event
+		oom    want
+	}{
+		{"one killed outage", append(killedBrokerLog(106), dmesgOOM("broker-1", "")), want{N: 1, Kinds: []string{"broker-log", "journal"}, ConfMin: 0.6, ConfMax: 0.6,
+			Contains: []string{"plain dmesg", "cannot be checked", "PID 1873"}}},
+		{"in Kafka's cgroup, host unknown", append(killedBrokerLog(106), dmesgOOM("", "kafka.service")), want{N: 1, Kinds: []string{"broker-log", "journal"}, ConfMin: 0.6, ConfMax: 0.6}},
+		{"two killed outages", append(killedBrokerLog(106, 300), dmesgOOM("broker-1", "")), want{N: 0}},
+		{"another host", append(killedBrokerLog(106), dmesgOOM("app-3", "")), want{N: 0}},
+		{"another service", append(killedBrokerLog(106), dmesgOOM("broker-1", "orders-api.service")), want{N: 0}},
+		{"a logged shutdown", append(restartIncident(false, true, false).Events, dmesgOOM("broker-1", "")), want{N: 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			inc := incident(tc.events, nil, node1)
+			checkRule(t, BrokerOOMKill{}, inc, tc.oom)
+			if got := (BrokerRestart{}).Evaluate(inc); (len(got) == 0) != (tc.oom.N == 1) {
+				t.Errorf("broker-restart gave %d findings beside %d OOM findings", len(got), tc.oom.N)
+			}
+		})
+	}
+}

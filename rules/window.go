@@ -31,6 +31,10 @@ type outage struct {
 	// the journal or a missing shutdown says the process was killed; OOM when
 	// the kernel or systemd blamed the OOM killer.
 	Clean, Killed, OOM bool
+	// OOMUndated is set when the OOM kill came from an undated input
+	// (plain dmesg) and was tied to this outage for want of another
+	// reason for the kill: its time could not be checked.
+	OOMUndated bool
 	// HeapOOM is the broker's own java.lang.OutOfMemoryError line when it
 	// was the last word of a process that then died without a shutdown:
 	// the JVM crashed on its heap, the kernel's OOM killer had no part.
@@ -202,7 +206,39 @@ func logOutages(inc *analyzer.Incident) []*outage {
 			lastBrokerLine[logStream(e.Source.Path)] = e
 		}
 	}
+	blameUndatedOOM(inc, outs)
 	return outs
+}
+
+// blameUndatedOOM ties an undated OOM kill of the broker's JVM (plain
+// dmesg prints seconds since boot) to the one outage on its host where
+// the broker was killed and nothing else says why: a broker log that
+// stops without a shutdown, or a journal's SIGKILL. With two such outages
+// the kill could be either's, and neither is blamed.
+func blameUndatedOOM(inc *analyzer.Incident, outs []*outage) {
+	for i := range inc.Events {
+		e := &inc.Events[i]
+		if !e.Time.IsZero() || e.Kind != analyzer.OOMKill || !isKafkaUnit(e) {
+			continue
+		}
+		var only *outage
+		n := 0
+		for _, o := range outs {
+			if o.Killed && !o.OOM && o.HeapOOM == nil && sameHost(o.Host, e.Host) {
+				only, n = o, n+1
+			}
+		}
+		if n == 1 {
+			mark(only, e)
+			only.OOMUndated = true
+		}
+	}
+}
+
+// sameHost reports whether two host names may be the same machine: equal,
+// or one of them unknown.
+func sameHost(a, b string) bool {
+	return a == "" || b == "" || strings.EqualFold(a, b)
 }
 
 // unitKey is a unit (or container) as one input names it.
