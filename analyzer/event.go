@@ -141,6 +141,13 @@ type Event struct {
 	PID            int
 	Unit           string // systemd unit
 
+	// Before, on a BrokerStarting event, is the time of the log's last
+	// record before the new process's startup lines (zero when unknown):
+	// when a process that died without a word was last heard from. Log
+	// parsers skip routine lines, so the last event before can be much
+	// older.
+	Before time.Time `json:",omitzero"`
+
 	// Text is the line as printed (first line of a multi-line entry), cut to
 	// MaxTextLen bytes.
 	Text string

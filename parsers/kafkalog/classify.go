@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 )
@@ -59,6 +60,8 @@ type record struct {
 	kafkaOrigin bool
 	// receiveFrame is entry.receiveFrame: a frame of NetworkReceive.read….
 	receiveFrame bool
+	// before is entry.before: the previous record's time.
+	before time.Time
 }
 
 // javaException is one exception line of an entry.
@@ -71,7 +74,7 @@ func newRecord(r *record, e *entry) {
 	text, line := e.lineStrings()
 	*r = record{
 		evText: text, compose: line[:e.composeEnd], full: line[e.msgStart:e.msgEnd], logger: line[e.loggerStart:e.loggerEnd],
-		level: e.level, kafkaOrigin: e.kafkaOrigin, receiveFrame: e.receiveFrame, excs: r.excs[:0],
+		level: e.level, kafkaOrigin: e.kafkaOrigin, receiveFrame: e.receiveFrame, excs: r.excs[:0], before: e.before,
 	}
 	r.ctx, r.msg = parseContext(skipConnectorContext(r.full))
 	if r.ctx.Component == "" && strings.HasPrefix(r.full, "[Kafka Server ") { // 0.x "[Kafka Server 1], started"

@@ -53,6 +53,11 @@ type LineDecoder struct {
 	slots  [maxSlots]entry
 	nslots int
 	cur    *entry
+	// heard is the time of the last record that was not a JVM's startup
+	// preamble (heardFrom): a "starting" record takes it as Event.Before,
+	// when the previous process was last heard from. Compose logs, whose
+	// records interleave services, keep none.
+	heard time.Time
 	// lastTime is the newest record time seen; it stands in for records
 	// printed without a date when the caller gives none.
 	lastTime time.Time
@@ -216,6 +221,7 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 	if e.time.After(d.lastTime) {
 		d.lastTime = e.time
 	}
+	heard := d.heard
 	e.line, e.borrowed = line, true
 	if h.indented {
 		e.indent = h.lead
@@ -226,6 +232,9 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 		e.hostFromCompose = true // the service names the container; Host is set on emit
 	}
 	logger, msg := e.logger(), e.msg()
+	if !d.composed && heardFrom(logger) {
+		e.before, d.heard = heard, e.time
+	}
 	kafka, known := kafkaLoggerOf(logger)
 	if !kafka && h.layout.bareClass() {
 		// Spark and Gearpump print the class alone ("NetworkClient").
@@ -387,6 +396,27 @@ type entry struct {
 	// dump is the Config scope when the entry is a config dump.
 	dump     string
 	settings []setting
+	// before is the time of the record before this one, startup
+	// preamble skipped (LineDecoder.heard).
+	before time.Time
+}
+
+// preambleLoggers print the first records of a starting broker JVM,
+// before its "starting": they tell nothing of the process before it.
+var preambleLoggers = [...]string{
+	"kafka.utils.Log4jControllerRegistration$", "org.apache.zookeeper.common.X509Util",
+	"org.apache.kafka.common.utils.LoggingSignalHandler",
+}
+
+// heardFrom reports whether a record of this logger counts as a sign of
+// life of the process: any but a startup preamble's.
+func heardFrom(logger []byte) bool {
+	for _, p := range preambleLoggers {
+		if len(logger) == len(p) && string(logger) == p {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *entry) reset() {
@@ -396,7 +426,7 @@ func (e *entry) reset() {
 	e.time, e.timeGuessed, e.noDate, e.level, e.layout = time.Time{}, false, false, "", layoutNone
 	e.line, e.borrowed, e.canon, e.indent = nil, false, 0, 0
 	e.composeEnd, e.textEnd, e.msgStart, e.msgEnd, e.loggerStart, e.loggerEnd = 0, 0, 0, 0, 0, 0
-	e.candidate, e.kafkaOrigin, e.receiveFrame = false, false, false
+	e.candidate, e.kafkaOrigin, e.receiveFrame, e.before = false, false, false, time.Time{}
 	e.excs, e.excEnds, e.dump, e.settings = e.excs[:0], e.excEnds[:0], "", e.settings[:0]
 }
 

@@ -14,8 +14,8 @@ import (
 // buffers' memory. A new entry field must be added both to reset and to
 // the filled entry below (the field count guards it).
 func TestEntryReset(t *testing.T) {
-	if n := reflect.TypeFor[entry]().NumField(); n != 27 {
-		t.Fatalf("entry has %d fields, reset and this test know 27", n)
+	if n := reflect.TypeFor[entry]().NumField(); n != 28 {
+		t.Fatalf("entry has %d fields, reset and this test know 28", n)
 	}
 	e := entry{
 		active: true, loc: analyzer.Location{Path: "p", Line: 3}, host: "h", hostFromCompose: true,
@@ -23,7 +23,7 @@ func TestEntryReset(t *testing.T) {
 		line: []byte("c | l t m"), own: []byte("c | l t m"), borrowed: true, indent: 1,
 		composeEnd: 1, textEnd: 9, msgStart: 8, msgEnd: 9, loggerStart: 4, loggerEnd: 5, canon: 1,
 		candidate: true, kafkaOrigin: true, receiveFrame: true, excs: []byte("x"), excEnds: []int{1},
-		dump: "d", settings: []setting{{"k", "v"}},
+		dump: "d", settings: []setting{{"k", "v"}}, before: time.Unix(4, 0),
 	}
 	e.reset()
 	want := entry{

@@ -28,7 +28,7 @@ func matchLifecycle(r *record, ev *analyzer.Event) bool {
 	msg := strings.TrimSpace(r.msg)
 	switch {
 	case msg == "starting" || msg == "Transition from SHUTDOWN to STARTING":
-		ev.Kind = analyzer.BrokerStarting
+		ev.Kind, ev.Before = analyzer.BrokerStarting, r.before
 	case msg == "started" || msg == "Kafka Server started" || msg == "Transition from STARTING to STARTED":
 		ev.Kind = analyzer.BrokerStarted
 	case msg == "shutting down" || msg == "Transition from STARTED to SHUTTING_DOWN":

@@ -250,3 +250,45 @@ func TestZoneAssumed(t *testing.T) {
 		})
 	}
 }
+
+// TestStartingBefore: a "starting" record carries the time of the last
+// record before it that was not the new JVM's preamble, whatever that
+// record said (routine lines make no events); the first start of a log
+// and a compose log's carry none.
+func TestStartingBefore(t *testing.T) {
+	const routine = "[2026-10-14 02:24:52,671] INFO [GroupCoordinator 2]: Preparing to rebalance group orders in state PreparingRebalance with old generation 41 (__consumer_offsets-17) (reason: Adding new member) (kafka.coordinator.group.GroupCoordinator)\n"
+	const preamble = "[2026-10-14 02:26:19,004] INFO Registered kafka:type=kafka.Log4jController MBean (kafka.utils.Log4jControllerRegistration$)\n" +
+		"[2026-10-14 02:26:19,552] INFO Setting -D jdk.tls.rejectClientInitiatedRenegotiation=true to disable client-initiated TLS renegotiation (org.apache.zookeeper.common.X509Util)\n" +
+		"[2026-10-14 02:26:19,560] INFO Registered signal handlers for TERM, INT, HUP (org.apache.kafka.common.utils.LoggingSignalHandler)\n"
+	const starting = "[2026-10-14 02:26:19,671] INFO starting (kafka.server.KafkaServer)\n"
+	const trace = "[2026-10-14 02:25:03,100] ERROR [ReplicaFetcher replicaId=2, leaderId=1, fetcherId=0] Error in response for fetch request (kafka.server.ReplicaFetcherThread)\n" +
+		"java.io.IOException: Connection to 1 was disconnected before the response was read\n" +
+		"\tat org.apache.kafka.clients.NetworkClientUtils.sendAndReceive(NetworkClientUtils.java:100)\n"
+	tests := []struct {
+		name, log string
+		want      string // "" for zero
+	}{
+		{"after a routine line", routine + preamble + starting, "2026-10-14T02:24:52.671Z"},
+		{"after a stack trace", routine + trace + preamble + starting, "2026-10-14T02:25:03.1Z"},
+		{"no preamble", routine + starting, "2026-10-14T02:24:52.671Z"},
+		{"first start of the log", preamble + starting, ""},
+		{"compose", "kafka-1  | " + strings.ReplaceAll(strings.TrimSuffix(routine+preamble+starting, "\n"), "\n", "\nkafka-1  | ") + "\napp-1    | hello\napp-1    | world\n", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec, _ := parseString(t, tc.log)
+			var got *analyzer.Event
+			for i := range rec.events {
+				if rec.events[i].Kind == analyzer.BrokerStarting {
+					got = &rec.events[i]
+				}
+			}
+			if got == nil {
+				t.Fatalf("no starting event in %d events", len(rec.events))
+			}
+			if s := got.Before.UTC().Format(time.RFC3339Nano); tc.want == "" && !got.Before.IsZero() || tc.want != "" && s != tc.want {
+				t.Errorf("Before = %v, want %q", got.Before, tc.want)
+			}
+		})
+	}
+}
