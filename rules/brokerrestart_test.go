@@ -255,3 +255,31 @@ func TestUndatedOOMKill(t *testing.T) {
 		})
 	}
 }
+
+// TestLastHeard: a killed broker was last heard from at the log's last
+// record before the new start, when the parser knew it and it lies
+// between the last event and the start.
+func TestLastHeard(t *testing.T) {
+	prev := brokerLine(analyzer.BrokerStarted, 2, 10, "started")
+	tests := []struct {
+		name   string
+		before float64 // 0: unknown
+		want   float64
+	}{
+		{"known", 90, 90},
+		{"unknown", 0, 2},
+		{"older than the last event", 1, 2},
+		{"after the start", 120, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			start := brokerLine(analyzer.BrokerStarting, 106, 100, "starting")
+			if tc.before != 0 {
+				start.Before = at(tc.before)
+			}
+			if got := lastHeard(&prev, &start); !got.Equal(at(tc.want)) {
+				t.Errorf("lastHeard = %v, want %v", got, at(tc.want))
+			}
+		})
+	}
+}

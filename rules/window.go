@@ -193,7 +193,7 @@ func logOutages(inc *analyzer.Incident) []*outage {
 			delete(undatedStop, k)
 		case e.Kind == analyzer.BrokerStarting && open == nil:
 			if prev := lastBrokerLine[logStream(e.Source.Path)]; prev != nil {
-				open = &outage{Host: e.Host, Start: prev.Time, Killed: true, Kinds: kindSet{}}
+				open = &outage{Host: e.Host, Start: lastHeard(prev, e), Killed: true, Kinds: kindSet{}}
 				outs = append(outs, open)
 				if prev.Kind == analyzer.JVMOutOfMemory {
 					open.HeapOOM = prev
@@ -239,6 +239,17 @@ func blameUndatedOOM(inc *analyzer.Incident, outs []*outage) {
 // or one of them unknown.
 func sameHost(a, b string) bool {
 	return a == "" || b == "" || strings.EqualFold(a, b)
+}
+
+// lastHeard is when a broker process that died without a word was last
+// heard from: the last record its log printed before start's process
+// (Event.Before), else the last event before, which can be much older,
+// since parsers keep only the records that matter.
+func lastHeard(prev, start *analyzer.Event) time.Time {
+	if start.Before.After(prev.Time) && !start.Before.After(start.Time) {
+		return start.Before
+	}
+	return prev.Time
 }
 
 // unitKey is a unit (or container) as one input names it.
