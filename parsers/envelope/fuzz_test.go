@@ -44,6 +44,7 @@ func FuzzStructured(f *testing.F) {
 		`{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":1}}}}}}}},"msg":"m","level":30}`,
 		`{"@t":"2024","@mt":"{X}","X":[1,{"y":"]"}]}`,
 		`{"msg":"\"}`,
+		`{"time":"2021-09-07 23:49:44 +0000","level":"error","message":"[kafka] rdkafka: x","worker_id":3}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -231,7 +231,7 @@ func (r *jsonRecord) setTime(raw []byte, zone *time.Location, rank int) {
 	if raw[0] == '"' && len(raw) >= 2 {
 		// .NET's TimestampFormat is usually given with a trailing space.
 		s := bytes.TrimSpace(raw[1 : len(raw)-1])
-		if t, n, zoned, ok := parseISOTime(s, zone); ok && n == len(s) {
+		if t, zoned, ok := parseTimeValue(s, zone); ok {
 			r.time, r.zoned, r.timeRank = t, zoned, rank
 		} else if t, ok := parseEpoch(s); ok {
 			r.time, r.zoned, r.timeRank = t, true, rank

@@ -41,6 +41,18 @@ func TestReadObject(t *testing.T) {
 		line: `{"@timestamp":"2024-03-05T10:19:00.100Z","log.level":"ERROR","message":"m","ecs.version":"1.2.0","log.logger":"a.B","error.stack_trace":"java.lang.Exception\n\tat x"}`,
 		want: fields{Time: "2024-03-05T10:19:00.1Z", Zoned: true, Level: "ERROR", Logger: "a.B", Msg: "m", Stack: "java.lang.Exception\n\tat x", Layout: LayoutECS},
 	}, {
+		name: "fluentd: Ruby's Time#to_s, zone after a space",
+		line: `{"time":"2021-09-07 23:49:44 +0200","level":"error","message":"[kafka] rdkafka: x","worker_id":3}`,
+		want: fields{Time: "2021-09-07T21:49:44Z", Zoned: true, Level: "ERROR", Msg: "[kafka] rdkafka: x", Layout: LayoutJSON},
+	}, {
+		name: "a zone after a space with more after it is no time",
+		line: `{"time":"2021-09-07 23:49:44 +0000 UTC","level":"error","message":"m"}`,
+		want: fields{Level: "ERROR", Msg: "m", Layout: LayoutJSON},
+	}, {
+		name: "a zoned time with a second zone is no time",
+		line: `{"time":"2021-09-07T23:49:44Z +0000","level":"error","message":"m"}`,
+		want: fields{Level: "ERROR", Msg: "m", Layout: LayoutJSON},
+	}, {
 		name: "Log4j2 JsonLayout",
 		line: `{"instant":{"epochSecond":1709633940,"nanoOfSecond":100000000},"thread":"main","level":"WARN","loggerName":"` + networkClient + `","message":"` + refusedMsg + `","thrown":{"commonElementCount":0,"localizedMessage":"boom","message":"boom","name":"java.io.IOException","extendedStackTrace":[{"class":"a.B","method":"c","file":"B.java","line":1}]},"endOfBatch":false,"loggerFqcn":"org.apache.logging.slf4j.Log4jLogger","threadId":1,"threadPriority":5}`,
 		want: fields{Time: "2024-03-05T10:19:00.1Z", Zoned: true, Level: "WARN", Logger: networkClient, Msg: refusedMsg, Stack: "java.io.IOException: boom", Layout: LayoutLog4j2},

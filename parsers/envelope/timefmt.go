@@ -25,6 +25,27 @@ func parseISOTime(b []byte, zone *time.Location) (t time.Time, n int, zoned, ok 
 	return t.Add(-time.Duration(off) * time.Second), n, true, true
 }
 
+// parseTimeValue reads a whole JSON time string: RFC 3339 or its
+// space-separated form (parseISOTime), or that with the zone after one
+// space, "2021-09-07 23:49:44 +0000" — Ruby's Time#to_s, which fluentd's
+// JSON logs print. The space is read only here, where nothing follows the
+// zone: after a time in a line prefix, "+0000" may be the message.
+func parseTimeValue(s []byte, zone *time.Location) (t time.Time, zoned, ok bool) {
+	t, n, zoned, ok := parseISOTime(s, zone)
+	if !ok || n == len(s) {
+		return t, zoned, ok && n == len(s)
+	}
+	if zoned || s[n] != ' ' || n+1 == len(s) || (s[n+1] != '+' && s[n+1] != '-') {
+		return time.Time{}, false, false
+	}
+	off, m, good := parseOffset(s[n+1:])
+	if !good || n+1+m != len(s) {
+		return time.Time{}, false, false
+	}
+	u := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+	return u.Add(-time.Duration(off) * time.Second), true, true
+}
+
 // parseClickHouseTime reads "YYYY.MM.DD HH:MM:SS[.fraction]", the
 // server's local time ClickHouse prints without a zone, in zone.
 func parseClickHouseTime(b []byte, zone *time.Location) (t time.Time, n int, ok bool) {

@@ -353,6 +353,11 @@ func TestSniff(t *testing.T) {
 		{"HELLO=world\n", ""},
 		{"1511418210.136 RDKAFKA-3-FAIL: rdkafka#producer-1: [thrd:a:1/1]: a:1/1: Disconnected\n", ""},
 		{"7|2017-02-28 09:05:52.404|rdkafka#producer-1|REQTMOUT| [thrd:a:1/1]: x\n", ""},
+		{"Feb 25 13:28:23.090 ERROR rdkafka::client: librdkafka: Global error: BrokerTransportFailure (Local: Broker transport failure): localhost:9092/1: Disconnected (after 5731ms in state UP)\n", ""},
+		{"Feb 25 13:28:23.090 WARN vector::app: x\n", ""},
+		// Hosts that merely contain a level word, or spell one in lower case, are hosts.
+		{"Feb 25 13:28:23 ERROR-gw sshd[12]: x\n", LayoutShort},
+		{"Feb 25 13:28:23 info sshd[12]: x\n", LayoutShort},
 		{"", ""},
 	}
 	for _, tt := range tests {

@@ -147,6 +147,12 @@ func parseShort(line []byte, want string, zone *time.Location, e *entry) (string
 	if e.host[len(e.host)-1] == ':' {
 		return layout, false // "1511418210.136 RDKAFKA-3-FAIL: …" is no host
 	}
+	if levelHost(e.host) {
+		// "Feb 25 13:28:23.090 ERROR rdkafka::client: …": an application
+		// log (Rust's tracing, Vector) printing a syslog-style time, its
+		// level where a journal has the host.
+		return layout, false
+	}
 	i := bytes.Index(rest, []byte(": "))
 	if i <= 0 {
 		if !bytes.HasSuffix(rest, []byte(":")) {
@@ -169,6 +175,16 @@ func parseShort(line []byte, want string, zone *time.Location, e *entry) (string
 	}
 	e.kernel = string(e.ident) == "kernel"
 	return layout, true
+}
+
+// levelHost reports whether a short line's host field is an upper-case
+// log level, which no host is named.
+func levelHost(host []byte) bool {
+	switch string(host) {
+	case "TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL", "CRITICAL":
+		return true
+	}
+	return false
 }
 
 var months = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}

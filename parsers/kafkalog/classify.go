@@ -24,6 +24,7 @@ var keywords = [...]string{
 	"] start", "] shut", "], start", "], shut",
 	"Error sending fetch", "Cancelled in-flight", "during broker startup",
 	"KafkaServer startup", "OutOfMemoryError", "Too many open files",
+	"NETWORK_EXCEPTION",
 }
 
 var (
@@ -41,6 +42,7 @@ var (
 	reFailedAuth = regexp.MustCompile(`[Ff]ailed (?:re-)?authentication (?:with \S+(?: \(channelId=[^)]*\))? \((.*)\)$|due to: (.*)$)`)
 	reProduceErr = regexp.MustCompile(`on topic-partition (\S+?), retrying .* Error: REQUEST_TIMED_OUT`)
 	reFetchErr   = regexp.MustCompile(`^Error sending fetch request \([^)]*\) to node (-?\d+)`)
+	reProduceNet = regexp.MustCompile(`^Got error produce response with correlation id \d+ on topic-partition (\S+?), retrying \(\d+ attempts left\)\. Error: NETWORK_EXCEPTION(?:\. Error Message: Disconnected from node (-?\d+))?`)
 )
 
 // record is a candidate entry turned into strings for classification.
@@ -247,11 +249,33 @@ func (d *LineDecoder) emitEntry(e *entry) {
 					ev.Node = d.brokerID
 				}
 			}
+			if d.retold(ev) {
+				return
+			}
 			d.stats.Events++
 			d.sink.Event(*ev)
 			return
 		}
 	}
+}
+
+// retold reports whether ev only retells a disconnect the client logged
+// just before: NetworkClient cancels the in-flight PRODUCE request
+// ("Cancelled in-flight PRODUCE request … due to node N being
+// disconnected"), then the Sender logs the same loss as a NETWORK_EXCEPTION
+// produce response. Kept, one disconnect would count twice. It remembers
+// each cancelled produce request for the next line.
+func (d *LineDecoder) retold(ev *analyzer.Event) bool {
+	switch {
+	case ev.Kind == analyzer.Disconnected && ev.Reason == reasonCancelledProduce:
+		d.cancelled = cancelledProduce{client: ev.Client, node: ev.Node, at: ev.Time}
+	case ev.Kind == analyzer.Disconnected && ev.Reason == reasonProduceDisconnected:
+		c := d.cancelled
+		d.cancelled = cancelledProduce{}
+		return !c.at.IsZero() && c.client == ev.Client && (ev.Node == "" || ev.Node == c.node) &&
+			ev.Time.Sub(c.at) >= 0 && ev.Time.Sub(c.at) <= time.Second
+	}
+	return false
 }
 
 // program tells a broker's line from a client's: by context, then logger,

@@ -87,6 +87,17 @@ type LineDecoder struct {
 	ev  analyzer.Event
 	// julRecord holds a java.util.logging record's two lines joined.
 	julRecord []byte
+	// cancelled is the last "Cancelled in-flight PRODUCE request" the
+	// client logged: the Sender's NETWORK_EXCEPTION line that follows it
+	// retells the same disconnect (see retold).
+	cancelled cancelledProduce
+}
+
+// cancelledProduce is a client's cancelled in-flight produce request:
+// valid iff at is not zero.
+type cancelledProduce struct {
+	client, node string
+	at           time.Time
 }
 
 // NewLineDecoder decodes Kafka log lines one at a time, for callers that

@@ -40,6 +40,21 @@ func TestEventKinds(t *testing.T) {
 			[]string{`WARN connect-failed java-client host="h1" node="1"`}},
 		{"connect failed ipv6", ts + `WARN [AdminClient clientId=adminclient-1] Connection to node 2 (kafka-2/fd00:0:0:0:0:0:0:12:9092) could not be established. Node may not be available. (org.apache.kafka.clients.NetworkClient)`,
 			[]string{`WARN connect-failed java-client host="h1" node="2" nodehost="kafka-2" addr="[fd00::12]:9092" client="adminclient-1"`}},
+		{"produce response lost to a disconnect 2.x+ (Flink sink)", `2022-10-19 07:33:14.240 [kafka-producer-network-thread | producer-1] WARN  org.apache.kafka.clients.producer.internals.Sender  - [Producer clientId=producer-1] Got error produce response with correlation id 38 on topic-partition ingress-0, retrying (2147483646 attempts left). Error: NETWORK_EXCEPTION. Error Message: Disconnected from node 0`,
+			[]string{`WARN disconnected java-client host="h1" node="0" client="producer-1" reason="produce request failed: disconnected" tp="ingress-0"`}},
+		{"produce response lost to a disconnect, no node (older clients)", ts + `WARN [Producer clientId=p] Got error produce response with correlation id 7 on topic-partition t-3, retrying (2 attempts left). Error: NETWORK_EXCEPTION (org.apache.kafka.clients.producer.internals.Sender)`,
+			[]string{`WARN disconnected java-client host="h1" client="p" reason="produce request failed: disconnected" tp="t-3"`}},
+		{"the Sender retelling a cancelled produce request is one disconnect", ts + `INFO [Producer clientId=p] Cancelled in-flight PRODUCE request with correlation id 42 due to node 2 being disconnected (elapsed time since creation: 30012ms, elapsed time since send: 30011ms, throttle time: 0ms, request timeout: 30000ms) (org.apache.kafka.clients.NetworkClient)
+` + ts + `WARN [Producer clientId=p] Got error produce response with correlation id 42 on topic-partition t-0, retrying (2 attempts left). Error: NETWORK_EXCEPTION. Error Message: Disconnected from node 2 (org.apache.kafka.clients.producer.internals.Sender)`,
+			[]string{`INFO disconnected java-client host="h1" node="2" client="p" reason="in-flight PRODUCE request cancelled" after=30011`}},
+		{"a Sender line for another node is its own disconnect", ts + `INFO [Producer clientId=p] Cancelled in-flight PRODUCE request with correlation id 42 due to node 2 being disconnected (elapsed time since creation: 30012ms, elapsed time since send: 30011ms, throttle time: 0ms, request timeout: 30000ms) (org.apache.kafka.clients.NetworkClient)
+` + ts + `WARN [Producer clientId=p] Got error produce response with correlation id 43 on topic-partition t-1, retrying (2 attempts left). Error: NETWORK_EXCEPTION. Error Message: Disconnected from node 3 (org.apache.kafka.clients.producer.internals.Sender)`,
+			[]string{`INFO disconnected java-client host="h1" node="2" client="p" reason="in-flight PRODUCE request cancelled" after=30011`,
+				`WARN disconnected java-client host="h1" node="3" client="p" reason="produce request failed: disconnected" tp="t-1"`}},
+		{"a Sender line long after the cancel is its own disconnect", ts + `INFO [Producer clientId=p] Cancelled in-flight PRODUCE request with correlation id 42 due to node 2 being disconnected (elapsed time since creation: 30012ms, elapsed time since send: 30011ms, throttle time: 0ms, request timeout: 30000ms) (org.apache.kafka.clients.NetworkClient)
+[2024-03-05 10:25:47,901] WARN [Producer clientId=p] Got error produce response with correlation id 97 on topic-partition t-0, retrying (2 attempts left). Error: NETWORK_EXCEPTION. Error Message: Disconnected from node 2 (org.apache.kafka.clients.producer.internals.Sender)`,
+			[]string{`INFO disconnected java-client host="h1" node="2" client="p" reason="in-flight PRODUCE request cancelled" after=30011`,
+				`WARN disconnected java-client host="h1" node="2" client="p" reason="produce request failed: disconnected" tp="t-0"`}},
 		{"broker out of file descriptors", ts + `ERROR Error while accepting connection (kafka.network.Acceptor)
 java.io.IOException: Too many open files
 	at java.base/sun.nio.ch.ServerSocketChannelImpl.accept0(Native Method)`,
@@ -227,6 +242,8 @@ Exception: java.lang.OutOfMemoryError thrown from the UncaughtExceptionHandler i
 func TestNearMisses(t *testing.T) {
 	tests := []struct{ name, in string }{
 		{"topic named connection-reset-events", ts + `WARN [Producer clientId=p] Got error produce response with correlation id 9 on topic-partition connection-reset-events-0, retrying (2 attempts left). Error: NOT_LEADER_OR_FOLLOWER (org.apache.kafka.clients.producer.internals.Sender)`},
+		{"topic named after the error code", ts + `WARN [Producer clientId=p] Got error produce response with correlation id 9 on topic-partition NETWORK_EXCEPTION-audit-0, retrying (2 attempts left). Error: NOT_ENOUGH_REPLICAS (org.apache.kafka.clients.producer.internals.Sender)`},
+		{"network exception quoted by an application", ts + `INFO retry policy: back off on "Error: NETWORK_EXCEPTION. Error Message: Disconnected from node 0" (com.acme.Retry)`},
 		{"node disconnected inside a topic name", ts + `WARN [Consumer clientId=c, groupId=g] Error while fetching metadata with correlation id 7 : {Node-3-disconnected.=LEADER_NOT_AVAILABLE} (org.apache.kafka.clients.NetworkClient)`},
 		{"node disconnected quoted in a longer line", ts + `INFO [Consumer clientId=c, groupId=g] Ignoring "Node 3 disconnected." reported by the test harness (com.acme.Harness)`},
 		{"successful connect at info", ts + `INFO [Producer clientId=p] Completed connection to node 1. Fetching API versions. (com.acme.Wrapper)`},

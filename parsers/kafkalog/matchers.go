@@ -407,6 +407,13 @@ func (r *record) isSASL() bool {
 		r.text("Invalid SASL mechanism response")
 }
 
+// The reasons of the two lines a producer logs for one lost produce
+// request (see LineDecoder.retold).
+const (
+	reasonCancelledProduce    = "in-flight PRODUCE request cancelled"
+	reasonProduceDisconnected = "produce request failed: disconnected"
+)
+
 // matchDisconnect reads the plain disconnect lines.
 func matchDisconnect(r *record, ev *analyzer.Event) bool {
 	msg := strings.TrimSpace(r.msg)
@@ -440,11 +447,21 @@ func matchDisconnect(r *record, ev *analyzer.Event) bool {
 	}
 	if m := reCancelled.FindStringSubmatch(msg); m != nil {
 		ev.Kind, ev.Node, ev.AfterMs = analyzer.Disconnected, m[2], atoi64(m[3])
-		ev.Reason = "in-flight " + m[1] + " request cancelled"
+		if ev.Reason = reasonCancelledProduce; m[1] != "PRODUCE" {
+			ev.Reason = "in-flight " + m[1] + " request cancelled"
+		}
 		return true
 	}
 	if m := reFetchErr.FindStringSubmatch(msg); m != nil && r.text("DisconnectException") {
 		ev.Kind, ev.Node, ev.Reason = analyzer.Disconnected, m[1], "fetch request failed: disconnected"
+		return true
+	}
+	if m := reProduceNet.FindStringSubmatch(msg); m != nil {
+		// The producer's Sender: the connection carrying a produce request
+		// dropped before the response came (2.x+ name the node; older
+		// clients print the error code alone).
+		ev.Kind, ev.Node, ev.TopicPartition = analyzer.Disconnected, m[2], m[1]
+		ev.Reason = reasonProduceDisconnected
 		return true
 	}
 	if strings.HasPrefix(msg, "Error connecting to node ") {

@@ -79,6 +79,9 @@ func TestRealWorld(t *testing.T) {
 		// The cut line is read as far as it goes (a CONNECTED line means
 		// nothing); its tail matches no layout and is not glued back.
 		file: "09-dotnet-wrapped-lines.log", layout: LayoutDotnet, zoneAssumed: true, unparsed: 1,
+	}, {
+		file: "10-ruby-logger.log", layout: LayoutWrapped, zoneAssumed: true,
+		want: []brief{{Kind: analyzer.NodeDisconnected, Time: "2019-11-03T17:23:32.298Z", Level: "ERROR", Reason: "1/1 brokers are down"}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -127,6 +130,8 @@ func TestWrapperShapes(t *testing.T) {
 			refused("2024-01-25T11:24:27.123Z", "ERROR", "")},
 		{"bracketed slashed date", "[2024/01/25 12:24:27.123] [error] cb: RDKAFKA-3-FAIL: rdkafka#producer-1: " + body,
 			refused("2024-01-25T11:24:27.123Z", "ERROR", "rdkafka#producer-1")},
+		{"ruby Logger (rdkafka-ruby, Karafka): severity letter, time, pid", "E, [2024-01-25T12:24:27.123456 #53262] ERROR -- : rdkafka: " + body,
+			refused("2024-01-25T11:24:27.123Z", "ERROR", "")},
 		{"epoch prefix, level word", "1706181867.123 ERROR kafka: FAIL " + body,
 			refused("2024-01-25T11:24:27.123Z", "ERROR", "")},
 		{"python isoformat with a space and an attached offset", "2024-01-25 12:24:27.123456+01:00 ERROR FAIL [rdkafka#producer-1] " + body,

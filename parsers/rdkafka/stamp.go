@@ -28,6 +28,7 @@ type stamp struct {
 //	2022/11/14 15:31:59[.123]            slashed date, local
 //	Feb 25 13:28:28[.119]                syslog, no year
 //	1623456789.123                       epoch seconds
+//	E, [2019-11-03T18:23:32.298450 #53262]  Ruby's Logger (rdkafka-ruby, Karafka), local
 //
 // A time of day alone (Serilog's console "[12:24:27 INF]") is no time: the
 // date cannot be told from the line, and guessing it from other inputs is
@@ -38,6 +39,10 @@ func leadingTime(line []byte, zone *time.Location) (stamp, bool) {
 	}
 	if len(line) > 0 && line[0] == '[' {
 		line = line[1:]
+	} else if rubyLoggerLead(line) {
+		// Ruby's Logger prints its severity letter before the bracket;
+		// the " #pid]" after the time reads as no zone.
+		line = line[4:]
 	}
 	if len(line) < 15 {
 		return stamp{}, false
@@ -51,6 +56,20 @@ func leadingTime(line []byte, zone *time.Location) (stamp, bool) {
 		return syslogStamp(line, zone)
 	}
 	return stamp{}, false
+}
+
+// rubyLoggerLead reports whether line starts as Ruby's Logger formats a
+// record, "E, [" (the severity's first letter, a comma, a space and a
+// bracket), followed by a digit: the time.
+func rubyLoggerLead(line []byte) bool {
+	if len(line) < 5 || line[1] != ',' || line[2] != ' ' || line[3] != '[' || !isDigit(line[4]) {
+		return false
+	}
+	switch line[0] {
+	case 'D', 'I', 'W', 'E', 'F', 'A':
+		return true
+	}
+	return false
 }
 
 // dateTime reads the dashed or slashed date-time forms and their zone.

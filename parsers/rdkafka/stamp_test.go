@@ -34,7 +34,12 @@ func TestLeadingTime(t *testing.T) {
 		{"Feb 29 00:00:00 leap", &got{Time: "2000-02-28T23:00:00Z", NoYear: true, Local: true}},
 		{"1706181867.123 ERROR x", &got{Time: "2024-01-25T11:24:27.123Z"}},
 		{"[1706181867] producer started", &got{Time: "2024-01-25T11:24:27Z"}},
-		{"[12:24:27 INF] rdkafka#producer-1: x", nil}, // a time of day has no date
+		{"E, [2019-11-03T18:23:32.298450 #53262] ERROR -- : rdkafka: x", &got{Time: "2019-11-03T17:23:32.29845Z", Local: true}},
+		{"W, [2021-09-07T23:49:44.5 #1]  WARN -- karafka: x", &got{Time: "2021-09-07T22:49:44.5Z", Local: true}},
+		{"E, [#53262] ERROR -- : x", nil},                 // Logger's shape, no time
+		{"X, [2019-11-03T18:23:32.298450 #53262] x", nil}, // no severity letter
+		{"E,[2019-11-03T18:23:32.298450 #53262] x", nil},  // not Logger's spacing
+		{"[12:24:27 INF] rdkafka#producer-1: x", nil},     // a time of day has no date
 		{"10.123.45.67 - - [25/Jan/2024:01:17:42 +0000]", nil},
 		{"2024-13-25 12:24:27 x", nil},
 		{"2024-01-25 25:24:27 x", nil},
@@ -57,7 +62,8 @@ func TestLeadingTime(t *testing.T) {
 
 func FuzzLeadingTime(f *testing.F) {
 	for _, s := range []string{"2024-09-04T11:20:10.964854Z ", "2024-01-25 12:24:27.123 +01:00 [", "Feb 25 13:28:28.119 ",
-		"[1706181867.5] ", "2024/01/25 12:24:27 CEST", "2024-01-25 12:24:27,1-05"} {
+		"[1706181867.5] ", "2024/01/25 12:24:27 CEST", "2024-01-25 12:24:27,1-05",
+		"E, [2019-11-03T18:23:32.298450 #53262] "} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
