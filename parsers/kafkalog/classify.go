@@ -23,6 +23,7 @@ var keywords = [...]string{
 	"] start", "] shut", "], start", "], shut",
 	"Error sending fetch", "Cancelled in-flight", "during broker startup",
 	"KafkaServer startup", "OutOfMemoryError", "Too many open files",
+	"without a matching listener",
 }
 
 var (
@@ -40,6 +41,7 @@ var (
 	reFailedAuth = regexp.MustCompile(`[Ff]ailed (?:re-)?authentication (?:with \S+(?: \(channelId=[^)]*\))? \((.*)\)$|due to: (.*)$)`)
 	reProduceErr = regexp.MustCompile(`on topic-partition (\S+?), retrying .* Error: REQUEST_TIMED_OUT`)
 	reFetchErr   = regexp.MustCompile(`^Error sending fetch request \([^)]*\) to node (-?\d+)`)
+	reNoListener = regexp.MustCompile(`(\d+) partitions? have leader brokers without a matching listener, including \[([^\],\s]*)`)
 )
 
 // record is a candidate entry turned into strings for classification.
@@ -198,7 +200,7 @@ type matcher func(r *record, ev *analyzer.Event) bool
 // disconnect lines, so the most specific reading wins.
 var matchers = []matcher{
 	matchLifecycle, matchSignal, matchConnectFailed, matchConnectTimeout, matchAuthTerminated,
-	matchFailedAuth, matchInvalidReceive, matchBatchExpired, matchRequestTimeout, matchQuota,
+	matchFailedAuth, matchInvalidReceive, matchBatchExpired, matchRequestTimeout, matchQuota, matchListenerNotFound,
 	matchConnected, matchResolve, matchBrokerOOM, matchOOMHint, matchFDExhausted, matchSocketError, matchSecurity, matchDisconnect,
 }
 
