@@ -26,7 +26,7 @@ var advertisedMeta = analyzer.RuleMeta{
 	LooksFor: "Failures to reach a node id ≥ 0 (an address from metadata, i.e. advertised.listeners) at localhost/127.0.0.1, " +
 		"a container-only name or a host that does not resolve, after the bootstrap entry (node id < 0) answered. " +
 		"Also the Java client's \"N partitions have leader brokers without a matching listener\" (metadata error " +
-		"LISTENER_NOT_FOUND, Kafka 2.0+) repeated for a minute or more, or still repeating where the log ends: the leader " +
+		"LISTENER_NOT_FOUND, Kafka 2.0+) repeated for a minute or more: the leader " +
 		"broker has no listener of the name the client came in on, because listener names differ between brokers. " +
 		"Broker config dumps (KafkaConfig values) whose listeners differ settle that one and name the broker lacking the name.",
 	Needs: "Client logs naming the node and its address; a capture of the bootstrap flow strengthens it. For the listener " +

@@ -36,9 +36,12 @@ const (
 	// broker's: a fenced KRaft leader is replaced, or comes back, within
 	// seconds to a minute.
 	listenerGrace = time.Minute
-	// listenerSpan is how long the warnings after the grace must go on
-	// when the log does not end with them.
+	// listenerSpan is how long the warnings after the grace must go on:
+	// a mismatch lasts until the config changes.
 	listenerSpan = time.Minute
+	// listenerUndated is the fewest undated warnings, still repeating
+	// where the log ends, that stand for a lasting mismatch.
+	listenerUndated = 10
 	// listenerMin is the fewest warnings that count: a client with a
 	// missing listener refreshes metadata and warns again every few
 	// hundred milliseconds to seconds.
@@ -57,8 +60,13 @@ func listenerMismatch(inc *analyzer.Incident) []analyzer.Finding {
 		return nil
 	}
 	last := lasting[len(lasting)-1]
-	dated := !lasting[0].Time.IsZero() && !last.Time.IsZero()
-	if !endsItsInput(inc, last) && (!dated || last.Time.Sub(lasting[0].Time) < listenerSpan) {
+	switch dated := !lasting[0].Time.IsZero() && !last.Time.IsZero(); {
+	case dated && last.Time.Sub(lasting[0].Time) < listenerSpan:
+		// Seconds of warnings, even where the log ends, are what a
+		// client prints while a leader's broker is down and not yet
+		// replaced (kafka-lag-exporter#194: one broker down).
+		return nil
+	case !dated && (len(lasting) < listenerUndated || !endsItsInput(inc, last)):
 		return nil
 	}
 	return []analyzer.Finding{listenerFinding(inc, warns, lasting)}

@@ -34,6 +34,14 @@ func brokerListenersDump(id, key, value string, line int) analyzer.Config {
 		Source: analyzer.Location{Path: "broker-" + id + "/server.log", Line: line}}
 }
 
+// undatedAll is events as a pattern without a time logs them.
+func undatedAll(events []analyzer.Event) []analyzer.Event {
+	for i := range events {
+		events[i] = undated(events[i])
+	}
+	return events
+}
+
 func TestAdvertisedListenerNotFound(t *testing.T) {
 	withInput := func(inc *analyzer.Incident, lines int) *analyzer.Incident {
 		inc.Inputs = []analyzer.InputStat{{Path: "client.log", Lines: lines}}
@@ -52,7 +60,7 @@ func TestAdvertisedListenerNotFound(t *testing.T) {
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.55, ConfMax: 0.65, Missing: true,
 				Contains: []string{"client consumer-orders-1 warned 10 times", "orders-0", "LISTENER_NOT_FOUND", "over 180 s",
 					"grep -E '^(advertised\\.)?listeners' server.properties", "same listener names"}}},
-		{"a short burst that ends the log", withInput(incident(noListenerEvery(10, 1, 4, 497), nil), 500),
+		{"undated, repeating to the end of the log", withInput(incident(undatedAll(noListenerEvery(10, 1, 12, 489)), nil), 500),
 			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.55, ConfMax: 0.65, Missing: true}},
 		{"broker dumps name the broker without the listener", withConfigs(withInput(incident(noListenerEvery(10, 20, 10, 100), nil), 500),
 			brokerListenersDump("1", "listeners", "INTERNAL://:9092,EXTERNAL://:9094", 12),
@@ -76,6 +84,9 @@ func TestAdvertisedListenerNotFound(t *testing.T) {
 
 		// Near misses: none of these is a listener mismatch.
 		{"two warnings are too few", withInput(incident(noListenerEvery(10, 60, 2, 100), nil), 101), want{N: 0}},
+		{"seconds of warnings where the log ends (one broker down, kafka-lag-exporter#194)",
+			withInput(incident(noListenerEvery(10, 1.1, 3, 1), nil), 3), want{N: 0}},
+		{"a few undated warnings", withInput(incident(undatedAll(noListenerEvery(10, 1, 4, 1)), nil), 4), want{N: 0}},
 		{"a burst mid-log that stops", withInput(incident(noListenerEvery(10, 1, 5, 100), nil), 500), want{N: 0}},
 		{"warnings while a broker restarts (fenced KRaft leader)", withInput(incident(append(noListenerEvery(5, 5, 8, 100),
 			brokerLine(analyzer.BrokerShuttingDown, 0, 40, "[BrokerServer id=1] Transition from STARTED to SHUTTING_DOWN"),
