@@ -37,6 +37,12 @@ const (
 	RequestTimeout  EventKind = "request-timeout"
 	BatchExpired    EventKind = "batch-expired" // Count records of TopicPartition, AgeMs old
 	ConnectionQuota EventKind = "connection-quota"
+	// ListenerNotFound is the Java client's "N partitions have leader
+	// brokers without a matching listener, including [t-0, …]": the
+	// metadata named a leader that has no endpoint for the listener this
+	// client came in on (error LISTENER_NOT_FOUND, Kafka 2.0+). Count is
+	// N, TopicPartition the first partition listed.
+	ListenerNotFound EventKind = "listener-not-found"
 	// FDExhausted is the broker's "Too many open files": it ran out of
 	// file descriptors and can accept no connection (nor open a segment)
 	// until some close. Clients see connects time out or fail meanwhile.

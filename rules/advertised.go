@@ -13,7 +13,9 @@ import (
 
 // AdvertisedListener diagnoses a broker that advertises an address its
 // clients cannot reach: bootstrap works (metadata came back), then the
-// connects to the advertised node address fail.
+// connects to the advertised node address fail. Its second signature
+// (listenermismatch.go) is a listener name some brokers lack: metadata
+// then has no leader on this client's listener at all.
 type AdvertisedListener struct{}
 
 var advertisedMeta = analyzer.RuleMeta{
@@ -22,9 +24,17 @@ var advertisedMeta = analyzer.RuleMeta{
 	Title:    "Bootstrap works, the broker's advertised address does not",
 	Severity: analyzer.Critical,
 	LooksFor: "Failures to reach a node id ≥ 0 (an address from metadata, i.e. advertised.listeners) at localhost/127.0.0.1, " +
-		"a container-only name or a host that does not resolve, after the bootstrap entry (node id < 0) answered.",
-	Needs:  "Client logs naming the node and its address; a capture of the bootstrap flow strengthens it.",
-	Avoids: "Plain refusals to a routable address (connection-refused) and failures of the bootstrap entry itself.",
+		"a container-only name or a host that does not resolve, after the bootstrap entry (node id < 0) answered. " +
+		"Also the Java client's \"N partitions have leader brokers without a matching listener\" (metadata error " +
+		"LISTENER_NOT_FOUND, Kafka 2.0+) repeated for a minute or more: the leader " +
+		"broker has no listener of the name the client came in on, because listener names differ between brokers. " +
+		"Broker config dumps (KafkaConfig values) whose listeners differ settle that one and name the broker lacking the name.",
+	Needs: "Client logs naming the node and its address; a capture of the bootstrap flow strengthens it. For the listener " +
+		"warning, the client log; the brokers' KafkaConfig dumps name the broker that lacks the listener.",
+	Avoids: "Plain refusals to a routable address (connection-refused) and failures of the bootstrap entry itself. " +
+		"Listener warnings that stop within a minute of a broker stopping, starting or being unreachable (a KRaft leader " +
+		"fenced while it restarts reads the same until leadership moves), fewer than three of them, and LEADER_NOT_AVAILABLE " +
+		"on a topic being auto-created.",
 	Fix: []string{
 		"Set the broker's advertised.listeners to a host name or IP the clients can resolve and reach.",
 		"With Docker or Kubernetes, give clients outside the network their own listener (e.g. EXTERNAL://public-name:port).",
@@ -57,7 +67,7 @@ func (AdvertisedListener) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 		}
 		out = append(out, advertisedFinding(inc, g, boot))
 	}
-	return out
+	return append(out, listenerMismatch(inc)...)
 }
 
 // bootstrapEntry is where the client bootstrapped from.

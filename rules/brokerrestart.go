@@ -179,11 +179,16 @@ func outageFinding(inc *analyzer.Incident, meta analyzer.RuleMeta, o *outage, cl
 		f.Summary += " The clients' disconnects and refused connects in that window follow from it; they are not separate causes."
 	}
 	f.Explains = symptoms
+	heapOOM := o.HeapOOM != nil || o.Fatal != nil && o.Fatal.Exception == "java.lang.OutOfMemoryError"
 	switch {
-	case o.HeapOOM != nil:
+	case heapOOM:
 		f.Remediation = append([]string{
 			"Find what exhausted the broker's heap (a heap dump with -XX:+HeapDumpOnOutOfMemoryError, request sizes, partition count) and raise KAFKA_HEAP_OPTS -Xmx if the load is legitimate; " +
 				"add -XX:+ExitOnOutOfMemoryError so a JVM in this state exits at once instead of limping on."}, f.Remediation...)
+	case o.Fatal != nil && fatalWhy(o.Fatal) != "":
+		f.Remediation = append([]string{fmt.Sprintf(
+			"Fix what stopped %s from starting (%s, %s) before restarting it: until then it exits again at startup.",
+			who, fatalWhy(o.Fatal), loc(o.Fatal.Source))}, f.Remediation...)
 	case o.Killed && !o.OOM && meta.Cause == analyzer.BrokerRestart && o.Kinds[kindPodStatus] && !o.Kinds[kindJournal]:
 		f.Remediation = killedPodRemediation(o, who)
 	case o.Killed && !o.OOM && meta.Cause == analyzer.BrokerRestart:
@@ -240,6 +245,13 @@ func outageHow(o *outage) string {
 		how = "the kernel's OOM killer killed the broker's JVM"
 	case o.Killed && o.Clean:
 		how = "a shutdown began but the process was killed before it finished (stop timeout)"
+	case o.Fatal != nil && fatalWhy(o.Fatal) != "":
+		how = fmt.Sprintf("it failed during startup (%s at %s) and shut itself down", fatalWhy(o.Fatal), loc(o.Fatal.Source))
+		if o.Fatal.Exception == "java.lang.OutOfMemoryError" {
+			how += " (its own heap, not the kernel's OOM killer)"
+		}
+	case o.Fatal != nil:
+		how = fmt.Sprintf("it failed during startup (%s; the excerpt shows no exception) and shut itself down", loc(o.Fatal.Source))
 	case o.HeapOOM != nil:
 		how = fmt.Sprintf("the broker's JVM ran out of memory (java.lang.OutOfMemoryError: %s at %s) and died without a shutdown sequence before the next start "+
 			"(its own heap, not the kernel's OOM killer)", o.HeapOOM.Reason, loc(o.HeapOOM.Source))

@@ -283,3 +283,40 @@ func TestLastHeard(t *testing.T) {
 		})
 	}
 }
+
+// TestBrokerFatalStartup: a broker that failed to start says why, from the
+// exception under its "Fatal error during KafkaServer startup" line.
+func TestBrokerFatalStartup(t *testing.T) {
+	fatal := func(exc, msg string) analyzer.Event {
+		e := brokerLine(analyzer.BrokerShuttingDown, 10, 1,
+			"[2022-04-07 18:19:33,005] ERROR [KafkaServer id=1] Fatal error during KafkaServer startup. Prepare to shutdown (kafka.server.KafkaServer)")
+		e.Level, e.Reason, e.Exception, e.ExceptionMsg = "ERROR", "fatal error during startup", exc, msg
+		return e
+	}
+	shutDown := brokerLine(analyzer.BrokerShutDown, 10.3, 12, "[2022-04-07 18:19:33,227] INFO [KafkaServer id=1] shut down completed (kafka.server.KafkaServer)")
+	tests := []struct {
+		name string
+		inc  *analyzer.Incident
+		want want
+	}{
+		{"disk full", incident([]analyzer.Event{fatal("java.io.IOException", "No space left on device"), shutDown}, nil),
+			want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.3, ConfMax: 0.4, Missing: true,
+				Contains: []string{"failed during startup (java.io.IOException: No space left on device at broker-1/server.log:1)",
+					"Fix what stopped broker-1 from starting"}}},
+		{"heap", incident([]analyzer.Event{fatal("java.lang.OutOfMemoryError", "Java heap space")}, nil),
+			want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.3, ConfMax: 0.4, Missing: true,
+				Contains: []string{"java.lang.OutOfMemoryError: Java heap space", "not the kernel's OOM killer", "-XX:+ExitOnOutOfMemoryError"}}},
+		{"stack cut off", incident([]analyzer.Event{fatal("", ""), shutDown}, nil),
+			want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.3, ConfMax: 0.4, Missing: true,
+				Contains: []string{"the excerpt shows no exception"}}},
+		// A plain clean shutdown is not a failed start.
+		{"clean shutdown is no fatal start", incident([]analyzer.Event{
+			brokerLine(analyzer.BrokerShuttingDown, 10, 1, "[2022-04-07 18:19:33,007] INFO [KafkaServer id=1] shutting down (kafka.server.KafkaServer)"),
+			shutDown}, nil),
+			want{N: 1, Kinds: []string{"broker-log"}, ConfMin: 0.3, ConfMax: 0.4, Missing: true,
+				Contains: []string{"a clean, logged shutdown"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { checkRule(t, BrokerRestart{}, tc.inc, tc.want) })
+	}
+}

@@ -18,9 +18,14 @@ var plaintextToTLSMeta = analyzer.RuleMeta{
 	Title:    "A plaintext client connects to a TLS listener",
 	Severity: analyzer.Critical,
 	LooksFor: "A first client payload that is a Kafka request answered by a TLS alert or an immediate close; broker " +
-		"\"Unrecognized SSL message, plaintext connection?\"; librdkafka \"… (connecting to a SSL listener?)\".",
-	Needs:  "A capture of the connection, or a broker or librdkafka line that names plaintext; Java's \"terminated during authentication\" only agrees.",
-	Avoids: "TLS clients whose handshake fails (tls-handshake-failure) and healthy plaintext listeners that answer the request.",
+		"\"Unrecognized SSL message, plaintext connection?\"; librdkafka \"… (connecting to a SSL listener?)\". " +
+		"A Java client shows it as java.lang.OutOfMemoryError thrown while allocating a receive buffer in NetworkReceive " +
+		"(or its MemoryPool): it read the first bytes of the broker's TLS reply as a Kafka response size of hundreds of " +
+		"megabytes and tried to allocate that (KAFKA-4493).",
+	Needs: "A capture of the connection, or a broker or librdkafka line that names plaintext; Java's \"terminated during authentication\" only agrees. " +
+		"The Java OutOfMemoryError alone counts only with a NetworkReceive or MemoryPool frame in its stack, at modest confidence.",
+	Avoids: "TLS clients whose handshake fails (tls-handshake-failure), healthy plaintext listeners that answer the request, " +
+		"and OutOfMemoryErrors no stack frame places in Kafka's receive path (the application's own heap may be full).",
 	Fix: []string{
 		"Set the client's security.protocol to SSL (or SASL_SSL) with a truststore/CA, or point it at the broker's PLAINTEXT listener.",
 	},

@@ -39,6 +39,11 @@ type outage struct {
 	// was the last word of a process that then died without a shutdown:
 	// the JVM crashed on its heap, the kernel's OOM killer had no part.
 	HeapOOM *analyzer.Event
+	// Fatal is the broker's "Fatal error during KafkaServer startup"
+	// line: it did not stop, it failed to start. Its Exception and
+	// ExceptionMsg name why (an OutOfMemoryError, "No space left on
+	// device"); they are empty when the excerpt cut the stack off.
+	Fatal *analyzer.Event
 	// Failures counts the failed reconnects of an outage seen only from a
 	// client log (Signs keeps a few of them).
 	Failures int
@@ -295,6 +300,10 @@ func mark(o *outage, e *analyzer.Event) {
 	switch e.Kind {
 	case analyzer.BrokerShutDown, analyzer.ControlledShutdown:
 		o.Clean = true
+	case analyzer.BrokerShuttingDown:
+		if e.Reason == fatalStartup && o.Fatal == nil {
+			o.Fatal = e
+		}
 	case analyzer.ProcessKilled:
 		if e.Signal == "KILL" || e.Signal == "9" {
 			o.Killed = true
@@ -306,6 +315,23 @@ func mark(o *outage, e *analyzer.Event) {
 			o.OOM = true
 		}
 	}
+}
+
+// fatalStartup is the Reason kafkalog gives "Fatal error during
+// KafkaServer startup. Prepare to shutdown".
+const fatalStartup = "fatal error during startup"
+
+// fatalWhy names the exception of a fatal startup error:
+// "java.lang.OutOfMemoryError: Java heap space", or "" when none was
+// printed with it.
+func fatalWhy(e *analyzer.Event) string {
+	switch {
+	case e.Exception == "":
+		return ""
+	case e.ExceptionMsg == "":
+		return e.Exception
+	}
+	return e.Exception + ": " + e.ExceptionMsg
 }
 
 // overlapping returns the log outage that the packet outage p falls in.

@@ -24,7 +24,7 @@ var keywords = [...]string{
 	"] start", "] shut", "], start", "], shut",
 	"Error sending fetch", "Cancelled in-flight", "during broker startup",
 	"KafkaServer startup", "OutOfMemoryError", "Too many open files",
-	"NETWORK_EXCEPTION",
+	"NETWORK_EXCEPTION", "without a matching listener",
 }
 
 var (
@@ -43,6 +43,7 @@ var (
 	reProduceErr = regexp.MustCompile(`on topic-partition (\S+?), retrying .* Error: REQUEST_TIMED_OUT`)
 	reFetchErr   = regexp.MustCompile(`^Error sending fetch request \([^)]*\) to node (-?\d+)`)
 	reProduceNet = regexp.MustCompile(`^Got error produce response with correlation id \d+ on topic-partition (\S+?), retrying \(\d+ attempts left\)\. Error: NETWORK_EXCEPTION(?:\. Error Message: Disconnected from node (-?\d+))?`)
+	reNoListener = regexp.MustCompile(`(\d+) partitions? have leader brokers without a matching listener, including \[([^\],\s]*)`)
 )
 
 // record is a candidate entry turned into strings for classification.
@@ -203,7 +204,7 @@ type matcher func(r *record, ev *analyzer.Event) bool
 // disconnect lines, so the most specific reading wins.
 var matchers = []matcher{
 	matchLifecycle, matchSignal, matchConnectFailed, matchConnectTimeout, matchAuthTerminated,
-	matchFailedAuth, matchInvalidReceive, matchBatchExpired, matchRequestTimeout, matchQuota,
+	matchFailedAuth, matchInvalidReceive, matchBatchExpired, matchRequestTimeout, matchQuota, matchListenerNotFound,
 	matchConnected, matchResolve, matchBrokerOOM, matchOOMHint, matchFDExhausted, matchSocketError, matchSecurity, matchDisconnect,
 }
 

@@ -39,6 +39,7 @@ func fuzzSeeds(f *testing.F) {
 		"\tMar 02, 2024 10:15:02 AM org.apache.kafka.clients.NetworkClient m\n\tWARNING: x\n\t\n",
 		">[2024-05-02 10:15:08,801] ERROR x (org.apache.kafka.clients.NetworkClient)\nhe[2024-05-02 10:15:09,282] ERROR ProducerConfig values: \n\tacks = 1\n",
 		"hello world[2024-05-02 10:15:09,282] ERROR x\n",
+		"[2020-11-22 16:03:01,001] WARN [Producer clientId=p] 99999999999999999999 partitions have leader brokers without a matching listener, including [\xff-0 (org.apache.kafka.clients.NetworkClient)\n",
 	} {
 		f.Add([]byte(s))
 	}

@@ -198,6 +198,40 @@ func matchQuota(r *record, ev *analyzer.Event) bool {
 	return true
 }
 
+// maxListed bounds the partition list a Reason quotes: Kafka prints at
+// most ten, but a line is untrusted.
+const maxListed = 300
+
+// cut returns s cut to n bytes, "…" marking a cut.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
+}
+
+// matchListenerNotFound reads NetworkClient's metadata warning "N
+// partitions have leader brokers without a matching listener, including
+// [t-0, …]" (Kafka 2.0+, KAFKA-6546). The broker answers LISTENER_NOT_FOUND
+// when a partition's leader is registered but has no endpoint for the
+// listener name the metadata request came in on: listener names that
+// differ between brokers, or (KRaft) a fenced leader during a restart. The
+// broker logs its side only at DEBUG. Count is N, TopicPartition the first
+// partition listed; Reason the listed ones as printed.
+func matchListenerNotFound(r *record, ev *analyzer.Event) bool {
+	m := findIf(strings.Contains(r.msg, "without a matching listener"), reNoListener, r.msg)
+	if m == nil {
+		return false
+	}
+	n, _ := strconv.Atoi(m[1])
+	ev.Kind, ev.Count, ev.TopicPartition = analyzer.ListenerNotFound, n, m[2]
+	ev.Reason = "LISTENER_NOT_FOUND"
+	if _, list, ok := strings.Cut(r.msg, "including "); ok {
+		ev.Reason = "LISTENER_NOT_FOUND for " + cut(strings.TrimSpace(list), maxListed)
+	}
+	return true
+}
+
 // matchConnected: the DEBUG "Completed connection to node N. Fetching API
 // versions."; an INFO line of that text is not Kafka's and is ignored.
 func matchConnected(r *record, ev *analyzer.Event) bool {

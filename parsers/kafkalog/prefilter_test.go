@@ -42,11 +42,13 @@ func TestPrefilter(t *testing.T) {
 		"Error sending fetch request (sessionId=1, epoch=2) to node 2:",
 		"Cancelled in-flight API_VERSIONS request with correlation id 1 due to node -1 being disconnected",
 		"Fatal error during KafkaServer startup. Prepare to shutdown",
+		"[Consumer clientId=c-1, groupId=g] 3 partitions have leader brokers without a matching listener, including [t-0, t-1, t-2]",
 	}
 	drop := []string{
 		"Rolled new log segment at offset 1234567 in 2 ms.",
 		"Sending FETCH request with header RequestHeader(apiKey=FETCH, apiVersion=13, clientId=c, correlationId=1) and timeout 30000 to node 2",
 		"Successfully joined group with generation Generation{generationId=7}",
+		"Error while fetching metadata with correlation id 1 : {orders=LEADER_NOT_AVAILABLE}",
 		"Wrote producer snapshot at offset 88213 with 0 producer ids in 1 ms.",
 		"",
 		"abc",
