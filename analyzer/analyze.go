@@ -150,14 +150,6 @@ func parseItem(ctx context.Context, it *input.Item, zone *time.Location, parsers
 	}
 	if p == nil {
 		st.Skipped = "unknown format: " + describeHead(head)
-		for _, cand := range parsers {
-			if r, ok := cand.(Refuser); ok {
-				if why := r.Refusal(head); why != "" {
-					st.Skipped = "not read: " + why
-					break
-				}
-			}
-		}
 		return st
 	}
 	st.Format = p.Format()

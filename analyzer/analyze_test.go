@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -93,38 +92,6 @@ func TestCollectSkipsAndSorts(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"EVT 2024-01-02T03:04:05Z first", "EVT 2024-01-02T03:04:06Z second"}, texts); diff != "" {
 		t.Errorf("timeline order (-want +got):\n%s", diff)
-	}
-}
-
-// refusingParser reads nothing and knows one format it does not read.
-type refusingParser struct{ lineParser }
-
-func (refusingParser) Sniff([]byte) bool { return false }
-
-func (refusingParser) Refusal(head []byte) string {
-	if bytes.HasPrefix(head, []byte("[    0.000000]")) {
-		return "plain dmesg"
-	}
-	return ""
-}
-
-// TestCollectNamesRefusal: a format a parser knows it does not read is
-// named, not "unknown".
-func TestCollectNamesRefusal(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, "dmesg.txt", "[    0.000000] Linux version 6.1.0\n")
-	write(t, dir, "notes.txt", "hello there\n")
-	inc, err := Collect(context.Background(), []string{dir}, Options{}, []Parser{refusingParser{}})
-	if !errors.Is(err, ErrNoInput) {
-		t.Fatalf("err = %v, want ErrNoInput", err)
-	}
-	var got []string
-	for _, in := range inc.Inputs {
-		got = append(got, filepath.Base(in.Path)+": "+in.Skipped)
-	}
-	want := []string{"dmesg.txt: not read: plain dmesg", `notes.txt: unknown format: text in no known log layout (first line "hello there")`}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("skips (-want +got):\n%s", diff)
 	}
 }
 

@@ -26,14 +26,6 @@ type Parser interface {
 	Parse(ctx context.Context, src *Source, sink Sink) (Stats, error)
 }
 
-// Refuser is a Parser that recognises a format near its own that it does
-// not read, and says what it is and what to collect instead, where the
-// report would otherwise say only "unknown format".
-type Refuser interface {
-	// Refusal is "" when head is not such a format; it must be cheap.
-	Refusal(head []byte) string
-}
-
 // Source is one input positioned at its first byte.
 type Source struct {
 	// Path is the display path ("bundle.tgz!host/server.log").
