@@ -150,10 +150,11 @@ func (b *bootstrapEntry) fromConfig(inc *analyzer.Incident) {
 		if c.Scope == "broker" || (c.Key != "bootstrap.servers" && c.Key != "metadata.broker.list") {
 			continue
 		}
-		entry := strings.Trim(c.Value, "[] ")
-		if j := strings.IndexByte(entry, ','); j >= 0 {
-			entry = strings.TrimSpace(entry[:j])
+		entries := configList(c.Value)
+		if len(entries) == 0 {
+			continue
 		}
+		entry := entries[0]
 		if j := strings.Index(entry, "://"); j >= 0 {
 			entry = entry[j+3:]
 		}

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 )
@@ -114,4 +115,17 @@ func oldRdkafka(inc *analyzer.Incident) bool {
 		failures++
 	}
 	return failures > 0
+}
+
+// configList splits a list value as config dumps print it: Java's
+// "[a:9092, SASL_SSL://b:9093]" and librdkafka's "a:9092,b:9093" alike,
+// each entry trimmed, empty ones dropped.
+func configList(v string) []string {
+	var out []string
+	for part := range strings.SplitSeq(strings.Trim(v, "[] "), ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
 }

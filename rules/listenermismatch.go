@@ -241,8 +241,8 @@ func brokerListeners(inc *analyzer.Incident) map[string]brokerListenerConfig {
 // "null" as dumps print them) into sorted upper-case names.
 func listenerNames(v string, skip map[string]bool) []string {
 	var names []string
-	for part := range strings.SplitSeq(strings.Trim(v, "[] "), ",") {
-		name, _, ok := strings.Cut(strings.TrimSpace(part), "://")
+	for _, part := range configList(v) {
+		name, _, ok := strings.Cut(part, "://")
 		name = strings.ToUpper(name)
 		if !ok || name == "" || skip[name] || slices.Contains(names, name) {
 			continue

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -226,4 +227,18 @@ func restartWithTimeouts() *analyzer.Incident {
 	}
 	sortIncident(inc)
 	return inc
+}
+
+func TestConfigList(t *testing.T) {
+	for in, want := range map[string][]string{
+		"[172.23.0.20:9092, kafka-2:9092]":     {"172.23.0.20:9092", "kafka-2:9092"},
+		"a:9092,b:9093":                        {"a:9092", "b:9093"},
+		"[INTERNAL://:9092,EXTERNAL://h:9094]": {"INTERNAL://:9092", "EXTERNAL://h:9094"},
+		"[]":                                   nil,
+		" SASL_SSL://b:9093 ":                  {"SASL_SSL://b:9093"},
+	} {
+		if got := configList(in); !slices.Equal(got, want) {
+			t.Errorf("configList(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
