@@ -302,8 +302,9 @@ type lru struct {
 	head, tail *conn
 	// low is at most tail.lastNS (a conn's lastNS only grows): while the
 	// clock is within a span of low, nothing on the list is overdue, and
-	// the tail, cold in cache, need not be read. Reading it on every
-	// packet was a fifth of the table's time outside conn.add.
+	// the tail, cold in cache, need not be read. Reading both tails on
+	// every packet took 0.10 of Add's 0.73 s in a profile of a 1 GiB
+	// capture.
 	low int64
 }
 
