@@ -50,6 +50,7 @@ func (SynUnanswered) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 			t.addEvent(e)
 		}
 	}
+	t.foldUnnamed()
 	var out []analyzer.Finding
 	for _, g := range t.list() {
 		if len(g.Flows) == 0 && g.Addr.IsValid() && answered[g.Addr.String()] {

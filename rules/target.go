@@ -2,6 +2,7 @@ package rules
 
 import (
 	"net/netip"
+	"slices"
 	"sort"
 	"time"
 
@@ -57,6 +58,37 @@ func (t *targets) addEvent(e *analyzer.Event) {
 func (t *targets) addFlow(f *flow.Flow) {
 	g := t.group(f.Resp, nodeOfAddr(t.inc, f.Resp))
 	g.Flows = append(g.Flows, f)
+}
+
+// foldUnnamed moves the events that name no broker into the one group
+// that names one, when exactly one does and its events come from the same
+// inputs: a line that retells a failure without its broker (KafkaJS's
+// BrokerPool giving up on a seed broker whose Connection line is not in
+// the excerpt) is about the broker the other lines name, and would else
+// be reported a second time as "the broker".
+func (t *targets) foldUnnamed() {
+	unnamed := t.groups["node "]
+	if unnamed == nil || len(unnamed.Flows) > 0 || len(t.groups) != 2 {
+		return
+	}
+	var named *targetGroup
+	for k, g := range t.groups {
+		if k != "node " {
+			named = g
+		}
+	}
+	paths := map[string]bool{}
+	for _, e := range named.Events {
+		paths[e.Source.Path] = true
+	}
+	for _, e := range unnamed.Events {
+		if !paths[e.Source.Path] {
+			return
+		}
+	}
+	named.Events = append(named.Events, unnamed.Events...)
+	slices.SortStableFunc(named.Events, func(a, b *analyzer.Event) int { return a.Time.Compare(b.Time) })
+	delete(t.groups, "node ")
 }
 
 // list returns the groups in key order.

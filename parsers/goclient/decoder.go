@@ -7,6 +7,7 @@ import (
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
 	"github.com/kafkadiag/kafkadiag/parsers/internal/lines"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/timeofday"
 )
 
 // echoWindow is how many recognised lines after a failure a line repeating
@@ -50,6 +51,8 @@ type LineDecoder struct {
 	lastErrTime, lastGiveUpTime    time.Time
 
 	nodes map[string]netip.AddrPort
+	// days dates lines that print the time of day only.
+	days timeofday.Days
 }
 
 // NewLineDecoder returns a decoder reporting to sink, for a journal or an
@@ -88,8 +91,11 @@ func (d *LineDecoder) Line(loc analyzer.Location, ts time.Time, host string, msg
 	if !h.time.IsZero() && !h.zoned {
 		d.localTimes = true
 	}
-	if h.time.IsZero() {
-		h.time = ts
+	switch {
+	case !ts.IsZero() && (h.time.IsZero() || h.noDate):
+		h.time, h.noDate = ts, false // the record's time is a whole one
+	case h.noDate:
+		h.time = d.days.Date(h.time)
 	}
 	d.record(loc, host, &h, &m, msg)
 	return true
@@ -201,6 +207,7 @@ func (d *LineDecoder) event(loc analyzer.Location, host string, h *header, m *ma
 	e := analyzer.Event{
 		Kind:    f.kind,
 		Time:    h.time,
+		NoDate:  h.noDate,
 		Source:  loc,
 		Level:   h.level,
 		Program: program,

@@ -45,6 +45,14 @@
 //   - zap's console encoder prints a caller ("kafka/log.go:53") between
 //     the level and the message; it is read past, and kafka/log.go, the
 //     sarama logger of libbeat (Filebeat's Kafka output), names sarama.
+//   - Applications' adapters of franz-go's Logger print its message and
+//     keyvals their own way: "[15:04:05.000]  WARN kafka-client: unable to
+//     open connection to broker addr=h:p broker=2 err=dial tcp …"
+//     (twmb/franz-go#239). A logger's name before a franz-go message is
+//     read past, and "k=v" pairs after it are its fields when they name
+//     an address, a broker or an error; an unquoted value runs to the next
+//     " key=". A bracketed time of day without a date is read as such
+//     (analyzer.Event.NoDate: Analyze dates the file as a block).
 //   - Times: Go's standard log and most wrappers print local time without
 //     zone, read in the Source's zone (Stats.ZoneAssumed). A line without
 //     a time (franz-go's BasicLogger without prefix) keeps the time of the

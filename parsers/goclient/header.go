@@ -3,6 +3,8 @@ package goclient
 import (
 	"bytes"
 	"time"
+
+	"github.com/kafkadiag/kafkadiag/parsers/internal/timeofday"
 )
 
 // Layout names reported in Stats.Layout: how the line's time and level were
@@ -15,7 +17,9 @@ const (
 	// and kafka-go's loggers as their READMEs and users set them up.
 	LayoutStdlog = "go-log"
 	// LayoutBracketTime is "[2006-01-02 15:04:05.999] [WARN] msg; k: v":
-	// franz-go's BasicLogger with the time prefix of its README.
+	// franz-go's BasicLogger with the time prefix of its README; also the
+	// time of day alone, "[15:04:05.999]  WARN name: msg k=v", as
+	// applications' adapters of franz-go's Logger print it.
 	LayoutBracketTime = "bracket-time"
 	// LayoutLogfmt is key=value: log/slog's TextHandler (franz-go's kslog),
 	// logrus' text formatter, go-kit log.
@@ -45,9 +49,11 @@ type header struct {
 	layout int
 	// time is zero when the line printed none (or only a date); zoned
 	// says it carried a zone (else it was read in the Source's zone).
-	time  time.Time
-	zoned bool
-	level string // normalised, "" when not printed
+	// noDate says it printed the time of day only: time is then on the
+	// placeholder day (analyzer.Event.NoDate).
+	time          time.Time
+	zoned, noDate bool
+	level         string // normalised, "" when not printed
 	// sarama is set when the line carried a logger prefix naming sarama
 	// ("[sarama] ", "[Sarama]", "SARAMA: ") before or after the time, or
 	// sarama's tag at its end.
@@ -86,14 +92,19 @@ func splitHeader(line []byte, zone *time.Location) header {
 }
 
 // readTime reads the time a line starts with, sets the layout and
-// returns the rest: franz-go's "[2006-01-02 15:04:05.999]", an RFC 3339
-// or "2006-01-02 15:04:05" time, or Go's standard-log header.
+// returns the rest: franz-go's "[2006-01-02 15:04:05.999]" or a bracketed
+// time of day, an RFC 3339 or "2006-01-02 15:04:05" time, or Go's
+// standard-log header.
 func (h *header) readTime(rest []byte, zone *time.Location) []byte {
 	switch {
 	case len(rest) > 20 && rest[0] == '[' && isDigit(rest[1]):
 		if s, ok := parseStamp(rest[1:], zone); ok && s.n+1 < len(rest) && rest[s.n+1] == ']' {
 			h.layout, h.time, h.zoned = idxBracketTime, s.t, s.zoned
 			return trimSpace(rest[s.n+2:])
+		}
+		if n, ok := timeofday.Len(rest[1:]); ok && n+1 < len(rest) && rest[n+1] == ']' {
+			h.layout, h.time, h.noDate = idxBracketTime, timeofday.At(rest[1:n+1], zone), true
+			return trimSpace(rest[n+2:])
 		}
 	case len(rest) > 19 && isDigit(rest[0]) && rest[4] == '-':
 		if s, ok := parseStamp(rest, zone); ok && s.n < len(rest) && (rest[s.n] == ' ' || rest[s.n] == '\t') {
@@ -105,8 +116,8 @@ func (h *header) readTime(rest []byte, zone *time.Location) []byte {
 	return rest
 }
 
-// readLevel strips a "[WARN] " or, after an ISO time, a bare "WARN\t"
-// level word.
+// readLevel strips a "[WARN] " or, after an ISO or a bracketed time, a
+// bare "WARN\t" level word.
 func (h *header) readLevel(rest []byte) []byte {
 	if len(rest) > 2 && rest[0] == '[' {
 		if i := bytes.IndexByte(rest[:min(len(rest), 9)], ']'); i > 0 {
@@ -117,7 +128,7 @@ func (h *header) readLevel(rest []byte) []byte {
 		}
 		return rest
 	}
-	if h.layout != idxISO {
+	if h.layout != idxISO && h.layout != idxBracketTime {
 		return rest
 	}
 	i := bytes.IndexAny(rest[:min(len(rest), 8)], " \t")
@@ -132,14 +143,18 @@ func (h *header) readLevel(rest []byte) []byte {
 
 // readKeyVals splits franz-go BasicLogger's "msg; addr: a, broker: b,
 // err: e". err is its last key, so its value runs to the end of the line.
+// Other adapters print the pairs as "msg addr=a broker=b err=e"
+// (readEqTrailer).
 func (h *header) readKeyVals() {
 	i := bytes.Index(h.msg, []byte("; "))
 	if i < 0 {
+		h.readEqTrailer()
 		return
 	}
 	kv := h.msg[i+2:]
 	if !bytes.HasPrefix(kv, []byte("addr: ")) && !bytes.HasPrefix(kv, []byte("broker: ")) &&
 		!bytes.HasPrefix(kv, []byte("req: ")) && !bytes.HasPrefix(kv, []byte("err: ")) {
+		h.readEqTrailer()
 		return
 	}
 	h.msg = h.msg[:i]

@@ -33,7 +33,11 @@ func TestSplitHeader(t *testing.T) {
 		{"[sarama] Initializing new client", got{"bare", "", "", "Initializing new client", true}},
 		{"orders_1  | [sarama] 2023/04/05 10:11:12 msg", got{"go-log", "2023-04-05T10:11:12", "orders_1", "msg", true}},
 		{"producer-random_1    | dial tcp 172.18.0.4:9092: x", got{"bare", "", "producer-random_1", "dial tcp 172.18.0.4:9092: x", false}},
+		{"[15:46:27.812]  WARN kafka-client: msg", got{"bracket-time", "2000-01-01T15:46:27", "", "kafka-client: msg", false}},
+		{"[2022-12-02 15:46:27.812] [WARN] msg", got{"bracket-time", "2022-12-02T15:46:27", "", "msg", false}},
 		// No Go header, or not sarama's tag.
+		{"[15:46] WARN msg", got{"bare", "", "", "[15:46] WARN msg", false}},
+		{"[15:46:27.] WARN msg", got{"bare", "", "", "[15:46:27.] WARN msg", false}},
 		{"[sarama-exporter] 2023/04/05 10:11:12 msg", got{"go-log", "2023-04-05T10:11:12", "", "msg", false}},
 		{"2023/04/05 10:11:12 upgraded github.com/IBM/sarama to v1.43", got{"go-log", "2023-04-05T10:11:12", "", "upgraded github.com/IBM/sarama to v1.43", false}},
 		{"12023/04/05 10:11:12 msg", got{"bare", "", "", "12023/04/05 10:11:12 msg", false}},

@@ -139,9 +139,40 @@ func matchKafkaGo(msg []byte) (match, bool) {
 }
 
 // matchFranz reads franz-go's logger messages; their parts come as
-// key/value fields (BasicLogger "; addr: …", kslog addr=…).
+// key/value fields (BasicLogger "; addr: …", kslog addr=…). An adapter
+// may put its logger's name before the message ("kafka-client: unable to
+// open connection to broker …"): franz-go's messages are its own words,
+// so one after a name is read as well.
 func matchFranz(h *header) (match, bool) {
-	msg := h.msg
+	if m, ok := matchFranzMsg(h, h.msg); ok {
+		return m, true
+	}
+	if rest, ok := cutLoggerName(h.msg); ok {
+		return matchFranzMsg(h, rest)
+	}
+	return match{}, false
+}
+
+// cutLoggerName takes a "name: " off msg: a word of letters, digits and
+// "-_." of at most maxLoggerName bytes.
+func cutLoggerName(msg []byte) ([]byte, bool) {
+	i := bytes.Index(msg[:min(len(msg), maxLoggerName+2)], []byte(": "))
+	if i <= 0 {
+		return msg, false
+	}
+	for _, c := range msg[:i] {
+		if !isNameByte(c) {
+			return msg, false
+		}
+	}
+	return msg[i+2:], true
+}
+
+// maxLoggerName bounds a logger's name: a word, not a sentence.
+const maxLoggerName = 32
+
+// matchFranzMsg reads msg as one of franz-go's messages.
+func matchFranzMsg(h *header, msg []byte) (match, bool) {
 	m := match{program: progFranz, target: h.addr, err: h.err, node: franzNode(h.broker)}
 	switch {
 	case bytes.HasPrefix(msg, []byte("unable to open connection to broker due to an immediate EOF")):

@@ -2,8 +2,10 @@ package goclient_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kafkadiag/kafkadiag/analyzer"
@@ -19,7 +21,10 @@ func TestRealWorld(t *testing.T) {
 	tests := []struct {
 		file string
 		// unread: no parser takes the file.
-		unread   bool
+		unread bool
+		// written, when set, is the file's write time: a log that prints
+		// the time of day only is dated by it.
+		written  time.Time
 		want     report
 		findings []string
 	}{{
@@ -61,6 +66,18 @@ func TestRealWorld(t *testing.T) {
 		}},
 		findings: []string{"connection-refused critical"},
 	}, {
+		// An adapter of franz-go's Logger: the time of day in brackets,
+		// the logger's name, keyvals as k=v. The retry line repeats the
+		// second dial's error and is dropped.
+		file:    "franz-adapter-time-of-day.log",
+		written: time.Date(2022, 12, 2, 15, 47, 0, 0, time.UTC),
+		want: report{Format: "go-kafka-client", Layout: "bracket-time", Events: []string{
+			"connect-timeout franz-go node=2 host=192.168.178.82 reason=i/o timeout line=4 addr=192.168.178.82:9093 2022-12-02T15:46:27.812Z",
+			"connect-timeout franz-go node=2 host=192.168.178.82 reason=i/o timeout line=6 addr=192.168.178.82:9093 2022-12-02T15:46:37.823Z",
+			"connect-timeout franz-go node=2 host=192.168.178.82 reason=i/o timeout line=9 addr=192.168.178.82:9093 2022-12-02T15:46:48.125Z",
+		}},
+		findings: []string{"syn-unanswered critical"},
+	}, {
 		// Prometheus under compose failing to reach Alertmanager on 9093:
 		// a Go dial error in a compose line, to a port that is not only
 		// Kafka's.
@@ -76,6 +93,9 @@ func TestRealWorld(t *testing.T) {
 				}
 				return
 			}
+			if !tt.written.IsZero() {
+				path = writtenAt(t, path, tt.written)
+			}
 			got := analyze(t, path)
 			findings := got.Findings
 			got.Findings = nil
@@ -87,4 +107,22 @@ func TestRealWorld(t *testing.T) {
 			}
 		})
 	}
+}
+
+// writtenAt copies the file at path into a temporary folder with its
+// write time set to at, and returns the copy's path.
+func writtenAt(t *testing.T, path string, at time.Time) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), filepath.Base(path))
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(out, at, at); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

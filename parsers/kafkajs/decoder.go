@@ -66,7 +66,7 @@ func (d *LineDecoder) zone() *time.Location { return d.src.ZoneOrUTC() }
 // It reports whether the line was KafkaJS output.
 func (d *LineDecoder) Line(loc analyzer.Location, ts time.Time, host string, line []byte) bool {
 	line = bytes.TrimRight(line, "\r\n")
-	if d.prettyLine(loc, ts, host, line) {
+	if d.boxedLine(loc, ts, host, line) || d.prettyLine(loc, ts, host, line) {
 		return true
 	}
 	var e entry

@@ -346,6 +346,7 @@ func FuzzLine(f *testing.F) {
 		`2026-11-23T17:17:38.576Z ERROR [Connection] Connection error: getaddrinfo ENOTFOUND x {"broker":"x:1"}`,
 		`[2026-11-23 18:17:38,576] error: [BrokerPool] Failed to connect to seed broker, trying another broker from the list: Connection timeout`,
 		"[17:25:19.693] ERROR (2487): Connection error: connect ECONNREFUSED 127.0.0.1:9092\n    logger: \"kafkajs\"\n    broker: \"k:1\"",
+		"error: ┏ [Connection] Connection timeout\nerror: ┃ [0] {\nerror: ┃ [1]   \"timestamp\": \"2020-10-14T13:47:05.956Z\",\nerror: ┃ [2]   \"broker\": \"k:1\"\nerror: ┗ [3] }",
 	} {
 		f.Add([]byte(s))
 	}

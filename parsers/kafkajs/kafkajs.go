@@ -13,7 +13,9 @@
 // (parsers/list.go). Applications that route KafkaJS through pino or
 // winston (a logCreator) keep "logger":"kafkajs" and the fields, at the
 // top or under "extra"; those that print text get "[Namespace] message"
-// behind their own prefix, which Line and the Parser read.
+// behind their own prefix, which Line and the Parser read, as they read
+// pino-pretty's blocks (pretty.go) and the boxes of KafkaJS's example
+// PrettyConsoleLogger (boxed.go).
 //
 // Templates are those of kafkajs 2.2.4 as captured from real runs
 // (testdata/capture/capture.sh):

@@ -23,13 +23,18 @@ import (
 // prettyBlock is the held header and the fields read so far.
 type prettyBlock struct {
 	open, kafkajs bool
-	loc           analyzer.Location
-	host          string
-	time          time.Time
-	level         string
-	msg, line     []byte
-	broker        []byte
-	client        []byte
+	// box says the block is a box of KafkaJS's example logger (boxed.go).
+	box  bool
+	loc  analyzer.Location
+	host string
+	// time is the record's time, else the box's timestamp; zoned says it
+	// carried a zone.
+	time      time.Time
+	zoned     bool
+	level     string
+	msg, line []byte
+	broker    []byte
+	client    []byte
 }
 
 // prettyHeader reads "[HH:MM:SS.mmm] LEVEL (pid): message"; ok is false
@@ -92,7 +97,7 @@ func (d *LineDecoder) prettyLine(loc analyzer.Location, ts time.Time, host strin
 	if !ok || classify(firstLine(msg)).kind == "" {
 		return false
 	}
-	*b = prettyBlock{open: true, loc: loc, host: host, time: ts, level: level,
+	*b = prettyBlock{open: true, loc: loc, host: host, time: ts, zoned: true, level: level,
 		msg: append(b.msg[:0], msg...), line: append(b.line[:0], line...),
 		broker: b.broker[:0], client: b.client[:0],
 		// The seed-broker give-up is KafkaJS's wording alone.
@@ -110,6 +115,6 @@ func (d *LineDecoder) closePretty() {
 	if !b.kafkajs {
 		return
 	}
-	e := entry{time: b.time, zoned: true, level: b.level, logger: []byte("kafkajs"), body: b.msg, broker: b.broker, client: b.client}
+	e := entry{time: b.time, zoned: b.zoned, level: b.level, logger: []byte("kafkajs"), body: b.msg, broker: b.broker, client: b.client}
 	d.entry(b.loc, b.host, &e, b.line)
 }

@@ -207,6 +207,24 @@ func TestMessageKinds(t *testing.T) {
 		},
 		want: []brief{{Kind: analyzer.NodeDisconnected, Level: "ERROR", Reason: "NoBrokersAvailable", Line: 3}},
 	}, {
+		// aiokafka's bootstrap give-up (LibertyAces/BitSwanPump#109); the
+		// same exception about one node is no give-up, nor is another
+		// program's ConnectionError with the same words.
+		name: "aiokafka unable to bootstrap: a give-up",
+		lines: []string{
+			"Traceback (most recent call last):",
+			`  File "/home/u/venv/lib/python3.7/site-packages/aiokafka/client.py", line 233, in bootstrap`,
+			"    'Unable to bootstrap from {}'.format(self.hosts))",
+			"kafka.errors.KafkaConnectionError: KafkaConnectionError: Unable to bootstrap from [('localhost', 9092, <AddressFamily.AF_UNSPEC: 0>)]",
+			"Traceback (most recent call last):",
+			`  File "/usr/local/lib/python3.6/site-packages/aiokafka/client.py", line 461, in check_version`,
+			"kafka.errors.ConnectionError: ConnectionError: No connection to node with id 1",
+			"Traceback (most recent call last):",
+			`  File "app.py", line 3, in <module>`,
+			"requests.exceptions.ConnectionError: Unable to bootstrap from config server",
+		},
+		want: []brief{{Kind: analyzer.NodeDisconnected, Level: "ERROR", Reason: "Unable to bootstrap", Line: 4}},
+	}, {
 		name: "sasl",
 		lines: []string{
 			"2023-04-05 10:11:12,345 ERROR worker consume loop died",

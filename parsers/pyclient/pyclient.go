@@ -26,6 +26,7 @@
 //	<conn>: Connection complete.                                   Connected
 //	Closing idle connection N, last active X ms ago                Disconnected (the client's own idle close)
 //	traceback ending in kafka.errors.NoBrokersAvailable            NodeDisconnected (a give-up, like librdkafka's "N/N brokers are down")
+//	aiokafka KafkaConnectionError "Unable to bootstrap from …"    NodeDisconnected (the same give-up)
 //	traceback through kafka/ ending in ssl.SSLError: [SSL: X] why  SSLHandshakeFailed, Reason "why"
 //
 // where <conn> is "<BrokerConnection node_id=bootstrap-0 host=kafka:9092

@@ -86,6 +86,11 @@ func exceptionKind(line []byte) (analyzer.EventKind, []byte) {
 	switch {
 	case string(short) == "NoBrokersAvailable":
 		return analyzer.NodeDisconnected, []byte("NoBrokersAvailable")
+	case clientException(name) && (string(short) == "KafkaConnectionError" || string(short) == "ConnectionError") &&
+		bytes.Contains(msg, []byte("Unable to bootstrap from ")):
+		// aiokafka's bootstrap() giving up on every bootstrap server: its
+		// NoBrokersAvailable. It names no cause.
+		return analyzer.NodeDisconnected, []byte("Unable to bootstrap")
 	case string(short) == "ConnectionResetError":
 		return analyzer.ConnectionReset, []byte("Connection reset by peer")
 	case string(short) == "BrokenPipeError":
