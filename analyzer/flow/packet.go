@@ -23,25 +23,24 @@ const (
 // Ownership: Payload and the MAC slices point into the parser's reusable
 // buffer and are valid only during the call to Add; the table copies what it
 // keeps.
-//
-// The fields Add reads come first and the addresses last: a pipelined
-// replay hands Packets from one core to the other, every cache line of one
-// costs the table a miss, and a placed packet's addresses are not read.
 type Packet struct {
 	// Frame is the 1-based frame number in its capture, as Wireshark counts
 	// frames (every record counts, including ones that are not TCP).
 	Frame int
 	Time  time.Time
 
-	// placed is the packet's IPv4 flow key and side when Place worked
-	// them out, for the next Add.
-	placed placed4
+	// SrcMAC and DstMAC are set iff the link layer carried them (Ethernet;
+	// SLL/SLL2 carry only the source). Empty otherwise.
+	SrcMAC, DstMAC net.HardwareAddr
 
-	Flags uint8
+	Src, Dst netip.AddrPort
+
 	// TTL is the IPv4 TTL or the IPv6 hop limit.
 	TTL uint8
 	// IPID is the IPv4 identification field; valid iff Src is IPv4.
-	IPID   uint16
+	IPID uint16
+
+	Flags  uint8
 	Seq    uint32
 	Ack    uint32
 	Window uint16
@@ -54,11 +53,9 @@ type Packet struct {
 	PayloadLen int
 	Payload    []byte
 
-	// SrcMAC and DstMAC are set iff the link layer carried them (Ethernet;
-	// SLL/SLL2 carry only the source). Empty otherwise.
-	SrcMAC, DstMAC net.HardwareAddr
-
-	Src, Dst netip.AddrPort
+	// placed is the packet's IPv4 flow key and side when Place worked
+	// them out, for the next Add.
+	placed placed4
 }
 
 // placed4 is a Packet's place in a Table's IPv4 flows: side 1 when the
