@@ -52,44 +52,6 @@ type Packet struct {
 	// capture was cut by the snaplen; Payload holds only the captured bytes.
 	PayloadLen int
 	Payload    []byte
-
-	// placed is the packet's IPv4 flow key and side when Place worked
-	// them out, for the next Add.
-	placed placed4
-}
-
-// placed4 is a Packet's place in a Table's IPv4 flows: side 1 when the
-// source is the key's a side, 2 when it is b, 0 when not worked out.
-type placed4 struct {
-	k    key4
-	side uint8
-}
-
-// Place works out where p's flow lives in a Table, for the next Add of p
-// to use instead of working it out itself. A parser that decodes on one
-// goroutine and replays on another calls it on the decoding one: the
-// replay is the slower stage. p's addresses and ports must not change
-// between Place and Add.
-func (p *Packet) Place() {
-	p.placed = placed4{}
-	if pl := placeOf(p); pl.v4 {
-		p.placed.k, p.placed.side = pl.k4, 2
-		if pl.srcIsA {
-			p.placed.side = 1
-		}
-	}
-}
-
-// takePlace returns p's place, worked out by Place or now, and forgets
-// what Place worked out: a Packet reused for another segment without a
-// new Place must not keep the old one.
-func (p *Packet) takePlace() place {
-	if p.placed.side == 0 {
-		return placeOf(p)
-	}
-	pl := place{v4: true, k4: p.placed.k, srcIsA: p.placed.side == 1}
-	p.placed.side = 0
-	return pl
 }
 
 // Has reports whether every flag in f is set.

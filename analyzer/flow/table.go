@@ -95,7 +95,7 @@ func NewTable(capture string, emit func(*Flow), opts Options) *Table {
 
 // Add replays one decoded TCP segment. p's slices are only read during the
 // call; what the table keeps is copied. Flows that expire by p's time are
-// emitted first. Add uses up what p.Place worked out.
+// emitted first.
 func (t *Table) Add(p *Packet) {
 	if p == nil {
 		return
@@ -104,7 +104,7 @@ func (t *Table) Add(p *Packet) {
 		t.clock, t.started = ns, true
 	}
 	t.expire()
-	pl := p.takePlace()
+	pl := placeOf(p)
 	srcIsA := pl.srcIsA
 	var c *conn
 	if pl.v4 {

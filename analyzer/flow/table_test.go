@@ -1,8 +1,6 @@
 package flow_test
 
 import (
-	"fmt"
-	"net/netip"
 	"testing"
 	"time"
 
@@ -158,63 +156,6 @@ func TestConnState(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, summarise(got[0])); diff != "" {
 				t.Errorf("flow (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-// TestPlace: a placed packet lands in the flow an unplaced one would, in
-// both directions and for IPv6 (which Place leaves to Add); and a Packet
-// reused for another connection without a new Place is not put in the
-// first one's flow.
-func TestPlace(t *testing.T) {
-	v6c, v6s := netip.MustParseAddrPort("[2001:db8::1]:40000"), netip.MustParseAddrPort("[2001:db8::2]:9092")
-	other := netip.MustParseAddrPort("198.18.0.99:41000")
-	tests := []struct {
-		name string
-		pkts []flow.Packet
-		// place says which packets get Place before Add.
-		place []bool
-		want  []string // "orig -> resp: packets"
-	}{{
-		name: "placed like unplaced, both ways",
-		pkts: []flow.Packet{
-			{Src: client, Dst: server, Flags: flow.SYN},
-			{Src: server, Dst: client, Flags: flow.SYN | flow.ACK},
-			{Src: client, Dst: server, Flags: flow.ACK},
-		},
-		place: []bool{true, false, true},
-		want:  []string{client.String() + " -> " + server.String() + ": 3"},
-	}, {
-		name:  "IPv6 is placed by Add",
-		pkts:  []flow.Packet{{Src: v6c, Dst: v6s, Flags: flow.SYN}, {Src: v6s, Dst: v6c, Flags: flow.SYN | flow.ACK}},
-		place: []bool{true, true},
-		want:  []string{v6c.String() + " -> " + v6s.String() + ": 2"},
-	}, {
-		name:  "a reused packet without a new Place",
-		pkts:  []flow.Packet{{Src: client, Dst: server, Flags: flow.SYN}, {Src: other, Dst: server, Flags: flow.SYN}},
-		place: []bool{true, false},
-		want: []string{client.String() + " -> " + server.String() + ": 1",
-			other.String() + " -> " + server.String() + ": 1"},
-	}}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got []string
-			tbl := flow.NewTable("c.pcap", func(f *flow.Flow) {
-				got = append(got, fmt.Sprintf("%s -> %s: %d", f.Orig, f.Resp, f.OrigPkts+f.RespPkts))
-			}, flow.Options{})
-			var p flow.Packet // one Packet, reused as a parser's buffer is
-			for i, q := range tt.pkts {
-				p.Src, p.Dst, p.Flags, p.Seq = q.Src, q.Dst, q.Flags, uint32(i)
-				p.Frame, p.Time = i+1, t0.Add(time.Duration(i)*time.Millisecond)
-				if tt.place[i] {
-					p.Place()
-				}
-				tbl.Add(&p)
-			}
-			tbl.Flush()
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("flows (-want +got):\n%s", diff)
 			}
 		})
 	}

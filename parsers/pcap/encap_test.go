@@ -206,7 +206,7 @@ func TestTunnels(t *testing.T) {
 			case noMACs:
 				want.DstMAC, want.SrcMAC = nil, nil
 			}
-			if diff := cmp.Diff(want, d.pkt, packetEq); diff != "" {
+			if diff := cmp.Diff(want, d.pkt, addrPortEq); diff != "" {
 				t.Errorf("packet (-plain +tunnelled):\n%s", diff)
 			}
 		})
@@ -318,7 +318,7 @@ func TestTunnelsUnderOtherLinks(t *testing.T) {
 			if !tt.macs {
 				want.SrcMAC, want.DstMAC = nil, nil
 			}
-			if diff := cmp.Diff(want, d.pkt, packetEq); diff != "" {
+			if diff := cmp.Diff(want, d.pkt, addrPortEq); diff != "" {
 				t.Errorf("packet (-plain +tunnelled):\n%s", diff)
 			}
 		})

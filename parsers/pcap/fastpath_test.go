@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/kafkadiag/kafkadiag/analyzer/flow"
@@ -28,12 +27,7 @@ func decodeBoth(data []byte, lt layers.LinkType) (fast, ref verdict, fastPkt, re
 	return fast, ref, f.pkt, r.pkt, tookFast, f.sll2.InterfaceIndex, r.sll2.InterfaceIndex
 }
 
-// packetEq compares decoded packets: addresses by value, and not what
-// Packet.Place worked out (only the pipeline places packets).
-var packetEq = cmp.Options{
-	cmp.Comparer(func(a, b netip.AddrPort) bool { return a == b }),
-	cmpopts.IgnoreUnexported(flow.Packet{}),
-}
+var addrPortEq = cmp.Comparer(func(a, b netip.AddrPort) bool { return a == b })
 
 func checkSame(t *testing.T, data []byte) bool {
 	t.Helper()
@@ -47,7 +41,7 @@ func checkSameLink(t *testing.T, data []byte, lt layers.LinkType) bool {
 		t.Fatalf("verdict: fast path %d, gopacket %d", fast, ref)
 	}
 	if fast == frameTCP {
-		if diff := cmp.Diff(rp, fp, packetEq); diff != "" {
+		if diff := cmp.Diff(rp, fp, addrPortEq); diff != "" {
 			t.Fatalf("packet (-gopacket +fast):\n%s", diff)
 		}
 		if fi != ri {

@@ -139,13 +139,10 @@ func (rp *replay) produce(ctx context.Context, full chan<- *batch, free <-chan *
 		case frameTCP:
 			if zeroCopy {
 				b.pkts = b.pkts[:len(b.pkts)+1] // the slot read() filled
-				p := &b.pkts[len(b.pkts)-1]
-				b.keepMACs(p)
-				p.Place()
+				b.keepMACs(&b.pkts[len(b.pkts)-1])
 				break
 			}
 			p := rp.dec.out
-			p.Place()
 			if b.arena == nil {
 				b.arena = make([]byte, 0, batchArena)
 			}
