@@ -70,9 +70,6 @@ type env struct {
 	// setMemoryLimit sets the process' soft memory limit (see
 	// applyMemoryLimit); nil leaves it alone, as in-process tests do.
 	setMemoryLimit func(bytes int64)
-	// setGCPercent sets the collector's GOGC (applyMemoryLimit); nil
-	// leaves it alone.
-	setGCPercent func(percent int)
 }
 
 // ruleList returns the rules the commands run.
@@ -105,7 +102,6 @@ func main() {
 		stderrTTY: isTerminal(os.Stderr), stdoutTTY: isTerminal(os.Stdout),
 		getenv:         os.Getenv,
 		setMemoryLimit: func(n int64) { debug.SetMemoryLimit(n) },
-		setGCPercent:   func(n int) { debug.SetGCPercent(n) },
 	}))
 }
 

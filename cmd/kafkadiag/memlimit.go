@@ -21,30 +21,14 @@ import "strings"
 // GOGC alone.
 const analyzeMemoryLimit = 200 << 20
 
-// analyzeGCPercent is the GOGC `kafkadiag analyze` runs with unless GOGC
-// says otherwise.
-//
-// Why: most analyses keep a small live heap (40-50 MiB on a 1 GiB
-// capture: the retained flows) while allocating a few hundred MiB, and at
-// GOGC=100 that is a collection every ~50 MiB, each marking the whole
-// live set with write barriers slowing both replay stages. At 400 the
-// 1 GiB capture takes 2 collections instead of 5. The soft limit above
-// still bounds the heap, so RSS grows only where the live heap is small
-// (a few tens of MiB), and large inputs run as before.
-const analyzeGCPercent = 400
-
-// applyMemoryLimit sets the soft memory limit and the GC percent for the
-// command kong chose: analyzeMemoryLimit and analyzeGCPercent for analyze,
-// unless the user set GOMEMLIMIT or GOGC (their choice wins) or the
-// setters are nil (in-process tests).
+// applyMemoryLimit sets the soft memory limit for the command kong chose:
+// analyzeMemoryLimit for analyze, unless the user set GOMEMLIMIT (their
+// choice wins) or e.setMemoryLimit is nil (in-process tests).
 func applyMemoryLimit(command string, e *env) {
-	if command != "analyze" && !strings.HasPrefix(command, "analyze ") {
+	if e.setMemoryLimit == nil || e.env("GOMEMLIMIT") != "" {
 		return
 	}
-	if e.setMemoryLimit != nil && e.env("GOMEMLIMIT") == "" {
+	if command == "analyze" || strings.HasPrefix(command, "analyze ") {
 		e.setMemoryLimit(analyzeMemoryLimit)
-	}
-	if e.setGCPercent != nil && e.env("GOGC") == "" {
-		e.setGCPercent(analyzeGCPercent)
 	}
 }
