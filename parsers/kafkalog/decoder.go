@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/timeofday"
 )
 
 const (
@@ -62,7 +63,7 @@ type LineDecoder struct {
 	// printed without a date when the caller gives none.
 	lastTime time.Time
 	// days counts the midnights a log of times of day crossed.
-	days dayCount
+	days timeofday.Days
 	// sawBroker is set once the input proved to be a broker's log; it
 	// decides Program for lines that do not tell.
 	sawBroker bool
@@ -222,7 +223,7 @@ func (d *LineDecoder) start(loc analyzer.Location, ts time.Time, host string, li
 	case !ts.IsZero():
 		e.time = ts
 	case h.timeOfDay:
-		e.time, e.noDate = d.days.date(h.time), true
+		e.time, e.noDate = d.days.Date(h.time), true
 		d.stats.ZoneAssumed = true
 	case h.layout == layoutJavaNoTime:
 		// No time at all: the event stays undated, off the timeline.
@@ -565,27 +566,4 @@ func stripANSI(dst, line []byte) []byte {
 		i++ // ESC and one byte
 	}
 	return dst
-}
-
-// dayCount dates the times of day of a log that prints no date: a time
-// more than twelve hours before the one before it is on the next day. A
-// log is written in order, so only midnight turns its clock back that
-// far; threads print a few milliseconds out of order, and a daylight
-// saving change turns it back an hour.
-type dayCount struct {
-	days int
-	last time.Time // the last time of day, on the placeholder day
-}
-
-// date returns tod, a time of day on the placeholder day, moved by the
-// midnights crossed so far.
-func (c *dayCount) date(tod time.Time) time.Time {
-	if !c.last.IsZero() && c.last.Sub(tod) > 12*time.Hour {
-		c.days++
-	}
-	c.last = tod
-	if c.days == 0 {
-		return tod
-	}
-	return tod.AddDate(0, 0, c.days)
 }

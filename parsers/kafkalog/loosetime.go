@@ -3,7 +3,7 @@ package kafkalog
 import (
 	"time"
 
-	"github.com/kafkadiag/kafkadiag/analyzer"
+	"github.com/kafkadiag/kafkadiag/parsers/internal/timeofday"
 )
 
 // timeKind is the form of a time the general reader found.
@@ -39,8 +39,8 @@ func readTime(b []byte, zone *time.Location, clock *minuteClock) (t time.Time, n
 		if t, n, _, zoned, ok := parseDateTime(b, zone, clock); ok {
 			return t, n, timeDated, zoned
 		}
-		if n, ok := timeOfDayLen(b); ok {
-			return timeOfDayAt(b[:n], zone), n, timeOfDay, false
+		if n, ok := timeofday.Len(b); ok {
+			return timeofday.At(b[:n], zone), n, timeOfDay, false
 		}
 		if t, n, ok := parseLog4jDate(b, zone, clock); ok {
 			return t, n, timeDated, false
@@ -56,45 +56,6 @@ func readTime(b []byte, zone *time.Location, clock *minuteClock) (t time.Time, n
 	return time.Time{}, 0, timeNone, false
 }
 
-// timeOfDayLen reads "HH:mm:ss" with an optional 1-9 digit fraction.
-func timeOfDayLen(b []byte) (int, bool) {
-	if len(b) < 8 || b[2] != ':' || b[5] != ':' {
-		return 0, false
-	}
-	hh, ok1 := twoDigits(b[0], b[1])
-	mm, ok2 := twoDigits(b[3], b[4])
-	ss, ok3 := twoDigits(b[6], b[7])
-	if !(ok1 && ok2 && ok3) || hh > 23 || mm > 59 || ss > 60 {
-		return 0, false
-	}
-	n := 8
-	if n < len(b) && (b[n] == '.' || b[n] == ',') {
-		k := n + 1
-		for k < len(b) && k-n <= 9 && isDigit(b[k]) {
-			k++
-		}
-		if k == n+1 {
-			return 0, false
-		}
-		n = k
-	}
-	return n, true
-}
-
-// timeOfDayAt is the time of day b holds, as timeOfDayLen accepted it, on
-// January 1 of analyzer.NoDateYear in zone.
-func timeOfDayAt(b []byte, zone *time.Location) time.Time {
-	hh, _ := twoDigits(b[0], b[1])
-	mm, _ := twoDigits(b[3], b[4])
-	ss, _ := twoDigits(b[6], b[7])
-	nsec, scale := 0, 100000000
-	for _, c := range b[min(len(b), 9):] {
-		nsec += int(c-'0') * scale
-		scale /= 10
-	}
-	return time.Date(analyzer.NoDateYear, time.January, 1, hh, mm, ss, nsec, zone)
-}
-
 // parseLog4jDate reads log4j's "%d{DATE}", "09 Jun 2023 08:18:58,118",
 // in zone.
 func parseLog4jDate(b []byte, zone *time.Location, clock *minuteClock) (time.Time, int, bool) {
@@ -104,7 +65,7 @@ func parseLog4jDate(b []byte, zone *time.Location, clock *minuteClock) (time.Tim
 	day, ok1 := twoDigits(b[0], b[1])
 	mon := monthOf(b[3:6])
 	year, _, ok2 := number(b[7:11], 0, 4)
-	n, ok3 := timeOfDayLen(b[12:])
+	n, ok3 := timeofday.Len(b[12:])
 	if !ok1 || !ok2 || !ok3 || mon == 0 || day < 1 || day > 31 || year < 1000 {
 		return time.Time{}, 0, false
 	}
@@ -133,7 +94,7 @@ func parseShortYearDate(b []byte, zone *time.Location, clock *minuteClock) (time
 	yy, ok1 := twoDigits(b[0], b[1])
 	mon, ok2 := twoDigits(b[3], b[4])
 	day, ok3 := twoDigits(b[6], b[7])
-	n, ok4 := timeOfDayLen(b[9:])
+	n, ok4 := timeofday.Len(b[9:])
 	if !ok1 || !ok2 || !ok3 || !ok4 || n != 8 || mon < 1 || mon > 12 || day < 1 || day > 31 {
 		return time.Time{}, 0, false
 	}
@@ -221,7 +182,7 @@ func parseUSDateTime(b []byte, zone *time.Location, clock *minuteClock) (time.Ti
 	mon, ok1 := twoDigits(b[0], b[1])
 	day, ok2 := twoDigits(b[3], b[4])
 	year, end, ok3 := number(b[6:10], 0, 4)
-	n, ok4 := timeOfDayLen(b[11:])
+	n, ok4 := timeofday.Len(b[11:])
 	if !ok1 || !ok2 || !ok3 || end != 4 || !ok4 || mon < 1 || mon > 12 || day < 1 || day > 31 {
 		return time.Time{}, 0, false
 	}
