@@ -29,10 +29,14 @@ func newTargets(inc *analyzer.Incident) *targets {
 	return &targets{inc: inc, groups: map[string]*targetGroup{}}
 }
 
+// nodeKey prefixes the key of a group whose lines named a node but no
+// address; alone, it is the key of the lines that named neither.
+const nodeKey = "node "
+
 func (t *targets) group(a netip.AddrPort, node string) *targetGroup {
 	key := a.String()
 	if !a.IsValid() {
-		key = "node " + node
+		key = nodeKey + node
 	}
 	g := t.groups[key]
 	if g == nil {
@@ -67,13 +71,13 @@ func (t *targets) addFlow(f *flow.Flow) {
 // the excerpt) is about the broker the other lines name, and would else
 // be reported a second time as "the broker".
 func (t *targets) foldUnnamed() {
-	unnamed := t.groups["node "]
+	unnamed := t.groups[nodeKey]
 	if unnamed == nil || len(unnamed.Flows) > 0 || len(t.groups) != 2 {
 		return
 	}
 	var named *targetGroup
 	for k, g := range t.groups {
-		if k != "node " {
+		if k != nodeKey {
 			named = g
 		}
 	}
@@ -88,7 +92,7 @@ func (t *targets) foldUnnamed() {
 	}
 	named.Events = append(named.Events, unnamed.Events...)
 	slices.SortStableFunc(named.Events, func(a, b *analyzer.Event) int { return a.Time.Compare(b.Time) })
-	delete(t.groups, "node ")
+	delete(t.groups, nodeKey)
 }
 
 // list returns the groups in key order.
