@@ -1,6 +1,7 @@
 package timeofday
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -56,4 +57,43 @@ func TestDays(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("dates (-want +got):\n%s", diff)
 	}
+}
+
+// FuzzLen: Len never panics and never reads past b; when it accepts, At
+// gives the clock the standard library reads from the same text (seconds
+// up to 59: time.Parse refuses a leap second, which At carries into the
+// next minute as time.Date does).
+func FuzzLen(f *testing.F) {
+	for _, s := range []string{"15:46:17.808] WARN", "23:59:59", "15:46:17,5 x", "15:46:17.1234567891", "24:00:00", "00:00:60.5", "1:2:3"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n, ok := Len(b)
+		if !ok {
+			if n != 0 {
+				t.Fatalf("Len(%q) = %d, false", b, n)
+			}
+			return
+		}
+		if n < 8 || n > len(b) {
+			t.Fatalf("Len(%q) = %d, outside 8..%d", b, n, len(b))
+		}
+		s := string(b[:n])
+		got := At(b[:n], time.UTC)
+		if s[6:8] == "60" {
+			return
+		}
+		layout := "15:04:05"
+		if n > 8 {
+			s = s[:8] + "." + s[9:]
+			layout += "." + strings.Repeat("9", n-9)
+		}
+		want, err := time.Parse(layout, s)
+		if err != nil {
+			t.Fatalf("Len accepted %q, time.Parse refuses it: %v", b[:n], err)
+		}
+		if got.Hour() != want.Hour() || got.Minute() != want.Minute() || got.Second() != want.Second() || got.Nanosecond() != want.Nanosecond() {
+			t.Fatalf("At(%q) = %s, time.Parse %s", b[:n], got.Format("15:04:05.999999999"), want.Format("15:04:05.999999999"))
+		}
+	})
 }
