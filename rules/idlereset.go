@@ -34,6 +34,13 @@ var idleResetMeta = analyzer.RuleMeta{
 // is about something else.
 const minIdleGap = 20 * time.Second
 
+// minForgedIdleGap is minIdleGap for a reset whose fingerprint shows a device
+// in the path forged it (TTL, flags, options unlike the sender's own): that
+// is independent proof of a middlebox, so a short device timeout (a firewall
+// or conntrack set to 10 s) is still named. Below it, silence is too common
+// between a client's own requests to mean anything.
+const minForgedIdleGap = 5 * time.Second
+
 func (IdleReset) Meta() analyzer.RuleMeta { return idleResetMeta }
 
 func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
@@ -85,11 +92,12 @@ func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 }
 
 // idleResets are flows that carried data and ended in a RST after a
-// silence of at least minIdleGap, outside broker outages.
+// silence of at least minIdleGap (minForgedIdleGap when the RST was forged),
+// outside broker outages.
 func idleResets(inc *analyzer.Incident, outs []*outage, clock clockOffset) []*flow.Flow {
 	var out []*flow.Flow
 	for _, f := range inc.Flows {
-		if f.RSTBy == "" || !established(f) || f.OrigBytes+f.RespBytes == 0 || f.IdleBeforeEnd < minIdleGap {
+		if f.RSTBy == "" || !established(f) || f.OrigBytes+f.RespBytes == 0 || f.IdleBeforeEnd < idleFloor(f) {
 			continue
 		}
 		if f.FINBy != "" && f.FINFrame > 0 && (f.RST == nil || f.FINFrame < f.RST.Frame) {
@@ -101,6 +109,14 @@ func idleResets(inc *analyzer.Incident, outs []*outage, clock clockOffset) []*fl
 		out = append(out, f)
 	}
 	return out
+}
+
+// idleFloor is the shortest silence before f's RST that counts as idle.
+func idleFloor(f *flow.Flow) time.Duration {
+	if f.RST != nil && f.RST.FingerprintMismatch {
+		return minForgedIdleGap
+	}
+	return minIdleGap
 }
 
 // kafkaReaper reports whether disconnect ages cluster at the broker's own

@@ -82,9 +82,32 @@ func TestIdleReset(t *testing.T) {
 			Contains: []string{"broker's own connections.max.idle.ms (600 s", "not a device in the path", "Nothing to fix"}}},
 		{"two librdkafka ages are not enough", incident(logs[:2], nil, node1), want{N: 0}},
 		{"resets inside a restart window are the restart's", restartIncidentWithIdle(), want{N: 0}},
+		// A firewall with a 6 s conntrack timeout (the lab's timing_fast
+		// variant): ~10 s gaps, every RST forged. Regression: minIdleGap
+		// (20 s) hid them all.
+		{"short idle, forged RSTs", incident(nil, shortIdleResets(true), node1), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.6, ConfMax: 0.8, Missing: true,
+			Contains: []string{"forged by a device in the path"}}},
+		{"short idle, the broker's own RSTs do not fire", incident(nil, shortIdleResets(false), node1), want{N: 0}},
+		{"forged RSTs after under 5 s do not fire", incident(nil, func() []*flow.Flow {
+			fs := shortIdleResets(true)
+			for _, f := range fs {
+				f.IdleBeforeEnd, f.MaxIdle = 4*time.Second, 4*time.Second
+			}
+			return fs
+		}(), node1), want{N: 0}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { checkRule(t, IdleReset{}, tc.inc, tc.want) })
+	}
+}
+
+// shortIdleResets are three connections reset after ~10 s of silence,
+// 10 s apart, by a forged (or, with forged false, the broker's own) RST.
+func shortIdleResets(forged bool) []*flow.Flow {
+	return []*flow.Flow{
+		idleResetFlow(clientPcap, client1+":40112", broker1, 0, 9860*time.Millisecond, forged, 1),
+		idleResetFlow(clientPcap, client1+":40114", broker1, 30, 9855*time.Millisecond, forged, 100),
+		idleResetFlow(clientPcap, client1+":40116", broker1, 60, 9856*time.Millisecond, forged, 200),
 	}
 }
 
