@@ -23,7 +23,7 @@ const (
 	failureRunGap = 30 * time.Second
 	// minClientOutageFailures and minClientOutage keep one refused retry
 	// during a quick reconnect from reading as an outage.
-	minClientOutageFailures = 3
+	minClientOutageFailures = 2
 	minClientOutage         = 2 * time.Second
 )
 

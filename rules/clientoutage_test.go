@@ -51,3 +51,33 @@ func TestBrokerRestartIdleLoss(t *testing.T) {
 		})
 	}
 }
+
+// TestBrokerRestartTwoRefusals: a broker back within ~2 s (the lab's
+// broker_*_restart at LAB_DOWN=2) leaves librdkafka time for two refused
+// reconnects between the lost connection and the next good one.
+// Regression: minClientOutageFailures was 3, so the client log alone named
+// connection-refused ("nothing listens") for a broker that restarted.
+func TestBrokerRestartTwoRefusals(t *testing.T) {
+	lost := disconnectedUp(10, 1, 4982)
+	tests := []struct {
+		name             string
+		events           []analyzer.Event
+		restart, refused want
+	}{
+		{"lost, two refusals, back", []analyzer.Event{lost, refusedRd(10.5, 2), refusedRd(11.1, 3), connectedRd(12.1, 4)},
+			want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.4, ConfMax: 0.5, Missing: true,
+				Contains: []string{"2 reconnects failed at once with nothing listening, until the client connected again"}},
+			want{N: 0}},
+		{"lost, one refusal, back: a quick reconnect, no outage", []analyzer.Event{lost, refusedRd(10.5, 2), connectedRd(12.1, 3)},
+			want{N: 0}, want{N: 0}},
+		{"two refusals within a second of the loss: a blip", []analyzer.Event{lost, refusedRd(10.2, 2), refusedRd(10.4, 3), connectedRd(10.9, 4)},
+			want{N: 0}, want{N: 1, Kinds: []string{"client-log"}, ConfMin: 0.3, ConfMax: 0.7, Missing: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			inc := incident(tc.events, nil, node1)
+			checkRule(t, BrokerRestart{}, inc, tc.restart)
+			checkRule(t, ConnectionRefused{}, inc, tc.refused)
+		})
+	}
+}
