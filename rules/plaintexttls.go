@@ -184,7 +184,9 @@ func terminatedOnly(inc *analyzer.Incident) []analyzer.Finding {
 // plainText describes one plaintext-to-TLS flow for evidence.
 func plainText(f *flow.Flow) string {
 	req := "a Kafka request"
-	if k := f.FirstPayload[0].Kafka; k != nil {
+	if k := f.FirstPayload[0].Kafka; k != nil && k.SizeOnly {
+		req = fmt.Sprintf("a Kafka-framed message (size %d, the whole segment; the snaplen cut the header)", k.Size)
+	} else if k != nil {
 		req = fmt.Sprintf("a Kafka request (api key %d v%d, client id %q)", k.APIKey, k.APIVersion, k.ClientID)
 	}
 	answer := "closed without a byte back"

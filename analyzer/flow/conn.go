@@ -172,7 +172,7 @@ func (c *conn) add(p *Packet, d int, sp *spares) {
 	c.trackFingerprint(p, s)
 	c.trackMACs(p, d)
 	if s.payload == nil && p.PayloadLen > 0 {
-		s.payload = firstPayload(p, sp.box())
+		s.payload = firstPayload(p, d == 0, sp.box())
 	}
 }
 

@@ -152,7 +152,11 @@ type TLSRecord struct {
 
 // KafkaRequest is a validated Kafka request header.
 type KafkaRequest struct {
-	Size          int32
+	Size int32
+	// SizeOnly is set when the snaplen kept only the 4-byte size (see
+	// parseCutKafkaRequest): APIKey, APIVersion, CorrelationID and ClientID
+	// are valid iff it is false.
+	SizeOnly      bool
 	APIKey        int16
 	APIVersion    int16
 	CorrelationID int32

@@ -51,11 +51,16 @@ func (box *payloadBox) classify(b []byte) {
 	}
 }
 
-// firstPayload classifies the first payload packet of one side. A packet
-// whose payload the snaplen cut away entirely is "other": something was sent,
-// nothing can say what (Flow.Truncated tells why).
-// The result is box, filled.
-func firstPayload(p *Packet, box *payloadBox) *payloadBox {
+// firstPayload classifies the first payload packet of one side (orig: the
+// originator's). A packet whose payload the snaplen cut away entirely is
+// "other": something was sent, nothing can say what (Flow.Truncated tells
+// why). The result is box, filled.
+//
+// The originator's first TLS handshake record is its ClientHello even when
+// the snaplen cut it before the handshake type (`tcpdump -i any -s 96` over
+// IPv6 with TCP timestamps keeps 4 payload bytes): a client must open with
+// ClientHello (RFC 8446 §4.1.2), and no Kafka request starts 0x16 0x03.
+func firstPayload(p *Packet, orig bool, box *payloadBox) *payloadBox {
 	box.classify(p.Payload)
 	pl := &box.p
 	if pl.Class == PayloadNone {
@@ -64,9 +69,17 @@ func firstPayload(p *Packet, box *payloadBox) *payloadBox {
 	if pl.Class == PayloadOther && parseCutKafkaRequest(p.Payload, p.PayloadLen, &box.kafka) {
 		pl.Class, pl.Kafka = PayloadKafkaRequest, &box.kafka
 	}
+	if orig && pl.Class == PayloadTLSOther && pl.TLS.ContentType == tlsHandshake &&
+		len(p.Payload) < tlsTypeEnd && p.PayloadLen > len(p.Payload) {
+		pl.Class = PayloadTLSClientHello
+	}
 	pl.Frame = p.Frame
 	return box
 }
+
+// tlsTypeEnd is how many bytes a TLS record must keep to show its
+// handshake type: the 5-byte record header and the type byte.
+const tlsTypeEnd = 6
 
 // Kafka request header bounds. A request is at least the v1 header (api key,
 // api version, correlation id, client id length: 10 bytes) and at most
@@ -120,8 +133,13 @@ func parseKafkaRequest(b []byte, r *KafkaRequest) bool {
 }
 
 // minCutKafkaHeader is the fewest captured bytes a snaplen-cut request
-// classifies from: size, api key and api version.
-const minCutKafkaHeader = 8
+// classifies from by its header: size, api key and api version. From
+// minCutKafkaSize bytes on, the size alone classifies when it is exactly
+// the rest of the claimed segment.
+const (
+	minCutKafkaHeader = 8
+	minCutKafkaSize   = 4
+)
 
 // parseCutKafkaRequest reads a request header the snaplen cut before the
 // client id length: `tcpdump -s 96` over IPv6 with TCP timestamps keeps 10
@@ -129,9 +147,18 @@ const minCutKafkaHeader = 8
 // captured, and then the size must cover the whole claimed segment (a
 // first request is not pipelined), so random bytes still pass about once
 // in 10^8. The correlation id is read when its 4 bytes were kept.
+//
+// With fewer than minCutKafkaHeader bytes (`tcpdump -i any -s 96` over
+// IPv6 keeps 4) only the size is read, and it must be exactly the rest of
+// the segment, about a 1 in 4·10^9 chance for random bytes; the result is
+// SizeOnly: Kafka's framing, no header.
 func parseCutKafkaRequest(b []byte, claimed int, r *KafkaRequest) bool {
-	if len(b) < minCutKafkaHeader || len(b) >= kafkaHeaderLen || len(b) >= claimed {
+	if len(b) < minCutKafkaSize || len(b) >= kafkaHeaderLen || len(b) >= claimed {
 		return false
+	}
+	if len(b) < minCutKafkaHeader {
+		*r = KafkaRequest{Size: int32(binary.BigEndian.Uint32(b)), SizeOnly: true}
+		return r.Size >= minKafkaRequest && int(r.Size)+4 == claimed
 	}
 	*r = KafkaRequest{
 		Size:       int32(binary.BigEndian.Uint32(b)),

@@ -37,7 +37,13 @@ func TestFirstPayloadCutKafka(t *testing.T) {
 		{"10 bytes kept (IPv6, -s 96)", 10, whole, PayloadKafkaRequest, &KafkaRequest{Size: int32(whole - 4), APIKey: 18, APIVersion: 3}},
 		{"12 bytes kept: correlation id read", 12, whole, PayloadKafkaRequest, &KafkaRequest{Size: int32(whole - 4), APIKey: 18, APIVersion: 3, CorrelationID: 1}},
 		{"8 bytes kept", 8, whole, PayloadKafkaRequest, &KafkaRequest{Size: int32(whole - 4), APIKey: 18, APIVersion: 3}},
-		{"7 bytes kept", 7, whole, PayloadOther, nil},
+		// tcpdump -i any -s 96 over IPv6 keeps 4 payload bytes (SLL2 20,
+		// IPv6 40, TCP with timestamps 32): the size alone, and it is
+		// exactly the rest of the segment.
+		{"7 bytes kept: the size only", 7, whole, PayloadKafkaRequest, &KafkaRequest{Size: int32(whole - 4), SizeOnly: true}},
+		{"4 bytes kept: the size only", 4, whole, PayloadKafkaRequest, &KafkaRequest{Size: int32(whole - 4), SizeOnly: true}},
+		{"4 bytes kept, size beyond the segment", 4, whole - 1, PayloadOther, nil},
+		{"3 bytes kept", 3, whole, PayloadOther, nil},
 		{"segment ends there: not cut, too short", 10, 10, PayloadOther, nil},
 		{"size shorter than the segment", 10, whole + 100, PayloadOther, nil},
 		{"whole request", whole, whole, PayloadKafkaRequest, &KafkaRequest{Size: int32(whole - 4), APIKey: 18, APIVersion: 3, CorrelationID: 1, ClientID: "rdkafka"}},
@@ -45,7 +51,7 @@ func TestFirstPayloadCutKafka(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var box payloadBox
-			p := firstPayload(&Packet{Frame: 4, Payload: req[:tc.kept], PayloadLen: tc.claimed}, &box).p
+			p := firstPayload(&Packet{Frame: 4, Payload: req[:tc.kept], PayloadLen: tc.claimed}, true, &box).p
 			if diff := cmp.Diff([]any{tc.class, tc.kafka}, []any{p.Class, p.Kafka}); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
@@ -53,19 +59,51 @@ func TestFirstPayloadCutKafka(t *testing.T) {
 	}
 }
 
-// Cut noise must (almost) never pass as a cut Kafka request.
+// Cut noise must (almost) never pass as a cut Kafka request, whether the
+// header (10 bytes kept) or only the size (4 bytes kept) is checked.
 func TestCutNoiseIsNotKafka(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	buf := make([]byte, 10)
 	var box payloadBox
-	for i := range 200000 {
-		for j := range buf {
-			buf[j] = byte(r.Uint32())
+	for _, kept := range []int{10, 4} {
+		buf := make([]byte, kept)
+		for i := range 200000 {
+			for j := range buf {
+				buf[j] = byte(r.Uint32())
+			}
+			claimed := kept + 1 + int(r.Uint32()%1400)
+			if p := firstPayload(&Packet{Payload: buf, PayloadLen: claimed}, true, &box).p; p.Class == PayloadKafkaRequest {
+				t.Fatalf("noise %d (claimed %d) classified as Kafka: % x", i, claimed, buf)
+			}
 		}
-		claimed := 11 + int(r.Uint32()%1400)
-		if p := firstPayload(&Packet{Payload: buf, PayloadLen: claimed}, &box).p; p.Class == PayloadKafkaRequest {
-			t.Fatalf("noise %d (claimed %d) classified as Kafka: % x", i, claimed, buf)
-		}
+	}
+}
+
+// A TLS handshake record the snaplen cut before its handshake type is a
+// ClientHello when the originator sent it first; from the responder, or
+// when the segment really ended there, it stays tls-other.
+func TestFirstPayloadCutTLS(t *testing.T) {
+	hello := []byte{0x16, 0x03, 0x01, 0x01, 0x24, 0x01, 0x00, 0x01, 0x20, 0x03, 0x03}
+	tests := []struct {
+		name    string
+		kept    int
+		claimed int
+		orig    bool
+		class   string
+	}{
+		{"4 bytes kept (-i any, IPv6, -s 96)", 4, 297, true, PayloadTLSClientHello},
+		{"3 bytes kept", 3, 297, true, PayloadTLSClientHello},
+		{"type kept", 6, 297, true, PayloadTLSClientHello},
+		{"from the responder: a cut ServerHello is not a ClientHello", 4, 1482, false, PayloadTLSOther},
+		{"segment ends there: not cut", 4, 4, true, PayloadTLSOther},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var box payloadBox
+			p := firstPayload(&Packet{Frame: 4, Payload: hello[:tc.kept], PayloadLen: tc.claimed}, tc.orig, &box).p
+			if p.Class != tc.class {
+				t.Errorf("class = %s, want %s", p.Class, tc.class)
+			}
+		})
 	}
 }
 
@@ -76,6 +114,7 @@ func FuzzCutKafkaRequest(f *testing.F) {
 	f.Add(req[:10], len(req))
 	f.Add(req[:12], len(req))
 	f.Add(req[:8], 8)
+	f.Add(req[:4], len(req))
 	f.Add([]byte{0, 0, 0, 9, 0, 0, 0, 0, 0, 0}, 13)
 	f.Fuzz(func(t *testing.T, b []byte, claimed int) {
 		var r KafkaRequest
@@ -83,10 +122,14 @@ func FuzzCutKafkaRequest(f *testing.F) {
 			return
 		}
 		switch {
-		case len(b) < minCutKafkaHeader || len(b) >= kafkaHeaderLen:
+		case len(b) < minCutKafkaSize || len(b) >= kafkaHeaderLen:
 			t.Errorf("%d bytes classified as a cut header", len(b))
 		case len(b) >= claimed:
 			t.Errorf("%d bytes of a %d-byte segment: not cut", len(b), claimed)
+		case r.SizeOnly != (len(b) < minCutKafkaHeader):
+			t.Errorf("%d bytes kept, SizeOnly %v", len(b), r.SizeOnly)
+		case r.SizeOnly && int(r.Size)+4 != claimed:
+			t.Errorf("size %d is not the rest of the %d-byte segment", r.Size, claimed)
 		case int(r.Size)+4 < claimed:
 			t.Errorf("size %d does not cover the %d-byte segment", r.Size, claimed)
 		case r.APIKey < 0 || r.APIKey > maxAPIKey || r.APIVersion < 0 || r.APIVersion > maxAPIVersion || r.CorrelationID < 0:

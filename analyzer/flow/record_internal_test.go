@@ -69,7 +69,7 @@ func TestRecordOwnsItsMemory(t *testing.T) {
 	c.noteTime(&h.syn, time.Unix(1, 0))
 	c.noteTime(&h.syn, time.Unix(2, 0))
 	c.noteTime(&h.synAck, time.Unix(3, 0))
-	c.sides[0].payload = firstPayload(&Packet{Frame: 4, Payload: kafka}, sp.box())
+	c.sides[0].payload = firstPayload(&Packet{Frame: 4, Payload: kafka}, true, sp.box())
 	if c.sides[0].payload.p.Class != PayloadKafkaRequest {
 		t.Fatalf("test payload classified %q, want a Kafka request", c.sides[0].payload.p.Class)
 	}
