@@ -47,10 +47,16 @@ func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	clock := clockOffsetOf(inc)
 	outs := brokerOutages(inc, clock)
 	resets := idleResets(inc, outs, clock)
-	ages := idleAges(inc, outs)
 	pc := largestCluster(flowGaps(resets))
+	pktOK := pc.N >= 2 && !massReset(resets, pc)
+	ages := idleAges(inc, outs)
+	if pktOK && pc.Min < minIdleGap {
+		// Forged RSTs proved a short device timeout: the disconnects
+		// it caused are as short, and now join them.
+		ages = idleAgesFrom(inc, outs, minForgedIdleGap)
+	}
 	lc := largestCluster(eventAges(ages))
-	pktOK, logOK := pc.N >= 2 && !massReset(resets, pc), lc.N >= 3 && !kafkaReaper(inc, lc) && !massDisconnect(ages, lc)
+	logOK := lc.N >= 3 && !kafkaReaper(inc, lc) && !massDisconnect(ages, lc)
 	if !pktOK && !logOK {
 		if lc.N >= 3 && kafkaReaper(inc, lc) {
 			return []analyzer.Finding{reaperNote(inc, lc, ages)}
@@ -203,9 +209,14 @@ func massDisconnect(ages []*analyzer.Event, c idleCluster) bool {
 // idleAges are librdkafka disconnects of established connections, whose
 // "after N ms" is the connection's age.
 func idleAges(inc *analyzer.Incident, outs []*outage) []*analyzer.Event {
+	return idleAgesFrom(inc, outs, minIdleGap)
+}
+
+// idleAgesFrom is idleAges with ages from floor up.
+func idleAgesFrom(inc *analyzer.Incident, outs []*outage, floor time.Duration) []*analyzer.Event {
 	var out []*analyzer.Event
 	for _, e := range inc.EventsOf(analyzer.Disconnected, analyzer.ConnectionReset) {
-		if e.State == "UP" && time.Duration(e.AfterMs)*time.Millisecond >= minIdleGap && !inOutage(outs, e.Time, eventTarget(inc, e)) {
+		if e.State == "UP" && time.Duration(e.AfterMs)*time.Millisecond >= floor && !inOutage(outs, e.Time, eventTarget(inc, e)) {
 			out = append(out, e)
 		}
 	}

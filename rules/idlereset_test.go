@@ -87,7 +87,11 @@ func TestIdleReset(t *testing.T) {
 		// (20 s) hid them all.
 		{"short idle, forged RSTs", incident(nil, shortIdleResets(true), node1), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.6, ConfMax: 0.8, Missing: true,
 			Contains: []string{"forged by a device in the path"}}},
+		{"short idle, forged RSTs and the disconnects they caused", incident(shortIdleAges(), shortIdleResets(true), node1),
+			want{N: 1, Kinds: []string{"packets", "client-log"}, ConfMin: 0.85, ConfMax: 0.9}},
 		{"short idle, the broker's own RSTs do not fire", incident(nil, shortIdleResets(false), node1), want{N: 0}},
+		{"short disconnect ages alone do not fire", incident(shortIdleAges(), nil, node1), want{N: 0}},
+		{"short disconnect ages with the broker's own RSTs do not fire", incident(shortIdleAges(), shortIdleResets(false), node1), want{N: 0}},
 		{"forged RSTs after under 5 s do not fire", incident(nil, func() []*flow.Flow {
 			fs := shortIdleResets(true)
 			for _, f := range fs {
@@ -109,6 +113,11 @@ func shortIdleResets(forged bool) []*flow.Flow {
 		idleResetFlow(clientPcap, client1+":40114", broker1, 30, 9855*time.Millisecond, forged, 100),
 		idleResetFlow(clientPcap, client1+":40116", broker1, 60, 9856*time.Millisecond, forged, 200),
 	}
+}
+
+// shortIdleAges are librdkafka's disconnects of shortIdleResets' connections.
+func shortIdleAges() []analyzer.Event {
+	return []analyzer.Event{disconnectedUp(30.1, 10, 10004), disconnectedUp(60.1, 11, 10105), disconnectedUp(90.1, 12, 10106)}
 }
 
 // restartIncidentWithIdle is a logged restart during which two idle
