@@ -5,6 +5,22 @@
 # Topology (all inside namespaces, nothing routed from the host):
 #   flat:   kdl-cli (198.18.0.1) --veth-- kdl-br0 bridge --veth-- kdl-brk (198.18.0.2)
 #   routed: kdl-cli (198.18.1.1/24) -- kdl-rtr (198.18.1.254 | 198.18.2.254) -- kdl-brk (198.18.2.2/24)
+#
+# Overrides from the environment (testdata/lab/variants.sh uses them; unset,
+# the lab writes exactly what run.sh always wrote):
+#   LAB_OUT       output folder instead of testdata/scenarios/<name>
+#   LAB_NET       v4 (default) or v6: IPv6 unique-local addresses instead
+#   LAB_V4        the first two IPv4 octets (default 198.18): LAB_V4.0.1 …
+#   LAB_V6        the IPv6 /48 prefix for LAB_NET=v6 (default fd00:6b64):
+#                 flat ::1/::2 in LAB_V6::/64, routed LAB_V6:1::1 and LAB_V6:2::2
+#   LAB_PORT      the broker's port (default 9092)
+#   LAB_CAPIF     capture interface on every side (eth0, or any for SLL2),
+#                 instead of each scenario's own choice
+#   LAB_SNAPLEN   tcpdump -s for every capture (a scenario's own -s stays
+#                 its default)
+#   LAB_CAPDLT    tcpdump -y for every capture (LINUX_SLL: cooked v1 on any)
+# Scenarios read their own timings (LAB_IDLE_TIMEOUT, LAB_IDLE, LAB_ROUNDS,
+# LAB_SETUP_MS, LAB_WAIT, LAB_DOWN); see each script.
 set -u
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,13 +30,88 @@ NS_CLI=kdl-cli
 NS_BRK=kdl-brk
 NS_RTR=kdl-rtr
 NS_BRIDGE=kdl-sw
-CLI_IP=198.18.0.1
-BRK_IP=198.18.0.2
+LAB_NET=${LAB_NET:-v4}
+LAB_V4=${LAB_V4:-198.18}
+LAB_V6=${LAB_V6:-fd00:6b64}
+BRK_PORT=${LAB_PORT:-9092}
 PIDS=()
+
+# _addresses flat|routed: sets CLI_IP, BRK_IP (the hosts), CLI_GW, BRK_GW (the
+# router's two legs), PLEN (prefix length) for LAB_NET; and the names that
+# depend on the family: IPF (tshark's ip or ipv6), TTLF (ip.ttl or
+# ipv6.hlim), IPT (iptables or ip6tables), BRK_ADDR (host:port as clients
+# and the broker write it, IPv6 in brackets), RDK_ADDR (librdkafka's
+# "ipv4#a:p" / "ipv6#[a]:p" rendering).
+_addresses() {
+	if [ "$LAB_NET" = v6 ]; then
+		if [ "$1" = flat ]; then
+			CLI_IP=$LAB_V6::1
+			BRK_IP=$LAB_V6::2
+		else
+			CLI_IP=$LAB_V6:1::1
+			BRK_IP=$LAB_V6:2::2
+			CLI_GW=$LAB_V6:1::fe
+			BRK_GW=$LAB_V6:2::fe
+		fi
+		PLEN=64
+		IPF=ipv6
+		TTLF=ipv6.hlim
+		IPT=ip6tables
+		BRK_ADDR=[$BRK_IP]:$BRK_PORT
+		RDK_ADDR=ipv6#$BRK_ADDR
+	else
+		if [ "$1" = flat ]; then
+			CLI_IP=$LAB_V4.0.1
+			BRK_IP=$LAB_V4.0.2
+		else
+			CLI_IP=$LAB_V4.1.1
+			BRK_IP=$LAB_V4.2.2
+			CLI_GW=$LAB_V4.1.254
+			BRK_GW=$LAB_V4.2.254
+		fi
+		PLEN=24
+		IPF=ip
+		TTLF=ip.ttl
+		IPT=iptables
+		BRK_ADDR=$BRK_IP:$BRK_PORT
+		RDK_ADDR=ipv4#$BRK_ADDR
+	fi
+}
+_addresses flat
+
+# _inet NS DEV: the namespace's IP settings for LAB_NET (IPv6 off for v4, as
+# the lab always had it; on without duplicate address detection for v6, so
+# addresses are usable at once).
+_inet() {
+	if [ "$LAB_NET" = v6 ]; then
+		ip netns exec "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+	else
+		ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	fi
+}
+
+# _addr NS DEV ADDR: add ADDR/PLEN to DEV (nodad for IPv6).
+_addr() {
+	if [ "$LAB_NET" = v6 ]; then
+		ip -n "$1" addr add "$3/$PLEN" dev "$2" nodad
+	else
+		ip -n "$1" addr add "$3/$PLEN" dev "$2"
+	fi
+}
+
+# lab_variant: one sentence naming the overrides in effect ("" when none), so
+# a README made by a variant run says how it differs from the script's text.
+lab_variant() {
+	local v="" n
+	for n in LAB_NET LAB_V4 LAB_V6 LAB_PORT LAB_CAPIF LAB_CAPDLT LAB_SNAPLEN LAB_IDLE_TIMEOUT LAB_IDLE LAB_ROUNDS LAB_SETUP_MS LAB_WAIT LAB_DOWN; do
+		[ -n "$(printenv "$n")" ] && v="$v $n=$(printenv "$n")"
+	done
+	[ -z "$v" ] || printf ' Lab variant (testdata/lab/variants.sh):%s; where the text above names another interface, address family or capture setting, these overrides win.' "$v"
+}
 
 # lab_init NAME: sets SCEN (output dir) and WORK (scratch), installs the trap.
 lab_init() {
-	SCEN=$REPO_DIR/testdata/scenarios/$1
+	SCEN=${LAB_OUT:-$REPO_DIR/testdata/scenarios/$1}
 	WORK=$(mktemp -d /tmp/kdl-$1.XXXXXX)
 	rm -rf "$SCEN"
 	mkdir -p "$SCEN"
@@ -65,58 +156,68 @@ MAC_BRK=02:00:c6:12:00:02
 
 # net_flat: client and broker on one bridge (its own namespace).
 net_flat() {
+	_addresses flat
 	ip netns add $NS_CLI
 	ip netns add $NS_BRK
 	ip netns add $NS_BRIDGE
 	ip -n $NS_BRIDGE link add sw0 type bridge
 	ip -n $NS_BRIDGE link set sw0 up
-	_port $NS_CLI $CLI_IP/24 $MAC_CLI
-	_port $NS_BRK $BRK_IP/24 $MAC_BRK
+	_port $NS_CLI $CLI_IP $MAC_CLI
+	_port $NS_BRK $BRK_IP $MAC_BRK
 }
 
-# _port NS CIDR MAC: veth eth0 in NS, peer on the bridge.
+# _port NS ADDR MAC: veth eth0 in NS, peer on the bridge.
 _port() {
 	local peer=p-${1#kdl-}
 	ip link add eth0 netns "$1" address "$3" type veth peer name "$peer" netns $NS_BRIDGE
-	ip -n "$1" addr add "$2" dev eth0
+	_inet "$1"
+	_addr "$1" eth0 "$2"
 	ip -n "$1" link set eth0 up
 	ip -n "$1" link set lo up
 	ip -n $NS_BRIDGE link set "$peer" master sw0
 	ip -n $NS_BRIDGE link set "$peer" up
-	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 }
 
 # net_routed: client and broker on two subnets joined by the router namespace.
 net_routed() {
-	CLI_IP=198.18.1.1
-	BRK_IP=198.18.2.2
+	_addresses routed
 	ip netns add $NS_CLI
 	ip netns add $NS_BRK
 	ip netns add $NS_RTR
 	ip link add eth0 netns $NS_CLI address $MAC_CLI type veth peer name cli0 netns $NS_RTR
 	ip link add eth0 netns $NS_BRK address $MAC_BRK type veth peer name brk0 netns $NS_RTR
-	ip -n $NS_CLI addr add $CLI_IP/24 dev eth0
-	ip -n $NS_BRK addr add $BRK_IP/24 dev eth0
-	ip -n $NS_RTR addr add 198.18.1.254/24 dev cli0
-	ip -n $NS_RTR addr add 198.18.2.254/24 dev brk0
 	local ns
 	for ns in $NS_CLI $NS_BRK $NS_RTR; do
-		ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		_inet $ns
+	done
+	_addr $NS_CLI eth0 $CLI_IP
+	_addr $NS_BRK eth0 $BRK_IP
+	_addr $NS_RTR cli0 $CLI_GW
+	_addr $NS_RTR brk0 $BRK_GW
+	for ns in $NS_CLI $NS_BRK $NS_RTR; do
 		ip -n $ns link set lo up
 	done
 	ip -n $NS_CLI link set eth0 up
 	ip -n $NS_BRK link set eth0 up
 	ip -n $NS_RTR link set cli0 up
 	ip -n $NS_RTR link set brk0 up
-	ip -n $NS_CLI route add default via 198.18.1.254
-	ip -n $NS_BRK route add default via 198.18.2.254
-	ip netns exec $NS_RTR sysctl -qw net.ipv4.ip_forward=1
+	ip -n $NS_CLI route add default via $CLI_GW
+	ip -n $NS_BRK route add default via $BRK_GW
+	if [ "$LAB_NET" = v6 ]; then
+		ip netns exec $NS_RTR sysctl -qw net.ipv6.conf.all.forwarding=1
+	else
+		ip netns exec $NS_RTR sysctl -qw net.ipv4.ip_forward=1
+	fi
 }
 
-# capture NS IFACE FILE [tcpdump args...]: start tcpdump, wait until it listens.
+# capture NS IFACE FILE [tcpdump args...]: start tcpdump, wait until it
+# listens. LAB_CAPIF replaces IFACE; LAB_SNAPLEN and LAB_CAPDLT add -s and
+# -y before the args.
 capture() {
-	local ns=$1 ifc=$2 file=$3
+	local ns=$1 ifc=${LAB_CAPIF:-$2} file=$3
 	shift 3
+	[ -n "${LAB_SNAPLEN:-}" ] && set -- -s "$LAB_SNAPLEN" "$@"
+	[ -n "${LAB_CAPDLT:-}" ] && set -- -y "$LAB_CAPDLT" "$@"
 	ip netns exec "$ns" tcpdump -i "$ifc" -U -w "$file" "$@" >"$WORK/tcpdump-$ns.log" 2>&1 &
 	track $!
 	local i
@@ -142,11 +243,11 @@ stop_captures() {
 }
 
 # start_broker LOG [broker args...]: run the lab broker in the broker namespace
-# on BRK_IP:9092; sets BROKER_PID. Waits until it logs "started".
+# on BRK_ADDR; sets BROKER_PID. Waits until it logs "started".
 start_broker() {
 	local log=$1
 	shift
-	ip netns exec $NS_BRK "$BROKER_BIN" -listen $BRK_IP:9092 -log "$log" "$@" 2>>"$WORK/broker.stderr" &
+	ip netns exec $NS_BRK "$BROKER_BIN" -listen "$BRK_ADDR" -log "$log" "$@" 2>>"$WORK/broker.stderr" &
 	BROKER_PID=$!
 	track $BROKER_PID
 	local i n
@@ -184,13 +285,16 @@ kcat_cli() {
 	ip netns exec $NS_CLI timeout 60 kcat -d broker,protocol,security "$@" 2>>"$SCEN/client.log"
 }
 
-# tshark_count FILE FILTER: number of packets matching a display filter.
+# tshark_count FILE FILTER: number of packets matching a display filter
+# (Kafka decoded on BRK_PORT as well as on tshark's default 9092).
 tshark_count() {
-	tshark -r "$1" -Y "$2" -T fields -e frame.number 2>/dev/null | wc -l
+	local d=()
+	[ "$BRK_PORT" != 9092 ] && d=(-d "tcp.port==$BRK_PORT,kafka")
+	tshark -r "$1" "${d[@]}" -Y "$2" -T fields -e frame.number 2>/dev/null | wc -l
 }
 
 # write_readme TEXT: the scenario README (one paragraph).
-write_readme() { printf '%s\n' "$1" >"$SCEN/README.md"; }
+write_readme() { printf '%s%s\n' "$1" "$(lab_variant)" >"$SCEN/README.md"; }
 
 # emit_expected CAUSE DESCRIPTION FLOWS_JSON LINES_JSON CHECKS...: writes
 # expected.json; each CHECK is FILE|FILTER, counted now with tshark. "streams"
@@ -263,19 +367,19 @@ journal_event() {
 # the broker is stopped with SIGNAL (TERM = operator stop/start, KILL = kill -9
 # and systemd Restart=), stays down DOWN seconds, and starts again.
 run_restart() {
-	local sig=$1 DOWN=4 desc="Apache Kafka"
+	local sig=$1 DOWN=${LAB_DOWN:-4} desc="Apache Kafka"
 	net_flat
-	capture $NS_BRK eth0 "$SCEN/broker-side.pcap" tcp port 9092
-	capture $NS_CLI eth0 "$SCEN/client-side.pcap" tcp port 9092
+	capture $NS_BRK eth0 "$SCEN/broker-side.pcap" tcp port $BRK_PORT
+	capture $NS_CLI eth0 "$SCEN/client-side.pcap" tcp port $BRK_PORT
 	# Type=simple: systemd logs Started as soon as it has forked the process.
 	journal_event 6 "Starting kafka.service - $desc..."
 	journal_event 6 "Started kafka.service - $desc."
 	start_broker "$SCEN/server.log"
 	local pids=$BROKER_PID
-	ip netns exec $NS_CLI timeout 40 /usr/bin/python3 "$LAB_DIR/idle_producer.py" $BRK_IP:9092 36 0.5 2>"$WORK/client.raw" &
+	ip netns exec $NS_CLI timeout 40 /usr/bin/python3 "$LAB_DIR/idle_producer.py" "$BRK_ADDR" 36 0.5 2>"$WORK/client.raw" &
 	local prod=$!
 	track $prod
-	ip netns exec $NS_CLI timeout 22 kcat -d broker,protocol,security -C -b $BRK_IP:9092 -t lab -o end -q >/dev/null 2>"$SCEN/consumer-client.log" &
+	ip netns exec $NS_CLI timeout 22 kcat -d broker,protocol,security -C -b "$BRK_ADDR" -t lab -o end -q >/dev/null 2>"$SCEN/consumer-client.log" &
 	local cons=$!
 	track $cons
 	sleep 5

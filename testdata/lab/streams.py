@@ -10,7 +10,8 @@ import subprocess
 import sys
 
 FIELDS = ["tcp.stream", "frame.time_epoch", "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport",
-          "tcp.flags.syn", "tcp.flags.ack", "tcp.flags.fin", "tcp.flags.reset", "tcp.len"]
+          "tcp.flags.syn", "tcp.flags.ack", "tcp.flags.fin", "tcp.flags.reset", "tcp.len",
+          "ipv6.src", "ipv6.dst"]
 
 
 def main(path):
@@ -24,6 +25,8 @@ def main(path):
         if len(v) != len(FIELDS) or not v[0]:
             continue
         sid, ts, src, sport, dst, dport = int(v[0]), v[1], v[2], int(v[3]), v[4], int(v[5])
+        if not src:  # IPv6: tshark leaves ip.src/ip.dst empty
+            src, dst = v[11], v[12]
         syn, ack, fin, rst, plen = (v[6] in ("1", "True"), v[7] in ("1", "True"),
                                     v[8] in ("1", "True"), v[9] in ("1", "True"), int(v[10] or 0))
         s = streams.get(sid)

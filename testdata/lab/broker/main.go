@@ -24,6 +24,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -181,16 +182,39 @@ func (f *front) closeAll() {
 }
 
 // channelID renders Kafka's ServerConnectionId:
-// localIp:localPort-remoteIp:remotePort-processorId-index.
+// localIp:localPort-remoteIp:remotePort-processorId-index, the addresses as
+// Java's getHostAddress writes them (IPv6 unbracketed and uncompressed).
 func channelID(c net.Conn, idx int) string {
-	return fmt.Sprintf("%s-%s-0-%d", c.LocalAddr(), c.RemoteAddr(), idx)
+	return fmt.Sprintf("%s-%s-0-%d", javaAddr(c.LocalAddr()), javaAddr(c.RemoteAddr()), idx)
 }
 
 func remoteIP(c net.Conn) string {
 	if a, ok := c.RemoteAddr().(*net.TCPAddr); ok {
-		return a.IP.String()
+		return javaHost(a.IP)
 	}
 	return c.RemoteAddr().String()
+}
+
+// javaAddr writes ip:port as Kafka does, host by javaHost.
+func javaAddr(a net.Addr) string {
+	if t, ok := a.(*net.TCPAddr); ok {
+		return fmt.Sprintf("%s:%d", javaHost(t.IP), t.Port)
+	}
+	return a.String()
+}
+
+// javaHost writes an address as java.net.InetAddress.getHostAddress does:
+// IPv4 dotted, IPv6 as eight hex groups without "::" compression
+// (fd00:6b64:0:0:0:0:0:1), which is how a real broker logs IPv6 peers.
+func javaHost(ip net.IP) string {
+	if ip4 := ip.To4(); ip4 != nil || len(ip) != net.IPv6len {
+		return ip.String()
+	}
+	g := make([]string, 8)
+	for i := range g {
+		g[i] = fmt.Sprintf("%x", binary.BigEndian.Uint16(ip[2*i:]))
+	}
+	return strings.Join(g, ":")
 }
 
 func (f *front) socketPrefix() string {
