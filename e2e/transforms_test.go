@@ -46,16 +46,28 @@ type outcome struct {
 // scenarioCauses is what each scenario gives untransformed, with its logs
 // (expected.json's cause) and from its two captures alone.
 var scenarioCauses = map[string]struct{ withLogs, alone string }{
-	"broker_sigkill_restart":    {"broker-restart", "broker-restart"},
-	"broker_sigterm_restart":    {"broker-restart", "broker-restart"},
-	"connection_refused":        {"connection-refused", "connection-refused"},
-	"healthy":                   {"", ""},
-	"idle_reset_firewall":       {"idle-timeout-reset", "idle-timeout-reset"},
-	"plaintext_to_tls_listener": {"plaintext-to-tls-listener", "plaintext-to-tls-listener"},
-	"syn_dropped":               {"syn-unanswered", "syn-unanswered"},
-	"synack_lost_stale_arp":     {"stale-arp-entry", "stale-arp-entry"},
-	"tls_to_plaintext_listener": {"tls-to-plaintext-listener", "tls-to-plaintext-listener"},
-	"tls_untrusted_cert":        {"tls-handshake-failure", "tls-handshake-failure"},
+	"broker_sigkill_restart":                   {"broker-restart", "broker-restart"},
+	"broker_sigkill_restart_2s":                {"broker-restart", "broker-restart"},
+	"broker_sigterm_restart":                   {"broker-restart", "broker-restart"},
+	"connection_refused":                       {"connection-refused", "connection-refused"},
+	"healthy":                                  {"", ""},
+	"idle_reset_firewall":                      {"idle-timeout-reset", "idle-timeout-reset"},
+	"idle_reset_firewall_10s":                  {"idle-timeout-reset", "idle-timeout-reset"},
+	"plaintext_to_tls_listener":                {"plaintext-to-tls-listener", "plaintext-to-tls-listener"},
+	"plaintext_to_tls_listener_v6_sll2_snap96": {"plaintext-to-tls-listener", "plaintext-to-tls-listener"},
+	"syn_dropped":                              {"syn-unanswered", "syn-unanswered"},
+	"synack_lost_stale_arp":                    {"stale-arp-entry", "stale-arp-entry"},
+	"tls_to_plaintext_listener":                {"tls-to-plaintext-listener", "tls-to-plaintext-listener"},
+	"tls_to_plaintext_listener_v6_sll2_snap96": {"tls-to-plaintext-listener", "tls-to-plaintext-listener"},
+	"tls_untrusted_cert":                       {"tls-handshake-failure", "tls-handshake-failure"},
+}
+
+// recordedTransformed are lab fixtures already taken the way the transforms
+// rewrite to (testdata/lab/variants.sh: IPv6, tcpdump -i any -s 96): the
+// transforms start from IPv4 captures and do not apply to them.
+var recordedTransformed = map[string]string{
+	"plaintext_to_tls_listener_v6_sll2_snap96": "recorded over IPv6 with tcpdump -i any -s 96; the transforms rewrite IPv4 captures",
+	"tls_to_plaintext_listener_v6_sll2_snap96": "recorded over IPv6 with tcpdump -i any -s 96; the transforms rewrite IPv4 captures",
 }
 
 // transformCase is one way of having taken the captures.
@@ -255,6 +267,9 @@ func TestTransforms(t *testing.T) {
 	}
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
+			if why := recordedTransformed[name]; why != "" {
+				t.Skip(why)
+			}
 			t.Parallel()
 			s := loadScenario(t, name)
 			base := map[mode]caseRun{

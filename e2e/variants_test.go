@@ -40,6 +40,10 @@ func TestSingleArtifact(t *testing.T) {
 		{"broker_sigterm_restart",
 			variant{"broker-restart", "journalctl -u kafka", 0.55},
 			variant{"broker-restart", "journalctl -u kafka", 0.5}},
+		// Back within ~2 s: two refused reconnects in the client log.
+		{"broker_sigkill_restart_2s",
+			variant{"broker-restart", "journalctl -u kafka", 0.55},
+			variant{"broker-restart", "journalctl -u kafka", 0.5}},
 		{"connection_refused",
 			variant{"connection-refused", "client's log", 0.7},
 			variant{"connection-refused", "capture on the client", 0.7}},
@@ -47,11 +51,20 @@ func TestSingleArtifact(t *testing.T) {
 		{"idle_reset_firewall",
 			variant{"idle-timeout-reset", "client logs", 0.8},
 			variant{"idle-timeout-reset", "capture at the client", 0.6}},
+		// A 6 s firewall timeout: the forged RSTs after ~10 s of silence
+		// name it; librdkafka's 10 s disconnect ages alone are below what
+		// the logs may call idle (20 s), so the log says nothing.
+		{"idle_reset_firewall_10s",
+			variant{"idle-timeout-reset", "client logs", 0.8},
+			variant{}},
 		{"plaintext_to_tls_listener",
 			variant{"plaintext-to-tls-listener", "broker's", 0.6},
 			variant{"plaintext-to-tls-listener", "capture", 0.75}},
 		// A client-side capture of dropped SYNs cannot tell a dropped SYN
 		// from a lost SYN-ACK; nor can a single timed-out connect line.
+		{"plaintext_to_tls_listener_v6_sll2_snap96",
+			variant{"plaintext-to-tls-listener", "broker's", 0.6},
+			variant{"plaintext-to-tls-listener", "capture", 0.75}},
 		{"syn_dropped",
 			variant{"syn-unanswered", "broker-side capture", 0.65},
 			variant{"syn-unanswered", "broker-side one", 0.4}},
@@ -59,6 +72,9 @@ func TestSingleArtifact(t *testing.T) {
 			variant{"syn-unanswered", "syn-ack-lost", 0.65},
 			variant{"syn-unanswered", "syn-ack-lost", 0.4}},
 		{"tls_to_plaintext_listener",
+			variant{"tls-to-plaintext-listener", "server.log", 0.65},
+			variant{"tls-to-plaintext-listener", "capture", 0.65}},
+		{"tls_to_plaintext_listener_v6_sll2_snap96",
 			variant{"tls-to-plaintext-listener", "server.log", 0.65},
 			variant{"tls-to-plaintext-listener", "capture", 0.65}},
 		{"tls_untrusted_cert",
