@@ -19,6 +19,9 @@
 #   LAB_SNAPLEN   tcpdump -s for every capture (a scenario's own -s stays
 #                 its default)
 #   LAB_CAPDLT    tcpdump -y for every capture (LINUX_SLL: cooked v1 on any)
+#   LAB_TSPREC    nano: tcpdump writes nanosecond pcap (magic a1b23c4d)
+#   LAB_CAPTOOL   dumpcap: capture with Wireshark's dumpcap (pcapng, under
+#                 the scenario's file name) instead of tcpdump
 # Scenarios read their own timings (LAB_IDLE_TIMEOUT, LAB_IDLE, LAB_ROUNDS,
 # LAB_SETUP_MS, LAB_WAIT, LAB_DOWN); see each script.
 set -u
@@ -103,7 +106,7 @@ _addr() {
 # a README made by a variant run says how it differs from the script's text.
 lab_variant() {
 	local v="" n
-	for n in LAB_NET LAB_V4 LAB_V6 LAB_PORT LAB_CAPIF LAB_CAPDLT LAB_SNAPLEN LAB_IDLE_TIMEOUT LAB_IDLE LAB_ROUNDS LAB_SETUP_MS LAB_WAIT LAB_DOWN; do
+	for n in LAB_NET LAB_V4 LAB_V6 LAB_PORT LAB_CAPIF LAB_CAPDLT LAB_TSPREC LAB_CAPTOOL LAB_SNAPLEN LAB_IDLE_TIMEOUT LAB_IDLE LAB_ROUNDS LAB_SETUP_MS LAB_WAIT LAB_DOWN; do
 		[ -n "$(printenv "$n")" ] && v="$v $n=$(printenv "$n")"
 	done
 	[ -z "$v" ] || printf ' Lab variant (testdata/lab/variants.sh):%s; where the text above names another interface, address family or capture setting, these overrides win.' "$v"
@@ -218,27 +221,50 @@ capture() {
 	shift 3
 	[ -n "${LAB_SNAPLEN:-}" ] && set -- -s "$LAB_SNAPLEN" "$@"
 	[ -n "${LAB_CAPDLT:-}" ] && set -- -y "$LAB_CAPDLT" "$@"
-	ip netns exec "$ns" tcpdump -i "$ifc" -U -w "$file" "$@" >"$WORK/tcpdump-$ns.log" 2>&1 &
+	if [ "${LAB_CAPTOOL:-tcpdump}" = dumpcap ]; then
+		_dumpcap "$ns" "$ifc" "$file" "$@"
+	else
+		[ "${LAB_TSPREC:-}" = nano ] && set -- --time-stamp-precision=nano "$@"
+		ip netns exec "$ns" tcpdump -i "$ifc" -U -w "$file" "$@" >"$WORK/tcpdump-$ns.log" 2>&1 &
+	fi
 	track $!
 	local i
 	for i in $(seq 50); do
-		grep -q "listening on" "$WORK/tcpdump-$ns.log" 2>/dev/null && return 0
+		grep -q "listening on\|Capturing on" "$WORK/tcpdump-$ns.log" 2>/dev/null && return 0
 		sleep 0.1
 	done
-	echo "tcpdump in $ns did not start" >&2
+	echo "capture in $ns did not start" >&2
 	return 1
 }
 
-# stop_captures: end every tcpdump this scenario started (flushes the files).
+# _dumpcap NS IFACE FILE [tcpdump args...]: dumpcap in the background with
+# tcpdump's -s and -y options and its filter words.
+_dumpcap() {
+	local ns=$1 ifc=$2 file=$3 opts=()
+	shift 3
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-s | -y) opts+=("$1" "$2"); shift 2 ;;
+		*) break ;;
+		esac
+	done
+	ip netns exec "$ns" dumpcap -q -i "$ifc" "${opts[@]}" -f "$*" -w "$file" >"$WORK/tcpdump-$ns.log" 2>&1 &
+}
+
+# stop_captures: end every capture this scenario started (flushes the files).
 stop_captures() {
 	sleep 1
 	local p
 	for p in "${PIDS[@]}"; do
-		if [ "$(ps -o comm= -p "$p" 2>/dev/null)" = tcpdump ] || ps -o args= -p "$p" 2>/dev/null | grep -q "tcpdump"; then
+		# by command name: a LAB_OUT path in another process's arguments
+		# may well contain "tcpdump" or "dumpcap"
+		case $(ps -o comm= -p "$p" 2>/dev/null) in
+		tcpdump | dumpcap)
 			kill -INT "$p" 2>/dev/null
 			wait "$p" 2>/dev/null
 			untrack "$p"
-		fi
+			;;
+		esac
 	done
 }
 
