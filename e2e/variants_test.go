@@ -60,11 +60,11 @@ func TestSingleArtifact(t *testing.T) {
 		{"plaintext_to_tls_listener",
 			variant{"plaintext-to-tls-listener", "broker's", 0.6},
 			variant{"plaintext-to-tls-listener", "capture", 0.75}},
-		// A client-side capture of dropped SYNs cannot tell a dropped SYN
-		// from a lost SYN-ACK; nor can a single timed-out connect line.
 		{"plaintext_to_tls_listener_v6_sll2_snap96",
 			variant{"plaintext-to-tls-listener", "broker's", 0.6},
 			variant{"plaintext-to-tls-listener", "capture", 0.75}},
+		// A client-side capture of dropped SYNs cannot tell a dropped SYN
+		// from a lost SYN-ACK; nor can a single timed-out connect line.
 		{"syn_dropped",
 			variant{"syn-unanswered", "broker-side capture", 0.65},
 			variant{"syn-unanswered", "broker-side one", 0.4}},
