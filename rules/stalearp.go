@@ -28,7 +28,7 @@ var staleARPMeta = analyzer.RuleMeta{
 	Avoids:   "Routed traffic (the router's MAC on both directions matches) and completed handshakes.",
 	Fix: []string{
 		"Flush the broker's neighbour entry for the client IP: `ip neigh flush <ip>` (or `ip neigh replace <ip> lladdr <mac> dev <dev>`).",
-		"Let neighbour GC run on the broker hosts: sysctl net.ipv4.neigh.default.gc_thresh1=0 and a shorter net.ipv4.neigh.default.gc_stale_time.",
+		"Let neighbour GC run on the broker hosts: sysctl net.ipv4.neigh.default.gc_thresh1=0 and a shorter net.ipv4.neigh.default.gc_stale_time (net.ipv6.neigh for IPv6 clients).",
 	},
 }
 
@@ -98,9 +98,16 @@ func staleARPFinding(inc *analyzer.Incident, flows []*flow.Flow, clock clockOffs
 	if ip.Is4() {
 		f.DisplayFilter = fmt.Sprintf("(%s) || arp.src.proto_ipv4==%s", f.DisplayFilter, ip)
 	}
-	f.Remediation = append([]string{fmt.Sprintf(
+	family := "ipv4"
+	if !ip.Is4() {
+		// IPv6 has no ARP: the stale entry is a neighbour-discovery one.
+		family = "ipv6"
+		f.Title = "Broker replies go to a stale MAC address (stale IPv6 neighbour entry)"
+	}
+	f.Remediation = []string{fmt.Sprintf(
 		"On %s: `ip neigh show %s` (expect %s, stale %s), then `ip neigh flush %s` or `ip neigh replace %s lladdr %s dev <dev>`.",
-		first.Resp.Addr(), ip, right, stale, ip, ip, right)}, f.Remediation[1:]...)
+		first.Resp.Addr(), ip, right, stale, ip, ip, right),
+		fmt.Sprintf("Let neighbour GC run on the broker hosts: sysctl net.%s.neigh.default.gc_thresh1=0 and a shorter net.%s.neigh.default.gc_stale_time.", family, family)}
 	clock.note(&f)
 	f.Explains = explain(inc, g.scope(clock, 2*time.Minute))
 	return f

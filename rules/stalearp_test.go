@@ -22,6 +22,14 @@ func staleFlow(port string, start float64, frame int, isn uint32) *flow.Flow {
 	return f
 }
 
+// staleFlowV6 is staleFlow between IPv6 hosts.
+func staleFlowV6(port string, start float64, frame int, isn uint32) *flow.Flow {
+	f := synAckFlow(brokerPcap, "[fd00:6b64::1]"+port, "[fd00:6b64::2]:9092", start, 6, 6, frame, isn)
+	f.OrigMAC, f.RespMAC, f.RespDstMAC = mac(newClientMAC), mac(brokerMAC), mac(oldClientMAC)
+	f.ReplyMACMismatch = true
+	return f
+}
+
 func arpClaim(frame int, sec float64, who string) analyzer.CapturedARP {
 	return analyzer.CapturedARP{Capture: brokerPcap, ARP: flow.ARP{Frame: frame, Time: at(sec), Operation: 2,
 		SenderMAC: mac(who), SenderIP: netip.MustParseAddr(client1), TargetMAC: mac(brokerMAC), TargetIP: netip.MustParseAddr("198.18.0.3")}}
@@ -41,7 +49,11 @@ func TestStaleARP(t *testing.T) {
 		want want
 	}{
 		{"packets", incident(nil, flows, node1), want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.8, ConfMax: 0.9,
-			Contains: []string{"198.18.0.2", oldClientMAC, newClientMAC, "ip neigh flush 198.18.0.2", "gc_thresh1=0"}}},
+			Contains: []string{"198.18.0.2", oldClientMAC, newClientMAC, "ip neigh flush 198.18.0.2", "net.ipv4.neigh.default.gc_thresh1=0"}}},
+		// IPv6 has neighbour discovery, not ARP: the sysctls are net.ipv6's.
+		{"packets over IPv6", incident(nil, []*flow.Flow{staleFlowV6(":40112", 10, 5, 1111), staleFlowV6(":40114", 40, 30, 2222)}, node1),
+			want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.8, ConfMax: 0.9,
+				Contains: []string{"ip neigh flush fd00:6b64::1", "net.ipv6.neigh.default.gc_thresh1=0"}}},
 		{"packets and ARP history", withARP, want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.88, ConfMax: 0.92,
 			Contains: []string{"ARP history: 198.18.0.2 at " + oldClientMAC + " (broker-side.pcap frame 1), then at " + newClientMAC, "arp.src.proto_ipv4==198.18.0.2"}}},
 		{"packets and client logs", incident([]analyzer.Event{timeoutRd(137, 30)}, flows, node1),
