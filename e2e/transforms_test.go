@@ -53,21 +53,26 @@ var scenarioCauses = map[string]struct{ withLogs, alone string }{
 	"healthy":                                  {"", ""},
 	"idle_reset_firewall":                      {"idle-timeout-reset", "idle-timeout-reset"},
 	"idle_reset_firewall_10s":                  {"idle-timeout-reset", "idle-timeout-reset"},
+	"idle_reset_firewall_dumpcap":              {"idle-timeout-reset", "idle-timeout-reset"},
 	"plaintext_to_tls_listener":                {"plaintext-to-tls-listener", "plaintext-to-tls-listener"},
 	"plaintext_to_tls_listener_v6_sll2_snap96": {"plaintext-to-tls-listener", "plaintext-to-tls-listener"},
 	"syn_dropped":                              {"syn-unanswered", "syn-unanswered"},
 	"synack_lost_stale_arp":                    {"stale-arp-entry", "stale-arp-entry"},
+	"synack_lost_stale_arp_v6_nano":            {"stale-arp-entry", "stale-arp-entry"},
 	"tls_to_plaintext_listener":                {"tls-to-plaintext-listener", "tls-to-plaintext-listener"},
 	"tls_to_plaintext_listener_v6_sll2_snap96": {"tls-to-plaintext-listener", "tls-to-plaintext-listener"},
 	"tls_untrusted_cert":                       {"tls-handshake-failure", "tls-handshake-failure"},
 }
 
 // recordedTransformed are lab fixtures already taken the way the transforms
-// rewrite to (testdata/lab/variants.sh: IPv6, tcpdump -i any -s 96): the
-// transforms start from IPv4 captures and do not apply to them.
+// rewrite to (testdata/lab/variants.sh: IPv6, tcpdump -i any -s 96, other
+// addresses): the transforms start from IPv4 captures on the lab's default
+// addresses and do not apply to them.
 var recordedTransformed = map[string]string{
 	"plaintext_to_tls_listener_v6_sll2_snap96": "recorded over IPv6 with tcpdump -i any -s 96; the transforms rewrite IPv4 captures",
 	"tls_to_plaintext_listener_v6_sll2_snap96": "recorded over IPv6 with tcpdump -i any -s 96; the transforms rewrite IPv4 captures",
+	"synack_lost_stale_arp_v6_nano":            "recorded over IPv6; the transforms rewrite IPv4 captures",
+	"idle_reset_firewall_dumpcap":              "recorded on 192.168 addresses, port 9093; the transforms' address maps start from the lab's 198.18 defaults",
 }
 
 // transformCase is one way of having taken the captures.
