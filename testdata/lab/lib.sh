@@ -22,6 +22,9 @@
 #   LAB_TSPREC    nano: tcpdump writes nanosecond pcap (magic a1b23c4d)
 #   LAB_CAPTOOL   dumpcap: capture with Wireshark's dumpcap (pcapng, under
 #                 the scenario's file name) instead of tcpdump
+#   LAB_TTL       the client's and broker's IPv4 TTL / IPv6 hop limit
+#                 (default 64, Linux's; 128 is Windows'); the router keeps 64
+#   LAB_TCPTS     0: TCP timestamps off on every host (Windows' default)
 # Scenarios read their own timings (LAB_IDLE_TIMEOUT, LAB_IDLE, LAB_ROUNDS,
 # LAB_SETUP_MS, LAB_WAIT, LAB_DOWN); see each script.
 set -u
@@ -37,6 +40,8 @@ LAB_NET=${LAB_NET:-v4}
 LAB_V4=${LAB_V4:-198.18}
 LAB_V6=${LAB_V6:-fd00:6b64}
 BRK_PORT=${LAB_PORT:-9092}
+# HOST_TTL is what the client and broker send with; one router hop takes 1.
+HOST_TTL=${LAB_TTL:-64}
 PIDS=()
 
 # _addresses flat|routed: sets CLI_IP, BRK_IP (the hosts), CLI_GW, BRK_GW (the
@@ -84,12 +89,27 @@ _addresses flat
 
 # _inet NS DEV: the namespace's IP settings for LAB_NET (IPv6 off for v4, as
 # the lab always had it; on without duplicate address detection for v6, so
-# addresses are usable at once).
+# addresses are usable at once), and LAB_TCPTS and LAB_TTL (the router's
+# TTL stays Linux's 64, so a RST it forges still differs from the broker's).
 _inet() {
 	if [ "$LAB_NET" = v6 ]; then
 		ip netns exec "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 	else
 		ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	fi
+	if [ -n "${LAB_TCPTS:-}" ]; then
+		ip netns exec "$1" sysctl -qw net.ipv4.tcp_timestamps="$LAB_TCPTS"
+	fi
+	if [ -n "${LAB_TTL:-}" ] && [ "$1" != "$NS_RTR" ]; then
+		local dev
+		ip netns exec "$1" sysctl -qw net.ipv4.ip_default_ttl="$LAB_TTL"
+		if [ "$LAB_NET" = v6 ]; then
+			# the hop limit is per interface: the ones that exist, and
+			# any made later
+			for dev in default $(ip netns exec "$1" ls /proc/sys/net/ipv6/conf); do
+				ip netns exec "$1" sysctl -qw "net.ipv6.conf.$dev.hop_limit=$LAB_TTL"
+			done
+		fi
 	fi
 }
 
@@ -106,7 +126,7 @@ _addr() {
 # a README made by a variant run says how it differs from the script's text.
 lab_variant() {
 	local v="" n
-	for n in LAB_NET LAB_V4 LAB_V6 LAB_PORT LAB_CAPIF LAB_CAPDLT LAB_TSPREC LAB_CAPTOOL LAB_SNAPLEN LAB_IDLE_TIMEOUT LAB_IDLE LAB_ROUNDS LAB_SETUP_MS LAB_WAIT LAB_DOWN; do
+	for n in LAB_NET LAB_V4 LAB_V6 LAB_PORT LAB_CAPIF LAB_CAPDLT LAB_TSPREC LAB_CAPTOOL LAB_TTL LAB_TCPTS LAB_SNAPLEN LAB_IDLE_TIMEOUT LAB_IDLE LAB_ROUNDS LAB_SETUP_MS LAB_WAIT LAB_DOWN; do
 		[ -n "$(printenv "$n")" ] && v="$v $n=$(printenv "$n")"
 	done
 	[ -z "$v" ] || printf ' Lab variant (testdata/lab/variants.sh):%s; where the text above names another interface, address family or capture setting, these overrides win.' "$v"

@@ -25,7 +25,7 @@ BIN=${KAFKADIAG:-$KDV/kafkadiag}
 
 # variant NAME: the lab overrides (lib.sh) of one variant, and which
 # scenarios it runs (timing variants only those that have timings).
-ALL_VARIANTS="v4alt_port19093 any_snap v6_port19093 v6_sll2_snap96 v4_sll1 nano_v6 dumpcap_pcapng timing_slow timing_fast"
+ALL_VARIANTS="v4alt_port19093 any_snap v6_port19093 v6_sll2_snap96 v4_sll1 nano_v6 dumpcap_pcapng win_hosts ttl_coincide timing_slow timing_fast"
 variant_env() {
 	case ${1%%:*} in
 	default) echo "LAB_DEFAULT=1" ;; # no override: what run.sh writes, into $KDV
@@ -36,6 +36,10 @@ variant_env() {
 	v4_sll1) echo "LAB_V4=10.200 LAB_PORT=9094 LAB_CAPIF=any LAB_CAPDLT=LINUX_SLL" ;;
 	nano_v6) echo "LAB_NET=v6 LAB_V6=fdab:cd:ef LAB_TSPREC=nano" ;;
 	dumpcap_pcapng) echo "LAB_V4=192.168 LAB_PORT=9093 LAB_CAPTOOL=dumpcap" ;;
+	win_hosts) echo "LAB_V4=10.9 LAB_TTL=128 LAB_TCPTS=0" ;;
+	# the broker's packets arrive with the TTL the router forges its RSTs
+	# with (64), and no timestamps: only the RST's flags can give it away
+	ttl_coincide) echo "LAB_TTL=65 LAB_TCPTS=0" ;;
 	timing_slow) echo "LAB_IDLE_TIMEOUT=35 LAB_IDLE=50 LAB_SETUP_MS=20000 LAB_WAIT=22 LAB_DOWN=9" ;;
 	timing_fast) echo "LAB_IDLE_TIMEOUT=6 LAB_IDLE=10 LAB_ROUNDS=5 LAB_SETUP_MS=3000 LAB_WAIT=5 LAB_DOWN=2" ;;
 	*) echo "variants.sh: unknown variant $1 (have: $ALL_VARIANTS)" >&2; return 1 ;;
@@ -45,6 +49,7 @@ variant_scenarios() {
 	case $1 in
 	*:*) echo "${1#*:}" ;;
 	default) (cd "$LAB_DIR/scenarios" && ls *.sh | sed 's/\.sh$//') ;;
+	ttl_coincide) echo "idle_reset_firewall" ;;
 	timing_*) echo "idle_reset_firewall syn_dropped synack_lost_stale_arp broker_sigkill_restart broker_sigterm_restart" ;;
 	*) (cd "$LAB_DIR/scenarios" && ls *.sh | sed 's/\.sh$//') ;;
 	esac
