@@ -21,7 +21,7 @@ var idleResetMeta = analyzer.RuleMeta{
 	Title:    "A device in the path drops idle connections",
 	Severity: analyzer.Warning,
 	LooksFor: "Connections that carried data, fell silent, and ended in RST, with the silences clustering at one value; " +
-		"RSTs whose TTL/flags differ from the broker's packets (forged); librdkafka \"Disconnected (after N ms in state UP)\" ages repeating.",
+		"RSTs whose TTL/flags differ from the broker's packets, or that a broker-side capture of the same connection never saw (forged); librdkafka \"Disconnected (after N ms in state UP)\" ages repeating.",
 	Needs:  "At least two reset connections with agreeing idle periods, or three agreeing disconnect ages in librdkafka logs.",
 	Avoids: "A single reset (a deploy, a restart) and graceful closes (FIN); resets inside a broker restart window.",
 	Fix: []string{
@@ -46,7 +46,8 @@ func (IdleReset) Meta() analyzer.RuleMeta { return idleResetMeta }
 func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 	clock := clockOffsetOf(inc)
 	outs := brokerOutages(inc, clock)
-	resets := idleResets(inc, outs, clock)
+	path := pathResets(inc)
+	resets := idleResets(inc, outs, clock, path)
 	pc := largestCluster(flowGaps(resets))
 	pktOK := pc.N >= 2 && !massReset(resets, pc)
 	ages := idleAges(inc, outs)
@@ -94,16 +95,16 @@ func (IdleReset) Evaluate(inc *analyzer.Incident) []analyzer.Finding {
 			c = lc
 		}
 	}
-	return []analyzer.Finding{idleFinding(inc, c, clusterFlows, clusterEvents, kinds, clock)}
+	return []analyzer.Finding{idleFinding(inc, c, clusterFlows, clusterEvents, kinds, clock, path)}
 }
 
 // idleResets are flows that carried data and ended in a RST after a
 // silence of at least minIdleGap (minForgedIdleGap when the RST was forged),
 // outside broker outages.
-func idleResets(inc *analyzer.Incident, outs []*outage, clock clockOffset) []*flow.Flow {
+func idleResets(inc *analyzer.Incident, outs []*outage, clock clockOffset, path pathProof) []*flow.Flow {
 	var out []*flow.Flow
 	for _, f := range inc.Flows {
-		if f.RSTBy == "" || !established(f) || f.OrigBytes+f.RespBytes == 0 || f.IdleBeforeEnd < idleFloor(f) {
+		if f.RSTBy == "" || !established(f) || f.OrigBytes+f.RespBytes == 0 || f.IdleBeforeEnd < idleFloor(f, path) {
 			continue
 		}
 		if f.FINBy != "" && f.FINFrame > 0 && (f.RST == nil || f.FINFrame < f.RST.Frame) {
@@ -118,11 +119,94 @@ func idleResets(inc *analyzer.Incident, outs []*outage, clock clockOffset) []*fl
 }
 
 // idleFloor is the shortest silence before f's RST that counts as idle.
-func idleFloor(f *flow.Flow) time.Duration {
-	if f.RST != nil && f.RST.FingerprintMismatch {
+func idleFloor(f *flow.Flow, path pathProof) time.Duration {
+	if forgedRST(f, path) {
 		return minForgedIdleGap
 	}
 	return minIdleGap
+}
+
+// forgedRST reports whether f's RST is proven to come from a device in the
+// path: by its fingerprint, or by another capture of the connection.
+func forgedRST(f *flow.Flow, path pathProof) bool {
+	return f.RST != nil && f.RST.FingerprintMismatch || path[f] != nil
+}
+
+// pathProof maps a flow whose RST was made in the path to the flow of the
+// same connection in the capture that proves it (see pathResets).
+type pathProof map[*flow.Flow]*flow.Flow
+
+// pathResets finds the RSTs another capture of the same connection proves
+// were made in the path: that capture, still running after the RST, saw
+// neither it nor all the bytes the client sent before it. A request seen at
+// one point of the path and missing at another, and a RST seen at the
+// first and missing at the second, both stopped or started between the
+// two: a firewall that forgot the connection, whatever the RST's
+// fingerprint (a device that copies the broker's TTL, hosts that send no
+// timestamps).
+func pathResets(inc *analyzer.Incident) pathProof {
+	partner := partners(inc)
+	if len(partner) == 0 {
+		return nil
+	}
+	ends, seen := captureEnds(inc), latestShared(partner)
+	proof := pathProof{}
+	for f, g := range partner {
+		if f.RSTBy != "resp" || f.RST == nil || g.RSTBy != "" || g.OrigBytes >= f.OrigBytes {
+			continue
+		}
+		if !ranPast(ends, seen, f, g) {
+			continue // the other capture may have stopped before the RST
+		}
+		proof[f] = g
+	}
+	return proof
+}
+
+// ranPast reports whether g's capture still ran when f's RST arrived: it
+// saw a connection that f's capture saw start after the RST (no clocks
+// compared), or its clock runs pathCaptureMargin past the RST.
+func ranPast(ends map[string]time.Time, seen map[capturePair]time.Time, f, g *flow.Flow) bool {
+	return ends[g.Capture].Sub(f.RST.Time) >= pathCaptureMargin ||
+		seen[capturePair{f.Capture, g.Capture}].After(f.RST.Time)
+}
+
+// capturePair names two captures, in order.
+type capturePair struct{ a, b string }
+
+// latestShared is, for each ordered pair of captures, the latest start (in
+// the first capture's clock) of a connection both saw.
+func latestShared(partner map[*flow.Flow]*flow.Flow) map[capturePair]time.Time {
+	out := map[capturePair]time.Time{}
+	for a, b := range partner {
+		k := capturePair{a.Capture, b.Capture}
+		if a.Start.After(out[k]) {
+			out[k] = a.Start
+		}
+	}
+	return out
+}
+
+// pathCaptureMargin is how long past a RST the other capture's clock must
+// run for its silence to count: more than two hosts' clocks usually differ
+// by, so a capture stopped just before the RST is not read as proof.
+const pathCaptureMargin = 2 * time.Second
+
+// captureEnds is the last packet time of each capture, from its flows kept
+// and tallied.
+func captureEnds(inc *analyzer.Incident) map[string]time.Time {
+	ends := map[string]time.Time{}
+	for _, f := range inc.Flows {
+		if f.End.After(ends[f.Capture]) {
+			ends[f.Capture] = f.End
+		}
+	}
+	for _, t := range inc.FlowTallies {
+		if t.Last.After(ends[t.Capture]) {
+			ends[t.Capture] = t.Last
+		}
+	}
+	return ends
 }
 
 // kafkaReaper reports whether disconnect ages cluster at the broker's own
@@ -239,10 +323,10 @@ func eventAges(es []*analyzer.Event) []time.Duration {
 	return out
 }
 
-func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages []*analyzer.Event, kinds kindSet, clock clockOffset) analyzer.Finding {
+func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages []*analyzer.Event, kinds kindSet, clock clockOffset, path pathProof) analyzer.Finding {
 	forged := 0
 	for _, f := range flows {
-		if f.RST != nil && f.RST.FingerprintMismatch {
+		if forgedRST(f, path) {
 			forged++
 		}
 	}
@@ -258,7 +342,7 @@ func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages
 	servers := map[string]netip.AddrPort{}
 	for _, fl := range flows {
 		servers[fl.Resp.String()] = fl.Resp
-		f.AddEvidence(FlowEvidence(fl, rstFrame(fl), rstTime(fl), resetText(fl)))
+		f.AddEvidence(FlowEvidence(fl, rstFrame(fl), rstTime(fl), resetText(fl, path[fl])))
 	}
 	for _, e := range ages {
 		f.AddEvidence(analyzer.EventEvidence(e))
@@ -279,7 +363,7 @@ func idleFinding(inc *analyzer.Incident, c idleCluster, flows []*flow.Flow, ages
 	}
 	f.Summary += "."
 	if forged > 0 {
-		f.Summary += fmt.Sprintf(" %d of %d RSTs were forged by that device, not sent by the broker (%s).", forged, len(flows), firstWhy(flows))
+		f.Summary += fmt.Sprintf(" %d of %d RSTs were forged by that device, not sent by the broker (%s).", forged, len(flows), firstWhy(flows, path))
 	}
 	settings := clientIdleSettings(inc)
 	if settings[0].Old {
@@ -385,8 +469,10 @@ func rstTime(f *flow.Flow) time.Time {
 	return f.End
 }
 
-// resetText describes one idle reset for evidence.
-func resetText(f *flow.Flow) string {
+// resetText describes one idle reset for evidence; other, when set, is the
+// flow of the same connection in the capture that proves the RST was made
+// in the path.
+func resetText(f *flow.Flow, other *flow.Flow) string {
 	by := "broker"
 	if f.RSTBy == "orig" {
 		by = "client"
@@ -394,14 +480,27 @@ func resetText(f *flow.Flow) string {
 	s := fmt.Sprintf("%s idle %s, then RST from the %s side", flowText(f), seconds(f.IdleBeforeEnd), by)
 	if f.RST != nil && f.RST.FingerprintMismatch {
 		s += ", forged by a device in the path (" + f.RST.Why + ")"
+	} else if other != nil {
+		s += ", made in the path (" + unseenWhy(f, other) + ")"
 	}
 	return s
 }
 
-func firstWhy(flows []*flow.Flow) string {
+// unseenWhy says what the other capture of f's connection did not see.
+func unseenWhy(f, other *flow.Flow) string {
+	return fmt.Sprintf("%s, still running, saw neither the RST nor the client's last %d bytes",
+		other.Capture, f.OrigBytes-other.OrigBytes)
+}
+
+func firstWhy(flows []*flow.Flow, path pathProof) string {
 	for _, f := range flows {
 		if f.RST != nil && f.RST.FingerprintMismatch && f.RST.Why != "" {
 			return f.RST.Why
+		}
+	}
+	for _, f := range flows {
+		if g := path[f]; g != nil {
+			return unseenWhy(f, g)
 		}
 	}
 	return "its TTL differs from the broker's packets"

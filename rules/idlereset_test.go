@@ -199,3 +199,93 @@ func TestIdleFixForOldRdkafka(t *testing.T) {
 		})
 	}
 }
+
+// TestIdleResetProvenByTheOtherCapture: a firewall whose RSTs copy the
+// broker's TTL, between hosts that send no timestamps, leaves no
+// fingerprint; a capture on the broker's side that saw neither the RST nor
+// the client's request it answered still proves the RST was made in the
+// path (the lab's idle_reset_firewall under LAB_TTL=65 LAB_TCPTS=0).
+func TestIdleResetProvenByTheOtherCapture(t *testing.T) {
+	// later is a connection both captures saw after the last RST: the
+	// broker's capture was still running.
+	later := func(capture string) *flow.Flow { return sfFlow(capture, client1+":40200", broker1, 100, 900) }
+	tests := []struct {
+		name  string
+		flows func() []*flow.Flow
+		want  want
+	}{
+		{"neither the RST nor the request reached the broker's capture", func() []*flow.Flow {
+			return append(twoSided(func(b *flow.Flow) {}), later(clientPcap), later(brokerPcap))
+		}, want{N: 1, Kinds: []string{"packets"}, ConfMin: 0.6, ConfMax: 0.8, Missing: true,
+			Contains: []string{"made in the path (broker-side.pcap, still running, saw neither the RST nor the client's last 100 bytes)"}}},
+		{"the broker's capture saw its own RST", func() []*flow.Flow {
+			return append(twoSided(func(b *flow.Flow) { b.RSTBy, b.OrigBytes = "resp", 2400 }), later(clientPcap), later(brokerPcap))
+		}, want{N: 0}},
+		{"the broker's capture saw the request", func() []*flow.Flow {
+			return append(twoSided(func(b *flow.Flow) { b.OrigBytes = 2400 }), later(clientPcap), later(brokerPcap))
+		}, want{N: 0}},
+		{"the broker's capture stopped before the first RST", func() []*flow.Flow {
+			fs := twoSided(func(b *flow.Flow) {})
+			return append(fs[:2:2], fs[2], fs[4]) // the broker's side of the first connection only
+		}, want{N: 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			checkRule(t, IdleReset{}, incident(nil, tc.flows(), node1), tc.want)
+		})
+	}
+}
+
+// twoSided is shortIdleResets' three connections (~10 s idle, RSTs with
+// the broker's own fingerprint) seen at the client, and the same
+// connections seen at the broker, edited by edit: by default without the
+// RST or the client's last 100 bytes, their captures ending at the idle gap.
+func twoSided(edit func(*flow.Flow)) []*flow.Flow {
+	var out []*flow.Flow
+	for _, c := range shortIdleResets(false) {
+		b := *c
+		b.Capture, b.UID = brokerPcap, c.UID+"b"
+		b.RSTBy, b.RST, b.State, b.History = "", nil, "S1", "ShADad"
+		b.OrigBytes, b.End = c.OrigBytes-100, c.End.Add(-c.IdleBeforeEnd)
+		edit(&b)
+		out = append(out, c, &b)
+	}
+	return out
+}
+
+// TestPathResetsNeedsTheOtherCaptureRunning: silence proves nothing from
+// a capture that had stopped; that it ran is read from its clock (with a
+// margin for two hosts' clocks) or, clock-free, from a later connection
+// both captures saw.
+func TestPathResetsNeedsTheOtherCaptureRunning(t *testing.T) {
+	tests := []struct {
+		name string
+		// end is how long after the RST the broker's capture's last
+		// packet came; shared, whether a connection both saw started
+		// after the RST.
+		end    time.Duration
+		shared bool
+		want   bool
+	}{
+		{"clock past the margin", 3 * time.Second, false, true},
+		{"clock within the margin", time.Second, false, false},
+		{"clock within the margin, a later connection both saw", time.Second, true, true},
+		{"stopped before the RST", -5 * time.Second, false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := twoSided(func(*flow.Flow) {})[:2]
+			c, b := fs[0], fs[1]
+			b.End = c.RST.Time.Add(tc.end)
+			if tc.shared {
+				fs = append(fs, sfFlow(clientPcap, client1+":40200", broker1, 0, 900), sfFlow(brokerPcap, client1+":40200", broker1, 0, 900))
+				fs[2].Start = c.RST.Time.Add(time.Second)
+				fs[3].End = b.End // no later in the broker's clock
+			}
+			got := pathResets(incident(nil, fs, node1))[c] == b
+			if got != tc.want {
+				t.Errorf("proven = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

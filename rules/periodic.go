@@ -33,7 +33,7 @@ func periodicFindings(inc *analyzer.Incident, outs []*outage, clock clockOffset)
 		members = append(members, iv[i])
 		kinds.addEvent(iv[i])
 	}
-	f := idleFinding(inc, c, nil, members, kinds, clock)
+	f := idleFinding(inc, c, nil, members, kinds, clock, nil)
 	f.Confidence = min(f.Confidence, periodicConfidence)
 	return []analyzer.Finding{f}
 }
