@@ -54,6 +54,7 @@ var scenarioCauses = map[string]struct{ withLogs, alone string }{
 	"idle_reset_firewall":                      {"idle-timeout-reset", "idle-timeout-reset"},
 	"idle_reset_firewall_10s":                  {"idle-timeout-reset", "idle-timeout-reset"},
 	"idle_reset_firewall_dumpcap":              {"idle-timeout-reset", "idle-timeout-reset"},
+	"idle_reset_firewall_ttl65":                {"idle-timeout-reset", "idle-timeout-reset"},
 	"plaintext_to_tls_listener":                {"plaintext-to-tls-listener", "plaintext-to-tls-listener"},
 	"plaintext_to_tls_listener_v6_sll2_snap96": {"plaintext-to-tls-listener", "plaintext-to-tls-listener"},
 	"syn_dropped":                              {"syn-unanswered", "syn-unanswered"},

@@ -57,6 +57,12 @@ func TestSingleArtifact(t *testing.T) {
 		{"idle_reset_firewall_10s",
 			variant{"idle-timeout-reset", "client logs", 0.8},
 			variant{}},
+		// The router's RSTs arrive with the broker's own TTL and neither
+		// side uses timestamps: nothing shows the forgery, the idle
+		// cluster alone names the device.
+		{"idle_reset_firewall_ttl65",
+			variant{"idle-timeout-reset", "client logs", 0.8},
+			variant{"idle-timeout-reset", "capture at the client", 0.6}},
 		{"plaintext_to_tls_listener",
 			variant{"plaintext-to-tls-listener", "broker's", 0.6},
 			variant{"plaintext-to-tls-listener", "capture", 0.75}},
