@@ -66,17 +66,24 @@ func handshakeLosses(inc *analyzer.Incident) (joined []handshakeLoss, clientOnly
 	return joined, clientOnly
 }
 
+// partnersKey is the key of the incident's cross-capture pairs in
+// Incident.Derived.
+type partnersKey struct{}
+
 // partners maps each flow to the flow of the same connection in another
-// capture.
+// capture, computed once per incident for the rules that join captures
+// (the map is shared: read it, never write it).
 func partners(inc *analyzer.Incident) map[*flow.Flow]*flow.Flow {
-	m := map[*flow.Flow]*flow.Flow{}
-	if !severalCaptures(inc) {
-		return m // nothing to pair; rules call this per finding, keep it cheap
-	}
-	for _, p := range crossCapture(inc) {
-		m[p.A], m[p.B] = p.B, p.A
-	}
-	return m
+	return inc.Derived(partnersKey{}, func() any {
+		m := map[*flow.Flow]*flow.Flow{}
+		if !severalCaptures(inc) {
+			return m // nothing to pair
+		}
+		for _, p := range crossCapture(inc) {
+			m[p.A], m[p.B] = p.B, p.A
+		}
+		return m
+	}).(map[*flow.Flow]*flow.Flow)
 }
 
 // severalCaptures reports whether the incident's flows come from more than
