@@ -21,15 +21,25 @@ type StaleARP struct{}
 var staleARPMeta = analyzer.RuleMeta{
 	ID:       "stale-arp-entry",
 	Cause:    analyzer.StaleARPEntry,
-	Title:    "Broker replies go to a stale MAC address (stale ARP entry)",
+	Title:    staleTitle + "(stale ARP entry)",
 	Severity: analyzer.Critical,
 	LooksFor: "Failed handshakes whose SYN-ACK is addressed to a MAC other than the SYN's source MAC; ARP history showing the client IP at two MACs.",
 	Needs:    "A capture with Ethernet headers on the broker side (or on the segment).",
 	Avoids:   "Routed traffic (the router's MAC on both directions matches) and completed handshakes.",
 	Fix: []string{
 		"Flush the broker's neighbour entry for the client IP: `ip neigh flush <ip>` (or `ip neigh replace <ip> lladdr <mac> dev <dev>`).",
-		"Let neighbour GC run on the broker hosts: sysctl net.ipv4.neigh.default.gc_thresh1=0 and a shorter net.ipv4.neigh.default.gc_stale_time (net.ipv6.neigh for IPv6 clients).",
+		neighGC("ipv4") + " (net.ipv6.neigh for IPv6 clients).",
 	},
+}
+
+// staleTitle starts the rule's title; what stayed stale (an ARP entry, an
+// IPv6 neighbour entry) ends it.
+const staleTitle = "Broker replies go to a stale MAC address "
+
+// neighGC is the advice to let the neighbour cache of family (ipv4, ipv6)
+// expire old entries.
+func neighGC(family string) string {
+	return fmt.Sprintf("Let neighbour GC run on the broker hosts: sysctl net.%[1]s.neigh.default.gc_thresh1=0 and a shorter net.%[1]s.neigh.default.gc_stale_time", family)
 }
 
 func (StaleARP) Meta() analyzer.RuleMeta { return staleARPMeta }
@@ -102,12 +112,12 @@ func staleARPFinding(inc *analyzer.Incident, flows []*flow.Flow, clock clockOffs
 	if !ip.Is4() {
 		// IPv6 has no ARP: the stale entry is a neighbour-discovery one.
 		family = "ipv6"
-		f.Title = "Broker replies go to a stale MAC address (stale IPv6 neighbour entry)"
+		f.Title = staleTitle + "(stale IPv6 neighbour entry)"
 	}
 	f.Remediation = []string{fmt.Sprintf(
 		"On %s: `ip neigh show %s` (expect %s, stale %s), then `ip neigh flush %s` or `ip neigh replace %s lladdr %s dev <dev>`.",
 		first.Resp.Addr(), ip, right, stale, ip, ip, right),
-		fmt.Sprintf("Let neighbour GC run on the broker hosts: sysctl net.%s.neigh.default.gc_thresh1=0 and a shorter net.%s.neigh.default.gc_stale_time.", family, family)}
+		neighGC(family) + "."}
 	clock.note(&f)
 	f.Explains = explain(inc, g.scope(clock, 2*time.Minute))
 	return f
