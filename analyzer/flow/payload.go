@@ -77,10 +77,6 @@ func firstPayload(p *Packet, orig bool, box *payloadBox) *payloadBox {
 	return box
 }
 
-// tlsTypeEnd is how many bytes a TLS record must keep to show its
-// handshake type: the 5-byte record header and the type byte.
-const tlsTypeEnd = 6
-
 // Kafka request header bounds. A request is at least the v1 header (api key,
 // api version, correlation id, client id length: 10 bytes) and at most
 // socket.request.max.bytes' default; api keys and versions stay in the range

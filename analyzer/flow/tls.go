@@ -4,6 +4,10 @@ import "golang.org/x/crypto/cryptobyte"
 
 // TLS record and handshake constants (RFC 8446).
 const (
+	tlsRecordHeader = 5 // type, version, length
+	// tlsTypeEnd is how many bytes a handshake record must keep to show
+	// its handshake type: the record header and the type byte.
+	tlsTypeEnd      = tlsRecordHeader + 1
 	tlsAlert        = 21
 	tlsHandshake    = 22
 	tlsClientHello  = 1
@@ -28,14 +32,14 @@ func parseTLSRecord(b []byte) (*TLSRecord, bool) {
 		return nil, false
 	}
 	rec := &TLSRecord{ContentType: ct, Version: ver}
-	if len(b) < 5 {
+	if len(b) < tlsRecordHeader {
 		return rec, rec.ContentType == tlsHandshake
 	}
 	n := int(b[3])<<8 | int(b[4])
 	if n == 0 || n > maxTLSRecord {
 		return nil, false
 	}
-	body := b[5:]
+	body := b[tlsRecordHeader:]
 	if len(body) > n {
 		body = body[:n]
 	}
