@@ -105,8 +105,8 @@ _inet() {
 		ip netns exec "$1" sysctl -qw net.ipv4.ip_default_ttl="$LAB_TTL"
 		if [ "$LAB_NET" = v6 ]; then
 			# the hop limit is per interface: the ones that exist, and
-			# any made later
-			for dev in default $(ip netns exec "$1" ls /proc/sys/net/ipv6/conf); do
+			# (default) any made later
+			for dev in $(ip netns exec "$1" ls /proc/sys/net/ipv6/conf); do
 				ip netns exec "$1" sysctl -qw "net.ipv6.conf.$dev.hop_limit=$LAB_TTL"
 			done
 		fi
